@@ -1,0 +1,270 @@
+"""The compiled rule index: one dictionary walk per host decides the rule and the domain.
+
+Every key of the index is a host suffix (``vn``, ``gov.vn``, ``baochinhphu.vn``, …). Values
+carry, for that suffix, what matters to a check: Public Suffix List flags, the host rule, the
+path rules, and whether the host is a redirect wrapper or a URL shortener. Checking a host
+walks its suffixes from the right (``vn`` → ``baochinhphu.vn`` → ``x.baochinhphu.vn``) and
+stops at the first suffix that is not a key: so a check costs one dictionary lookup per
+label, whatever the number of rules (1,000 or 1,000,000).
+
+To stay lean with a million rules, a host rule is stored as one string (its fields joined by
+``\\x1f``), a suffix with only flags as a small int, and only nodes that need more as a tuple.
+
+Semantics (product contract): a host pattern covers the host and every subdomain; a path
+pattern covers the host and its platform subdomains (``m.``, ``www.``, …) when the path starts
+with the prefix at a segment boundary (case-insensitive); the most specific rule wins (longer
+host, then path over host, then longer path); on an exact tie ``deny`` wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .domains import SuffixList, is_ip_host
+from .rules import PLATFORM_SUBDOMAINS, Rule, split_pattern
+
+__all__ = ["FIELD_SEP", "RuleIndex", "decide", "meta_to_rule", "rule_to_meta"]
+
+FIELD_SEP = "\x1f"
+# Node flags (small ints are shared objects in CPython: no memory per node).
+PSL_RULE = 1
+PSL_WILD = 2
+PSL_EXCEPTION = 4
+WRAPPER = 8  # the host itself is a redirect wrapper
+WRAPPER_SUB = 16  # any subdomain of this suffix is a wrapper
+SHORTENER = 32
+SPECIAL = WRAPPER | SHORTENER
+_PLATFORM_SUBS = frozenset(PLATFORM_SUBDOMAINS)
+
+
+def rule_to_meta(rule: Rule) -> str:
+    """Pack a rule into one string (list first: ``meta[0] == "d"`` means deny)."""
+    return FIELD_SEP.join(
+        (
+            rule.list,
+            rule.pattern,
+            rule.name,
+            rule.category,
+            rule.scope,
+            rule.evidence,
+            rule.note,
+            rule.review_by,
+            "" if rule.id is None else str(rule.id),
+        )
+    )
+
+
+def meta_to_rule(meta: str) -> Rule:
+    """Unpack :func:`rule_to_meta`."""
+    lst, pattern, name, category, scope, evidence, note, review_by, rid = meta.split(FIELD_SEP)
+    return Rule(pattern, lst, name, category, scope, evidence, note, review_by,
+                int(rid) if rid else None)  # fmt: skip
+
+
+def _prefer(old: str | None, new: str) -> str:
+    """Same pattern on both lists: deny wins; same list twice: the later one."""
+    if old is None or old[0] == new[0]:
+        return new
+    return old if old[0] == "d" else new
+
+
+class RuleIndex:
+    """Host-suffix index over rules, PSL, wrappers and shorteners."""
+
+    __slots__ = ("_brands", "_cache", "_cache_size", "_d", "cache_get", "count")
+
+    def __init__(
+        self,
+        rules: Iterable[Rule | str],
+        suffixes: SuffixList,
+        wrapper_hosts: Iterable[str] = (),
+        wrapper_suffixes: Iterable[str] = (),
+        shorteners: Iterable[str] = (),
+        wrapper_brands: Iterable[str] = (),
+        cache_size: int = 1 << 16,
+    ) -> None:
+        d: dict[str, object] = {}
+        self._d = d
+        self._brands = frozenset(wrapper_brands)
+        # Memoised per host (hosts repeat far more than URLs do); a plain dict is the
+        # cheapest cache to hit, cleared when full. Safe under the GIL.
+        self._cache: dict[str, tuple] = {}  # type: ignore[type-arg]
+        self._cache_size = cache_size
+        self.cache_get = self._cache.get
+        for rule in suffixes._rules:
+            self._flag(rule, PSL_RULE)
+        for rule in suffixes._wild_parents:
+            self._flag(rule, PSL_WILD)
+        for rule in suffixes._exceptions:
+            self._flag(rule, PSL_EXCEPTION)
+        for host in wrapper_hosts:
+            self._flag(host, WRAPPER)
+        for host in wrapper_suffixes:
+            self._flag(host, WRAPPER_SUB)
+        for host in shorteners:
+            self._flag(host, SHORTENER)
+        count = 0
+        for item in rules:
+            meta = item if isinstance(item, str) else rule_to_meta(item)
+            self._add(meta)
+            count += 1
+        self.count = count
+
+    def _tails(self, host: str) -> None:
+        d = self._d
+        dot = host.find(".")
+        while dot >= 0:
+            tail = host[dot + 1 :]
+            if tail in d:
+                break
+            d[tail] = 0
+            dot = host.find(".", dot + 1)
+
+    def _flag(self, host: str, flag: int) -> None:
+        v = self._d.get(host)
+        if v is None or v.__class__ is int:
+            self._d[host] = (v or 0) | flag
+        elif v.__class__ is str:
+            self._d[host] = (flag, v, None)
+        else:
+            self._d[host] = (v[0] | flag, v[1], v[2])  # type: ignore[index]
+        self._tails(host)
+
+    def _add(self, meta: str) -> None:
+        d = self._d
+        first = meta.index(FIELD_SEP)
+        pattern = meta[first + 1 : meta.index(FIELD_SEP, first + 1)]
+        host, path = split_pattern(pattern)
+        v = d.get(host)
+        if not path:
+            if v is None or v.__class__ is int:
+                d[host] = meta if not v else (v, meta, None)
+            elif v.__class__ is str:
+                d[host] = _prefer(v, meta)  # type: ignore[arg-type]
+            else:
+                d[host] = (v[0], _prefer(v[1], meta), v[2])  # type: ignore[index]
+        else:
+            if v is None or v.__class__ is int:
+                node = (v or 0, None, {})
+            elif v.__class__ is str:
+                node = (0, v, {})
+            else:
+                node = v if v[2] is not None else (v[0], v[1], {})  # type: ignore[index]
+            paths: dict[str, str] = node[2]  # type: ignore[assignment,index]
+            paths[path] = _prefer(paths.get(path), meta)
+            d[host] = node
+        self._tails(host)
+
+    def host_info(self, host: str) -> tuple[str, str | None, tuple | None, int]:  # type: ignore[type-arg]
+        """Memoised :meth:`_host_info`."""
+        info = self._cache.get(host)
+        if info is None:
+            info = self._host_info(host)
+            if len(self._cache) >= self._cache_size:
+                self._cache.clear()
+            self._cache[host] = info
+        return info
+
+    def lookup(self, host: str, path: str) -> str | None:
+        """The packed rule deciding ``host`` + ``path``, or None."""
+        _, meta, hits, _ = self.host_info(host)
+        return meta if hits is None else decide(host, path, hits)
+
+    def _host_info(self, host: str) -> tuple[str, str | None, tuple | None, int]:  # type: ignore[type-arg]
+        """``(domain, rule_meta, path_hits, special)`` for a canonical host.
+
+        ``rule_meta`` is the deciding rule when no path rule can apply on this host;
+        otherwise ``path_hits`` is given and the path decides (:func:`decide`).
+        """
+        start, hits, special = self.walk(host)
+        if host[-1] in "0123456789]" and is_ip_host(host):
+            domain = host
+        elif start == 0:
+            domain = ""
+        else:
+            domain = host[host.rfind(".", 0, start - 1) + 1 :]
+        if (
+            self._brands
+            and domain.partition(".")[0] in self._brands
+            and (host == domain or host.partition(".")[2] == domain)
+        ):
+            special |= WRAPPER
+        if hits is None:
+            return domain, None, None, special
+        node = hits
+        while node is not None:
+            if node[2]:
+                return domain, None, hits, special
+            node = node[3]
+        return domain, decide(host, "", hits), None, special
+
+    def walk(self, host: str) -> tuple[int, tuple | None, int]:  # type: ignore[type-arg]
+        """``(suffix_start, hits, special_flags)`` for a canonical host.
+
+        ``suffix_start`` is where the public suffix starts in ``host`` (0: the host is a
+        public suffix); ``hits`` links the nodes holding rules, deepest first;
+        ``special_flags`` has ``WRAPPER``/``SHORTENER`` bits for the host.
+        """
+        get = self._d.get
+        pos = len(host)
+        suffix_start = host.rfind(".") + 1
+        prev = 0
+        special = 0
+        hits = None
+        while True:
+            dot = host.rfind(".", 0, pos)
+            start = dot + 1
+            v = get(host[start:])
+            if v is None:
+                if prev & PSL_WILD:
+                    suffix_start = start
+                break
+            cls = v.__class__
+            if cls is int:
+                f = v
+            elif cls is str:
+                f = 0
+                hits = (start, v, None, hits)
+            else:
+                f = v[0]  # type: ignore[index]
+                hits = (start, v[1], v[2], hits)  # type: ignore[index]
+            if f:
+                if f & PSL_EXCEPTION:
+                    suffix_start = pos + 1
+                elif f & PSL_RULE or prev & PSL_WILD:
+                    suffix_start = start
+                if f & SPECIAL and start == 0:
+                    special |= f & SPECIAL
+                elif f & WRAPPER_SUB and start > 0:
+                    special |= WRAPPER
+            elif prev & PSL_WILD:
+                suffix_start = start
+            prev = f
+            if dot < 0:
+                break
+            pos = dot
+        return suffix_start, hits, special
+
+
+def decide(host: str, path: str, hits: tuple) -> str | None:  # type: ignore[type-arg]
+    """The most specific rule among the hits (deepest host first)."""
+    while hits is not None:
+        start, host_rule, paths, hits_next = hits
+        if paths and (start == 0 or host[: start - 1] in _PLATFORM_SUBS):
+            meta = _match_path(path, paths)
+            if meta is not None:
+                return meta
+        if host_rule is not None:
+            return host_rule
+        hits = hits_next
+    return None
+
+
+def _match_path(path: str, paths: dict[str, str]) -> str | None:
+    p = path.lower().rstrip("/")
+    while p:
+        meta = paths.get(p)
+        if meta is not None:
+            return meta
+        p = p[: p.rfind("/")]
+    return None

@@ -1,0 +1,163 @@
+"""Rules: a ``host[/path-prefix]`` pattern on the allow or deny list, and its validation.
+
+A pattern is canonical when its host is in canonical form (lowercase, punycode, no trailing
+dot, no port, no leading ``www.``) and its path prefix, if any, starts with ``/``, has no
+trailing ``/``, no query or fragment, and is lowercase (path prefixes are compared
+case-insensitively: ``facebook.com/UBNDHiepHoa`` is the same page as ``/ubndhiephoa``).
+Host-only rules on shared platforms (facebook.com, youtube.com, blogspot.com, …) are refused
+unless forced, so that one bad line cannot mark all of Facebook official or denied.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from .domains import default_suffix_list
+from .errors import InvalidRule, InvalidURL
+from .urls import canonical_host
+
+__all__ = [
+    "LISTS",
+    "PLATFORM_SUBDOMAINS",
+    "Rule",
+    "canonical_pattern",
+    "make_rule",
+    "split_pattern",
+]
+
+LISTS = ("allow", "deny")
+#: Subdomains on which a platform serves the same pages (path rules cover them too).
+PLATFORM_SUBDOMAINS = ("m", "mbasic", "mobile", "web", "www")
+MAX_PATTERN_LENGTH = 512
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One line of a list. ``review_by`` is an ISO date (``YYYY-MM-DD``) or ``""``."""
+
+    pattern: str
+    list: str
+    name: str = ""
+    category: str = ""
+    scope: str = "national"
+    evidence: str = ""
+    note: str = ""
+    review_by: str = ""
+    id: int | None = None
+
+    @property
+    def host(self) -> str:
+        """The host part of the pattern."""
+        return split_pattern(self.pattern)[0]
+
+    @property
+    def path(self) -> str:
+        """The path prefix of the pattern, ``""`` for a host rule."""
+        return split_pattern(self.pattern)[1]
+
+
+def split_pattern(pattern: str) -> tuple[str, str]:
+    """``("facebook.com", "/ubndhiephoa")`` for ``facebook.com/ubndhiephoa``."""
+    host, slash, path = pattern.partition("/")
+    return host, (slash + path if slash else "")
+
+
+def _bad(code: str, vi: str, en: str) -> InvalidRule:
+    return InvalidRule(code, vi, en)
+
+
+def canonical_pattern(
+    text: str, *, force: bool = False, platforms: frozenset[str] | None = None
+) -> str:
+    """The canonical form of a pattern, or :class:`InvalidRule` explaining what is wrong."""
+    raw = (text or "").strip()
+    if not raw:
+        raise _bad("empty_pattern", "Mẫu (pattern) đang để trống.", "The pattern is empty.")
+    if len(raw) > MAX_PATTERN_LENGTH:
+        raise _bad("invalid_pattern", "Mẫu quá dài.", "The pattern is too long.")
+    lowered = raw.lower()
+    for prefix in ("https://", "http://", "//"):
+        if lowered.startswith(prefix):
+            raw = raw[len(prefix) :]
+            break
+    if any(c in raw for c in "?#@ \t") or "\\" in raw:
+        raise _bad(
+            "invalid_pattern",
+            "Mẫu chỉ gồm tên miền và (tùy chọn) đường dẫn, ví dụ: baochinhphu.vn hoặc "
+            "facebook.com/tenfanpage; không có dấu ?, #, @ hay khoảng trắng.",
+            "A pattern is a host and an optional path, e.g. baochinhphu.vn or "
+            "facebook.com/pagename, without ?, #, @ or spaces.",
+        )
+    host_text, path = split_pattern(raw)
+    if ":" in host_text and not host_text.startswith("["):
+        host_text = host_text.rsplit(":", 1)[0]
+    try:
+        host = canonical_host(host_text)
+    except InvalidURL as exc:
+        raise _bad(
+            "invalid_pattern",
+            f"Tên miền “{host_text}” không hợp lệ.",
+            f"The host “{host_text}” is not valid.",
+        ) from exc
+    if host.startswith("www.") and host.count(".") >= 2:
+        host = host[4:]
+    path = "/".join(seg for seg in path.lower().split("/") if seg)
+    path = f"/{path}" if path else ""
+    if not path and not force:
+        _refuse_platform_host(host, platforms)
+    return host + path
+
+
+def _refuse_platform_host(host: str, platforms: frozenset[str] | None) -> None:
+    if platforms is None:
+        from .tables import default_tables
+
+        platforms = default_tables().platforms
+    domain = default_suffix_list().registrable_domain(host)
+    if host in platforms or domain in platforms:
+        raise _bad(
+            "platform_host_rule",
+            f"“{host}” là nền tảng dùng chung: không thể đưa cả nền tảng vào danh sách. "
+            "Hãy ghi đường dẫn của trang cụ thể (ví dụ facebook.com/tentrang), hoặc chọn "
+            "“buộc lưu” nếu thật sự cần.",
+            f"“{host}” is a shared platform: a rule for the whole platform is refused. Give the "
+            "page's path (e.g. facebook.com/pagename), or force it if you really mean it.",
+        )
+
+
+def _check_review_by(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        return _dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise _bad(
+            "invalid_review_by",
+            f"Ngày xem lại “{value}” không hợp lệ; dùng dạng NNNN-TT-NN (ví dụ 2027-06-30).",
+            f"Review date “{value}” is not valid; use YYYY-MM-DD (e.g. 2027-06-30).",
+        ) from None
+
+
+def make_rule(list_: str, pattern: str, *, force: bool = False, **fields: object) -> Rule:
+    """A validated :class:`Rule`: checks the list name, pattern and review date."""
+    if list_ not in LISTS:
+        raise _bad(
+            "invalid_list",
+            f"Danh sách “{list_}” không tồn tại; chọn allow (cho phép) hoặc deny (chặn).",
+            f"List “{list_}” does not exist; use allow or deny.",
+        )
+    text = {k: ("" if v is None else str(v).strip()) for k, v in fields.items() if k != "id"}
+    review_by = _check_review_by(text.pop("review_by", ""))
+    rule_id = fields.get("id")
+    return Rule(
+        pattern=canonical_pattern(pattern, force=force),
+        list=list_,
+        review_by=review_by,
+        id=int(rule_id) if rule_id is not None else None,  # type: ignore[call-overload]
+        **{k: v for k, v in text.items() if k in _TEXT_FIELDS and (v or k != "scope")},
+    )
+
+
+_TEXT_FIELDS = frozenset(("name", "category", "scope", "evidence", "note"))

@@ -1,0 +1,112 @@
+"""Redirect wrappers: find the real target hidden in a link-shim URL, offline.
+
+The table of wrappers is data (``sources/wrappers.csv``, see :class:`~server.core.tables.Wrapper`).
+This module only compiles it and extracts targets; the checker repeats the unwrapping and
+reports the chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import parse_qsl
+
+from .domains import SuffixList
+from .tables import Wrapper
+from .urls import URL
+
+__all__ = ["Unwrapper"]
+
+_AMP_KINDS = ("c/", "v/", "i/")
+
+
+class Unwrapper:
+    """Compiled wrapper table: which hosts wrap, and how to get their targets."""
+
+    __slots__ = ("_brands", "_exact", "_suffix", "_suffixes")
+
+    def __init__(self, wrappers: Iterable[Wrapper], suffixes: SuffixList) -> None:
+        self._exact: dict[str, list[Wrapper]] = {}
+        self._suffix: dict[str, list[Wrapper]] = {}
+        self._brands: dict[str, list[Wrapper]] = {}
+        self._suffixes = suffixes
+        for w in wrappers:
+            if w.host.startswith("*."):
+                self._suffix.setdefault(w.host[2:], []).append(w)
+            elif w.host.endswith(".*"):
+                self._brands.setdefault(w.host[:-2], []).append(w)
+            else:
+                self._exact.setdefault(w.host, []).append(w)
+        for table in (self._exact, self._suffix, self._brands):
+            for entries in table.values():
+                entries.sort(key=lambda w: len(w.path), reverse=True)
+
+    @property
+    def exact_hosts(self) -> list[str]:
+        """Hosts that are wrappers themselves."""
+        return list(self._exact)
+
+    @property
+    def brands(self) -> list[str]:
+        """Labels wrapped on every public suffix (``google`` for ``google.*``)."""
+        return list(self._brands)
+
+    @property
+    def suffix_hosts(self) -> list[str]:
+        """Suffixes whose every subdomain is a wrapper."""
+        return list(self._suffix)
+
+    def is_brand_wrapper(self, host: str, domain: str) -> bool:
+        """True for ``google.*``-style wrappers: ``www.google.com.vn`` etc."""
+        if not self._brands:
+            return False
+        label = domain.partition(".")[0]
+        if label not in self._brands:
+            return False
+        return host == domain or host.partition(".")[2] == domain
+
+    def candidates(self, host: str, domain: str) -> list[Wrapper]:
+        """Wrappers that may apply to ``host`` (most specific path first)."""
+        found = list(self._exact.get(host, ()))
+        dot = host.find(".")
+        while dot >= 0:
+            found.extend(self._suffix.get(host[dot + 1 :], ()))
+            dot = host.find(".", dot + 1)
+        if self.is_brand_wrapper(host, domain):
+            found.extend(self._brands[domain.partition(".")[0]])
+        return found
+
+    def target(self, url: URL, domain: str) -> tuple[str, str] | None:
+        """``(target, wrapper_host)`` hidden in ``url``, or None when it wraps nothing."""
+        for w in self.candidates(url.host, domain):
+            if w.path.endswith("*"):
+                prefix = w.path[:-1]
+                if not url.path.startswith(prefix):
+                    continue
+            elif url.path != w.path and url.path.rstrip("/") != w.path.rstrip("/"):
+                continue
+            found = _extract(w, url)
+            if found:
+                return found, url.host
+        return None
+
+
+def _extract(w: Wrapper, url: URL) -> str | None:
+    if w.kind == "query":
+        params = dict(parse_qsl(url.query, keep_blank_values=False))
+        for name in w.param.split("|"):
+            value = params.get(name, "").strip()
+            if value:
+                return value
+        return None
+    query = f"?{url.query}" if url.query else ""
+    if w.kind == "path":
+        rest = url.path[len(w.path) - 1 :]
+        return f"{w.param}://{rest}{query}" if rest.strip("/") else None
+    rest = url.path[1:]  # ampcache: /c/s/host/path
+    if not rest.startswith(_AMP_KINDS):
+        return None
+    rest = rest[2:]
+    scheme = "http"
+    if rest.startswith("s/"):
+        scheme, rest = "https", rest[2:]
+    return f"{scheme}://{rest}{query}" if rest else None
