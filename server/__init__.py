@@ -1,0 +1,85 @@
+"""Không Vội: the Flask service. ``create_app()`` is the one place that wires the parts.
+
+Run it with ``flask --app server run`` (development) or ``gunicorn "server:create_app()"``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response
+
+from .config import Defaults
+
+__all__ = ["create_app"]
+
+
+def _secret_key(instance: Path) -> str:
+    """The instance's secret key, created on first start (never committed)."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="ascii")
+        path.chmod(0o600)
+    return path.read_text(encoding="ascii").strip()
+
+
+def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("KHONGVOI")
+    for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY"):
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    if test_config is not None:
+        app.config.update(test_config)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'khongvoi.sqlite3'}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+
+
+def _resolver(app: Flask) -> Any:
+    if not app.config["RESOLVE_SHORTENERS"]:
+        return None
+    from .unmask import LinkResolver
+
+    return LinkResolver()
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: config, store, checker service, blueprints, CLI."""
+    app = Flask(__name__, instance_relative_config=True)
+    _configure(app, test_config)
+
+    from .api import bp as api_bp
+    from .checker import CheckerService
+    from .cli import register_cli
+    from .errors import register_error_handlers
+    from .limits import init_limiter
+    from .store import SQLStore
+
+    store = SQLStore(app.config["DATABASE_URL"])
+    app.extensions["khongvoi.store"] = store
+    app.extensions["khongvoi.checker"] = CheckerService(
+        store,
+        poll_seconds=float(app.config["LISTS_POLL_SECONDS"]),
+        cache_size=int(app.config["CHECK_CACHE_SIZE"]),
+        lookalike=bool(app.config["LOOKALIKE"]),
+        resolver=_resolver(app),
+    )
+    register_error_handlers(app)
+    init_limiter(app)
+    app.register_blueprint(api_bp)
+    register_cli(app)
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return Response(b'{"status":"ok"}', mimetype="application/json")
+
+    return app

@@ -157,11 +157,11 @@ class Checker:
             verdict, reasons, rule = _listed(meta)
             advice = _A_OFF if verdict == "official" else _A_DEN
             return _new(CheckResult, (url, canonical, host, domain, verdict, reasons, rule,
-                                      (url,), None, advice, self.version))  # fmt: skip
+                                      (url,), None, advice, self.version))
         if self._lookalike is not None:
             return self._unlisted(url, canonical, host, domain, (url,), 0, 0)
         return _new(CheckResult, (url, canonical, host, domain, "unknown", _NOT_LISTED, None,
-                                  (url,), None, _A_UNK, self.version))  # fmt: skip
+                                  (url,), None, _A_UNK, self.version))
 
     def _check_url(self, url: str, u: URL) -> CheckResult:
         domain, meta, hits, special = self._index.host_info(u.host)
@@ -173,7 +173,7 @@ class Checker:
             verdict, reasons, rule = _listed(meta)
             advice = _A_OFF if verdict == "official" else _A_DEN
             return CheckResult(url, u.canonical, u.host, domain, verdict, reasons, rule, (url,),
-                               None, advice, self.version)  # fmt: skip
+                               None, advice, self.version)
         return self._unlisted(url, u.canonical, u.host, domain, (url,), 0, special)
 
     def _unwrap(self, url: str, u: URL, domain: str) -> CheckResult:
@@ -202,7 +202,7 @@ class Checker:
         reasons = (*reasons, *self._hop_reasons(chain)) if hops else reasons
         advice = _A_OFF if verdict == "official" else _A_DEN
         return CheckResult(url, u.canonical, u.host, domain, verdict, reasons, rule, chain,
-                           None, advice, self.version)  # fmt: skip
+                           None, advice, self.version)
 
     def _hop_reasons(self, chain: tuple[str, ...]) -> tuple[Reason, ...]:
         hosts = [parse_url(c).host for c in chain[:-1]]
@@ -233,7 +233,7 @@ class Checker:
                     imitates = Imitates(found.domain, found.name)
                     reasons = (_imitation_reason(found),)
         return CheckResult(url, canonical, host, domain, verdict, hop_reasons + reasons, None,
-                           chain, imitates, advice, self.version)  # fmt: skip
+                           chain, imitates, advice, self.version)
 
 
 def _chain(first: list[Rule], rest: Iterable[Rule | str]) -> Iterable[Rule | str]:

@@ -58,7 +58,7 @@ def meta_to_rule(meta: str) -> Rule:
     """Unpack :func:`rule_to_meta`."""
     lst, pattern, name, category, scope, evidence, note, review_by, rid = meta.split(FIELD_SEP)
     return Rule(pattern, lst, name, category, scope, evidence, note, review_by,
-                int(rid) if rid else None)  # fmt: skip
+                int(rid) if rid else None)
 
 
 def _prefer(old: str | None, new: str) -> str:

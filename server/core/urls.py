@@ -50,7 +50,7 @@ TRACKING_PARAMS = (
     "utm_*", "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid",
     "ttclid", "twclid", "igshid", "igsh", "mc_cid", "mc_eid", "zarsrc", "_ga", "_gl",
     "__tn__", "__cft__[0]", "mibextid", "ref_src", "ref_url", "si",
-)  # fmt: skip
+)
 _TRACK_EXACT = frozenset(p for p in TRACKING_PARAMS if not p.endswith("*"))
 _TRACK_PREFIX = tuple(p[:-1] for p in TRACKING_PARAMS if p.endswith("*"))
 _TRACK_HINT = re.compile(
@@ -99,7 +99,7 @@ def parse_url(raw: str) -> URL:
         if "--" not in host and (path is None or ("/." not in path and "//" not in path)):
             if path is None:
                 return URL(f"{scheme}://{host}/{query or ''}", scheme, host, None, "/",
-                           query[1:] if query else "")  # fmt: skip
+                           query[1:] if query else "")
             canonical = raw if frag is None else raw[: m.start(5)]
             return URL(canonical, scheme, host, None, path, query[1:] if query else "")
     return _parse_slow(raw)

@@ -1,0 +1,69 @@
+# Không Vội — two commands set everything up: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app server
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test venv dev-venv db lint unit browser js extension chromium bench clean
+
+# Runtime environment: created when missing or when requirements.txt changes.
+$(VENV)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+# Test, lint and benchmark tools on top of the runtime.
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.runtime
+dev-venv: $(VENV)/.dev
+
+db: venv
+	$(FLASK) init-db
+
+## make run: install, initialise the SQLite database with the default lists, serve on :5000
+run: db
+	@echo ""
+	@echo "Không Vội đang chạy tại http://$(HOST):$(PORT)  (Ctrl+C để dừng)"
+	@echo "  Thử:  curl 'http://$(HOST):$(PORT)/api/v1/check?url=https://xaydungchinhsach.baochinhphu.vn/abc'"
+	@echo "  Tạo quản trị viên đầu tiên:  $(FLASK) users create --role admin"
+	@echo ""
+	KHONGVOI_RESOLVE_SHORTENERS=true $(FLASK) run --host $(HOST) --port $(PORT)
+
+## Debian's Chromium for the browser tests (installed with apt-get when missing).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+extension/node_modules/.package-lock.json: extension/package.json extension/package-lock.json
+	npm ci --prefix extension --no-audit --no-fund --loglevel=error
+
+lint: dev-venv
+	$(BIN)/ruff check .
+
+unit: dev-venv
+	$(BIN)/pytest -m "not browser" -q
+
+js:
+	@if [ -d extension/tests ]; then node --test extension/tests/; fi
+
+browser: dev-venv chromium
+	$(BIN)/pytest -m browser -q
+
+## make test: everything CI runs — lint, Python tests (browser included), JavaScript tests.
+test: dev-venv chromium
+	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory js
+	$(BIN)/pytest -q -p no:cacheprovider
+
+bench: dev-venv
+	$(BIN)/python bench/bench_checker.py
+
+clean:
+	rm -rf $(VENV) dist test-artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,79 @@
+"""``/api/v1/check`` and ``/api/v1/check/batch``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from flask import Response, current_app, request
+
+from ..checker import result_to_dict
+from ..core import InvalidURL
+from ..errors import ApiError
+from ..limits import limit
+from . import bp
+from .http import json_response, lang, read_json, require_object, service
+
+
+def _missing_url() -> ApiError:
+    return ApiError(
+        400, "missing_url", "Thiếu tham số “url”.", "The “url” parameter is missing."
+    )
+
+
+def _url_from_request() -> str:
+    if request.method == "GET":
+        url = request.args.get("url")
+    else:
+        url = require_object(read_json()).get("url")
+    if url is None:
+        raise _missing_url()
+    if not isinstance(url, str):
+        raise ApiError(400, "invalid_url", "“url” phải là chuỗi ký tự.", "“url” must be a string.")
+    return url
+
+
+@bp.route("/check", methods=["GET", "POST"])
+@limit("RATELIMIT_CHECK")
+def check() -> Response:
+    """Check one URL."""
+    url = _url_from_request()
+    try:
+        body = service().check_json(url, lang(), orjson.dumps)
+    except InvalidURL as exc:
+        raise ApiError(400, exc.code, exc.message, exc.message_en) from None
+    return json_response(None, raw=body)
+
+
+def _batch_item(svc: Any, url: Any, language: str) -> dict[str, Any]:
+    if not isinstance(url, str):
+        return {"url": url, "error": {"code": "invalid_url", "message": (
+            "URL must be a string." if language == "en" else "Liên kết phải là chuỗi ký tự."
+        )}}
+    try:
+        return result_to_dict(svc.check(url), language, svc.tables)
+    except InvalidURL as exc:
+        return {"url": url, "error": {"code": exc.code, "message": exc.message_for(language)}}
+
+
+@bp.route("/check/batch", methods=["POST"])
+@limit("RATELIMIT_BATCH")
+def check_batch() -> Response:
+    """Check up to BATCH_MAX URLs; results in input order, a bad item gets its own error."""
+    urls = require_object(read_json()).get("urls")
+    if not isinstance(urls, list):
+        raise ApiError(
+            400, "missing_urls", "Thiếu danh sách “urls”.", "The “urls” list is missing."
+        )
+    most = current_app.config["BATCH_MAX"]
+    if len(urls) > most:
+        raise ApiError(
+            413,
+            "batch_too_large",
+            f"Mỗi lần chỉ kiểm tra tối đa {most} liên kết.",
+            f"At most {most} URLs per batch.",
+        )
+    svc, language = service(), lang()
+    svc.checker()  # refresh once for the whole batch
+    results = [_batch_item(svc, u, language) for u in urls]
+    return json_response({"results": results, "lists_version": svc.checker().version})

@@ -1,0 +1,41 @@
+"""Configuration defaults.
+
+``create_app()`` reads, in order: these defaults, then ``instance/config.py`` (if present),
+then environment variables prefixed ``KHONGVOI_`` (values parsed as JSON when they can be,
+e.g. ``KHONGVOI_RESOLVE_SHORTENERS=true``), then ``DATABASE_URL``, ``REDIS_URL`` and
+``SECRET_KEY`` without prefix, then the ``test_config`` mapping given by tests. Nothing is
+read at import time.
+"""
+
+from __future__ import annotations
+
+
+class Defaults:
+    """Settings every deployment starts from."""
+
+    #: SQLAlchemy URL; None means ``sqlite:///<instance>/khongvoi.sqlite3``.
+    DATABASE_URL: str | None = None
+    #: Redis for rate-limit counters shared by several workers; None keeps them in memory.
+    REDIS_URL: str | None = None
+    #: Secret for sessions and CSRF; None makes one and keeps it in ``instance/secret_key``.
+    SECRET_KEY: str | None = None
+    #: How often (seconds) a worker asks the database whether the lists changed.
+    LISTS_POLL_SECONDS = 1.0
+    #: Responses cached per (URL, language) until the lists change.
+    CHECK_CACHE_SIZE = 50_000
+    #: Most URLs in one ``POST /api/v1/check/batch``.
+    BATCH_MAX = 1000
+    #: Largest request body: a full batch of long URLs fits.
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    #: Look for imitations of official sources (lookalike domains) on unlisted URLs.
+    LOOKALIKE = True
+    #: Follow URL shorteners over the network (SSRF-guarded); ``make run`` turns it on.
+    RESOLVE_SHORTENERS = False
+    #: Rate limits (Flask-Limiter syntax); ``RATELIMIT_ENABLED = False`` turns them off.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_CHECK = "600 per minute"
+    RATELIMIT_BATCH = "60 per minute"
+    RATELIMIT_REPORTS = "10 per minute; 100 per day"
+    #: Origins allowed by CORS besides browser extensions.
+    CORS_ORIGINS: tuple[str, ...] = ()
+    JSON_SORT_KEYS = False

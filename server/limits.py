@@ -1,0 +1,33 @@
+"""Rate limits (Flask-Limiter): per client IP, counters in memory or in Redis.
+
+Limits are read from the app config at request time (``RATELIMIT_CHECK``, …), so a
+deployment or a test changes them without code. ``REDIS_URL`` makes several workers share
+the counters. A refused request gets 429 with ``Retry-After`` in the one JSON error shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+__all__ = ["init_limiter", "limit", "limiter"]
+
+limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+
+
+def limit(config_key: str) -> Callable[[Any], Any]:
+    """Decorate a view with the limit named by ``config_key`` in the app config."""
+    return limiter.limit(lambda: current_app.config[config_key])
+
+
+def init_limiter(app: Flask) -> None:
+    """Configure storage from ``REDIS_URL`` (else memory) and attach to ``app``."""
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "khongvoi")
+    limiter.init_app(app)
