@@ -9,11 +9,12 @@ are cached per (URL, language) in a thread-safe cachetools LRU cache, cleared on
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,11 +23,11 @@ import cachetools
 import idna
 import orjson
 
-from .core import Checker, CheckResult, InvalidURL
+from .core import Advice, Checker, CheckResult, InvalidURL, Reason, Rule
 from .core.matching import FIELD_SEP
 from .core.messages import VERDICT_LABELS
 from .core.tables import Tables, default_tables
-from .core.urls import TRACKING_PARAMS
+from .core.urls import TRACKING_PARAMS, share_url
 
 __all__ = ["CheckerService", "ListsSnapshot", "result_to_dict"]
 
@@ -61,7 +62,6 @@ class CheckerService:
         self.resolver = resolver
         self._lock = threading.Lock()
         self._checker: Checker | None = None
-        self._rows: list[tuple] = []  # type: ignore[type-arg]
         self._next_poll = 0.0
         self._cache: cachetools.LRUCache[tuple[str, str], bytes] = cachetools.LRUCache(
             cache_size
@@ -89,19 +89,25 @@ class CheckerService:
             version, rows = self.store.load_rules()
             if not force and self._checker is not None and self._checker.version == version:
                 return
-            rows = list(rows)
             self._checker = self._build(version, rows)
-            self._rows = rows
             self._snapshot = None
             with self._cache_lock:
                 self._cache.clear()
 
-    def _build(self, version: int, rows: list[tuple]) -> Checker:  # type: ignore[type-arg]
-        metas = (_row_meta(r) for r in rows)
-        detector = None
+    def _build(self, version: int, rows: Iterable[tuple]) -> Checker:  # type: ignore[type-arg]
+        """Compile streamed store rows; the allow list is also kept for the lookalike detector."""
+        official: list[tuple[str, str]] = []
+
+        def metas() -> Iterator[bytes]:
+            for r in rows:
+                if r[1] == "allow":
+                    official.append((r[2], r[3] or ""))
+                yield _row_meta(r)
+
+        checker = Checker(rules=metas(), tables=self.tables, version=version)
         if self.lookalike:
-            detector = _detector([(r[2], r[3]) for r in rows if r[1] == "allow"])
-        return Checker(rules=metas, tables=self.tables, lookalike=detector, version=version)
+            checker.set_lookalike(_detector(official))
+        return checker
 
     # -- checking --------------------------------------------------------------------
     def check(self, url: str) -> CheckResult:
@@ -150,7 +156,7 @@ class CheckerService:
         snap = self._snapshot
         if snap is not None and snap.version == checker.version:
             return snap
-        body = orjson.dumps(self._snapshot_doc(checker.version, self._rows))
+        body = orjson.dumps(self._snapshot_doc(checker))
         digest = hashlib.sha256(body).hexdigest()[:16]
         snap = ListsSnapshot(
             checker.version, body, gzip.compress(body, 9, mtime=0), f'"{checker.version}-{digest}"'
@@ -158,14 +164,15 @@ class CheckerService:
         self._snapshot = snap
         return snap
 
-    def _snapshot_doc(self, version: int, rows: list[tuple]) -> dict[str, Any]:  # type: ignore[type-arg]
+    def _snapshot_doc(self, checker: Checker) -> dict[str, Any]:
         t = self.tables
         return {
-            "version": version,
+            "version": checker.version,
             "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "rules": [
-                {"pattern": r[2], "list": r[1], "name": r[3], "category": r[4], "scope": r[5]}
-                for r in sorted(rows, key=lambda r: (r[2], r[1]))
+                {"pattern": r.pattern, "list": r.list, "name": r.name, "category": r.category,
+                 "scope": r.scope}
+                for r in sorted(checker.rules(), key=lambda r: (r.pattern, r.list))
             ],
             "categories": {k: {"vi": v[0], "en": v[1]} for k, v in sorted(t.categories.items())},
             "platform_subdomains": ["m", "mbasic", "mobile", "web", "www"],
@@ -178,13 +185,13 @@ class CheckerService:
         }
 
 
-def _row_meta(row: tuple) -> str:  # type: ignore[type-arg]
-    """Store row ``(id, list, pattern, name, category, scope, evidence, note, review_by)``."""
+def _row_meta(row: tuple) -> bytes:  # type: ignore[type-arg]
+    """Pack a store row (id, list, pattern, name, category, scope, evidence, note, review_by)."""
     rid, lst, pattern, name, category, scope, evidence, note, review_by = row
     return FIELD_SEP.join(
         (lst, pattern, name or "", category or "", scope or "", evidence or "", note or "",
-         review_by or "", str(rid))
-    )
+         str(review_by or ""), str(rid))
+    ).encode("utf-8")
 
 
 def _detector(official: list[tuple[str, str]]) -> Any:
@@ -208,41 +215,61 @@ def _unicode_host(host: str) -> str:
         return host
 
 
+@functools.lru_cache(maxsize=8192)
+def _rule_dict(rule: Rule, en: bool, labels: tuple[str, str]) -> dict[str, Any]:
+    return {
+        "pattern": rule.pattern,
+        "list": rule.list,
+        "name": rule.name,
+        "category": rule.category,
+        "category_label": (labels[1] if en else labels[0]) or rule.category,
+        "scope": rule.scope,
+        "evidence": rule.evidence,
+        "note": rule.note,
+        "review_by": rule.review_by or None,
+    }
+
+
+@functools.lru_cache(maxsize=8192)
+def _reasons_list(reasons: tuple[Reason, ...], en: bool) -> list[dict[str, str]]:
+    return [{"code": x.code, "message": x.message_en if en else x.message} for x in reasons]
+
+
+@functools.lru_cache(maxsize=16)
+def _advice_dict(advice: Advice, en: bool) -> dict[str, Any]:
+    return {
+        "summary": advice.summary_en if en else advice.summary,
+        "five_khong": list(advice.five_khong_en if en else advice.five_khong),
+    }
+
+
+_NO_LABELS = ("", "")
+
+
 def result_to_dict(r: CheckResult, lang: str, tables: Tables) -> dict[str, Any]:
-    """The JSON form of a check result in ``lang`` (``"vi"`` or ``"en"``)."""
+    """The JSON form of a check result in ``lang`` (``"vi"`` or ``"en"``).
+
+    Parts shared by many results (rule, reasons, advice) are built once and cached: the
+    returned dict must be treated as read-only.
+    """
     en = lang == "en"
-    rule = None
-    if r.rule is not None:
-        labels = tables.categories.get(r.rule.category, ("", ""))
-        rule = {
-            "pattern": r.rule.pattern,
-            "list": r.rule.list,
-            "name": r.rule.name,
-            "category": r.rule.category,
-            "category_label": (labels[1] if en else labels[0]) or r.rule.category,
-            "scope": r.rule.scope,
-            "evidence": r.rule.evidence,
-            "note": r.rule.note,
-            "review_by": r.rule.review_by or None,
-        }
-    advice = r.advice
+    rule = r.rule
+    host = r.host
     return {
         "url": r.url,
         "canonical_url": r.canonical_url,
-        "share_url": r.share_url,
-        "host": r.host,
-        "host_unicode": _unicode_host(r.host),
+        "share_url": share_url(r.canonical_url),
+        "host": host,
+        "host_unicode": _unicode_host(host) if "xn--" in host else host,
         "domain": r.domain,
         "verdict": r.verdict,
-        "verdict_label": VERDICT_LABELS[r.verdict][1 if en else 0],
-        "reasons": [{"code": x.code, "message": x.message_en if en else x.message}
-                    for x in r.reasons],
-        "rule": rule,
+        "verdict_label": VERDICT_LABELS[r.verdict][en],
+        "reasons": _reasons_list(r.reasons, en),
+        "rule": None if rule is None else _rule_dict(
+            rule, en, tables.categories.get(rule.category, _NO_LABELS)
+        ),
         "chain": list(r.chain),
         "imitates": {"domain": r.imitates.domain, "name": r.imitates.name} if r.imitates else None,
-        "advice": {
-            "summary": advice.summary_en if en else advice.summary,
-            "five_khong": list(advice.five_khong_en if en else advice.five_khong),
-        },
+        "advice": _advice_dict(r.advice, en),
         "lists_version": r.lists_version,
     }

@@ -10,7 +10,7 @@ much as one call into Brave's Rust ad-block engine; see ``bench/``).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from .domains import SuffixList, default_suffix_list, is_ip_host
@@ -66,7 +66,7 @@ class LookalikeFinder(Protocol):
 
 
 @functools.lru_cache(maxsize=4096)
-def _listed(meta: str) -> tuple[str, tuple[Reason, ...], Rule]:
+def _listed(meta: bytes) -> tuple[str, tuple[Reason, ...], Rule]:
     rule = meta_to_rule(meta)
     if rule.list == "deny":
         return "denied", (reason("deny_listed", name=rule.name or rule.pattern),), rule
@@ -86,7 +86,7 @@ class Checker:
         allow: Iterable[str | Rule] = (),
         deny: Iterable[str | Rule] = (),
         *,
-        rules: Iterable[Rule | str] = (),
+        rules: Iterable[Rule | bytes] = (),
         tables: Tables | None = None,
         suffixes: SuffixList | None = None,
         lookalike: LookalikeFinder | bool | None = None,
@@ -116,13 +116,21 @@ class Checker:
         )
         self._cache_get = self._index.cache_get
         if lookalike is True:
-            lookalike = _default_lookalike(given, rules)
-        self._lookalike = lookalike or None
+            lookalike = _default_lookalike(given)
+        self._lookalike: LookalikeFinder | None = lookalike or None
+
+    def set_lookalike(self, detector: LookalikeFinder | None) -> None:
+        """Use ``detector`` for unlisted URLs (built after the rules were streamed in)."""
+        self._lookalike = detector
 
     def _rule(self, item: str | Rule, list_: str, force: bool) -> Rule:
         if isinstance(item, Rule):
             return item
         return Rule(canonical_pattern(item, force=force, platforms=self.tables.platforms), list_)
+
+    def rules(self) -> Iterator[Rule]:
+        """Every compiled rule (for snapshots and exports)."""
+        return (meta_to_rule(m) for m in self._index.metas())
 
     @property
     def rule_count(self) -> int:
@@ -236,7 +244,7 @@ class Checker:
                            chain, imitates, advice, self.version)
 
 
-def _chain(first: list[Rule], rest: Iterable[Rule | str]) -> Iterable[Rule | str]:
+def _chain(first: list[Rule], rest: Iterable[Rule | bytes]) -> Iterable[Rule | bytes]:
     yield from first
     yield from rest
 
@@ -261,7 +269,7 @@ def _imitation_reason(found: Imitation) -> Reason:
     return Reason(found.code, vi.format(domain=found.domain), en.format(domain=found.domain))
 
 
-def _default_lookalike(given: list[Rule], rules: Iterable[Rule | str]) -> LookalikeFinder | None:
+def _default_lookalike(given: list[Rule]) -> LookalikeFinder | None:
     try:
         from .lookalike import LookalikeDetector
     except ImportError:  # the detector is optional for embedders
