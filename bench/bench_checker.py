@@ -56,12 +56,7 @@ def random_domain(rng: random.Random) -> str:
 
 def allow_patterns() -> list[str]:
     """The default allow list's patterns."""
-    path = ROOT / "sources" / "allow.csv"
-    if not path.exists():  # TEMP until sources land
-        path = ROOT.parent / "shared" / "data" / "vn_official_domains.csv"
-        with path.open(encoding="utf-8") as fh:
-            return [row["domain"] for row in csv.DictReader(fh)] + ["gov.vn"]
-    with path.open(encoding="utf-8") as fh:
+    with (ROOT / "sources" / "allow.csv").open(encoding="utf-8") as fh:
         return [row["pattern"] for row in csv.DictReader(fh)]
 
 
