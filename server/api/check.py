@@ -68,7 +68,7 @@ def check_batch() -> Response:
     most = current_app.config["BATCH_MAX"]
     if len(urls) > most:
         raise ApiError(
-            413,
+            400,
             "batch_too_large",
             f"Mỗi lần chỉ kiểm tra tối đa {most} liên kết.",
             f"At most {most} URLs per batch.",

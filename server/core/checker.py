@@ -19,7 +19,7 @@ from .matching import SHORTENER, WRAPPER, RuleIndex, decide, meta_to_rule
 from .messages import ADVICE, VERDICTS, Advice, Reason, reason
 from .rules import Rule, canonical_pattern
 from .tables import Tables, default_tables
-from .urls import _FAST_MATCH, URL, parse_url, share_url
+from .urls import _FAST_MATCH, MAX_URL_LENGTH, URL, parse_url, share_url
 from .wrappers import Unwrapper
 
 if TYPE_CHECKING:
@@ -148,7 +148,14 @@ class Checker:
         if m is None:
             return self._check_url(url, parse_url(url))
         scheme, host, path, query, frag = m.groups()
-        if "--" in host or path is None or "/." in path or "//" in path:
+        if (
+            "--" in host
+            or path is None
+            or "/." in path
+            or "//" in path
+            or len(url) > MAX_URL_LENGTH
+            or len(host) > 253
+        ):
             return self._check_url(url, parse_url(url))
         canonical = url if frag is None else url[: m.start(5)]
         info = self._cache_get(host)

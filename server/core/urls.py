@@ -61,7 +61,7 @@ _TRACK_HINT = re.compile(
 # The common shape: lowercase ASCII host (not ending in a digit, no xn--), no port,
 # a path without escapes, backslashes or dot segments, a query without spaces.
 _FAST = re.compile(
-    r"(https?)://((?:[a-z0-9_-]+\.)*[a-z_-][a-z0-9_-]*)"
+    r"(https?)://((?:[a-z0-9_-]{1,63}\.)*[a-z_-][a-z0-9_-]{0,62})"
     r"(/[!\"$&->@-\[\]-~]*)?(\?[!\"$-~]*)?(#.*)?",
     re.DOTALL,
 )
@@ -96,7 +96,12 @@ def parse_url(raw: str) -> URL:
     m = _FAST_MATCH(raw)
     if m is not None:
         scheme, host, path, query, frag = m.groups()
-        if "--" not in host and (path is None or ("/." not in path and "//" not in path)):
+        if (
+            "--" not in host
+            and (path is None or ("/." not in path and "//" not in path))
+            and len(raw) <= MAX_URL_LENGTH
+            and len(host) <= 253
+        ):
             if path is None:
                 return URL(f"{scheme}://{host}/{query or ''}", scheme, host, None, "/",
                            query[1:] if query else "")

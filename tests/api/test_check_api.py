@@ -111,7 +111,7 @@ def test_batch_keeps_order_and_isolates_errors(client):
 def test_batch_limit(client, app):
     urls = ["https://a.vn/"] * (app.config["BATCH_MAX"] + 1)
     resp = client.post("/api/v1/check/batch", json={"urls": urls})
-    assert resp.status_code == 413
+    assert resp.status_code == 400
     assert resp.get_json()["error"]["code"] == "batch_too_large"
     ok = client.post("/api/v1/check/batch", json={"urls": urls[:-1]})
     assert ok.status_code == 200 and len(ok.get_json()["results"]) == app.config["BATCH_MAX"]

@@ -1,0 +1,189 @@
+"""Rules in and out of files: CSV as a spreadsheet saves it, and JSON.
+
+Reading never stops at the first bad row: it returns the valid rules and, for every invalid
+row, its line number and a reason in Vietnamese (and English). CSV may be UTF-8 with or
+without a BOM, with ``\\n`` or ``\\r\\n``; other encodings are refused. Unknown columns are
+ignored (spreadsheets add them), but ``pattern`` is required.
+
+Writing is canonical — the column order of ``sources/``, sorted by pattern, ``\\n`` line ends
+— so that export → import → export gives identical bytes. Cells that a spreadsheet would run
+as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) are written with a leading
+``'`` and that one ``'`` is removed again on import.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .core import InvalidRule, Rule, make_rule
+
+__all__ = [
+    "COLUMNS",
+    "ParseResult",
+    "RowError",
+    "load_default_sources",
+    "read_rules",
+    "write_csv",
+    "write_json",
+]
+
+COLUMNS = ("pattern", "name", "category", "scope", "evidence", "note", "review_by")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """An invalid row: its line in the file, a stable code, and why."""
+
+    line: int
+    code: str
+    message: str
+    message_en: str
+
+
+@dataclass
+class ParseResult:
+    """Valid rules and invalid rows of one file."""
+
+    rules: list[Rule] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _file_error(code: str, vi: str, en: str) -> ParseResult:
+    return ParseResult(errors=[RowError(0, code, vi, en)])
+
+
+def _unneutralise(value: str) -> str:
+    if value.startswith("'") and value[1:2] in FORMULA_START and value[1:2]:
+        return value[1:]
+    return value
+
+
+def _neutralise(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _to_rule(row: dict[str, Any], list_: str | None, line: int, force: bool,
+             result: ParseResult) -> None:
+    values = {k: _unneutralise(str(v or "")).strip() for k, v in row.items() if k}
+    target = list_ or values.pop("list", "") or ""
+    values.pop("list", None)
+    try:
+        rule = make_rule(target, values.pop("pattern", ""), force=force,
+                         **{k: v for k, v in values.items() if k in COLUMNS})
+    except InvalidRule as exc:
+        result.errors.append(RowError(line, exc.code, exc.message, exc.message_en))
+        return
+    result.rules.append(rule)
+
+
+def _decode(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def read_rules(data: bytes, *, list_: str | None = None, fmt: str = "csv",
+               force: bool = False) -> ParseResult:
+    """Parse a CSV or JSON file into rules; ``list_`` overrides a ``list`` column."""
+    if len(data) > MAX_BYTES:
+        return _file_error("file_too_large", "Tệp quá lớn (tối đa 50 MB).",
+                           "The file is too large (at most 50 MB).")
+    text = _decode(data)
+    if text is None:
+        return _file_error("bad_encoding", "Tệp không phải UTF-8; hãy lưu lại dạng CSV UTF-8.",
+                           "The file is not UTF-8; save it again as CSV UTF-8.")
+    return _read_json(text, list_, force) if fmt == "json" else _read_csv(text, list_, force)
+
+
+def _read_csv(text: str, list_: str | None, force: bool) -> ParseResult:
+    result = ParseResult()
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if "pattern" not in header:
+        return _file_error("missing_header", "Thiếu dòng tiêu đề có cột “pattern”.",
+                           "The header row with a “pattern” column is missing.")
+    reader.fieldnames = header
+    seen: dict[tuple[str, str], int] = {}
+    for row in reader:
+        line = reader.line_num
+        if not any((v or "").strip() for k, v in row.items() if k):
+            continue
+        before = len(result.rules)
+        _to_rule(row, list_, line, force, result)
+        if len(result.rules) > before:
+            key = (result.rules[-1].list, result.rules[-1].pattern)
+            if key in seen:
+                result.rules.pop()
+                result.errors.append(RowError(
+                    line, "duplicate_pattern", f"Trùng mẫu với dòng {seen[key]}.",
+                    f"Same pattern as line {seen[key]}."))
+            else:
+                seen[key] = line
+    return result
+
+
+def _read_json(text: str, list_: str | None, force: bool) -> ParseResult:
+    try:
+        doc = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return _file_error("invalid_json", "Tệp JSON không đọc được.", "The JSON is malformed.")
+    items = doc.get("rules") if isinstance(doc, dict) else doc
+    if not isinstance(items, list):
+        return _file_error("invalid_json", "JSON phải là một danh sách quy tắc.",
+                           "The JSON must be a list of rules.")
+    result = ParseResult()
+    for i, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            result.errors.append(RowError(i, "invalid_row", "Mục không phải đối tượng.",
+                                          "The item is not an object."))
+            continue
+        _to_rule(item, list_, i, force, result)
+    return result
+
+
+def write_csv(rules: Iterable[Rule], *, with_list: bool = False) -> bytes:
+    """Canonical CSV bytes (sorted by pattern, then list)."""
+    out = io.StringIO(newline="")
+    cols = ("list", *COLUMNS) if with_list else COLUMNS
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(cols)
+    for r in sorted(rules, key=lambda r: (r.pattern, r.list)):
+        writer.writerow([_neutralise(str(getattr(r, c) or "")) for c in cols])
+    return out.getvalue().encode("utf-8")
+
+
+def write_json(rules: Iterable[Rule]) -> bytes:
+    """Canonical JSON bytes: ``{"rules": [...]}`` sorted by pattern, then list."""
+    items = [{"list": r.list, **{c: getattr(r, c) for c in COLUMNS}}
+             for r in sorted(rules, key=lambda r: (r.pattern, r.list))]
+    return orjson.dumps({"rules": items}, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def load_default_sources(store: Any, directory: Path) -> dict[str, int]:
+    """Load allow.csv, deny.csv (rules) and pending.csv (review queue) into an EMPTY store."""
+    if not store.is_empty():
+        return {}
+    loaded: dict[str, int] = {}
+    rules: list[Rule] = []
+    for name in ("allow", "deny"):
+        parsed = read_rules((directory / f"{name}.csv").read_bytes(), list_=name, force=True)
+        if parsed.errors:
+            raise ValueError(f"{name}.csv: {parsed.errors[:3]}")
+        rules += parsed.rules
+        loaded[name] = len(parsed.rules)
+    store.import_rules(rules)
+    pending_path = directory / "pending.csv"
+    if pending_path.exists():
+        parsed = read_rules(pending_path.read_bytes(), force=True)
+        loaded["pending"] = store.add_pending(parsed.rules, origin="pending.csv")
+    return loaded

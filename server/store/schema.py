@@ -1,0 +1,84 @@
+"""Table definitions (SQLAlchemy Core). Migrations in ``migrations/`` create them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+rules = Table(
+    "rules",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("list", String(8), nullable=False),
+    Column("pattern", String(512), nullable=False),
+    Column("name", Text, nullable=False, default=""),
+    Column("category", String(64), nullable=False, default=""),
+    Column("scope", String(128), nullable=False, default="national"),
+    Column("evidence", Text, nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+    Column("review_by", Date, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("list IN ('allow', 'deny')", name="ck_rules_list"),
+    UniqueConstraint("list", "pattern", name="uq_rules_list_pattern"),
+)
+Index("ix_rules_pattern", rules.c.pattern)
+
+lists_state = Table(
+    "lists_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", BigInteger, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+pending_entries = Table(
+    "pending_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("list", String(8), nullable=False),
+    Column("pattern", String(512), nullable=False),
+    Column("name", Text, nullable=False, default=""),
+    Column("category", String(64), nullable=False, default=""),
+    Column("scope", String(128), nullable=False, default="national"),
+    Column("evidence", Text, nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+    Column("review_by", Date, nullable=True),
+    Column("origin", String(64), nullable=False),
+    Column("status", String(16), nullable=False, default="pending"),
+    Column("decision_reason", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="ck_pending_status"),
+)
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("canonical_url", Text, nullable=False),
+    Column("host", String(255), nullable=False),
+    Column("verdict_seen", String(16), nullable=False, default=""),
+    Column("verdict_at_report", String(16), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    Column("client_hash", String(64), nullable=False, default=""),
+    Column("status", String(16), nullable=False, default="open"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_reports_host", reports.c.host)

@@ -1,0 +1,262 @@
+"""The SQL store (SQLite by default, PostgreSQL for scale-out) behind :class:`~.base.Store`.
+
+Every change to the rules bumps the lists version in the same transaction (an ``UPDATE``
+that also serialises writers on PostgreSQL), so the version is strictly increasing and a
+reader that sees version *n* sees exactly the rules of version *n*.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..core.rules import Rule
+from .base import (
+    Conflict,
+    ImportResult,
+    NotFound,
+    PendingRecord,
+    ReportRecord,
+    RuleRecord,
+    RuleRow,
+)
+from .engine import make_engine, upgrade
+from .schema import lists_state, pending_entries, reports, rules
+
+__all__ = ["SQLStore"]
+
+_FIELDS = ("name", "category", "scope", "evidence", "note")
+
+
+def now() -> dt.datetime:
+    """The current UTC time."""
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return value.isoformat()
+
+
+def _date(value: str) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _rule_values(rule: Rule) -> dict[str, Any]:
+    values: dict[str, Any] = {f: getattr(rule, f) or "" for f in _FIELDS}
+    values.update(list=rule.list, pattern=rule.pattern, review_by=_date(rule.review_by))
+    return values
+
+
+def _record(row: Any) -> RuleRecord:
+    m = row._mapping
+    return RuleRecord(
+        m["id"], m["list"], m["pattern"], m["name"], m["category"], m["scope"], m["evidence"],
+        m["note"], _iso(m["review_by"]), _iso(m["created_at"]), _iso(m["updated_at"]),
+    )
+
+
+class SQLStore:
+    """Rules, lists version, pending entries and reports in one SQL database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+
+    # -- schema and version -------------------------------------------------------------
+    def create_schema(self) -> None:
+        """Create or upgrade the schema (Alembic migrations)."""
+        upgrade(self.engine)
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def _read(self) -> Any:
+        return self.engine.connect().execution_options(readonly=True)
+
+    def is_empty(self) -> bool:
+        """True when there is no rule at all."""
+        with self._read() as conn:
+            return conn.execute(select(rules.c.id).limit(1)).first() is None
+
+    def lists_version(self) -> int:
+        """The current lists version."""
+        with self._read() as conn:
+            return int(conn.execute(select(lists_state.c.version)).scalar_one())
+
+    @staticmethod
+    def _bump(conn: Connection) -> int:
+        stmt = (
+            update(lists_state)
+            .where(lists_state.c.id == 1)
+            .values(version=lists_state.c.version + 1, updated_at=now())
+            .returning(lists_state.c.version)
+        )
+        return int(conn.execute(stmt).scalar_one())
+
+    def load_rules(self) -> tuple[int, Iterator[RuleRow]]:
+        """``(version, rows)``: a consistent snapshot, streamed (the caller must exhaust it)."""
+        conn = self._read()
+        if self.engine.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        conn.begin()
+        version = int(conn.execute(select(lists_state.c.version)).scalar_one())
+        cols = [rules.c.id, rules.c.list, rules.c.pattern, rules.c.name, rules.c.category,
+                rules.c.scope, rules.c.evidence, rules.c.note, rules.c.review_by]
+        result = conn.execution_options(stream_results=True, yield_per=20_000).execute(
+            select(*cols)
+        )
+
+        def rows() -> Iterator[RuleRow]:
+            try:
+                for part in result.partitions():
+                    for r in part:
+                        review = r[8]
+                        yield (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
+                               review.isoformat() if review else "")
+            finally:
+                result.close()
+                conn.close()
+
+        return version, rows()
+
+    # -- rules ----------------------------------------------------------------------------
+    def get_rule(self, rule_id: int) -> RuleRecord:
+        """One rule, or :class:`NotFound`."""
+        with self._read() as conn:
+            row = conn.execute(select(rules).where(rules.c.id == rule_id)).first()
+        if row is None:
+            raise NotFound(rule_id)
+        return _record(row)
+
+    def find_rules(
+        self,
+        *,
+        list: str | None = None,
+        category: str | None = None,
+        scope: str | None = None,
+        q: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> tuple[int, list[RuleRecord]]:
+        """``(total, page)`` of rules matching the filters, ordered by pattern."""
+        stmt = select(rules)
+        for column, value in ((rules.c.list, list), (rules.c.category, category),
+                              (rules.c.scope, scope)):
+            if value:
+                stmt = stmt.where(column == value)
+        if q:
+            like = f"%{q.lower()}%"
+            stmt = stmt.where(or_(rules.c.pattern.like(like), func.lower(rules.c.name).like(like)))
+        with self._read() as conn:
+            total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+            page = conn.execute(stmt.order_by(rules.c.pattern, rules.c.list)
+                                .offset(offset).limit(limit)).all()
+        return int(total), [_record(r) for r in page]
+
+    def add_rule(self, rule: Rule) -> RuleRecord:
+        """Insert a rule (:class:`Conflict` if the pattern is already on that list)."""
+        stamp = now()
+        try:
+            with self.engine.begin() as conn:
+                row = conn.execute(
+                    insert(rules).values(**_rule_values(rule), created_at=stamp, updated_at=stamp)
+                    .returning(*rules.c)
+                ).one()
+                self._bump(conn)
+        except IntegrityError:
+            raise Conflict(f"{rule.list}:{rule.pattern}") from None
+        return _record(row)
+
+    def update_rule(self, rule_id: int, rule: Rule) -> RuleRecord:
+        """Replace a rule's fields (:class:`NotFound`, :class:`Conflict`)."""
+        try:
+            with self.engine.begin() as conn:
+                row = conn.execute(
+                    update(rules).where(rules.c.id == rule_id)
+                    .values(**_rule_values(rule), updated_at=now()).returning(*rules.c)
+                ).first()
+                if row is None:
+                    raise NotFound(rule_id)
+                self._bump(conn)
+        except IntegrityError:
+            raise Conflict(f"{rule.list}:{rule.pattern}") from None
+        return _record(row)
+
+    def delete_rule(self, rule_id: int) -> RuleRecord:
+        """Delete a rule and return what it was (:class:`NotFound`)."""
+        with self.engine.begin() as conn:
+            row = conn.execute(delete(rules).where(rules.c.id == rule_id)
+                               .returning(*rules.c)).first()
+            if row is None:
+                raise NotFound(rule_id)
+            self._bump(conn)
+        return _record(row)
+
+    def export_rules(self, list: str | None = None) -> Iterator[Rule]:
+        """Every rule as a core :class:`Rule`, sorted by (list, pattern)."""
+        stmt = select(rules).order_by(rules.c.list, rules.c.pattern)
+        if list:
+            stmt = stmt.where(rules.c.list == list)
+        with self._read() as conn:
+            rows = conn.execute(stmt).all()
+        for r in rows:
+            yield _record(r).to_rule()
+
+    def import_rules(
+        self, rules_in: Iterable[Rule], *, replace_lists: Iterable[str] = (), dry_run: bool = False
+    ) -> ImportResult:
+        """Merge rules in one transaction (all or nothing); ``replace_lists`` drops the rest."""
+        from .importer import run_import
+
+        return run_import(self, rules_in, tuple(replace_lists), dry_run)
+
+    # -- pending entries and reports --------------------------------------------------------
+    def add_pending(self, entries: Iterable[Rule], origin: str) -> int:
+        """Queue entries for review; returns how many."""
+        stamp = now()
+        values = [dict(_rule_values(r), origin=origin, status="pending", decision_reason="",
+                       created_at=stamp) for r in entries]
+        if values:
+            with self.engine.begin() as conn:
+                conn.execute(insert(pending_entries), values)
+        return len(values)
+
+    def list_pending(self, status: str | None = "pending") -> list[PendingRecord]:
+        """Queued entries (all when ``status`` is None), oldest first."""
+        stmt = select(pending_entries).order_by(pending_entries.c.id)
+        if status:
+            stmt = stmt.where(pending_entries.c.status == status)
+        with self._read() as conn:
+            rows = conn.execute(stmt).all()
+        return [PendingRecord(
+            r.id, r.list, r.pattern, r.name, r.category, r.scope, r.evidence, r.note,
+            _iso(r.review_by), r.origin, r.status, r.decision_reason, _iso(r.created_at),
+            _iso(r.decided_at)) for r in rows]
+
+    def add_report(self, **fields: str) -> int:
+        """Store a report; returns its id."""
+        with self.engine.begin() as conn:
+            return int(conn.execute(
+                insert(reports).values(**fields, status="open", created_at=now())
+                .returning(reports.c.id)
+            ).scalar_one())
+
+    def list_reports(self, status: str | None = None) -> list[ReportRecord]:
+        """Reports, oldest first (all when ``status`` is None)."""
+        stmt = select(reports).order_by(reports.c.id)
+        if status:
+            stmt = stmt.where(reports.c.status == status)
+        with self._read() as conn:
+            rows = conn.execute(stmt).all()
+        return [ReportRecord(
+            r.id, r.url, r.canonical_url, r.host, r.verdict_seen, r.verdict_at_report, r.kind,
+            r.comment, r.client_hash, r.status, _iso(r.created_at)) for r in rows]
