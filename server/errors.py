@@ -53,6 +53,9 @@ def wants_english() -> bool:
     lang = request.args.get("lang")
     if lang in ("en", "vi"):
         return lang == "en"
+    header = request.headers.get("Accept-Language")
+    if not header or header.startswith("vi"):
+        return False
     return request.accept_languages.best_match(("vi", "en"), default="vi") == "en"
 
 

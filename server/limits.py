@@ -7,6 +7,7 @@ the counters. A refused request gets 429 with ``Retry-After`` in the one JSON er
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -20,8 +21,24 @@ limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 
 
 def limit(config_key: str) -> Callable[[Any], Any]:
-    """Decorate a view with the limit named by ``config_key`` in the app config."""
-    return limiter.limit(lambda: current_app.config[config_key])
+    """Decorate a view with the limit named by ``config_key`` in the app config.
+
+    When ``RATELIMIT_ENABLED`` is false the view is called directly, without Flask-Limiter's
+    bookkeeping (which otherwise costs as much as the check itself).
+    """
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        limited = limiter.limit(lambda: current_app.config[config_key])(view)
+
+        @functools.wraps(view)
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            if current_app.config["RATELIMIT_ENABLED"]:
+                return limited(*args, **kwargs)
+            return view(*args, **kwargs)
+
+        return inner
+
+    return decorate
 
 
 def init_limiter(app: Flask) -> None:

@@ -19,7 +19,11 @@ def service() -> CheckerService:
 
 
 def lang() -> str:
-    """``"en"`` or ``"vi"`` for this request."""
+    """``"en"`` or ``"vi"`` for this request; an unknown ``?lang=`` is refused (400)."""
+    value = request.args.get("lang")
+    if value is not None and value not in ("vi", "en"):
+        raise ApiError(400, "invalid_lang", "Tham số lang chỉ nhận vi hoặc en.",
+                       "The lang parameter must be vi or en.")
     return "en" if wants_english() else "vi"
 
 
