@@ -8,7 +8,8 @@ ignored (spreadsheets add them), but ``pattern`` is required.
 Writing is canonical — the column order of ``sources/``, sorted by pattern, ``\\n`` line ends
 — so that export → import → export gives identical bytes. Cells that a spreadsheet would run
 as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) are written with a leading
-``'`` and that one ``'`` is removed again on import.
+``'`` and that one ``'`` is removed again on import (a value that itself starts with ``'``
+gets a second one, so round trips are exact).
 """
 
 from __future__ import annotations
@@ -62,13 +63,11 @@ def _file_error(code: str, vi: str, en: str) -> ParseResult:
 
 
 def _unneutralise(value: str) -> str:
-    if value.startswith("'") and value[1:2] in FORMULA_START and value[1:2]:
-        return value[1:]
-    return value
+    return value[1:] if value.startswith("'") else value
 
 
 def _neutralise(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
+    return "'" + value if value.startswith((*FORMULA_START, "'")) else value
 
 
 def _to_rule(row: dict[str, Any], list_: str | None, line: int, force: bool,

@@ -1,0 +1,85 @@
+"""CSV/JSON rule files: encodings, line numbers, formula injection, round trips."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from server.core import Rule, make_rule
+from server.sources import read_rules, write_csv, write_json
+
+HEADER = "pattern,name,category,scope,evidence,note,review_by\n"
+
+
+def test_bom_and_crlf_as_a_spreadsheet_saves():
+    data = ("\ufeff" + HEADER + "Báo.VN,Báo,press_local,national,e,,\r\n").encode()
+    parsed = read_rules(data.replace(b"\n", b"\r\n"), list_="allow")
+    assert parsed.errors == []
+    got = [(r.pattern, r.name, r.list) for r in parsed.rules]
+    assert got == [("xn--bo-mia.vn", "Báo", "allow")]
+
+
+def test_wrong_encoding_refused():
+    parsed = read_rules((HEADER + "báo.vn,Báo,,,,,\n").encode("cp1258"), list_="allow")
+    assert parsed.rules == [] and parsed.errors[0].code == "bad_encoding"
+    assert "UTF-8" in parsed.errors[0].message
+
+
+def test_invalid_rows_reported_with_line_numbers():
+    data = (HEADER + "ok.vn,,,,,,\n"
+            "facebook.com,,,,,,\n"
+            "bad host.vn,,,,,,\n"
+            "x.vn,,,,,,2027-13-45\n"
+            "ok.vn,,,,,,\n").encode()
+    parsed = read_rules(data, list_="allow")
+    assert [r.pattern for r in parsed.rules] == ["ok.vn"]
+    assert [(e.line, e.code) for e in parsed.errors] == [
+        (3, "platform_host_rule"), (4, "invalid_pattern"), (5, "invalid_review_by"),
+        (6, "duplicate_pattern")]
+    assert all(e.message for e in parsed.errors)
+
+
+def test_missing_header_and_oversize():
+    assert read_rules(b"a.vn,b\n").errors[0].code == "missing_header"
+    assert read_rules(b"x" * (50 * 1024 * 1024 + 1)).errors[0].code == "file_too_large"
+
+
+def test_formula_cells_neutralised_and_round_trip():
+    rules = [make_rule("allow", "a.vn", name="=HYPERLINK(\"http://evil\")", note="+1",
+                       evidence="@SUM(A1)")]
+    data = write_csv(rules)
+    assert b"'=HYPERLINK" in data and b",'+1," in data and b"'@SUM" in data
+    assert read_rules(data, list_="allow").rules == rules
+
+
+def test_leading_quote_survives_round_trip():
+    rules = [make_rule("allow", "a.vn", name="'=x", note="'quoted")]
+    assert read_rules(write_csv(rules), list_="allow").rules == rules
+
+
+def test_json_round_trip():
+    rules = [make_rule("allow", "a.vn", name="Á"), make_rule("deny", "b.com")]
+    back = read_rules(write_json(rules), fmt="json")
+    assert back.errors == [] and back.rules == rules
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["allow", "deny"]),
+                          st.from_regex(r"[a-z]{1,10}\.(vn|com|com\.vn)", fullmatch=True),
+                          _text, _text), max_size=20, unique_by=lambda t: (t[0], t[1])))
+def test_csv_round_trip_property(items):
+    rules = [make_rule(lst, pattern, force=True, name=name, note=note)
+             for lst, pattern, name, note in items]
+    data = write_csv(rules, with_list=True)
+    parsed = read_rules(data, force=True)
+    assert parsed.errors == []
+    key = lambda r: (r.pattern, r.list)  # noqa: E731
+    assert sorted(parsed.rules, key=key) == sorted(rules, key=key)
+    assert write_csv(parsed.rules, with_list=True) == data
+
+
+def test_rule_objects_compare_by_value():
+    assert make_rule("allow", "A.vn") == Rule("a.vn", "allow")

@@ -1,0 +1,200 @@
+"""The store contract, run against every backend (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from server.core import Rule, make_rule
+from server.store import Conflict, NotFound
+
+
+def rule(list_="allow", pattern="baochinhphu.vn", **fields):
+    return make_rule(list_, pattern, force=True, **fields)
+
+
+def test_empty_store_has_version_and_no_rules(store):
+    assert store.is_empty()
+    version, rows = store.load_rules()
+    assert list(rows) == []
+    assert version == store.lists_version() >= 1
+
+
+def test_crud_bumps_version_each_time(store):
+    v0 = store.lists_version()
+    rec = store.add_rule(rule(name="Báo Điện tử Chính phủ", category="press_central",
+                              evidence="https://example.org/e", review_by="2027-01-31"))
+    assert rec.id > 0 and rec.name == "Báo Điện tử Chính phủ" and rec.review_by == "2027-01-31"
+    assert store.get_rule(rec.id) == rec
+    v1 = store.lists_version()
+    changed = store.update_rule(rec.id, rule(name="Báo Chính phủ", note="sửa"))
+    assert changed.name == "Báo Chính phủ" and changed.note == "sửa" and changed.review_by == ""
+    v2 = store.lists_version()
+    gone = store.delete_rule(rec.id)
+    assert gone.name == "Báo Chính phủ"
+    v3 = store.lists_version()
+    assert v0 < v1 < v2 < v3
+    with pytest.raises(NotFound):
+        store.get_rule(rec.id)
+    with pytest.raises(NotFound):
+        store.delete_rule(rec.id)
+    with pytest.raises(NotFound):
+        store.update_rule(rec.id, rule())
+
+
+def test_conflict_same_list_and_pattern(store):
+    store.add_rule(rule())
+    version = store.lists_version()
+    with pytest.raises(Conflict):
+        store.add_rule(rule(name="again"))
+    assert store.lists_version() == version
+    store.add_rule(rule("deny"))  # the same pattern on the other list is allowed
+    other = store.add_rule(rule(pattern="nhandan.vn"))
+    with pytest.raises(Conflict):
+        store.update_rule(other.id, rule())
+
+
+def test_load_rules_is_a_consistent_snapshot(store):
+    store.import_rules([rule(pattern=f"site{i}.vn") for i in range(50)])
+    version, rows = store.load_rules()
+    rows = list(rows)
+    assert version == store.lists_version()
+    assert len(rows) == 50
+    rid, lst, pattern, *_ = rows[0]
+    assert isinstance(rid, int) and lst == "allow" and pattern.startswith("site")
+
+
+def test_find_rules_filters_and_pages(store):
+    store.import_rules([rule(pattern=f"bao{i:02}.vn", name=f"Báo số {i}",
+                             category="press_local" if i % 2 else "press_central")
+                        for i in range(30)] + [rule("deny", "gia-mao.com")])
+    total, page = store.find_rules(list="allow", category="press_local", limit=5)
+    assert total == 15 and len(page) == 5
+    assert [r.pattern for r in page] == sorted(r.pattern for r in page)
+    total, page = store.find_rules(q="SỐ 1", limit=50)
+    assert total == 11  # "Báo số 1", "Báo số 10" … "Báo số 19"
+    total, _ = store.find_rules(list="deny")
+    assert total == 1
+
+
+def test_import_diff_and_replace(store):
+    first = store.import_rules([rule(pattern="a.vn"), rule(pattern="b.vn"), rule("deny", "c.com")])
+    assert (first.added, first.changed, first.unchanged, first.removed) == (3, 0, 0, 0)
+    again = store.import_rules([rule(pattern="a.vn"), rule(pattern="b.vn", name="B")])
+    assert (again.added, again.changed, again.unchanged, again.removed) == (0, 1, 1, 0)
+    replaced = store.import_rules([rule(pattern="a.vn")], replace_lists=["allow"])
+    assert (replaced.added, replaced.changed, replaced.unchanged, replaced.removed) == (0, 0, 1, 1)
+    patterns = {(r.list, r.pattern) for r in store.export_rules()}
+    assert patterns == {("allow", "a.vn"), ("deny", "c.com")}
+
+
+def test_noop_and_dry_run_change_nothing(store):
+    store.import_rules([rule(pattern="a.vn")])
+    version = store.lists_version()
+    noop = store.import_rules([rule(pattern="a.vn")])
+    assert noop.unchanged == 1 and noop.version == version
+    dry = store.import_rules([rule(pattern="z.vn")], dry_run=True)
+    assert dry.added == 1
+    assert store.lists_version() == version
+    assert [r.pattern for r in store.export_rules()] == ["a.vn"]
+
+
+def test_import_is_all_or_nothing_on_error(store):
+    store.import_rules([rule(pattern="a.vn")])
+    version = store.lists_version()
+    before = list(store.export_rules())
+
+    def bad_rules():
+        yield rule(pattern="b.vn")
+        raise RuntimeError("the file broke half-way")
+
+    with pytest.raises(RuntimeError):
+        store.import_rules(bad_rules())
+    assert list(store.export_rules()) == before
+    assert store.lists_version() == version
+    bogus = Rule("e.vn", "bogus")  # violates the CHECK constraint on the list column
+    with pytest.raises(IntegrityError):
+        store.import_rules([rule(pattern="d.vn"), bogus])
+    assert list(store.export_rules()) == before
+    assert store.lists_version() == version
+
+
+KILLED_IMPORT = textwrap.dedent("""
+    import os, sys
+    sys.path.insert(0, {root!r})
+    from server.core import make_rule
+    from server.store import SQLStore
+    import server.store.importer as importer
+    original = importer._apply
+    def apply_then_die(*args):
+        original(*args)           # every row written inside the transaction…
+        os._exit(9)               # …then the process dies before COMMIT
+    importer._apply = apply_then_die
+    store = SQLStore({url!r})
+    store.import_rules([make_rule("allow", f"killed{{i}}.vn") for i in range(500)])
+""")
+
+
+def test_killed_import_leaves_lists_as_before(store):
+    import pathlib
+
+    store.import_rules([rule(pattern="a.vn")])
+    version = store.lists_version()
+    root = str(pathlib.Path(__file__).resolve().parents[2])
+    proc = subprocess.run([sys.executable, "-c", KILLED_IMPORT.format(root=root, url=store.url)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 9, proc.stderr
+    assert [r.pattern for r in store.export_rules()] == ["a.vn"]
+    assert store.lists_version() == version
+
+
+def test_export_import_round_trip(store, tmp_path):
+    rules = [rule(pattern="a.vn", name="Á", review_by="2027-06-30", note="=cmd"),
+             rule("deny", "b.com", name="B", evidence="https://x.example/e")]
+    store.import_rules(rules)
+    exported = list(store.export_rules())
+    assert {(r.list, r.pattern, r.name, r.note, r.review_by) for r in exported} == {
+        (r.list, r.pattern, r.name, r.note, r.review_by) for r in rules}
+
+
+def test_pending_and_reports(store):
+    assert store.add_pending([rule(pattern="p.vn", name="Chờ")], origin="pending.csv") == 1
+    pending = store.list_pending()
+    got = [(p.pattern, p.status, p.origin) for p in pending]
+    assert got == [("p.vn", "pending", "pending.csv")]
+    rid = store.add_report(url="x.vn/a", canonical_url="http://x.vn/a", host="x.vn",
+                           verdict_seen="unknown", verdict_at_report="unknown", kind="missing",
+                           comment="", client_hash="h")
+    reports = store.list_reports()
+    assert [(r.id, r.kind, r.status) for r in reports] == [(rid, "missing", "open")]
+
+
+def test_fifty_parallel_writers_lose_nothing(store):
+    errors: list[BaseException] = []
+    seen_versions: list[list[int]] = [[] for _ in range(50)]
+
+    def writer(n: int) -> None:
+        try:
+            for k in range(4):
+                store.add_rule(rule(pattern=f"w{n}-{k}.vn"))
+                seen_versions[n].append(store.lists_version())
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    version = store.lists_version()
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    patterns = {r.pattern for r in store.export_rules()}
+    assert patterns == {f"w{n}-{k}.vn" for n in range(50) for k in range(4)}
+    assert store.lists_version() == version + 200
+    for versions in seen_versions:
+        assert versions == sorted(versions)
