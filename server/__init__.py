@@ -9,11 +9,12 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-from flask import Flask, Response
+from typing import TYPE_CHECKING, Any
 
 from .config import Defaults
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 __all__ = ["create_app"]
 
@@ -54,6 +55,8 @@ def _resolver(app: Flask) -> Any:
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: config, store, checker service, blueprints, CLI."""
+    from flask import Flask, Response  # here, so that ``server.core`` imports without Flask
+
     app = Flask(__name__, instance_relative_config=True)
     _configure(app, test_config)
 
@@ -79,7 +82,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_cli(app)
 
     @app.get("/healthz")
-    def healthz() -> Response:
+    def healthz() -> Response:  # type: ignore[valid-type]
         return Response(b'{"status":"ok"}', mimetype="application/json")
 
     return app

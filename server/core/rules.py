@@ -11,6 +11,7 @@ unless forced, so that one bad line cannot mark all of Facebook official or deni
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass
 
 from .domains import default_suffix_list
@@ -30,6 +31,7 @@ LISTS = ("allow", "deny")
 #: Subdomains on which a platform serves the same pages (path rules cover them too).
 PLATFORM_SUBDOMAINS = ("m", "mbasic", "mobile", "web", "www")
 MAX_PATTERN_LENGTH = 512
+_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +83,7 @@ def canonical_pattern(
         if lowered.startswith(prefix):
             raw = raw[len(prefix) :]
             break
-    if any(c in raw for c in "?#@ \t") or "\\" in raw:
+    if any(c in raw for c in "?# \t") or "\\" in raw or "@" in raw.partition("/")[0]:
         raise _bad(
             "invalid_pattern",
             "Mẫu chỉ gồm tên miền và (tùy chọn) đường dẫn, ví dụ: baochinhphu.vn hoặc "
@@ -100,6 +102,12 @@ def canonical_pattern(
             f"Tên miền “{host_text}” không hợp lệ.",
             f"The host “{host_text}” is not valid.",
         ) from exc
+    if not host.startswith("[") and not all(_LABEL.fullmatch(x) for x in host.split(".")):
+        raise _bad(
+            "invalid_pattern",
+            f"Tên miền “{host_text}” không hợp lệ.",
+            f"The host “{host_text}” is not valid.",
+        )
     if host.startswith("www.") and host.count(".") >= 2:
         host = host[4:]
     path = "/".join(seg for seg in path.lower().split("/") if seg)

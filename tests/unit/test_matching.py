@@ -1,0 +1,126 @@
+"""Rule semantics of the product contract, through the embeddable Checker."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.core import Checker, InvalidRule, canonical_pattern
+
+
+def decide(allow, deny, url):
+    r = Checker(allow=allow, deny=deny, force=True).check(url)
+    return (r.rule.list, r.rule.pattern) if r.rule else None
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://baochinhphu.vn/a", ("allow", "baochinhphu.vn")),
+    ("https://xaydungchinhsach.baochinhphu.vn/a", ("allow", "baochinhphu.vn")),
+    ("https://a.b.c.baochinhphu.vn/", ("allow", "baochinhphu.vn")),
+    ("https://baochinhphu.vn.tin-moi.xyz/", None),
+    ("https://notbaochinhphu.vn/", None),
+    ("https://hanoi.gov.vn/", ("allow", "gov.vn")),
+    ("https://congan.hanoi.gov.vn/", ("allow", "gov.vn")),
+    ("https://gov.vn.com/", None),
+])
+def test_host_patterns_cover_subdomains_only(url, expected):
+    assert decide(["baochinhphu.vn", "gov.vn"], [], url) == expected
+
+
+PAGE = ["facebook.com/ubndhiephoa"]
+
+
+@pytest.mark.parametrize(("url", "matched"), [
+    ("https://facebook.com/ubndhiephoa", True),
+    ("https://www.facebook.com/ubndhiephoa/", True),
+    ("https://m.facebook.com/ubndhiephoa/posts/1", True),
+    ("https://web.facebook.com/UBNDHiepHoa", True),
+    ("https://mbasic.facebook.com/ubndhiephoa?ref=x", True),
+    ("https://mobile.facebook.com/ubndhiephoa", True),
+    ("https://facebook.com/ubndhiephoa2", False),
+    ("https://facebook.com/ubndhiephoa-fake", False),
+    ("https://facebook.com/", False),
+    ("https://evil.facebook.com/ubndhiephoa", False),
+    ("https://facebook.com.evil.vn/ubndhiephoa", False),
+])
+def test_path_patterns_at_segment_boundaries_on_platform_hosts(url, matched):
+    assert (decide(PAGE, [], url) is not None) is matched
+
+
+def test_most_specific_rule_wins():
+    allow = ["baochinhphu.vn", "facebook.com/page", "facebook.com/page/sub/deeper"]
+    deny = ["bad.baochinhphu.vn", "baochinhphu.vn/fake", "facebook.com/page/sub"]
+    assert decide(allow, deny, "https://bad.baochinhphu.vn/x") == ("deny", "bad.baochinhphu.vn")
+    assert decide(allow, deny, "https://x.bad.baochinhphu.vn/") == ("deny", "bad.baochinhphu.vn")
+    assert decide(allow, deny, "https://baochinhphu.vn/fake/1") == ("deny", "baochinhphu.vn/fake")
+    assert decide(allow, deny, "https://baochinhphu.vn/fake2") == ("allow", "baochinhphu.vn")
+    # a path rule on a deeper host does not hide the host rule above it
+    assert decide(allow, deny, "https://bad.baochinhphu.vn/fake") == (
+        "deny", "bad.baochinhphu.vn")
+    assert decide(allow, deny, "https://facebook.com/page/sub/x") == (
+        "deny", "facebook.com/page/sub")
+    assert decide(allow, deny, "https://facebook.com/page/sub/deeper/1") == (
+        "allow", "facebook.com/page/sub/deeper")
+    assert decide(allow, deny, "https://facebook.com/page/other") == ("allow", "facebook.com/page")
+
+
+def test_deep_path_rule_beats_host_rule_on_a_longer_host():
+    assert decide(["a.vn"], ["x.a.vn/p"], "https://x.a.vn/p/q") == ("deny", "x.a.vn/p")
+    assert decide(["a.vn"], ["x.a.vn/p"], "https://x.a.vn/q") == ("allow", "a.vn")
+
+
+def test_deny_wins_exact_tie_in_either_order():
+    assert decide(["tie.vn"], ["tie.vn"], "https://tie.vn/") == ("deny", "tie.vn")
+    checker = Checker(deny=["tie.vn"], allow=["tie.vn"])
+    assert checker.check("https://tie.vn/").verdict == "denied"
+    assert decide(["fb.com/p"], ["fb.com/p"], "https://fb.com/p") == ("deny", "fb.com/p")
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    ("BaoChinhPhu.VN", "baochinhphu.vn"),
+    ("https://www.baochinhphu.vn/", "baochinhphu.vn"),
+    ("baochinhphu.vn.", "baochinhphu.vn"),
+    ("baochinhphu.vn:443", "baochinhphu.vn"),
+    ("facebook.com/UBNDHiepHoa/", "facebook.com/ubndhiephoa"),
+    ("m.facebook.com//Trang//", "m.facebook.com/trang"),
+    ("bộcôngan.vn", "xn--bcngan-jxa6332d.vn"),
+    ("www.vn", "www.vn"),
+])
+def test_canonical_patterns(text, canonical):
+    assert canonical_pattern(text, force=True) == canonical
+
+
+@pytest.mark.parametrize("text", ["facebook.com", "www.facebook.com", "m.facebook.com",
+                                  "youtube.com", "zalo.me", "blogspot.com", "github.io"])
+def test_platform_host_rules_refused_unless_forced(text):
+    with pytest.raises(InvalidRule) as exc:
+        canonical_pattern(text)
+    assert exc.value.code == "platform_host_rule"
+    assert "nền tảng" in exc.value.message
+    assert canonical_pattern(text, force=True)
+    with pytest.raises(InvalidRule):
+        Checker(allow=[text])
+
+
+def test_platform_subsites_and_pages_accepted():
+    assert canonical_pattern("ubnd.blogspot.com") == "ubnd.blogspot.com"
+    assert canonical_pattern("facebook.com/ubndhiephoa") == "facebook.com/ubndhiephoa"
+    assert canonical_pattern("youtube.com/@vtv24") == "youtube.com/@vtv24"
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("", "empty_pattern"), ("  ", "empty_pattern"), ("a.vn?x=1", "invalid_pattern"),
+    ("a b.vn", "invalid_pattern"), ("user@a.vn", "invalid_pattern"), ("-a.vn", "invalid_pattern"),
+    ("-", "invalid_pattern"), ("a" * 600, "invalid_pattern"),
+])
+def test_bad_patterns(text, code):
+    with pytest.raises(InvalidRule) as exc:
+        canonical_pattern(text)
+    assert exc.value.code == code
+
+
+def test_cost_is_a_lookup_not_a_scan():
+    many = [f"site{i}.vn" for i in range(20000)]
+    checker = Checker(deny=many)
+    assert checker.rule_count == 20000
+    assert checker.check("https://www.site19999.vn/x").rule.pattern == "site19999.vn"
+    assert checker.check("https://site20000.vn/x").rule is None
