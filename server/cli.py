@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .core import InvalidURL
 from .core.tables import SOURCES_DIR
@@ -28,6 +29,7 @@ def _store():  # type: ignore[no-untyped-def]
 @click.command("init-db")
 @click.option("--sources", "sources_dir", type=click.Path(file_okay=False, path_type=Path),
               default=SOURCES_DIR, show_default=True, help="Folder with allow/deny/pending.csv")
+@with_appcontext
 def init_db(sources_dir: Path) -> None:
     """Create or upgrade the schema; load the default lists into an empty database."""
     store = _store()
@@ -54,6 +56,7 @@ sources = click.Group("sources", help="Import and export rules (CSV or JSON).")
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
 @click.option("--force", is_flag=True, help="Accept host-only rules on shared platforms.")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows even if some are not.")
+@with_appcontext
 def import_cmd(file: Path, list_: str | None, replace: bool, dry_run: bool, force: bool,
                skip_invalid: bool) -> None:
     """Import FILE (.csv or .json). Exit 1 when rows are invalid (nothing applied)."""
@@ -76,6 +79,7 @@ def import_cmd(file: Path, list_: str | None, replace: bool, dry_run: bool, forc
 @click.option("--list", "list_", type=click.Choice(["allow", "deny"]), default=None)
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@with_appcontext
 def export_cmd(list_: str | None, fmt: str, output: Path | None) -> None:
     """Export rules in canonical form (re-imports to the identical state)."""
     rules = list(_store().export_rules(list_))
@@ -90,6 +94,7 @@ def export_cmd(list_: str | None, fmt: str, output: Path | None) -> None:
 @click.command("check")
 @click.argument("url")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi")
+@with_appcontext
 def check_cmd(url: str, lang: str) -> None:
     """Print the verdict and reasons for URL; exit 0 official, 10 unknown, 11 suspicious,
     12 denied, 3 not a web address."""
