@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from server.sources import load_default_sources
 from werkzeug.serving import make_server
 
 from server import create_app
 from server.core import make_rule
 from server.core.tables import SOURCES_DIR
+from server.sources import load_default_sources
 
 __all__ = ["LiveServer", "make_test_app"]
 
