@@ -156,7 +156,7 @@ def bench_adblock(n_rules: int, n_urls: int, n_hosts: int, rounds: int) -> None:
 
 
 CHILD = """
-import resource, sys
+import sys
 sys.path.insert(0, {root!r})
 from bench.bench_checker import deny_domains
 from server.core import Checker
@@ -166,9 +166,10 @@ metas = (FIELD_SEP.join(("deny", d, "Trang giả mạo số " + str(i), "imperso
          for i, d in enumerate(deny_domains({n})))
 c = Checker(rules=metas, lookalike=False)
 c.check("https://" + deny_domains(1)[0] + "/x")
-with open("/proc/self/statm") as fh:
-    rss = int(fh.read().split()[1]) * resource.getpagesize() // 2**20
-print(rss, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+status = dict(line.split(":", 1) for line in open("/proc/self/status"))
+rss = int(status["VmRSS"].split()[0]) // 1024  # kB -> MB
+peak = int(status["VmHWM"].split()[0]) // 1024  # high-water mark of this image (not inherited)
+print(rss, peak)
 """
 
 

@@ -62,26 +62,24 @@ def _file_error(code: str, vi: str, en: str) -> ParseResult:
     return ParseResult(errors=[RowError(0, code, vi, en)])
 
 
-def _unneutralise(value: str) -> str:
-    return value[1:] if value.startswith("'") else value
-
-
 def _neutralise(value: str) -> str:
     return "'" + value if value.startswith((*FORMULA_START, "'")) else value
 
 
 def _to_rule(row: dict[str, Any], list_: str | None, line: int, force: bool,
              result: ParseResult) -> None:
-    values = {k: _unneutralise(str(v or "")).strip() for k, v in row.items() if k}
-    target = list_ or values.pop("list", "") or ""
-    values.pop("list", None)
+    values = {k: str(v if v is not None else "").strip() for k, v in row.items() if k}
+    target = list_ or values.get("list", "")
     try:
-        rule = make_rule(target, values.pop("pattern", ""), force=force,
-                         **{k: v for k, v in values.items() if k in COLUMNS})
+        rule = make_rule(target, values.get("pattern", ""), force=force,
+                         **{k: v for k, v in values.items() if k in _OPTIONAL})
     except InvalidRule as exc:
         result.errors.append(RowError(line, exc.code, exc.message, exc.message_en))
         return
     result.rules.append(rule)
+
+
+_OPTIONAL = frozenset(COLUMNS[1:])
 
 
 def _decode(data: bytes) -> str | None:
@@ -92,9 +90,12 @@ def _decode(data: bytes) -> str | None:
 
 
 def read_rules(data: bytes, *, list_: str | None = None, fmt: str = "csv",
-               force: bool = False) -> ParseResult:
-    """Parse a CSV or JSON file into rules; ``list_`` overrides a ``list`` column."""
-    if len(data) > MAX_BYTES:
+               force: bool = False, max_bytes: int | None = MAX_BYTES) -> ParseResult:
+    """Parse a CSV or JSON file into rules; ``list_`` overrides a ``list`` column.
+
+    ``max_bytes`` caps uploads (None: no cap, for the command line).
+    """
+    if max_bytes is not None and len(data) > max_bytes:
         return _file_error("file_too_large", "Tệp quá lớn (tối đa 50 MB).",
                            "The file is too large (at most 50 MB).")
     text = _decode(data)
@@ -106,29 +107,44 @@ def read_rules(data: bytes, *, list_: str | None = None, fmt: str = "csv",
 
 def _read_csv(text: str, list_: str | None, force: bool) -> ParseResult:
     result = ParseResult()
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in next(reader, [])]
     if "pattern" not in header:
         return _file_error("missing_header", "Thiếu dòng tiêu đề có cột “pattern”.",
                            "The header row with a “pattern” column is missing.")
-    reader.fieldnames = header
+    # Column positions of the known fields (unknown columns are ignored; -1: absent).
+    pos = [header.index(n) if n in header else -1 for n in ("list", *COLUMNS)]
+    width = len(header)
     seen: dict[tuple[str, str], int] = {}
+    rules, errors = result.rules, result.errors
     for row in reader:
-        line = reader.line_num
-        if not any((v or "").strip() for k, v in row.items() if k):
+        if not row or not any(cell.strip() for cell in row):
             continue
-        before = len(result.rules)
-        _to_rule(row, list_, line, force, result)
-        if len(result.rules) > before:
-            key = (result.rules[-1].list, result.rules[-1].pattern)
-            if key in seen:
-                result.rules.pop()
-                result.errors.append(RowError(
-                    line, "duplicate_pattern", f"Trùng mẫu với dòng {seen[key]}.",
-                    f"Same pattern as line {seen[key]}."))
-            else:
-                seen[key] = line
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        lst, pattern, name, category, scope, evidence, note, review_by = (
+            _clean(row[i]) if i >= 0 else "" for i in pos)
+        target = list_ or lst
+        try:
+            rule = make_rule(target, pattern, force=force, name=name, category=category,
+                             scope=scope, evidence=evidence, note=note, review_by=review_by)
+        except InvalidRule as exc:
+            errors.append(RowError(reader.line_num, exc.code, exc.message, exc.message_en))
+            continue
+        key = (rule.list, rule.pattern)
+        if key in seen:
+            errors.append(RowError(reader.line_num, "duplicate_pattern",
+                                   f"Trùng mẫu với dòng {seen[key]}.",
+                                   f"Same pattern as line {seen[key]}."))
+            continue
+        seen[key] = reader.line_num
+        rules.append(rule)
     return result
+
+
+def _clean(cell: str) -> str:
+    cell = cell.strip()
+    return cell[1:].strip() if cell[:1] == "'" else cell
 
 
 def _read_json(text: str, list_: str | None, force: bool) -> ParseResult:

@@ -11,11 +11,13 @@ unless forced, so that one bad line cannot mark all of Facebook official or deni
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass
 
 from .domains import default_suffix_list
 from .errors import InvalidRule, InvalidURL
+from .tables import default_tables
 from .urls import canonical_host
 
 __all__ = [
@@ -32,6 +34,11 @@ LISTS = ("allow", "deny")
 PLATFORM_SUBDOMAINS = ("m", "mbasic", "mobile", "web", "www")
 MAX_PATTERN_LENGTH = 512
 _LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?")
+# A lowercase ASCII host of 2+ labels whose last label is not numeric (not an IP address).
+_PLAIN_HOST = re.compile(
+    r"(?=.{1,253}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+"
+    r"[a-z_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
+).fullmatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +81,10 @@ def canonical_pattern(
 ) -> str:
     """The canonical form of a pattern, or :class:`InvalidRule` explaining what is wrong."""
     raw = (text or "").strip()
+    if _PLAIN_HOST(raw) is not None and not raw.startswith("www.") and "xn--" not in raw:
+        if not force:  # already canonical (the common case in big imports): no IDNA work
+            _refuse_platform_host(raw, platforms)
+        return raw
     if not raw:
         raise _bad("empty_pattern", "Mẫu (pattern) đang để trống.", "The pattern is empty.")
     if len(raw) > MAX_PATTERN_LENGTH:
@@ -117,12 +128,21 @@ def canonical_pattern(
     return host + path
 
 
+@functools.lru_cache(maxsize=8)
+def _last_two_labels(platforms: frozenset[str]) -> frozenset[str]:
+    return frozenset(_tail2(p) for p in platforms)
+
+
+def _tail2(host: str) -> str:
+    return host[host.rfind(".", 0, max(host.rfind("."), 0)) + 1 :]
+
+
 def _refuse_platform_host(host: str, platforms: frozenset[str] | None) -> None:
     if platforms is None:
-        from .tables import default_tables
-
         platforms = default_tables().platforms
-    domain = default_suffix_list().registrable_domain(host)
+    if _tail2(host) not in _last_two_labels(platforms):
+        return  # cheap exit for the vast majority of hosts
+    domain = default_suffix_list()._registrable(host)
     if host in platforms or domain in platforms:
         raise _bad(
             "platform_host_rule",
@@ -148,7 +168,19 @@ def _check_review_by(value: str) -> str:
         ) from None
 
 
-def make_rule(list_: str, pattern: str, *, force: bool = False, **fields: object) -> Rule:
+def make_rule(
+    list_: str,
+    pattern: str,
+    *,
+    force: bool = False,
+    name: object = "",
+    category: object = "",
+    scope: object = "",
+    evidence: object = "",
+    note: object = "",
+    review_by: object = "",
+    id: object = None,
+) -> Rule:
     """A validated :class:`Rule`: checks the list name, pattern and review date."""
     if list_ not in LISTS:
         raise _bad(
@@ -156,16 +188,20 @@ def make_rule(list_: str, pattern: str, *, force: bool = False, **fields: object
             f"Danh sách “{list_}” không tồn tại; chọn allow (cho phép) hoặc deny (chặn).",
             f"List “{list_}” does not exist; use allow or deny.",
         )
-    text = {k: ("" if v is None else str(v).strip()) for k, v in fields.items() if k != "id"}
-    review_by = _check_review_by(text.pop("review_by", ""))
-    rule_id = fields.get("id")
     return Rule(
-        pattern=canonical_pattern(pattern, force=force),
-        list=list_,
-        review_by=review_by,
-        id=int(rule_id) if rule_id is not None else None,  # type: ignore[call-overload]
-        **{k: v for k, v in text.items() if k in _TEXT_FIELDS and (v or k != "scope")},
+        canonical_pattern(pattern, force=force),
+        list_,
+        _text(name),
+        _text(category),
+        _text(scope) or "national",
+        _text(evidence),
+        _text(note),
+        _check_review_by(_text(review_by)),
+        int(id) if id is not None and id != "" else None,  # type: ignore[call-overload]
     )
 
 
-_TEXT_FIELDS = frozenset(("name", "category", "scope", "evidence", "note"))
+def _text(value: object) -> str:
+    if value.__class__ is str:
+        return value.strip()  # type: ignore[attr-defined,no-any-return]
+    return "" if value is None else str(value).strip()

@@ -8,10 +8,11 @@ were. A dry run computes the same diff and rolls back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from ..core.rules import Rule
 from .base import ImportResult
@@ -68,12 +69,19 @@ def _existing(conn: Any) -> dict[tuple[str, str], tuple[int, tuple[str, ...]]]:
 
 def _apply(conn: Any, store: SQLStore, added: list[Rule], changed: list[tuple[int, Rule]],
            removed: list[int]) -> None:
-    from .sql import _rule_values, now
+    from .sql import _date, _rule_values, now
 
     stamp = now()
+    # Plain DBAPI executemany with tuples: several times faster than dicts through Core.
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO rules (list, pattern, name, category, scope, evidence, note, review_by,"
+           f" created_at, updated_at) VALUES ({', '.join([mark] * 10)})")
+    when = _bound(rules.c.created_at, conn, stamp)
     for i in range(0, len(added), _CHUNK):
-        conn.execute(insert(rules), [dict(_rule_values(r), created_at=stamp, updated_at=stamp)
-                                     for r in added[i : i + _CHUNK]])
+        conn.exec_driver_sql(sql, [
+            (r.list, r.pattern, r.name, r.category, r.scope, r.evidence, r.note,
+             _bound(rules.c.review_by, conn, _date(r.review_by)), when, when)
+            for r in added[i : i + _CHUNK]])
     if changed:
         stmt = (update(rules).where(rules.c.id == bindparam("rid"))
                 .values({c: bindparam(c) for c in (
@@ -85,13 +93,34 @@ def _apply(conn: Any, store: SQLStore, added: list[Rule], changed: list[tuple[in
         conn.execute(delete(rules).where(rules.c.id.in_(removed[i : i + _CHUNK])))
 
 
+@contextlib.contextmanager
+def _big_cache(conn: Any) -> Iterator[None]:
+    """On SQLite, a 64 MiB page cache for this import only (indexes built in memory)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    conn.exec_driver_sql("PRAGMA cache_size=-65536")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql("PRAGMA cache_size=-2000")
+
+
+def _bound(column: Any, conn: Any, value: Any) -> Any:
+    """``value`` as SQLAlchemy itself would bind it for ``column`` (dates on SQLite)."""
+    if value is None:
+        return None
+    process = column.type.bind_processor(conn.dialect)
+    return process(value) if process else value
+
+
 def run_import(
     store: SQLStore, rules_in: Iterable[Rule], replace_lists: tuple[str, ...], dry_run: bool
 ) -> ImportResult:
     """Import ``rules_in`` into ``store`` (see the module docstring)."""
     incoming = {(r.list, r.pattern): r for r in rules_in}
     try:
-        with store.engine.begin() as conn:
+        with store.engine.begin() as conn, _big_cache(conn):
             version = store._bump(conn)
             added, changed, unchanged, removed = _diff(_existing(conn), incoming, replace_lists)
             if dry_run or not (added or changed or removed):
