@@ -132,15 +132,19 @@ class CheckerService:
 
     def _resolve(self, result: CheckResult) -> CheckResult:
         """Follow a shortened link (guarded, cached by the resolver) and judge its target."""
+        from .core.messages import reason
+
         resolution = self.resolver.resolve(result.canonical_url)
+        if resolution.error is not None:
+            failed = reason("resolve_failed", detail=resolution.error)
+            return result._replace(reasons=(*result.reasons, failed),
+                                   chain=result.chain + resolution.chain[1:])
         if resolution.final_url is None or resolution.final_url == result.canonical_url:
             return result
         try:
             final = self.checker().check(resolution.final_url)
         except InvalidURL:
             return result
-        from .core.messages import reason
-
         chain = result.chain + tuple(u for u in resolution.chain[1:])
         reasons = (
             reason("shortened_link", host=result.host),

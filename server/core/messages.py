@@ -120,6 +120,10 @@ REASONS: dict[str, tuple[str, str]] = {
         "Liên kết chuyển hướng qua {host}; đã kiểm tra trang đích thật sự.",
         "The link redirects through {host}; its real destination was checked.",
     ),
+    "resolve_failed": (
+        "Không mở được liên kết rút gọn để xem trang đích ({detail}); hãy coi như chưa xác minh.",
+        "The shortened link could not be followed ({detail}); treat it as not verified.",
+    ),
     "resolved_redirect": (
         "Đã mở liên kết rút gọn để tìm trang đích thật sự: {host}.",
         "The shortened link was followed to its real destination: {host}.",
