@@ -31,7 +31,6 @@ run: db
 	@echo ""
 	@echo "Không Vội đang chạy tại http://$(HOST):$(PORT)  (Ctrl+C để dừng)"
 	@echo "  Thử:  curl 'http://$(HOST):$(PORT)/api/v1/check?url=https://xaydungchinhsach.baochinhphu.vn/abc'"
-	@echo "  Tạo quản trị viên đầu tiên:  $(FLASK) users create --role admin"
 	@echo ""
 	KHONGVOI_RESOLVE_SHORTENERS=true $(FLASK) run --host $(HOST) --port $(PORT)
 
