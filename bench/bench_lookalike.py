@@ -1,0 +1,154 @@
+"""Quality and speed of lookalike detection.
+
+    .venv/bin/python bench/bench_lookalike.py
+
+Generates permutations of the allow-listed brands with re-implementations of dnstwist's
+fuzzers (homoglyph, omission, insertion, repetition, replacement, transposition, vowel swap,
+hyphenation, bitsquatting, TLD swap, subdomain embedding, combosquatting with a small
+dictionary) and reports recall per technique; reports false positives on
+``bench/data/popular-domains.txt`` and on every allow-listed domain checked against a detector
+built from all the others; and the time ``find`` adds to an unknown URL.
+
+Fuzzy techniques (edits) are generated only for brands of 5+ characters, as the detector
+matches shorter ones only exactly (see ``server/core/lookalike.py``).
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from server.core import InvalidURL, parse_url  # noqa: E402
+from server.core.domains import default_suffix_list  # noqa: E402
+from server.core.lookalike import LookalikeDetector  # noqa: E402
+
+KEYBOARD = {c: n for c, n in zip("qwertyuiopasdfghjklzxcvbnm", [
+    "wa", "qeas", "wrds", "etdf", "rtfg", "tygh", "yuhj", "uijk", "iokl", "opl", "qwsz",
+    "weadzx", "erdsfxc", "rtfgcv", "tyghvb", "yuhjbn", "uijknm", "iojlm", "opk", "asx",
+    "zsdc", "xdfv", "cfgb", "vghn", "bhjm", "njk"], strict=True)}
+HOMOGLYPHS = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у",
+              "i": "і", "d": "đ", "n": "ո", "h": "һ"}
+VOWELS = "aeiou"
+WORDS = ["news", "tin", "online", "24h", "moi", "vn", "today", "hot", "live", "daily"]
+TLDS = ["com", "net", "org", "info", "xyz", "top", "cc", "com.vn", "net.vn", "site", "online"]
+
+
+def fuzz(label: str, rng: random.Random) -> dict[str, list[str]]:
+    """label -> {technique: [variant labels]}."""
+    out: dict[str, list[str]] = defaultdict(list)
+    n = len(label)
+    for i in range(n):
+        out["omission"].append(label[:i] + label[i + 1 :])
+        out["repetition"].append(label[:i] + label[i] + label[i:])
+        for k in KEYBOARD.get(label[i], ""):
+            out["replacement"].append(label[:i] + k + label[i + 1 :])
+            out["insertion"].append(label[:i] + k + label[i:])
+        if label[i] in VOWELS:
+            out["vowel-swap"] += [label[:i] + v + label[i + 1 :] for v in VOWELS if v != label[i]]
+        if i < n - 1 and label[i] != label[i + 1]:
+            out["transposition"].append(label[:i] + label[i + 1] + label[i] + label[i + 2 :])
+        if i > 0:
+            out["hyphenation"].append(label[:i] + "-" + label[i:])
+        for bit in range(7):
+            c = chr(ord(label[i]) ^ (1 << bit))
+            if c.isalnum() and c.isascii():
+                out["bitsquatting"].append(label[:i] + c.lower() + label[i + 1 :])
+        if label[i] in HOMOGLYPHS:
+            out["homoglyph"].append(label[:i] + HOMOGLYPHS[label[i]] + label[i + 1 :])
+    for key in out:
+        out[key] = sorted({v for v in out[key] if v and v != label})
+    return out
+
+
+def load_allow() -> list[tuple[str, str]]:
+    with (ROOT / "sources" / "allow.csv").open(encoding="utf-8") as fh:
+        return [(r["pattern"], r["name"]) for r in csv.DictReader(fh)]
+
+
+def judge(detector: LookalikeDetector, url: str) -> str | None:
+    sfx = default_suffix_list()
+    try:
+        host = parse_url(url).host
+    except InvalidURL:
+        return "invalid"
+    found = detector.find(host, sfx.registrable_domain(host))
+    return found.code if found else None
+
+
+def main() -> None:
+    """Print the tables."""
+    rng = random.Random(11)
+    allow = load_allow()
+    detector = LookalikeDetector(allow)
+    hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for brand, (domain, _) in sorted(detector.brands.items()):
+        suffix = domain[len(brand) + 1 :]
+        tld = rng.choice([t for t in TLDS if t != suffix])
+        cases: dict[str, list[str]] = {
+            "tld-swap": [f"{brand}.{tld}"],
+            "subdomain-embedding": [f"{domain}.tin-{rng.randint(1, 99)}.xyz",
+                                    f"{brand}.{rng.choice(['xyz', 'com'])}-news.net"],
+            "combosquat": [f"{brand}{rng.choice(WORDS)}.{tld}", f"{rng.choice(WORDS)}-{brand}.com"],
+        }
+        if len(brand) >= 5:
+            for tech, labels in fuzz(brand, rng).items():
+                cases[tech] = [f"{lab}.{suffix}" for lab in labels if f"{lab}.{suffix}"
+                               not in detector.domains and lab not in detector.brands]
+        for tech, urls in cases.items():
+            for u in urls:
+                hits[tech][1] += 1
+                hits[tech][0] += judge(detector, f"http://{u}/") not in (None, "invalid")
+    long_brands = sum(len(b) >= 5 for b in detector.brands)
+    print(f"allow-listed brands: {len(detector.brands)} ({long_brands} of 5+ characters); "
+          f"official domains: {len(detector.domains)}")
+    print(f"{'technique':>20} | recall")
+    total = [0, 0]
+    for tech, (ok, n) in sorted(hits.items()):
+        total[0] += ok
+        total[1] += n
+        print(f"{tech:>20} | {ok / n:6.1%}  ({ok}/{n})")
+    print(f"{'all':>20} | {total[0] / total[1]:6.1%}  ({total[0]}/{total[1]})")
+    popular = [line.strip() for line in (ROOT / "bench" / "data" / "popular-domains.txt")
+               .read_text("utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    fps = [(d, judge(detector, f"https://{d}/")) for d in popular]
+    fps = [f for f in fps if f[1]]
+    print(f"false positives, popular domains: {len(fps)}/{len(popular)} = "
+          f"{len(fps) / len(popular):.2%} {fps}")
+    # Each official source (all domains sharing its brand label) against all the others.
+    sfx = default_suffix_list()
+    def brand_of(pattern: str) -> str:
+        dom = sfx.registrable_domain(pattern.split("/")[0])
+        return dom[: len(dom) - len(sfx.public_suffix(dom)) - 1] if dom else ""
+    loo = []
+    domains = sorted({sfx.registrable_domain(p.split("/")[0]) for p, _ in allow} - {""})
+    for d in domains:
+        brand = brand_of(d)
+        others = LookalikeDetector([(p, n) for p, n in allow if brand_of(p) != brand])
+        code = judge(others, f"https://{d}/")
+        if code:
+            loo.append((d, code))
+    print(f"false positives, each allow-listed domain vs the other sources: {len(loo)}/"
+          f"{len(domains)} = {len(loo) / len(domains):.2%} {loo}")
+    sfx = default_suffix_list()
+    hosts = [parse_url(f"https://{d}/").host for d in popular] * 20
+    times = []
+    for h in hosts:
+        dom = sfx.registrable_domain(h)
+        t0 = time.perf_counter()
+        detector.find(h, dom)
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    print(f"find() on unknown domains: median {statistics.median(times) * 1e6:.1f} µs, "
+          f"p99 {times[int(len(times) * 0.99)] * 1e6:.1f} µs")
+
+
+if __name__ == "__main__":
+    main()

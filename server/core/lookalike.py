@@ -1,0 +1,250 @@
+"""Lookalike detection: unlisted hosts that imitate an allow-listed (official) source.
+
+Built once from the allow list; ``find(host, domain)`` is pure and costs a handful of set
+lookups. The official *brands* are the registrable labels of allow-listed domains outside
+``gov.vn`` (``tuoitre`` for ``tuoitre.vn``): province and agency names under ``gov.vn`` are
+ordinary place names, so imitations of state agencies are caught by the state-agency words
+instead. Techniques, each a reason code:
+
+* ``lookalike_homograph`` — the host's Unicode form, with confusable characters mapped to
+  Latin (Unicode's confusables table from ``confusable-homoglyphs``) and Vietnamese diacritics
+  removed (``đ`` → ``d``), spells an official domain or brand;
+* ``lookalike_tld_swap`` — an official brand on another suffix (``tuoitre.com``), also with
+  hyphens added (``tuoi-tre.com``) or the suffix glued on (``tuoitrevn.com``);
+* ``lookalike_typosquat`` — the label is one edit (omission, insertion, repetition,
+  replacement, transposition, vowel swap, bit flip, keyboard neighbour) from a brand of at
+  least 5 characters: a symmetric-delete index makes this a few lookups;
+* ``lookalike_combosquat`` — a brand of at least 5 characters plus other words
+  (``vnexpressnews.net``, ``baochinhphu-news.com``);
+* ``lookalike_embedded_domain`` — an official domain or brand as subdomain labels of
+  another domain (``baochinhphu.vn.tin-moi.xyz``);
+* ``lookalike_gov_token`` — state-agency words (``gov``, ``chinhphu``, ``dichvucong``,
+  ``bocongan``, ``bhxh``, …) on a domain outside ``gov.vn``.
+
+Thresholds: brands shorter than 5 characters (``vtv``, ``vov``, ``qdnd``) are matched only
+exactly (homograph, suffix swap, embedding): one edit from them hits countless unrelated
+names. Quality is measured by ``bench/bench_lookalike.py``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import idna
+from confusable_homoglyphs import confusables
+
+from .domains import SuffixList, default_suffix_list
+
+__all__ = ["REASONS", "Imitation", "LookalikeDetector"]
+
+REASONS: dict[str, tuple[str, str]] = {
+    "lookalike_homograph": (
+        "Tên miền dùng ký tự trông giống chữ của nguồn chính thống {domain} (giả mạo bằng ký tự "
+        "đồng dạng).",
+        "The domain uses characters that look like those of the official {domain} (homograph).",
+    ),
+    "lookalike_tld_swap": (
+        "Tên giống nguồn chính thống {domain} nhưng đuôi tên miền khác: dấu hiệu giả mạo.",
+        "Same name as the official {domain} under another ending: a sign of imitation.",
+    ),
+    "lookalike_typosquat": (
+        "Tên miền gần giống nguồn chính thống {domain} (sai, thừa hoặc đảo một ký tự).",
+        "The domain is one typo away from the official {domain}.",
+    ),
+    "lookalike_combosquat": (
+        "Tên miền ghép tên nguồn chính thống {domain} với chữ khác: dấu hiệu giả mạo.",
+        "The domain combines the name of the official {domain} with other words.",
+    ),
+    "lookalike_embedded_domain": (
+        "Tên nguồn chính thống {domain} chỉ là phần đầu của một tên miền khác: trang thật "
+        "không nằm ở đây.",
+        "The official {domain} is only a prefix of another domain: the real site is not here.",
+    ),
+    "lookalike_gov_token": (
+        "Tên miền mang chữ của cơ quan nhà nước nhưng không thuộc gov.vn: cơ quan nhà nước chỉ "
+        "dùng tên miền .gov.vn.",
+        "The domain uses state-agency words but is not under gov.vn, which state agencies use.",
+    ),
+}
+
+#: Distinctive agency words found anywhere in a label.
+GOV_SUBSTRINGS = ("govvn", "chinhphu", "dichvucong", "bocongan", "congan", "congthongtin",
+                  "baohiemxahoi", "bhxh", "tongcucthue", "cucthue", "bocongthuong")
+#: Short agency words that count only as a whole hyphen-separated token.
+GOV_TOKENS = frozenset(("gov", "mps", "mof", "moh", "moj", "moet", "btc", "bca", "vnnic",
+                        "ubnd", "thue"))
+MIN_FUZZY = 5
+_SUFFIX_GLUE = ("vn", "comvn", "orgvn", "netvn", "govvn")
+
+
+@dataclass(frozen=True, slots=True)
+class Imitation:
+    """What a suspicious host imitates, and how."""
+
+    code: str
+    domain: str
+    name: str
+    detail: str = ""
+
+
+def _confusable_map() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for char, glyphs in confusables.confusables_data.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        for g in glyphs:
+            c = g["c"]
+            if len(c) == 1 and c.isascii() and c.isalnum():
+                table[ord(char)] = c.lower()
+                break
+    table[ord("đ")] = "d"
+    table[ord("Đ")] = "d"
+    return table
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Damerau–Levenshtein distance exactly 1 (adjacent transposition counts once)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1 and a[diff[0]].isdigit() and b[diff[0]].isdigit():
+            return False  # numbered siblings (baoquankhu2 / baoquankhu4) are not typos
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+class LookalikeDetector:
+    """Finds imitations of the official sources given at construction."""
+
+    def __init__(self, official: Iterable[tuple[str, str]], suffixes: SuffixList | None = None):
+        """``official``: (pattern, name) of allow-listed rules; path patterns use their host."""
+        self.suffixes = suffixes or default_suffix_list()
+        self.domains: dict[str, str] = {}  # official registrable domain -> name
+        self.brands: dict[str, tuple[str, str]] = {}  # brand label -> (domain, name)
+        for pattern, name in official:
+            host = pattern.split("/", 1)[0]
+            domain = self.suffixes.registrable_domain(host)
+            if not domain or "/" in pattern:
+                continue
+            self.domains.setdefault(domain, name)
+            if domain.endswith(".gov.vn"):
+                continue
+            label = domain[: len(domain) - len(self.suffixes.public_suffix(domain)) - 1]
+            old = self.brands.get(label)
+            if "." not in label and len(label) >= 3 and (
+                old is None or len(domain) < len(old[0])  # prefer nhandan.vn to .com.vn
+            ):
+                self.brands[label] = (domain, name)
+        self._deleted: dict[str, list[str]] = {}
+        for brand in self.brands:
+            if len(brand) >= MIN_FUZZY:
+                for d in _deletes(brand) | {brand}:
+                    self._deleted.setdefault(d, []).append(brand)
+        self._lengths = sorted({len(b) for b in self.brands if len(b) >= MIN_FUZZY})
+        self._skeleton = _confusable_map()
+
+    def _hit(self, code: str, brand_or_domain: str, detail: str = "") -> Imitation:
+        domain, name = self.brands.get(brand_or_domain) or (
+            brand_or_domain, self.domains.get(brand_or_domain, ""))
+        return Imitation(code, domain, name, detail)
+
+    def find(self, host: str, domain: str) -> Imitation | None:
+        """The imitated official source, or None. ``host`` and ``domain`` are canonical."""
+        if not domain or domain in self.domains or domain.endswith(".gov.vn"):
+            return None
+        suffix = self.suffixes.public_suffix(domain)
+        label = domain[: len(domain) - len(suffix) - 1]
+        subdomain = host[: len(host) - len(domain) - 1] if host != domain else ""
+        if "xn--" in host:
+            found = self._homograph(host, domain)
+            if found is not None:
+                return found
+        return (self._same_name(label)
+                or self._embedded(host, subdomain)
+                or self._typo(label)
+                or self._combo(label)
+                or self._gov(label, subdomain))
+
+    def _homograph(self, host: str, domain: str) -> Imitation | None:
+        try:
+            text = idna.decode(domain)
+        except (idna.IDNAError, UnicodeError):
+            return None
+        plain = "".join(
+            c for c in unicodedata.normalize("NFD", text.translate(self._skeleton))
+            if not unicodedata.combining(c)
+        ).lower().translate(self._skeleton)
+        if plain in self.domains:
+            return self._hit("lookalike_homograph", plain, f"{text} looks like {plain}")
+        label = plain.split(".", 1)[0]
+        if label in self.brands:
+            return self._hit("lookalike_homograph", label, f"{text} looks like {label}")
+        return None
+
+    def _same_name(self, label: str) -> Imitation | None:
+        if label in self.brands:
+            return self._hit("lookalike_tld_swap", label)
+        joined = label.replace("-", "")
+        if joined != label and joined in self.brands:
+            return self._hit("lookalike_tld_swap", joined, "hyphenated")
+        for glue in _SUFFIX_GLUE:
+            if joined.endswith(glue) and joined[: -len(glue)] in self.brands:
+                return self._hit("lookalike_tld_swap", joined[: -len(glue)], "suffix glued on")
+        return None
+
+    def _embedded(self, host: str, subdomain: str) -> Imitation | None:
+        """An official domain spelled out in the host before its real registrable domain."""
+        if not subdomain:
+            return None
+        labels = host.split(".")
+        last = len(labels) - 1  # the spelled-out domain must end before the host does
+        for i in range(last):
+            for k in range(i + 2, last + 1):
+                piece = ".".join(labels[i:k])
+                if piece in self.domains:
+                    return self._hit("lookalike_embedded_domain", piece)
+        for lab in subdomain.split("."):
+            if lab in self.brands or lab.replace("-", "") in self.brands:
+                return self._hit("lookalike_embedded_domain", lab.replace("-", ""))
+        return None
+
+    def _typo(self, label: str) -> Imitation | None:
+        word = label.replace("-", "") if len(label) - label.count("-") >= MIN_FUZZY else label
+        seen: set[str] = set()
+        for key in _deletes(word) | {word}:
+            for brand in self._deleted.get(key, ()):
+                if brand not in seen and _one_edit(word, brand):
+                    return self._hit("lookalike_typosquat", brand, f"one edit from {brand}")
+                seen.add(brand)
+        return None
+
+    def _combo(self, label: str) -> Imitation | None:
+        word = label.replace("-", "")
+        n = len(word)
+        for size in reversed(self._lengths):
+            if size >= n:
+                continue
+            for i in range(n - size + 1):
+                piece = word[i : i + size]
+                if piece in self.brands:
+                    return self._hit("lookalike_combosquat", piece, f"{piece} + other words")
+        return None
+
+    def _gov(self, label: str, subdomain: str) -> Imitation | None:
+        words = f"{subdomain}.{label}" if subdomain else label
+        tokens = set(words.replace(".", "-").split("-"))
+        flat = words.replace("-", "").replace(".", "")
+        if tokens & GOV_TOKENS or any(w in flat for w in GOV_SUBSTRINGS):
+            return Imitation("lookalike_gov_token", "gov.vn", "Cơ quan nhà nước (gov.vn)")
+        return None
