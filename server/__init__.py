@@ -63,6 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .api import bp as api_bp
     from .checker import CheckerService
     from .cli import register_cli
+    from .cors import init_cors
     from .errors import register_error_handlers
     from .limits import init_limiter
     from .store import SQLStore
@@ -77,6 +78,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         resolver=_resolver(app),
     )
     register_error_handlers(app)
+    init_cors(app)
     init_limiter(app)
     app.register_blueprint(api_bp)
     register_cli(app)

@@ -37,5 +37,5 @@ class Defaults:
     RATELIMIT_BATCH = "60 per minute"
     RATELIMIT_REPORTS = "10 per minute; 100 per day"
     #: Origins allowed by CORS besides browser extensions.
-    CORS_ORIGINS: tuple[str, ...] = ()
+    CORS_ORIGINS: tuple[str, ...] | list[str] = ()
     JSON_SORT_KEYS = False
