@@ -118,10 +118,12 @@ class Checker:
         if lookalike is True:
             lookalike = _default_lookalike(given)
         self._lookalike: LookalikeFinder | None = lookalike or None
+        self._look_cache: dict[str, tuple[Imitates, tuple[Reason, ...]] | None] = {}
 
     def set_lookalike(self, detector: LookalikeFinder | None) -> None:
         """Use ``detector`` for unlisted URLs (built after the rules were streamed in)."""
         self._lookalike = detector
+        self._look_cache.clear()
 
     def _rule(self, item: str | Rule, list_: str, force: bool) -> Rule:
         if isinstance(item, Rule):
@@ -223,6 +225,19 @@ class Checker:
         hosts = [parse_url(c).host for c in chain[:-1]]
         return tuple(reason("unwrapped_redirect", host=h) for h in hosts)
 
+    def _imitation(self, host: str, domain: str) -> tuple[Imitates, tuple[Reason, ...]] | None:
+        """The lookalike verdict for a host, memoised (hosts repeat; it depends on nothing else)."""
+        cache = self._look_cache
+        if host in cache:
+            return cache[host]
+        found = self._lookalike.find(host, domain)  # type: ignore[union-attr]
+        value = None if found is None else (
+            Imitates(found.domain, found.name), (_imitation_reason(found),))
+        if len(cache) >= 1 << 16:
+            cache.clear()
+        cache[host] = value
+        return value
+
     def _unlisted(
         self,
         url: str,
@@ -242,11 +257,10 @@ class Checker:
         else:
             reasons = _NOT_LISTED
             if self._lookalike is not None:
-                found = self._lookalike.find(host, domain)
+                found = self._imitation(host, domain)
                 if found is not None:
                     verdict, advice = "suspicious", _A_SUS
-                    imitates = Imitates(found.domain, found.name)
-                    reasons = (_imitation_reason(found),)
+                    imitates, reasons = found
         return CheckResult(url, canonical, host, domain, verdict, hop_reasons + reasons, None,
                            chain, imitates, advice, self.version)
 

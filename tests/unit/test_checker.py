@@ -151,3 +151,28 @@ def test_invalid_url_is_value_error(checker):
 def test_rules_round_trip(checker):
     patterns = sorted((r.list, r.pattern) for r in checker.rules())
     assert patterns == sorted([("allow", p) for p in ALLOW] + [("deny", p) for p in DENY])
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ANY = Checker(allow=ALLOW, deny=DENY, lookalike=True)
+_VERDICTS = {"official", "denied", "suspicious", "unknown"}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(
+    st.text(max_size=200),
+    st.builds(lambda a, b: f"https://{a}/{b}", st.text(max_size=40), st.text(max_size=40)),
+    st.builds(lambda t: "https://l.facebook.com/l.php?u=" + quote(t, safe=""),
+              st.text(max_size=60)),
+))
+def test_any_string_gives_a_verdict_or_invalid_url(text):
+    try:
+        r = _ANY.check(text)
+    except InvalidURL as exc:
+        assert exc.code and exc.message
+        return
+    assert r.verdict in _VERDICTS
+    assert r.chain[0] == text and r.reasons
+    assert _ANY.check(r.canonical_url).canonical_url == r.canonical_url
