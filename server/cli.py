@@ -118,8 +118,76 @@ def check_cmd(url: str, lang: str) -> None:
     sys.exit(EXIT_BY_VERDICT[result.verdict])
 
 
+users = click.Group("users", help="Admin and editor accounts.")
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "editor"]), required=True)
+@click.password_option(help="Asked for (twice) when not given; or piped on standard input.")
+@with_appcontext
+def create_user(username: str, role: str, password: str) -> None:
+    """Create an account (there is no default password)."""
+    from .store import Conflict
+    from .store.accounts import Actor
+
+    if len(password) < 10:
+        click.echo("Mật khẩu cần ít nhất 10 ký tự. The password needs 10+ characters.", err=True)
+        sys.exit(1)
+    try:
+        user = _store().create_user(username, password, role, Actor("cli"))
+    except Conflict:
+        click.echo(f"Tên đăng nhập “{username}” đã có. That username exists.", err=True)
+        sys.exit(1)
+    click.echo(f"Đã tạo tài khoản {user.username} ({user.role}). Account created.")
+
+
+keys = click.Group("keys", help="API keys for other tools.")
+
+
+@keys.command("create")
+@click.argument("name")
+@click.option("--scope", type=click.Choice(["check", "admin"]), required=True)
+@with_appcontext
+def create_key(name: str, scope: str) -> None:
+    """Create a key; its secret is printed once and stored only hashed."""
+    from .store.accounts import Actor
+
+    key, secret = _store().create_key(name, scope, Actor("cli"))
+    click.echo(f"Khóa #{key.id} ({scope}) — lưu lại ngay, sẽ không hiện lại / shown once:")
+    click.echo(secret)
+
+
+@keys.command("list")
+@with_appcontext
+def list_keys() -> None:
+    """Every key (never the secrets)."""
+    for k in _store().list_keys():
+        state = f"revoked {k.revoked_at}" if k.revoked_at else "active"
+        click.echo(f"#{k.id} {k.prefix}… {k.scope:5} {k.name} — {state}; "
+                   f"last used {k.last_used_at or 'never'}")
+
+
+@keys.command("revoke")
+@click.argument("key_id", type=int)
+@with_appcontext
+def revoke_key(key_id: int) -> None:
+    """Revoke a key at once."""
+    from .store import NotFound
+    from .store.accounts import Actor
+
+    try:
+        _store().revoke_key(key_id, Actor("cli"))
+    except NotFound:
+        click.echo(f"Không có khóa #{key_id}. No such key.", err=True)
+        sys.exit(1)
+    click.echo(f"Đã thu hồi khóa #{key_id}. Key revoked.")
+
+
 def register_cli(app: Flask) -> None:
     """Add the commands to ``flask --app server``."""
     app.cli.add_command(init_db)
     app.cli.add_command(sources)
     app.cli.add_command(check_cmd)
+    app.cli.add_command(users)
+    app.cli.add_command(keys)

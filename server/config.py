@@ -36,6 +36,8 @@ class Defaults:
     RATELIMIT_CHECK = "600 per minute"
     RATELIMIT_BATCH = "60 per minute"
     RATELIMIT_REPORTS = "10 per minute; 100 per day"
+    #: Limit for callers with an API key (``check`` or ``admin`` scope), counted per key.
+    RATELIMIT_WITH_KEY = "6000 per minute"
     #: Origins allowed by CORS besides browser extensions.
     CORS_ORIGINS: tuple[str, ...] | list[str] = ()
     JSON_SORT_KEYS = False

@@ -24,6 +24,7 @@ _HTTP: dict[int, tuple[str, str, str]] = {
     401: ("unauthorized", "Cần đăng nhập hoặc khóa API.", "Authentication is required."),
     403: ("forbidden", "Bạn không có quyền làm việc này.", "You may not do this."),
     404: ("not_found", "Không tìm thấy địa chỉ này.", "Nothing is here."),
+    409: ("conflict", "Dữ liệu mâu thuẫn với dữ liệu đã có.", "This clashes with existing data."),
     405: ("method_not_allowed", "Phương thức HTTP này không được hỗ trợ ở đây.",
           "This HTTP method is not allowed here."),
     413: ("payload_too_large", "Dữ liệu gửi lên quá lớn.", "The request body is too large."),

@@ -17,7 +17,15 @@ from flask_limiter.util import get_remote_address
 
 __all__ = ["init_limiter", "limit", "limiter"]
 
-limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+def _client() -> str:
+    """Who spends the budget: the API key when one is given, else the client address."""
+    from .auth import current_key
+
+    key = current_key()
+    return f"key:{key.id}" if key is not None else get_remote_address()
+
+
+limiter = Limiter(key_func=_client, headers_enabled=True)
 
 
 def limit(config_key: str) -> Callable[[Any], Any]:
@@ -28,7 +36,7 @@ def limit(config_key: str) -> Callable[[Any], Any]:
     """
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        limited = limiter.limit(lambda: current_app.config[config_key])(view)
+        limited = limiter.limit(lambda: _limit_for(config_key))(view)
 
         @functools.wraps(view)
         def inner(*args: Any, **kwargs: Any) -> Any:
@@ -39,6 +47,15 @@ def limit(config_key: str) -> Callable[[Any], Any]:
         return inner
 
     return decorate
+
+
+def _limit_for(config_key: str) -> str:
+    """The configured limit, or the higher ``RATELIMIT_WITH_KEY`` for callers with a key."""
+    from .auth import current_key
+
+    if current_key() is not None:
+        return current_app.config["RATELIMIT_WITH_KEY"]  # type: ignore[no-any-return]
+    return current_app.config[config_key]  # type: ignore[no-any-return]
 
 
 def init_limiter(app: Flask) -> None:

@@ -7,6 +7,6 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-from . import check, lists, openapi, reports  # noqa: E402,F401  (routes register on import)
+from . import check, lists, openapi, reports, sources  # noqa: E402,F401  (routes register)
 
 __all__ = ["bp"]

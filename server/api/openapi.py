@@ -29,10 +29,11 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 def _errors(*statuses: int) -> dict[str, Any]:
     texts = {
         400: "Bad input (stable error code in the body)",
-        401: "Authentication required",
+        401: "Authentication required (Authorization: Bearer <key>)",
         403: "Not allowed",
         404: "Not found",
         413: "Body or batch too large",
+        409: "Conflicts with existing data",
         415: "Body is not JSON",
         429: "Rate limited (see Retry-After)",
     }
@@ -264,6 +265,81 @@ def _paths() -> dict[str, Any]:
     }
 
 
+_RULE_PROPS = {k: _STR for k in ("pattern", "name", "category", "scope", "evidence", "note")}
+SCHEMAS.update({
+    "RuleInput": {
+        "type": "object",
+        "required": ["list", "pattern", "evidence"],
+        "properties": {**_RULE_PROPS, "list": {"type": "string", "enum": ["allow", "deny"]},
+                       "review_by": {"type": "string"}, "force": {"type": "boolean"},
+                       "reason": _STR},
+    },
+    "RuleRecord": {
+        "type": "object",
+        "required": ["id", "list", "pattern", "created_at", "updated_at"],
+        "properties": {**_RULE_PROPS, "id": {"type": "integer"}, "list": _STR,
+                       "review_by": _STR, "created_at": _STR, "updated_at": _STR},
+    },
+    "RulePage": {"type": "object", "required": ["total", "items"], "properties": {
+        "total": {"type": "integer"}, "items": {"type": "array", "items": _ref("RuleRecord")}}},
+    "AuditEntry": {"type": "object", "required": ["id", "at", "actor", "action"], "properties": {
+        "id": {"type": "integer"}, "at": _STR, "actor": _STR, "ip": _STR, "action": _STR,
+        "target_type": _STR, "target_id": {"type": ["integer", "null"]},
+        "before": {"type": ["object", "null"]}, "after": {"type": ["object", "null"]},
+        "reason": _STR}},
+    "AuditPage": {"type": "object", "required": ["total", "items"], "properties": {
+        "total": {"type": "integer"}, "items": {"type": "array", "items": _ref("AuditEntry")}}},
+})
+_SECURED = [{"bearer": []}]
+_PAGE = [{"name": n, "in": "query", "required": False, "schema": {"type": "integer"}}
+         for n in ("offset", "limit")]
+_ID = [{"name": "rule_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+
+def _admin(summary: str, op_id: str, ok: dict[str, Any], *errors: int,
+           **extra: Any) -> dict[str, Any]:
+    return {"summary": summary, "operationId": op_id, "security": _SECURED,
+            "responses": {**ok, **_errors(401, 403, *errors)}, **extra}
+
+
+def _query(*names: str) -> list[dict[str, Any]]:
+    return [{"name": n, "in": "query", "required": False, "schema": _STR} for n in names]
+
+
+def _admin_paths() -> dict[str, Any]:
+    body = {"required": True, "content": {"application/json": {"schema": _ref("RuleInput")}}}
+    record = _json(_ref("RuleRecord"), "The rule")
+    filters = _query("list", "category", "scope", "q")
+    return {
+        "/api/v1/sources": {
+            "get": _admin("Search rules (admin key)", "listSources",
+                          {"200": _json(_ref("RulePage"), "A page of rules")}, 400,
+                          parameters=[*filters, *_PAGE]),
+            "post": _admin("Add a rule (admin key)", "createSource",
+                           {"201": _json(_ref("RuleRecord"), "Created")}, 400, 409, 413, 415,
+                           requestBody=body),
+        },
+        "/api/v1/sources/{rule_id}": {
+            "get": _admin("One rule", "getSource", {"200": record}, 404, parameters=_ID),
+            "put": _admin("Replace a rule", "updateSource", {"200": record}, 400, 404, 409,
+                          413, 415, parameters=_ID, requestBody=body),
+            "delete": _admin("Delete a rule", "deleteSource", {"200": record}, 404,
+                             parameters=_ID),
+        },
+        "/api/v1/audit": {
+            "get": _admin("Audit log, newest first", "listAudit",
+                          {"200": _json(_ref("AuditPage"), "A page of entries")}, 400,
+                          parameters=[*_query("target_type", "actor"), *_PAGE]),
+        },
+        "/api/v1/audit/{entry_id}/revert": {
+            "post": _admin("Undo one rule change (logged)", "revertAudit", {"200": record},
+                           404, 409, parameters=[{"name": "entry_id", "in": "path",
+                                                  "required": True,
+                                                  "schema": {"type": "integer"}}]),
+        },
+    }
+
+
 #: Extra path items other blueprints (admin API) add when they register.
 EXTRA_PATHS: dict[str, Any] = {}
 EXTRA_SCHEMAS: dict[str, Any] = {}
@@ -279,7 +355,7 @@ def document() -> dict[str, Any]:
             "description": "Kiểm tra nguồn tin chính thống trước khi chia sẻ. "
             "Checks whether a link comes from an official Vietnamese source.",
         },
-        "paths": {**_paths(), **EXTRA_PATHS},
+        "paths": {**_paths(), **_admin_paths(), **EXTRA_PATHS},
         "components": {
             "schemas": {**SCHEMAS, **EXTRA_SCHEMAS},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, delete, select, update
 
 from ..core.rules import Rule
+from .accounts import Actor, write_audit
 from .base import ImportResult
 from .schema import rules
 
@@ -115,7 +116,8 @@ def _bound(column: Any, conn: Any, value: Any) -> Any:
 
 
 def run_import(
-    store: SQLStore, rules_in: Iterable[Rule], replace_lists: tuple[str, ...], dry_run: bool
+    store: SQLStore, rules_in: Iterable[Rule], replace_lists: tuple[str, ...], dry_run: bool,
+    actor: Actor | None = None,
 ) -> ImportResult:
     """Import ``rules_in`` into ``store`` (see the module docstring)."""
     incoming = {(r.list, r.pattern): r for r in rules_in}
@@ -127,6 +129,8 @@ def run_import(
                 raise _Rollback(ImportResult(len(added), len(changed), unchanged, len(removed),
                                              version - 1))
             _apply(conn, store, added, changed, removed)
-            return ImportResult(len(added), len(changed), unchanged, len(removed), version)
+            result = ImportResult(len(added), len(changed), unchanged, len(removed), version)
+            write_audit(conn, actor, "import", "rules", None, after=result)
+            return result
     except _Rollback as rb:
         return rb.result

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.rules import Rule
+from .accounts import AccountsMixin, Actor, write_audit
 from .base import (
     Conflict,
     ImportResult,
@@ -63,8 +64,8 @@ def _record(row: Any) -> RuleRecord:
     )
 
 
-class SQLStore:
-    """Rules, lists version, pending entries and reports in one SQL database."""
+class SQLStore(AccountsMixin):
+    """Rules, lists version, pending entries, reports, users, keys and the audit log."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -162,7 +163,7 @@ class SQLStore:
                                 .offset(offset).limit(limit)).all()
         return int(total), [_record(r) for r in page]
 
-    def add_rule(self, rule: Rule) -> RuleRecord:
+    def add_rule(self, rule: Rule, actor: Actor | None = None) -> RuleRecord:
         """Insert a rule (:class:`Conflict` if the pattern is already on that list)."""
         stamp = now()
         try:
@@ -172,26 +173,30 @@ class SQLStore:
                     .returning(*rules.c)
                 ).one()
                 self._bump(conn)
+                write_audit(conn, actor, "create", "rule", row.id, after=_record(row))
         except IntegrityError:
             raise Conflict(f"{rule.list}:{rule.pattern}") from None
         return _record(row)
 
-    def update_rule(self, rule_id: int, rule: Rule) -> RuleRecord:
+    def update_rule(self, rule_id: int, rule: Rule, actor: Actor | None = None) -> RuleRecord:
         """Replace a rule's fields (:class:`NotFound`, :class:`Conflict`)."""
         try:
             with self.engine.begin() as conn:
+                old = conn.execute(select(rules).where(rules.c.id == rule_id)).first()
                 row = conn.execute(
                     update(rules).where(rules.c.id == rule_id)
                     .values(**_rule_values(rule), updated_at=now()).returning(*rules.c)
                 ).first()
-                if row is None:
+                if row is None or old is None:
                     raise NotFound(rule_id)
                 self._bump(conn)
+                write_audit(conn, actor, "update", "rule", rule_id, before=_record(old),
+                            after=_record(row))
         except IntegrityError:
             raise Conflict(f"{rule.list}:{rule.pattern}") from None
         return _record(row)
 
-    def delete_rule(self, rule_id: int) -> RuleRecord:
+    def delete_rule(self, rule_id: int, actor: Actor | None = None) -> RuleRecord:
         """Delete a rule and return what it was (:class:`NotFound`)."""
         with self.engine.begin() as conn:
             row = conn.execute(delete(rules).where(rules.c.id == rule_id)
@@ -199,6 +204,7 @@ class SQLStore:
             if row is None:
                 raise NotFound(rule_id)
             self._bump(conn)
+            write_audit(conn, actor, "delete", "rule", rule_id, before=_record(row))
         return _record(row)
 
     def export_rules(self, list: str | None = None) -> Iterator[Rule]:
@@ -212,12 +218,13 @@ class SQLStore:
             yield _record(r).to_rule()
 
     def import_rules(
-        self, rules_in: Iterable[Rule], *, replace_lists: Iterable[str] = (), dry_run: bool = False
+        self, rules_in: Iterable[Rule], *, replace_lists: Iterable[str] = (),
+        dry_run: bool = False, actor: Actor | None = None,
     ) -> ImportResult:
         """Merge rules in one transaction (all or nothing); ``replace_lists`` drops the rest."""
         from .importer import run_import
 
-        return run_import(self, rules_in, tuple(replace_lists), dry_run)
+        return run_import(self, rules_in, tuple(replace_lists), dry_run, actor)
 
     # -- pending entries and reports --------------------------------------------------------
     def add_pending(self, entries: Iterable[Rule], origin: str) -> int:

@@ -1,0 +1,258 @@
+"""Users, API keys and the audit log (append-only from the application's point of view).
+
+Passwords are hashed with Argon2 (argon2-cffi). API keys are random 256-bit tokens shown
+once; only their SHA-256 is stored (a fast hash is right for high-entropy secrets).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import orjson
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .base import Conflict, NotFound
+from .schema import api_keys, audit_log, users
+
+__all__ = ["AccountsMixin", "Actor", "ApiKey", "AuditEntry", "User", "hash_key"]
+
+ROLES = ("admin", "editor")
+SCOPES = ("check", "admin")
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who makes a change, from where, and why (written to the audit log)."""
+
+    name: str
+    ip: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """An admin or editor account (never carries the password)."""
+
+    id: int
+    username: str
+    role: str
+    active: bool
+    password_changed_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """An API key's public data (the secret is shown only when created)."""
+
+    id: int
+    name: str
+    prefix: str
+    scope: str
+    created_by: str
+    created_at: str
+    last_used_at: str
+    revoked_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One change: who, when, from where, what, before and after, why."""
+
+    id: int
+    at: str
+    actor: str
+    ip: str
+    action: str
+    target_type: str
+    target_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    reason: str
+
+
+def hash_key(secret: str) -> str:
+    """The stored form of an API key."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _iso(value: Any) -> str:
+    return "" if value is None else (value if isinstance(value, str) else value.isoformat())
+
+
+def write_audit(conn: Connection, actor: Actor | None, action: str, target_type: str,
+                target_id: int | None, before: Any = None, after: Any = None) -> None:
+    """Append an audit row inside the caller's transaction."""
+    from .sql import now
+
+    if actor is None:
+        actor = Actor("system")
+    conn.execute(insert(audit_log).values(
+        at=now(), actor=actor.name, ip=actor.ip, action=action, target_type=target_type,
+        target_id=target_id, reason=actor.reason,
+        before=None if before is None else orjson.dumps(_plain(before)).decode(),
+        after=None if after is None else orjson.dumps(_plain(after)).decode()))
+
+
+def _plain(obj: Any) -> Any:
+    return asdict(obj) if hasattr(obj, "__dataclass_fields__") else obj
+
+
+class AccountsMixin:
+    """Users, keys and audit on :class:`~server.store.sql.SQLStore`."""
+
+    engine: Any
+
+    def _read(self) -> Any:  # provided by SQLStore
+        raise NotImplementedError
+
+    # -- users ------------------------------------------------------------------------------
+    def create_user(self, username: str, password: str, role: str, actor: Actor | None = None
+                    ) -> User:
+        """A new account (:class:`Conflict` if the name is taken)."""
+        from .sql import now
+
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {ROLES}")
+        stamp = now()
+        try:
+            with self.engine.begin() as conn:
+                uid = conn.execute(insert(users).values(
+                    username=username, password_hash=_hasher.hash(password), role=role,
+                    active=True, created_at=stamp, password_changed_at=stamp,
+                ).returning(users.c.id)).scalar_one()
+                write_audit(conn, actor, "create", "user", uid, after={
+                    "username": username, "role": role})
+        except IntegrityError:
+            raise Conflict(username) from None
+        return self.get_user(uid)
+
+    def get_user(self, user_id: int) -> User:
+        """One user or :class:`NotFound`."""
+        with self._read() as conn:
+            row = conn.execute(select(users).where(users.c.id == user_id)).first()
+        if row is None:
+            raise NotFound(user_id)
+        return User(row.id, row.username, row.role, bool(row.active),
+                    _iso(row.password_changed_at))
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        """The active user with this name and password, else None."""
+        with self._read() as conn:
+            row = conn.execute(select(users).where(users.c.username == username)).first()
+        if row is None or not row.active:
+            _hasher.hash(password)  # same work either way: no timing oracle on usernames
+            return None
+        try:
+            _hasher.verify(row.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return User(row.id, row.username, row.role, True, _iso(row.password_changed_at))
+
+    def count_users(self) -> int:
+        """How many accounts exist."""
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
+
+    # -- API keys ---------------------------------------------------------------------------
+    def create_key(self, name: str, scope: str, actor: Actor | None = None) -> tuple[ApiKey, str]:
+        """A new key and its secret (shown once, stored hashed)."""
+        from .sql import now
+
+        if scope not in SCOPES:
+            raise ValueError(f"scope must be one of {SCOPES}")
+        secret = "kv_" + secrets.token_urlsafe(32)
+        creator = actor.name if actor else "system"
+        with self.engine.begin() as conn:
+            kid = conn.execute(insert(api_keys).values(
+                name=name, prefix=secret[:10], key_hash=hash_key(secret), scope=scope,
+                created_by=creator, created_at=now(),
+            ).returning(api_keys.c.id)).scalar_one()
+            write_audit(conn, actor, "create", "key", kid, after={"name": name, "scope": scope})
+        return self.get_key(kid), secret
+
+    def get_key(self, key_id: int) -> ApiKey:
+        """One key's public data or :class:`NotFound`."""
+        with self._read() as conn:
+            row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
+        if row is None:
+            raise NotFound(key_id)
+        return _key(row)
+
+    def list_keys(self) -> list[ApiKey]:
+        """Every key, newest first."""
+        with self._read() as conn:
+            return [_key(r) for r in conn.execute(select(api_keys).order_by(api_keys.c.id.desc()))]
+
+    def verify_key(self, secret: str) -> ApiKey | None:
+        """The live key for ``secret``, else None. Its last-used time is written at most once
+        a minute, so that busy keys do not turn every check into a database write."""
+        from .sql import now
+
+        digest = hash_key(secret)
+        with self._read() as conn:
+            row = conn.execute(select(api_keys).where(
+                api_keys.c.key_hash == digest, api_keys.c.revoked_at.is_(None))).first()
+        if row is None:
+            return None
+        stamp = now()
+        last = row.last_used_at
+        if last is not None and last.tzinfo is None:
+            last = last.replace(tzinfo=stamp.tzinfo)
+        if last is None or (stamp - last).total_seconds() > 60:
+            with self.engine.begin() as conn:
+                conn.execute(update(api_keys).where(api_keys.c.id == row.id)
+                             .values(last_used_at=stamp))
+            return self.get_key(row.id)
+        return _key(row)
+
+    def revoke_key(self, key_id: int, actor: Actor | None = None) -> ApiKey:
+        """Revoke a key (:class:`NotFound`)."""
+        from .sql import now
+
+        with self.engine.begin() as conn:
+            row = conn.execute(update(api_keys).where(api_keys.c.id == key_id)
+                               .values(revoked_at=now()).returning(*api_keys.c)).first()
+            if row is None:
+                raise NotFound(key_id)
+            write_audit(conn, actor, "revoke", "key", key_id, after={"revoked": True})
+        return _key(row)
+
+    # -- audit ------------------------------------------------------------------------------
+    def list_audit(self, *, target_type: str | None = None, actor: str | None = None,
+                   offset: int = 0, limit: int = 50) -> tuple[int, list[AuditEntry]]:
+        """``(total, page)`` of the log, newest first."""
+        stmt = select(audit_log)
+        if target_type:
+            stmt = stmt.where(audit_log.c.target_type == target_type)
+        if actor:
+            stmt = stmt.where(audit_log.c.actor == actor)
+        with self._read() as conn:
+            total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+            rows = conn.execute(stmt.order_by(audit_log.c.id.desc()).offset(offset).limit(limit))
+            return int(total), [_audit(r) for r in rows]
+
+    def get_audit(self, entry_id: int) -> AuditEntry:
+        """One entry or :class:`NotFound`."""
+        with self._read() as conn:
+            row = conn.execute(select(audit_log).where(audit_log.c.id == entry_id)).first()
+        if row is None:
+            raise NotFound(entry_id)
+        return _audit(row)
+
+
+def _key(r: Any) -> ApiKey:
+    return ApiKey(r.id, r.name, r.prefix, r.scope, r.created_by, _iso(r.created_at),
+                  _iso(r.last_used_at), _iso(r.revoked_at))
+
+
+def _audit(r: Any) -> AuditEntry:
+    return AuditEntry(r.id, _iso(r.at), r.actor, r.ip, r.action, r.target_type, r.target_id,
+                      orjson.loads(r.before) if r.before else None,
+                      orjson.loads(r.after) if r.after else None, r.reason)
