@@ -198,3 +198,6 @@ def test_fifty_parallel_writers_lose_nothing(store):
     assert store.lists_version() == version + 200
     for versions in seen_versions:
         assert versions == sorted(versions)
+    total, entries = store.list_audit(target_type="rule", limit=500)
+    assert total == 200  # every accepted change is in the audit log too
+    assert {e.after["pattern"] for e in entries} == patterns
