@@ -20,18 +20,26 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+
+def _rule_columns() -> list[Column]:  # type: ignore[type-arg]
+    """The fields of a rule, shared by the rules and the pending entries."""
+    return [
+        Column("id", Integer, primary_key=True),
+        Column("list", String(8), nullable=False),
+        Column("pattern", String(512), nullable=False),
+        Column("name", Text, nullable=False, default=""),
+        Column("category", String(64), nullable=False, default=""),
+        Column("scope", String(128), nullable=False, default="national"),
+        Column("evidence", Text, nullable=False, default=""),
+        Column("note", Text, nullable=False, default=""),
+        Column("review_by", Date, nullable=True),
+    ]
+
+
 rules = Table(
     "rules",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("list", String(8), nullable=False),
-    Column("pattern", String(512), nullable=False),
-    Column("name", Text, nullable=False, default=""),
-    Column("category", String(64), nullable=False, default=""),
-    Column("scope", String(128), nullable=False, default="national"),
-    Column("evidence", Text, nullable=False, default=""),
-    Column("note", Text, nullable=False, default=""),
-    Column("review_by", Date, nullable=True),
+    *_rule_columns(),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     CheckConstraint("list IN ('allow', 'deny')", name="ck_rules_list"),
@@ -50,15 +58,7 @@ lists_state = Table(
 pending_entries = Table(
     "pending_entries",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("list", String(8), nullable=False),
-    Column("pattern", String(512), nullable=False),
-    Column("name", Text, nullable=False, default=""),
-    Column("category", String(64), nullable=False, default=""),
-    Column("scope", String(128), nullable=False, default="national"),
-    Column("evidence", Text, nullable=False, default=""),
-    Column("note", Text, nullable=False, default=""),
-    Column("review_by", Date, nullable=True),
+    *_rule_columns(),
     Column("origin", String(64), nullable=False),
     Column("status", String(16), nullable=False, default="pending"),
     Column("decision_reason", Text, nullable=False, default=""),
