@@ -31,6 +31,8 @@ run: db
 	@echo ""
 	@echo "Không Vội đang chạy tại http://$(HOST):$(PORT)  (Ctrl+C để dừng)"
 	@echo "  Thử:  curl 'http://$(HOST):$(PORT)/api/v1/check?url=https://xaydungchinhsach.baochinhphu.vn/abc'"
+	@echo "  Quản trị: tạo tài khoản đầu tiên bằng  $(FLASK) users create TEN --role admin"
+	@echo "            rồi đăng nhập tại http://$(HOST):$(PORT)/admin/"
 	@echo ""
 	KHONGVOI_RESOLVE_SHORTENERS=true $(FLASK) run --host $(HOST) --port $(PORT)
 

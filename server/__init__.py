@@ -60,6 +60,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     _configure(app, test_config)
 
+    from flask_wtf.csrf import CSRFProtect
+
+    from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .checker import CheckerService
     from .cli import register_cli
@@ -81,6 +84,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     init_cors(app)
     init_limiter(app)
     app.register_blueprint(api_bp)
+    app.register_blueprint(admin_bp)
+    csrf = CSRFProtect(app)
+    csrf.exempt(api_bp)  # the API uses bearer keys, not cookies
     register_cli(app)
 
     @app.get("/healthz")

@@ -40,4 +40,11 @@ class Defaults:
     RATELIMIT_WITH_KEY = "6000 per minute"
     #: Origins allowed by CORS besides browser extensions.
     CORS_ORIGINS: tuple[str, ...] | list[str] = ()
-    JSON_SORT_KEYS = False
+    #: Sign-in attempts per address (wrong passwords lock out for the rest of the window).
+    RATELIMIT_LOGIN = "10 per minute; 50 per hour"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    #: Set true behind HTTPS (``KHONGVOI_SESSION_COOKIE_SECURE=true``); ``make run`` is plain HTTP.
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session

@@ -1,0 +1,15 @@
+"""The web admin (``/admin``): server-rendered, Vietnamese first, no CDN, no build step.
+
+Sessions carry the user id and the time the password was last changed: changing the password
+logs out every other session. Every form has a CSRF token (Flask-WTF); the token API is exempt.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+from . import views  # noqa: E402,F401  (routes register on import)
+
+__all__ = ["bp"]

@@ -1,0 +1,187 @@
+"""Admin pages: sign-in, rules (search, add with preview, edit, delete), audit log with undo."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+
+from ..core import Checker, InvalidRule, InvalidURL, make_rule
+from ..core.messages import VERDICT_LABELS
+from ..errors import ApiError
+from ..limits import limit
+from ..store import Conflict, NotFound
+from . import bp
+from .auth import admin_actor, current_user, login_required, sign_in, sign_out
+
+PAGE = 50
+FIELDS = ("list", "pattern", "name", "category", "scope", "evidence", "note", "review_by")
+
+
+def _store() -> Any:
+    return current_app.extensions["khongvoi.store"]
+
+
+def _service() -> Any:
+    return current_app.extensions["khongvoi.checker"]
+
+
+@bp.app_context_processor
+def _globals() -> dict[str, Any]:
+    return {"admin_user": current_user(), "verdict_labels": VERDICT_LABELS,
+            "categories": _service().tables.categories}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limit("RATELIMIT_LOGIN")
+def login() -> Any:
+    """Sign in; wrong passwords are counted by the rate limit (lock-out after a few)."""
+    error = None
+    if request.method == "POST":
+        user = _store().authenticate(request.form.get("username", "").strip(),
+                                     request.form.get("password", ""))
+        if user is not None:
+            sign_in(user)
+            target = request.args.get("next", "")
+            return redirect(target if target.startswith("/admin") else url_for("admin.rules"))
+        error = ("Sai tên đăng nhập hoặc mật khẩu. Sau nhiều lần sai, bạn phải đợi vài phút "
+                 "mới thử lại được.")
+    return render_template("admin/login.html", error=error), 401 if error else 200
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Response:
+    """Sign out."""
+    sign_out()
+    return redirect(url_for("admin.login"))
+
+
+@bp.route("/")
+@login_required
+def rules() -> str:
+    """Search, filter and page through the rules; overdue reviews are marked."""
+    args = request.args
+    page = max(1, int(args.get("page", "1")) if args.get("page", "1").isdigit() else 1)
+    total, items = _store().find_rules(
+        list=args.get("list") or None, category=args.get("category") or None,
+        q=args.get("q") or None, offset=(page - 1) * PAGE, limit=PAGE)
+    return render_template("admin/rules.html", items=items, total=total, page=page,
+                           pages=max(1, -(-total // PAGE)), args=args)
+
+
+def _draft(form: Any) -> Any:
+    """The rule the form describes, or an error message in Vietnamese."""
+    if not form.get("evidence", "").strip():
+        return "Cần ghi bằng chứng (đường dẫn hoặc số văn bản) cho quy tắc."
+    try:
+        return make_rule(form.get("list", ""), form.get("pattern", ""),
+                         force=form.get("force") == "on",
+                         **{k: form.get(k, "") for k in FIELDS if k not in ("list", "pattern")})
+    except InvalidRule as exc:
+        return exc.message
+
+
+def _preview(draft: Any, urls: str, replacing: int | None) -> list[dict[str, Any]]:
+    """How each URL's verdict changes once the draft is saved."""
+    current = _service().checker()
+    others = [r for r in current.rules() if r.id != replacing]
+    after = Checker(rules=[*others, draft], tables=_service().tables)
+    rows = []
+    for url in [u.strip() for u in urls.splitlines() if u.strip()][:20]:
+        try:
+            rows.append({"url": url, "before": current.check(url).verdict,
+                         "after": after.check(url).verdict})
+        except InvalidURL as exc:
+            rows.append({"url": url, "error": exc.message})
+    return rows
+
+
+def _save_rule(rule_id: int | None) -> Any:
+    form = request.form
+    draft = _draft(form)
+    if isinstance(draft, str):
+        return draft, None
+    if form.get("action") == "preview":
+        return None, _preview(draft, form.get("preview_urls", ""), rule_id)
+    try:
+        if rule_id is None:
+            _store().add_rule(draft, admin_actor(form.get("reason", "")))
+        else:
+            _store().update_rule(rule_id, draft, admin_actor(form.get("reason", "")))
+    except Conflict:
+        return f"Mẫu “{draft.pattern}” đã có trong danh sách {draft.list}.", None
+    _service().refresh(force=True)
+    flash(f"Đã lưu quy tắc {draft.pattern}.")
+    return "", None
+
+
+@bp.route("/rules/new", methods=["GET", "POST"])
+@login_required
+def rule_new() -> Any:
+    """Add a rule, with a preview of how verdicts change."""
+    error = preview = None
+    if request.method == "POST":
+        error, preview = _save_rule(None)
+        if error == "":
+            return redirect(url_for("admin.rules"))
+    return render_template("admin/rule_form.html", rule=request.form, error=error,
+                           preview=preview, rule_id=None)
+
+
+@bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
+@login_required
+def rule_edit(rule_id: int) -> Any:
+    """Edit a rule (same preview)."""
+    try:
+        record = _store().get_rule(rule_id)
+    except NotFound:
+        raise ApiError(404, "not_found", "Không có quy tắc này.", "No such rule.") from None
+    error = preview = None
+    if request.method == "POST":
+        error, preview = _save_rule(rule_id)
+        if error == "":
+            return redirect(url_for("admin.rules"))
+    return render_template("admin/rule_form.html", rule=request.form or asdict(record),
+                           error=error, preview=preview, rule_id=rule_id)
+
+
+@bp.route("/rules/<int:rule_id>/delete", methods=["POST"])
+@login_required
+def rule_delete(rule_id: int) -> Response:
+    """Delete a rule (undo from the audit log)."""
+    try:
+        record = _store().delete_rule(rule_id, admin_actor(request.form.get("reason", "")))
+    except NotFound:
+        flash("Quy tắc không còn tồn tại.")
+        return redirect(url_for("admin.rules"))
+    _service().refresh(force=True)
+    flash(f"Đã xóa quy tắc {record.pattern}. Có thể hoàn tác trong nhật ký.")
+    return redirect(url_for("admin.rules"))
+
+
+@bp.route("/audit")
+@login_required
+def audit() -> str:
+    """The audit log, newest first."""
+    page = int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1
+    total, items = _store().list_audit(target_type=request.args.get("target_type") or None,
+                                       offset=(max(page, 1) - 1) * PAGE, limit=PAGE)
+    return render_template("admin/audit.html", items=items, total=total, page=max(page, 1))
+
+
+@bp.route("/audit/<int:entry_id>/revert", methods=["POST"])
+@login_required
+def audit_revert(entry_id: int) -> Response:
+    """Undo one rule change; the undo is logged too."""
+    from ..curation import revert
+
+    try:
+        entry = _store().get_audit(entry_id)
+        revert(_store(), entry, admin_actor(f"hoàn tác mục nhật ký #{entry_id}"))
+    except (NotFound, ApiError) as exc:
+        flash(getattr(exc, "message", "Không hoàn tác được."))
+        return redirect(url_for("admin.audit"))
+    _service().refresh(force=True)
+    flash(f"Đã hoàn tác mục nhật ký #{entry_id}.")
+    return redirect(url_for("admin.audit"))

@@ -1,0 +1,90 @@
+"""Web admin without a browser: route security (sign-in, CSRF) and sessions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+PASSWORD = "mật-khẩu-thử-nghiệm-1"
+
+
+@pytest.fixture
+def csrf_app(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    app.extensions["khongvoi.store"].create_user("quantri", PASSWORD, "admin")
+    return app
+
+
+def _login(client):
+    page = client.get("/admin/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    resp = client.post("/admin/login", data={"username": "quantri", "password": PASSWORD,
+                                             "csrf_token": token})
+    assert resp.status_code == 302
+    return token
+
+
+def _admin_post_routes(app):
+    for rule in app.url_map.iter_rules():
+        admin_form = rule.rule.startswith("/admin") and rule.rule != "/admin/login"
+        if admin_form and "POST" in rule.methods:
+            yield re.sub(r"<(?:\w+:)?\w+>", "1", rule.rule)
+
+
+def test_every_admin_form_refuses_anonymous_and_missing_csrf(csrf_app):
+    client = csrf_app.test_client()
+    paths = list(_admin_post_routes(csrf_app))
+    assert "/admin/rules/new" in paths and "/admin/audit/1/revert" in paths
+    for path in paths:
+        anon = client.post(path, data={})
+        assert anon.status_code in (400, 401), path  # no session: no token, no user
+    _login(client)
+    page = client.get("/admin/rules/new").get_data(as_text=True)  # a new session, a new token
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    version = csrf_app.extensions["khongvoi.store"].lists_version()
+    for path in paths:
+        if path == "/admin/logout":
+            continue
+        resp = client.post(path, data={"list": "allow", "pattern": "x.vn", "evidence": "e"})
+        assert resp.status_code == 400, path  # signed in, but no CSRF token
+    assert csrf_app.extensions["khongvoi.store"].lists_version() == version
+    ok = client.post("/admin/rules/new", data={"csrf_token": token, "list": "allow",
+                                               "pattern": "x.vn", "evidence": "e",
+                                               "action": "save", "category": "press_local"})
+    assert ok.status_code == 302
+
+
+def test_anonymous_pages_redirect_to_login(client):
+    for path in ("/admin/", "/admin/audit", "/admin/rules/new"):
+        resp = client.get(path)
+        assert resp.status_code == 302 and "/admin/login" in resp.headers["Location"]
+
+
+def test_changing_the_password_signs_out_everywhere(csrf_app):
+    client = csrf_app.test_client()
+    _login(client)
+    assert client.get("/admin/").status_code == 200
+    from sqlalchemy import update
+
+    from server.store.schema import users
+    from server.store.sql import now
+
+    store = csrf_app.extensions["khongvoi.store"]
+    with store.engine.begin() as conn:  # what a password change does to the account
+        conn.execute(update(users).values(password_changed_at=now()))
+    assert client.get("/admin/").status_code == 302
+
+
+def test_login_rate_limited(tmp_path):
+    from tests.live import make_test_app
+
+    app = make_test_app(tmp_path, config={"RATELIMIT_ENABLED": True,
+                                          "RATELIMIT_LOGIN": "3 per minute",
+                                          "WTF_CSRF_ENABLED": False}, defaults=False)
+    client = app.test_client()
+    codes = [client.post("/admin/login", data={"username": "x", "password": "y"}).status_code
+             for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
+    assert "quá nhiều" in client.post("/admin/login", data={}).get_data(as_text=True)
+    app.extensions["khongvoi.store"].dispose()

@@ -1,0 +1,118 @@
+"""The web admin in a real Chromium against the real server on loopback.
+
+Signs in, adds an allow rule after a preview, sees the check API answer `official`, edits
+it, deletes it, undoes the delete from the audit log. Screenshots of each page are saved to
+``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PASSWORD = "mật-khẩu-thử-nghiệm-1"
+
+
+@pytest.fixture(scope="module")
+def admin_server():
+    from tests.live import LiveServer
+
+    server = LiveServer().start()
+    server.store.create_user("quantri", PASSWORD, "admin")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--headless=new", "--no-sandbox", "--disable-background-networking",
+            "--disable-component-update", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"admin-{name}.png"), full_page=True)
+
+
+def verdict(server, url):
+    return requests.get(f"{server.url}/api/v1/check", params={"url": url}, timeout=5).json()[
+        "verdict"]
+
+
+def test_admin_flow(admin_server, browser):
+    page = browser.new_page(locale="vi-VN")
+    base = admin_server.url
+    page.goto(f"{base}/admin/")
+    assert page.url.startswith(f"{base}/admin/login")
+    page.fill("#username", "quantri")
+    page.fill("#password", "sai-mat-khau")
+    page.click("button[type=submit]")
+    assert "Sai tên đăng nhập hoặc mật khẩu" in page.inner_text("[data-testid=login-error]")
+    shot(page, "login")
+    page.fill("#username", "quantri")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1:has-text('Quy tắc')")
+    shot(page, "rules")
+
+    assert verdict(admin_server, "https://bao-moi-thu.vn/a") == "unknown"
+    page.goto(f"{base}/admin/rules/new")
+    page.fill("#pattern", "https://www.Bao-Moi-Thu.vn/")
+    page.fill("#name", "Báo Mới Thử")
+    page.select_option("#category", "press_local")
+    page.fill("#evidence", "Giấy phép số 1/GP")
+    page.fill("#preview_urls", "https://bao-moi-thu.vn/a\nhttps://tin.bao-moi-thu.vn/b\nexample.org")
+    page.click("button[value=preview]")
+    cells = page.locator("[data-testid=preview] td[data-after]")
+    assert cells.evaluate_all("els => els.map(e => e.dataset.after)") == [
+        "official", "official", "unknown"]
+    shot(page, "preview")
+    assert verdict(admin_server, "https://bao-moi-thu.vn/a") == "unknown"  # not saved yet
+    page.click("button[value=save]")
+    page.wait_for_selector(".flash")
+    assert verdict(admin_server, "https://bao-moi-thu.vn/a") == "official"
+
+    page.click("a:has-text('bao-moi-thu.vn')")
+    page.select_option("#list", "deny")
+    page.fill("#reason", "trang giả mạo")
+    page.click("button[value=save]")
+    page.wait_for_selector(".flash")
+    assert verdict(admin_server, "https://bao-moi-thu.vn/a") == "denied"
+
+    page.fill("input[name=q]", "bao-moi-thu")
+    page.click("button:has-text('Lọc')")
+    page.click("button[aria-label='Xóa bao-moi-thu.vn']")
+    page.wait_for_selector(".flash:has-text('Đã xóa')")
+    assert verdict(admin_server, "https://bao-moi-thu.vn/a") == "unknown"
+
+    page.goto(f"{base}/admin/audit")
+    shot(page, "audit")
+    page.locator("tr[data-action=delete]").first.locator("button").click()
+    page.wait_for_selector(".flash:has-text('Đã hoàn tác')")
+    assert verdict(admin_server, "https://bao-moi-thu.vn/a") == "denied"
+    page.close()
+
+
+def test_form_errors_in_vietnamese(admin_server, browser):
+    page = browser.new_page()
+    page.goto(f"{admin_server.url}/admin/login")
+    page.fill("#username", "quantri")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{admin_server.url}/admin/rules/new")
+    page.fill("#pattern", "facebook.com")
+    page.fill("#evidence", "x")
+    page.click("button[value=save]")
+    assert "nền tảng dùng chung" in page.inner_text("[data-testid=form-error]")
+    page.close()
