@@ -79,6 +79,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         cache_size=int(app.config["CHECK_CACHE_SIZE"]),
         lookalike=bool(app.config["LOOKALIKE"]),
         resolver=_resolver(app),
+        stats_flush_seconds=float(app.config["STATS_FLUSH_SECONDS"]),
     )
     register_error_handlers(app)
     init_cors(app)

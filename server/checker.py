@@ -9,6 +9,7 @@ are cached per (URL, language) in a thread-safe cachetools LRU cache, cleared on
 
 from __future__ import annotations
 
+import collections
 import functools
 import gzip
 import hashlib
@@ -54,6 +55,7 @@ class CheckerService:
         cache_size: int = 50_000,
         lookalike: bool = True,
         resolver: Any = None,
+        stats_flush_seconds: float = 30.0,
     ) -> None:
         self.store = store
         self.tables = tables or default_tables()
@@ -63,11 +65,16 @@ class CheckerService:
         self._lock = threading.Lock()
         self._checker: Checker | None = None
         self._next_poll = 0.0
-        self._cache: cachetools.LRUCache[tuple[str, str], bytes] = cachetools.LRUCache(
+        self._cache: cachetools.LRUCache[tuple[str, str], tuple[bytes, str, str]] = (
+            cachetools.LRUCache(
             cache_size
-        )
+        ))
         self._cache_lock = threading.Lock()
         self._snapshot: ListsSnapshot | None = None
+        self.stats_flush_seconds = stats_flush_seconds
+        self._stats: collections.Counter[tuple[str, str, str]] = collections.Counter()
+        self._stats_lock = threading.Lock()
+        self._next_flush = time.monotonic() + stats_flush_seconds
 
     # -- lists -----------------------------------------------------------------------
     def checker(self) -> Checker:
@@ -118,17 +125,39 @@ class CheckerService:
         return result
 
     def check_json(self, url: str, lang: str, dumps: Callable[[Any], bytes]) -> bytes:
-        """The serialised response for one URL, from the cache when possible."""
-        checker = self.checker()
+        """The serialised response for one URL, from the cache when possible (and counted)."""
+        self.checker()
         key = (url, lang)
         with self._cache_lock:
-            body = self._cache.get(key)
-        if body is not None and checker is self._checker:
-            return body
-        body = dumps(result_to_dict(self.check(url), lang, self.tables))
-        with self._cache_lock:
-            self._cache[key] = body
-        return body
+            hit = self._cache.get(key)
+        if hit is None:
+            result = self.check(url)
+            hit = (dumps(result_to_dict(result, lang, self.tables)), result.verdict,
+                   result.domain)
+            with self._cache_lock:
+                self._cache[key] = hit
+        self.count(hit[1], hit[2])
+        return hit[0]
+
+    # -- statistics ------------------------------------------------------------------------
+    def count(self, verdict: str, domain: str) -> None:
+        """Count one check in memory; written to the store at most every flush interval."""
+        day = time.strftime("%Y-%m-%d", time.gmtime())
+        with self._stats_lock:
+            self._stats[(day, verdict, domain)] += 1
+        if time.monotonic() >= self._next_flush:
+            self.flush_stats()
+
+    def flush_stats(self) -> None:
+        """Write the counters kept in memory to the store."""
+        with self._stats_lock:
+            counts, self._stats = self._stats, collections.Counter()
+            self._next_flush = time.monotonic() + self.stats_flush_seconds
+        try:
+            self.store.add_stats(counts)
+        except Exception:  # counting must never break checking: keep them for next time
+            with self._stats_lock:
+                self._stats.update(counts)
 
     def _resolve(self, result: CheckResult) -> CheckResult:
         """Follow a shortened link (guarded, cached by the resolver) and judge its target."""

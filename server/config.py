@@ -48,3 +48,5 @@ class Defaults:
     SESSION_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
+    #: Check counters are kept in memory and written at most this often (seconds).
+    STATS_FLUSH_SECONDS = 30.0

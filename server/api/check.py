@@ -51,9 +51,11 @@ def _batch_item(svc: Any, url: Any, language: str) -> dict[str, Any]:
             "URL must be a string." if language == "en" else "Liên kết phải là chuỗi ký tự."
         )}}
     try:
-        return result_to_dict(svc.check(url), language, svc.tables)
+        result = svc.check(url)
     except InvalidURL as exc:
         return {"url": url, "error": {"code": exc.code, "message": exc.message_for(language)}}
+    svc.count(result.verdict, result.domain)
+    return result_to_dict(result, language, svc.tables)
 
 
 @bp.route("/check/batch", methods=["POST"])

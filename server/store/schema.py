@@ -124,3 +124,12 @@ audit_log = Table(
     Column("after", Text, nullable=True),
     Column("reason", Text, nullable=False, default=""),
 )
+
+check_stats = Table(
+    "check_stats",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("verdict", String(16), primary_key=True),
+    Column("domain", String(255), primary_key=True),
+    Column("count", BigInteger, nullable=False),
+)

@@ -25,6 +25,7 @@ from .base import (
     RuleRecord,
     RuleRow,
 )
+from .curation import CurationMixin
 from .engine import make_engine, upgrade
 from .schema import lists_state, pending_entries, reports, rules
 
@@ -64,7 +65,7 @@ def _record(row: Any) -> RuleRecord:
     )
 
 
-class SQLStore(AccountsMixin):
+class SQLStore(AccountsMixin, CurationMixin):
     """Rules, lists version, pending entries, reports, users, keys and the audit log."""
 
     def __init__(self, url: str) -> None:

@@ -116,3 +116,59 @@ def test_form_errors_in_vietnamese(admin_server, browser):
     page.click("button[value=save]")
     assert "nền tảng dùng chung" in page.inner_text("[data-testid=form-error]")
     page.close()
+
+
+def _signed_in(server, browser):
+    page = browser.new_page(locale="vi-VN")
+    page.goto(f"{server.url}/admin/login")
+    page.fill("#username", "quantri")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1:has-text('Quy tắc')")
+    return page
+
+
+def test_import_pending_and_stats(admin_server, browser, tmp_path):
+    page = _signed_in(admin_server, browser)
+    bad = tmp_path / "moi.csv"
+    bad.write_text("\ufeffpattern,name,category,scope,evidence\r\n"
+                   "nhap-thu-1.vn,Báo Nhập Thử,press_local,national,GP 2\r\n"
+                   "facebook.com,Sai,press_local,national,x\r\n", encoding="utf-8")
+    page.goto(f"{admin_server.url}/admin/import")
+    page.set_input_files("#file", str(bad))
+    page.select_option("#list", "allow")
+    page.click("button[value=dry-run]")
+    assert page.inner_text("[data-testid=invalid]") == "1"
+    assert "3" in page.inner_text("[data-testid=errors]")  # the bad row's line number
+    shot(page, "import-dry-run")
+    assert verdict(admin_server, "https://nhap-thu-1.vn/") == "unknown"  # nothing applied
+
+    good = tmp_path / "tot.csv"
+    good.write_text("pattern,name,category,scope,evidence\n"
+                    "nhap-thu-1.vn,Báo Nhập Thử,press_local,national,GP 2\n", encoding="utf-8")
+    page.goto(f"{admin_server.url}/admin/import")
+    page.set_input_files("#file", str(good))
+    page.select_option("#list", "allow")
+    page.click("button[value=dry-run]")
+    assert page.inner_text("[data-testid=added]") == "1"
+    page.click("button[value=apply]")
+    page.wait_for_selector(".flash:has-text('Đã nhập')")
+    assert verdict(admin_server, "https://nhap-thu-1.vn/") == "official"
+
+    page.goto(f"{admin_server.url}/admin/pending")
+    row = page.locator("tr[data-pattern='tuyengiao.vn']")
+    row.locator("select").select_option("allow")
+    row.locator("input[name=reason]").fill("Đã xác minh trên cổng của Ban")
+    row.locator("button").click()
+    page.wait_for_selector(".flash:has-text('Đã duyệt')")
+    shot(page, "pending")
+    assert verdict(admin_server, "https://tuyengiao.vn/") == "official"
+
+    for url in ("https://chua-biet-1.example/", "https://chua-biet-1.example/b",
+                "https://tuoitre.com/x"):
+        verdict(admin_server, url)
+    page.goto(f"{admin_server.url}/admin/stats")
+    assert page.locator("[data-testid=chart] rect").count() >= 2
+    assert "chua-biet-1.example" in page.inner_text("[data-testid=top-unknown]")
+    shot(page, "stats")
+    page.close()

@@ -201,3 +201,26 @@ def test_fifty_parallel_writers_lose_nothing(store):
     total, entries = store.list_audit(target_type="rule", limit=500)
     assert total == 200  # every accepted change is in the audit log too
     assert {e.after["pattern"] for e in entries} == patterns
+
+
+def test_pending_decisions_and_stats(store):
+    store.add_pending([rule(pattern="p1.vn", name="Một"), rule(pattern="p2.vn")], "pending.csv")
+    first, second = store.list_pending()
+    version = store.lists_version()
+    added = store.decide_pending(first.id, True, "đã xác minh", "deny")
+    assert (added.pattern, added.list) == ("p1.vn", "deny")
+    assert store.lists_version() == version + 1
+    assert store.decide_pending(second.id, False, "không rõ nguồn") is None
+    assert store.lists_version() == version + 1
+    assert store.list_pending() == []
+    decided = {p.pattern: (p.status, p.decision_reason) for p in store.list_pending(None)}
+    assert decided == {"p1.vn": ("approved", "đã xác minh"),
+                       "p2.vn": ("rejected", "không rõ nguồn")}
+    with pytest.raises(NotFound):
+        store.decide_pending(first.id, True, "again")
+    store.add_stats({("2026-11-20", "unknown", "a.example"): 3,
+                     ("2026-11-20", "official", "b.vn"): 1})
+    store.add_stats({("2026-11-20", "unknown", "a.example"): 2})
+    assert store.stats_by_day("2026-11-01") == [("2026-11-20", "official", 1),
+                                                ("2026-11-20", "unknown", 5)]
+    assert store.top_domains("unknown", "2026-11-01") == [("a.example", 5)]

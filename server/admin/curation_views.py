@@ -1,0 +1,133 @@
+"""Admin pages for the review queue, CSV/JSON import with a dry run, and statistics."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import Any
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+
+from ..errors import ApiError
+from ..sources import read_rules, write_csv
+from ..store import Conflict, NotFound
+from . import bp
+from .auth import admin_actor, login_required
+
+MAX_UPLOAD = 5 * 1024 * 1024
+COLOURS = {"official": "#1b7f3b", "denied": "#b3261e", "suspicious": "#c25e00",
+           "unknown": "#5f6b76"}
+
+
+def _store() -> Any:
+    return current_app.extensions["khongvoi.store"]
+
+
+@bp.route("/pending")
+@login_required
+def pending() -> str:
+    """Entries waiting for review (pending.csv, reports turned into proposals)."""
+    return render_template("admin/pending.html", items=_store().list_pending())
+
+
+@bp.route("/pending/<int:entry_id>", methods=["POST"])
+@login_required
+def pending_decide(entry_id: int) -> Response:
+    """Approve into allow/deny, or reject; a reason is required."""
+    reason = request.form.get("reason", "").strip()
+    decision = request.form.get("decision", "")
+    if not reason or decision not in ("allow", "deny", "reject"):
+        flash("Hãy chọn quyết định và ghi lý do.")
+        return redirect(url_for("admin.pending"))
+    try:
+        _store().decide_pending(entry_id, decision != "reject", reason,
+                                None if decision == "reject" else decision, admin_actor(reason))
+    except NotFound:
+        flash("Mục này đã được xử lý.")
+    except Conflict:
+        flash("Mẫu này đã có trong danh sách.")
+    else:
+        current_app.extensions["khongvoi.checker"].refresh(force=True)
+        flash("Đã duyệt." if decision != "reject" else "Đã từ chối.")
+    return redirect(url_for("admin.pending"))
+
+
+def _diff(parsed: Any) -> dict[str, Any]:
+    res = _store().import_rules(parsed.rules, dry_run=True)
+    return {"added": res.added, "changed": res.changed, "unchanged": res.unchanged,
+            "errors": parsed.errors}
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_rules() -> Any:
+    """Upload CSV/JSON → dry-run diff (with invalid rows and their lines) → apply at once."""
+    if request.method == "GET":
+        return render_template("admin/import.html", result=None)
+    data, fmt = _upload()
+    parsed = read_rules(data, list_=request.form.get("list") or None, fmt=fmt)
+    if request.form.get("action") == "apply" and not parsed.errors:
+        res = _store().import_rules(parsed.rules, actor=admin_actor("nhập tệp"))
+        current_app.extensions["khongvoi.checker"].refresh(force=True)
+        flash(f"Đã nhập: thêm {res.added}, sửa {res.changed}, giữ nguyên {res.unchanged}.")
+        return redirect(url_for("admin.rules"))
+    return render_template("admin/import.html", result=_diff(parsed), fmt=fmt,
+                           payload=base64.b64encode(data).decode(),
+                           list=request.form.get("list", ""))
+
+
+def _upload() -> tuple[bytes, str]:
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        data = upload.read(MAX_UPLOAD + 1)
+        fmt = "json" if upload.filename.lower().endswith(".json") else "csv"
+    else:
+        data = base64.b64decode(request.form.get("payload", "") or b"")
+        fmt = request.form.get("fmt", "csv")
+    if not data:
+        raise ApiError(400, "missing_file", "Chưa chọn tệp để nhập.", "No file was chosen.")
+    if len(data) > MAX_UPLOAD:
+        raise ApiError(413, "file_too_large", "Tệp quá lớn (tối đa 5 MB).",
+                       "The file is too large (at most 5 MB).")
+    return data, "json" if fmt == "json" else "csv"
+
+
+@bp.route("/export.csv")
+@login_required
+def export_csv() -> Response:
+    """Every rule as canonical CSV (re-imports to the identical state)."""
+    body = write_csv(_store().export_rules(), with_list=True)
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=khongvoi-rules.csv"})
+
+
+def _chart(rows: list[tuple[str, str, int]], days: list[str]) -> dict[str, Any]:
+    """Bars per day stacked by verdict, as numbers the template draws in SVG."""
+    per_day = {d: {v: 0 for v in COLOURS} for d in days}
+    for day, verdict, n in rows:
+        if day in per_day and verdict in COLOURS:
+            per_day[day][verdict] += n
+    top = max([sum(v.values()) for v in per_day.values()] + [1])
+    bars = []
+    for i, day in enumerate(days):
+        y = 180.0
+        for verdict, n in per_day[day].items():
+            h = 160.0 * n / top
+            y -= h
+            bars.append({"x": 40 + i * 24, "y": y, "h": h, "colour": COLOURS[verdict],
+                         "title": f"{day} {verdict}: {n}"})
+    return {"bars": bars, "top": top, "days": days}
+
+
+@bp.route("/stats")
+@login_required
+def stats() -> str:
+    """Checks per day by verdict; what to curate next (most-checked unknown domains)."""
+    service = current_app.extensions["khongvoi.checker"]
+    service.flush_stats()
+    today = dt.datetime.now(dt.UTC).date()
+    days = [(today - dt.timedelta(days=i)).isoformat() for i in range(13, -1, -1)]
+    store = _store()
+    return render_template(
+        "admin/stats.html", chart=_chart(store.stats_by_day(days[0]), days), colours=COLOURS,
+        top={v: store.top_domains(v, days[0]) for v in ("unknown", "denied", "suspicious")})

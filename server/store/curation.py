@@ -1,0 +1,95 @@
+"""Review queue and check statistics in the store."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..core.rules import Rule
+from .accounts import Actor, write_audit
+from .base import Conflict, NotFound
+from .schema import check_stats, pending_entries
+
+__all__ = ["CurationMixin"]
+
+
+class CurationMixin:
+    """Pending-entry decisions and statistics on :class:`~server.store.sql.SQLStore`."""
+
+    engine: Any
+
+    def _read(self) -> Any:  # provided by SQLStore
+        raise NotImplementedError
+
+    def decide_pending(self, entry_id: int, approve: bool, reason: str, list_: str | None = None,
+                       actor: Actor | None = None) -> Any:
+        """Approve (into ``list_`` or the entry's list) or reject an entry, with a reason.
+
+        Approval adds the rule, bumps the version and logs both, in one transaction."""
+        from .sql import _record, _rule_values, now
+
+        stamp = now()
+        try:
+            with self.engine.begin() as conn:
+                row = conn.execute(select(pending_entries).where(
+                    pending_entries.c.id == entry_id,
+                    pending_entries.c.status == "pending")).first()
+                if row is None:
+                    raise NotFound(entry_id)
+                conn.execute(update(pending_entries).where(pending_entries.c.id == entry_id)
+                             .values(status="approved" if approve else "rejected",
+                                     decision_reason=reason, decided_at=stamp))
+                if not approve:
+                    write_audit(conn, actor, "reject", "pending", entry_id,
+                                after={"pattern": row.pattern, "reason": reason})
+                    return None
+                rule = Rule(row.pattern, list_ or row.list, row.name, row.category, row.scope,
+                            row.evidence, row.note,
+                            row.review_by.isoformat() if row.review_by else "")
+                from .schema import rules
+
+                created = conn.execute(insert(rules).values(
+                    **_rule_values(rule), created_at=stamp, updated_at=stamp,
+                ).returning(*rules.c)).one()
+                self._bump(conn)  # type: ignore[attr-defined]
+                write_audit(conn, actor, "create", "rule", created.id, after=_record(created))
+                return _record(created)
+        except IntegrityError:
+            raise Conflict(entry_id) from None
+
+    def add_stats(self, counts: Mapping[tuple[str, str, str], int]) -> None:
+        """Add counters ``(day, verdict, domain) -> n`` (an upsert per key)."""
+        if not counts:
+            return
+        with self.engine.begin() as conn:
+            for (day, verdict, domain), n in counts.items():
+                changed = conn.execute(update(check_stats).where(
+                    check_stats.c.day == day, check_stats.c.verdict == verdict,
+                    check_stats.c.domain == domain).values(count=check_stats.c.count + n))
+                if changed.rowcount == 0:
+                    conn.execute(insert(check_stats).values(
+                        day=day, verdict=verdict, domain=domain, count=n))
+
+    def stats_by_day(self, since: str) -> list[tuple[str, str, int]]:
+        """``(day, verdict, checks)`` from ``since`` (ISO date) on."""
+        with self._read() as conn:
+            rows = conn.execute(select(check_stats.c.day, check_stats.c.verdict,
+                                       func.sum(check_stats.c.count))
+                                .where(check_stats.c.day >= since)
+                                .group_by(check_stats.c.day, check_stats.c.verdict)
+                                .order_by(check_stats.c.day))
+            return [(r[0], r[1], int(r[2])) for r in rows]
+
+    def top_domains(self, verdict: str, since: str, limit: int = 20) -> list[tuple[str, int]]:
+        """The most-checked domains with ``verdict`` since a day."""
+        total = func.sum(check_stats.c.count)
+        with self._read() as conn:
+            rows = conn.execute(select(check_stats.c.domain, total)
+                                .where(check_stats.c.verdict == verdict,
+                                       check_stats.c.day >= since)
+                                .group_by(check_stats.c.domain)
+                                .order_by(total.desc()).limit(limit))
+            return [(r[0], int(r[1])) for r in rows]
