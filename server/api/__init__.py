@@ -7,6 +7,13 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-from . import check, lists, openapi, reports, sources  # noqa: E402,F401  (routes register)
+from . import (  # noqa: E402,F401  (routes register on import)
+    admin_extra,
+    check,
+    lists,
+    openapi,
+    reports,
+    sources,
+)
 
 __all__ = ["bp"]

@@ -235,6 +235,15 @@ def _paths() -> dict[str, Any]:
             }
         },
         "/api/v1/reports": {
+            "get": {
+                "summary": "Reports from users (admin key)",
+                "operationId": "listReports",
+                "security": [{"bearer": []}],
+                "parameters": [{"name": "status", "in": "query", "required": False,
+                                "schema": _STR}],
+                "responses": {"200": _json({"type": "object"}, "Reports"),
+                              **_errors(401, 403)},
+            },
             "post": {
                 "summary": "Report a URL (wrongly listed, missing, impersonation)",
                 "operationId": "createReport",
@@ -325,6 +334,39 @@ def _admin_paths() -> dict[str, Any]:
                           413, 415, parameters=_ID, requestBody=body),
             "delete": _admin("Delete a rule", "deleteSource", {"200": record}, 404,
                              parameters=_ID),
+        },
+        "/api/v1/sources/import": {
+            "post": _admin("Import CSV or JSON (dry_run=1 for the diff only)", "importSources",
+                           {"200": _json({"type": "object"}, "What changed or would change")},
+                           400, 413, 415, parameters=_query("dry_run", "list"),
+                           requestBody={"required": True, "content": {
+                               "text/csv": {"schema": _STR},
+                               "application/json": {"schema": {"type": "object"}}}}),
+        },
+        "/api/v1/sources/export": {
+            "get": _admin("Export all rules (format=csv|json)", "exportSources",
+                          {"200": {"description": "Canonical CSV or JSON"}},
+                          parameters=_query("format", "list")),
+        },
+        "/api/v1/stats": {
+            "get": _admin("Checks per day by verdict; most-checked domains", "getStats",
+                          {"200": _json({"type": "object"}, "Statistics")}),
+        },
+        "/api/v1/keys": {
+            "get": _admin("API keys (never the secrets)", "listKeys",
+                          {"200": _json({"type": "object"}, "Keys")}),
+            "post": _admin("Create an API key (the secret is shown once)", "createKey",
+                           {"201": _json({"type": "object"}, "The key and its secret")},
+                           400, 413, 415, requestBody={"required": True, "content": {
+                               "application/json": {"schema": {"type": "object", "properties": {
+                                   "name": _STR, "scope": {"type": "string",
+                                                           "enum": ["check", "admin"]}}}}}}),
+        },
+        "/api/v1/keys/{key_id}": {
+            "delete": _admin("Revoke an API key", "revokeKey",
+                             {"200": _json({"type": "object"}, "The revoked key")}, 404,
+                             parameters=[{"name": "key_id", "in": "path", "required": True,
+                                          "schema": {"type": "integer"}}]),
         },
         "/api/v1/audit": {
             "get": _admin("Audit log, newest first", "listAudit",

@@ -27,15 +27,18 @@ NEW_RULE = {"list": "allow", "pattern": "https://www.Bao-Moi-Thu.vn/", "name": "
 
 
 def test_every_state_changing_api_route_refuses_anonymous_and_check_keys(app, client, keys):
+    public = {("POST", "/api/v1/reports"), ("GET", "/api/v1/check"), ("POST", "/api/v1/check"),
+              ("POST", "/api/v1/check/batch"), ("GET", "/api/v1/lists"),
+              ("GET", "/api/v1/openapi.json")}
+    seen = 0
     for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/api/") or rule.rule in ("/api/v1/reports",
-                                                                "/api/v1/check",
-                                                                "/api/v1/check/batch"):
-            continue  # the public routes; every other /api/ route is admin-only
+        if not rule.rule.startswith("/api/"):
+            continue
         path = re.sub(r"<(?:\w+:)?\w+>", "1", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
-            if method == "GET" and rule.rule in ("/api/v1/lists", "/api/v1/openapi.json"):
-                continue
+            if (method, rule.rule) in public:
+                continue  # every other /api/ route is admin-only
+            seen += 1
             anon = client.open(path, method=method, json={})
             assert anon.status_code == 401, (method, path)
             assert anon.get_json()["error"]["code"] == "unauthorized"
@@ -43,6 +46,7 @@ def test_every_state_changing_api_route_refuses_anonymous_and_check_keys(app, cl
             assert scoped.status_code == 403, (method, path)
             bogus = client.open(path, method=method, json={}, headers=auth("kv_nope"))
             assert bogus.status_code == 401, (method, path)
+    assert seen >= 12
 
 
 def test_crud_is_audited_applied_at_once_and_revertible(app, client, keys):
@@ -152,3 +156,33 @@ def test_cli_users_and_keys(app, runner):
     key_id = store.verify_key(secret).id
     assert runner.invoke(args=["keys", "revoke", str(key_id)]).exit_code == 0
     assert store.verify_key(secret) is None
+
+
+def test_import_export_stats_keys(app, client, keys):
+    h = auth(keys["admin"])
+    csv_body = "pattern,name,evidence\nnhap-api.vn,Nhập API,GP 3\nfacebook.com,Sai,x\n"
+    dry = client.post("/api/v1/sources/import?list=allow&dry_run=1", data=csv_body.encode(),
+                      content_type="text/csv", headers=h)
+    assert dry.status_code == 200
+    body = dry.get_json()
+    assert body["added"] == 1 and body["dry_run"] and body["invalid"][0]["line"] == 3
+    refused = client.post("/api/v1/sources/import?list=allow", data=csv_body.encode(),
+                          content_type="text/csv", headers=h)
+    assert refused.status_code == 400 and refused.get_json()["invalid"]
+    ok = client.post("/api/v1/sources/import?list=allow", headers=h, content_type="text/csv",
+                     data=b"pattern,name,evidence\nnhap-api.vn,Nhap API,GP 3\n")
+    assert ok.status_code == 200 and ok.get_json()["added"] == 1
+    assert client.get("/api/v1/check", query_string={"url": "nhap-api.vn"}).get_json()[
+        "verdict"] == "official"
+    exported = client.get("/api/v1/sources/export?format=csv", headers=h)
+    assert b"nhap-api.vn,Nhap API" in exported.data
+    stats = client.get("/api/v1/stats", headers=h).get_json()
+    assert any(r["verdict"] == "official" for r in stats["by_day"])
+    made = client.post("/api/v1/keys", json={"name": "bot 2", "scope": "check"}, headers=h)
+    assert made.status_code == 201 and made.get_json()["secret"].startswith("kv_")
+    listed = client.get("/api/v1/keys", headers=h).get_json()["items"]
+    assert "secret" not in listed[0] and listed[0]["name"] == "bot 2"
+    gone = client.delete(f"/api/v1/keys/{listed[0]['id']}", headers=h)
+    assert gone.status_code == 200 and gone.get_json()["revoked_at"]
+    reports = client.get("/api/v1/reports", headers=h)
+    assert reports.status_code == 200
