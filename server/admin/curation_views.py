@@ -52,6 +52,37 @@ def pending_decide(entry_id: int) -> Response:
     return redirect(url_for("admin.pending"))
 
 
+@bp.route("/reports")
+@login_required
+def reports() -> str:
+    """Open reports grouped by host, with duplicates counted and the verdict now."""
+    checker = current_app.extensions["khongvoi.checker"]
+    groups: dict[str, dict[str, Any]] = {}
+    for r in _store().list_reports("open"):
+        g = groups.setdefault(r.host, {"host": r.host, "items": [], "kinds": set()})
+        g["items"].append(r)
+        g["kinds"].add(r.kind)
+    for g in groups.values():
+        try:
+            g["verdict"] = checker.check(g["items"][-1].canonical_url).verdict
+        except Exception:  # an old report may not parse under newer rules
+            g["verdict"] = "unknown"
+    ordered = sorted(groups.values(), key=lambda g: -len(g["items"]))
+    return render_template("admin/reports.html", groups=ordered)
+
+
+@bp.route("/reports/<int:report_id>/close", methods=["POST"])
+@login_required
+def report_close(report_id: int) -> Response:
+    """Close a report as handled or rejected."""
+    status = "resolved" if request.form.get("status") == "resolved" else "rejected"
+    try:
+        _store().set_report_status(report_id, status, admin_actor())
+    except NotFound:
+        flash("Không còn báo cáo này.")
+    return redirect(url_for("admin.reports"))
+
+
 def _diff(parsed: Any) -> dict[str, Any]:
     res = _store().import_rules(parsed.rules, dry_run=True)
     return {"added": res.added, "changed": res.changed, "unchanged": res.unchanged,

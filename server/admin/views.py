@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
@@ -65,9 +66,12 @@ def rules() -> str:
     page = max(1, int(args.get("page", "1")) if args.get("page", "1").isdigit() else 1)
     total, items = _store().find_rules(
         list=args.get("list") or None, category=args.get("category") or None,
-        q=args.get("q") or None, offset=(page - 1) * PAGE, limit=PAGE)
+        q=args.get("q") or None, overdue=args.get("overdue") == "1",
+        offset=(page - 1) * PAGE, limit=PAGE)
+    overdue, _ = _store().find_rules(overdue=True, limit=1)
     return render_template("admin/rules.html", items=items, total=total, page=page,
-                           pages=max(1, -(-total // PAGE)), args=args)
+                           pages=max(1, -(-total // PAGE)), args=args, overdue=overdue,
+                           today=date.today().isoformat())
 
 
 def _draft(form: Any) -> Any:
@@ -125,7 +129,8 @@ def rule_new() -> Any:
         error, preview = _save_rule(None)
         if error == "":
             return redirect(url_for("admin.rules"))
-    return render_template("admin/rule_form.html", rule=request.form, error=error,
+    prefill = request.form if request.method == "POST" else request.args  # from a report
+    return render_template("admin/rule_form.html", rule=prefill, error=error,
                            preview=preview, rule_id=None)
 
 

@@ -60,6 +60,17 @@ class CurationMixin:
         except IntegrityError:
             raise Conflict(entry_id) from None
 
+    def set_report_status(self, report_id: int, status: str, actor: Actor | None = None) -> None:
+        """Mark a report ``resolved`` or ``rejected`` (:class:`NotFound`)."""
+        from .schema import reports
+
+        with self.engine.begin() as conn:
+            done = conn.execute(update(reports).where(reports.c.id == report_id)
+                                .values(status=status))
+            if done.rowcount == 0:
+                raise NotFound(report_id)
+            write_audit(conn, actor, status, "report", report_id, after={"status": status})
+
     def add_stats(self, counts: Mapping[tuple[str, str, str], int]) -> None:
         """Add counters ``(day, verdict, domain) -> n`` (an upsert per key)."""
         if not counts:

@@ -146,11 +146,16 @@ class SQLStore(AccountsMixin, CurationMixin):
         category: str | None = None,
         scope: str | None = None,
         q: str | None = None,
+        overdue: bool = False,
         offset: int = 0,
         limit: int = 50,
     ) -> tuple[int, list[RuleRecord]]:
-        """``(total, page)`` of rules matching the filters, ordered by pattern."""
+        """``(total, page)`` of rules matching the filters, ordered by pattern.
+
+        ``overdue``: only rules whose review-by date has passed."""
         stmt = select(rules)
+        if overdue:
+            stmt = stmt.where(rules.c.review_by < dt.date.today())
         for column, value in ((rules.c.list, list), (rules.c.category, category),
                               (rules.c.scope, scope)):
             if value:

@@ -88,3 +88,27 @@ def test_login_rate_limited(tmp_path):
     assert codes == [401, 401, 401, 429]
     assert "quá nhiều" in client.post("/admin/login", data={}).get_data(as_text=True)
     app.extensions["khongvoi.store"].dispose()
+
+
+def test_reports_queue_overdue_and_rule_prefill(csrf_app):
+    store = csrf_app.extensions["khongvoi.store"]
+    csrf_app.config["WTF_CSRF_ENABLED"] = False
+    client = csrf_app.test_client()
+    _login(client)
+    for comment in ("trang giả mạo báo", "lừa đảo"):
+        client.post("/api/v1/reports", json={"url": "https://gia-bao.example/a",
+                                             "kind": "impersonation", "comment": comment})
+    page = client.get("/admin/reports").get_data(as_text=True)
+    assert 'data-host="gia-bao.example"' in page and "<td>2</td>" in page
+    assert "list=deny" in page  # impersonation reports propose a deny rule
+    form = client.get("/admin/rules/new?pattern=gia-bao.example&list=deny").get_data(as_text=True)
+    assert 'value="gia-bao.example"' in form
+    report_id = store.list_reports()[0].id
+    client.post(f"/admin/reports/{report_id}/close", data={"status": "resolved"})
+    assert [r.status for r in store.list_reports()] == ["resolved", "open"]
+    from server.core import make_rule
+
+    store.add_rule(make_rule("allow", "cu.vn", evidence="e", review_by="2020-01-01"))
+    assert "1 quy tắc đã quá hạn xem lại" in client.get("/admin/").get_data(as_text=True)
+    overdue = client.get("/admin/?overdue=1").get_data(as_text=True)
+    assert 'data-pattern="cu.vn"' in overdue and 'data-pattern="baochinhphu.vn"' not in overdue
