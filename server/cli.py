@@ -142,6 +142,26 @@ def create_user(username: str, role: str, password: str) -> None:
     click.echo(f"Đã tạo tài khoản {user.username} ({user.role}). Account created.")
 
 
+@users.command("password")
+@click.argument("username")
+@click.password_option(help="Asked for (twice) when not given; or piped on standard input.")
+@with_appcontext
+def set_password(username: str, password: str) -> None:
+    """Change a password: every session of that user is signed out."""
+    from .store import NotFound
+    from .store.accounts import Actor
+
+    if len(password) < 10:
+        click.echo("Mật khẩu cần ít nhất 10 ký tự. The password needs 10+ characters.", err=True)
+        sys.exit(1)
+    try:
+        _store().set_password(username, password, Actor("cli"))
+    except NotFound:
+        click.echo(f"Không có tài khoản “{username}”. No such account.", err=True)
+        sys.exit(1)
+    click.echo("Đã đổi mật khẩu; mọi phiên đăng nhập cũ đã kết thúc. Password changed.")
+
+
 keys = click.Group("keys", help="API keys for other tools.")
 
 

@@ -58,6 +58,25 @@ def logout() -> Response:
     return redirect(url_for("admin.login"))
 
 
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password() -> Any:
+    """Change one's own password; all other sessions end, this one continues."""
+    error = None
+    if request.method == "POST":
+        user = current_user()
+        new = request.form.get("new", "")
+        if _store().authenticate(user.username, request.form.get("current", "")) is None:
+            error = "Mật khẩu hiện tại không đúng."
+        elif len(new) < 10 or new != request.form.get("again", ""):
+            error = "Mật khẩu mới cần ít nhất 10 ký tự và hai lần nhập phải giống nhau."
+        else:
+            sign_in(_store().set_password(user.username, new, admin_actor("đổi mật khẩu")))
+            flash("Đã đổi mật khẩu. Mọi phiên đăng nhập khác đã kết thúc.")
+            return redirect(url_for("admin.rules"))
+    return render_template("admin/password.html", error=error)
+
+
 @bp.route("/")
 @login_required
 def rules() -> str:

@@ -155,6 +155,19 @@ class AccountsMixin:
             return None
         return User(row.id, row.username, row.role, True, _iso(row.password_changed_at))
 
+    def set_password(self, username: str, password: str, actor: Actor | None = None) -> User:
+        """Change a password; every session of that user ends (:class:`NotFound`)."""
+        from .sql import now
+
+        with self.engine.begin() as conn:
+            row = conn.execute(update(users).where(users.c.username == username).values(
+                password_hash=_hasher.hash(password), password_changed_at=now(),
+            ).returning(users.c.id)).first()
+            if row is None:
+                raise NotFound(username)
+            write_audit(conn, actor, "password", "user", row.id, after={"username": username})
+        return self.get_user(row.id)
+
     def count_users(self) -> int:
         """How many accounts exist."""
         with self._read() as conn:

@@ -76,6 +76,27 @@ def test_changing_the_password_signs_out_everywhere(csrf_app):
     assert client.get("/admin/").status_code == 302
 
 
+def test_password_change_in_the_admin_and_the_cli(csrf_app):
+    csrf_app.config["WTF_CSRF_ENABLED"] = False
+    mine, other = csrf_app.test_client(), csrf_app.test_client()
+    _login(mine)
+    _login(other)
+    bad = mine.post("/admin/password", data={"current": "sai", "new": "x" * 12, "again": "x" * 12})
+    assert "không đúng" in bad.get_data(as_text=True)
+    ok = mine.post("/admin/password", data={"current": PASSWORD, "new": "mới-mới-mới-1",
+                                            "again": "mới-mới-mới-1"})
+    assert ok.status_code == 302
+    assert mine.get("/admin/").status_code == 200   # this session goes on
+    assert other.get("/admin/").status_code == 302  # the other one is signed out
+    store = csrf_app.extensions["khongvoi.store"]
+    assert store.authenticate("quantri", "mới-mới-mới-1") is not None
+    result = csrf_app.test_cli_runner().invoke(
+        args=["users", "password", "quantri"], input="cli-mat-khau-2\ncli-mat-khau-2\n")
+    assert result.exit_code == 0, result.output
+    assert mine.get("/admin/").status_code == 302
+    assert store.list_audit(target_type="user")[1][0].action == "password"
+
+
 def test_login_rate_limited(tmp_path):
     from tests.live import make_test_app
 
