@@ -1,0 +1,42 @@
+// Small helpers for extension pages: i18n text (textContent only, never raw HTML) and the
+// verdict card shared by the popup and the share gate.
+import { api } from "./browser.js";
+
+export const t = (key) => api.i18n.getMessage(key) || key;
+
+export function localize(root = document) {
+  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+}
+
+export function el(tag, text, attrs = {}) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  return node;
+}
+
+/** Fill `card` with a decision from the background. */
+export function renderVerdict(card, result) {
+  card.replaceChildren();
+  if (result.error) {
+    card.append(el("p", t("invalid"), { class: "verdict unknown", "data-verdict": "error" }));
+    return;
+  }
+  const verdict = result.verdict ?? "unknown";
+  card.dataset.verdict = verdict;
+  if (result.offline) card.append(el("p", t("offline"), { class: "offline", role: "status" }));
+  card.append(el("p", t(`verdict_${verdict}`), { class: `verdict ${verdict}`, "data-testid": "verdict" }));
+  const rule = result.rule;
+  if (rule?.name) card.append(el("p", `${t("sourceName")} ${rule.name}`, { class: "source" }));
+  for (const r of result.reasons ?? []) card.append(el("p", r.message, { class: "reason" }));
+  if (result.imitates) {
+    card.append(el("p", `${t("imitates")} ${result.imitates.name || ""} (${result.imitates.domain})`,
+                   { class: "imitates" }));
+  }
+  if ((result.chain ?? []).length > 1) {
+    card.append(el("p", t("chain")));
+    const list = el("ol", undefined, { class: "chain" });
+    for (const u of result.chain) list.append(el("li", u));
+    card.append(list);
+  }
+}
