@@ -6,13 +6,13 @@ import { Matcher } from "./lib/matcher.js";
 import { settings } from "./lib/settings.js";
 
 const SHARE_INTENTS = [
-  "^https?://(?:www\\.|m\\.|web\\.)?facebook\\.com/(?:sharer/)?sharer\\.php\\?.*",
-  "^https?://(?:www\\.)?(?:x|twitter)\\.com/intent/(?:tweet|post)\\?.*",
-  "^https?://(?:sp\\.)?zalo\\.me/share.*",
-  "^https?://t\\.me/share/url\\?.*",
-  "^https?://(?:www\\.)?linkedin\\.com/sharing/share-offsite/?\\?.*",
-  "^https?://(?:www\\.)?reddit\\.com/submit\\?.*",
-  "^https?://(?:api\\.|web\\.)?whatsapp\\.com/send/?\\?.*",
+  "^https?://(?:www\\.|m\\.|web\\.)?facebook\\.com(?::\\d+)?/(?:sharer/)?sharer\\.php\\?.*",
+  "^https?://(?:www\\.)?(?:x|twitter)\\.com(?::\\d+)?/intent/(?:tweet|post)\\?.*",
+  "^https?://(?:sp\\.)?zalo\\.me(?::\\d+)?/share.*",
+  "^https?://t\\.me(?::\\d+)?/share/url\\?.*",
+  "^https?://(?:www\\.)?linkedin\\.com(?::\\d+)?/sharing/share-offsite/?\\?.*",
+  "^https?://(?:www\\.)?reddit\\.com(?::\\d+)?/submit\\?.*",
+  "^https?://(?:api\\.|web\\.)?whatsapp\\.com(?::\\d+)?/send/?\\?.*",
 ];
 const BADGE = { official: ["✓", "#1b7f3b"], denied: ["✕", "#b3261e"], suspicious: ["!", "#c25e00"] };
 let matcher = null; // a cache only: rebuilt from storage when the worker restarts
@@ -78,10 +78,12 @@ async function installGate() {
 
 async function allowOnce(url) {
   // A session rule above the gate lets this one share URL through, once the user chose to.
+  // Scheme-less ("||host…"), because HSTS may upgrade http:// to https:// on the way.
   const id = 1000 + Math.floor(Math.random() * 100000);
+  const rest = url.replace(/^https?:\/\//, "");
   await api.declarativeNetRequest.updateSessionRules({ addRules: [{
     id, priority: 2, action: { type: "allow" },
-    condition: { urlFilter: `|${url}|`, resourceTypes: ["main_frame"] } }] });
+    condition: { urlFilter: `||${rest}|`, resourceTypes: ["main_frame"] } }] });
   return id;
 }
 

@@ -2,10 +2,11 @@
 // here first. Official links continue in one click; unknown ones after ticking the 5 không;
 // denied and suspicious ones only with an explicit override, and "Quay lại" is the default.
 import { api } from "../lib/browser.js";
-import { localize, renderVerdict } from "../lib/ui.js";
+import { loadMessages, localize, renderVerdict } from "../lib/ui.js";
 
+await loadMessages();
 localize();
-const original = decodeURIComponent(location.hash.slice(1));
+const original = location.hash.slice(1);
 const continueBtn = document.getElementById("continue");
 const tick = document.getElementById("tick");
 const override = document.getElementById("override");

@@ -1,8 +1,23 @@
 // Small helpers for extension pages: i18n text (textContent only, never raw HTML) and the
 // verdict card shared by the popup and the share gate.
 import { api } from "./browser.js";
+import { settings } from "./settings.js";
 
-export const t = (key) => api.i18n.getMessage(key) || key;
+let messages = null;
+
+/** Load the messages of the language chosen in the options (Vietnamese by default). */
+export async function loadMessages() {
+  const { lang } = await settings();
+  try {
+    const resp = await fetch(api.runtime.getURL(`_locales/${lang}/messages.json`));
+    messages = await resp.json();
+  } catch {
+    messages = null; // fall back to the browser's locale
+  }
+  document.documentElement.lang = lang;
+}
+
+export const t = (key) => messages?.[key]?.message || api.i18n.getMessage(key) || key;
 
 export function localize(root = document) {
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);

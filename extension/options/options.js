@@ -1,8 +1,9 @@
 // Options: server URL, optional API key, language — validated, saved to storage.sync.
 import { api } from "../lib/browser.js";
 import { settings, validate } from "../lib/settings.js";
-import { localize, t } from "../lib/ui.js";
+import { loadMessages, localize, t } from "../lib/ui.js";
 
+await loadMessages();
 localize();
 const form = document.getElementById("form");
 const status = document.getElementById("status");

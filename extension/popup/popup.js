@@ -1,8 +1,9 @@
 // The popup (also opened as a tab by the context menu with ?url=…): the verdict for the
 // current tab, the 5 không, copy and report.
 import { api } from "../lib/browser.js";
-import { localize, renderVerdict, t } from "../lib/ui.js";
+import { loadMessages, localize, renderVerdict, t } from "../lib/ui.js";
 
+await loadMessages();
 localize();
 const params = new URLSearchParams(location.search);
 const card = document.getElementById("card");
