@@ -7,7 +7,6 @@ of the popup and the gate go to ``test-artifacts/``.
 
 from __future__ import annotations
 
-import os
 import socket
 import ssl
 import subprocess
@@ -71,7 +70,7 @@ def ext(tmp_path_factory, api_server):
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("profile")), executable_path="/usr/bin/chromium",
-            headless=False, locale="vi-VN", env={**os.environ, "LANGUAGE": "vi", "LANG": "vi_VN.UTF-8"},
+            headless=False, locale="vi-VN",
             args=[
                 "--headless=new", "--no-sandbox", "--disable-background-networking",
                 "--disable-component-update", "--disable-gpu", "--ignore-certificate-errors",
