@@ -87,8 +87,27 @@ async function allowOnce(url) {
   return id;
 }
 
+async function messages() {
+  const { lang } = await settings();
+  try {
+    return await (await fetch(api.runtime.getURL(`_locales/${lang}/messages.json`))).json();
+  } catch {
+    return {};
+  }
+}
+
+/** A decision with the words a page card needs (content scripts cannot load them). */
+async function decideForCard(url) {
+  const result = await decide(url);
+  const m = await messages();
+  const word = (key) => m[key]?.message ?? api.i18n.getMessage(key);
+  return { ...result, label: word(`verdict_${result.verdict ?? "unknown"}`),
+           fiveKhong: ["k1", "k2", "k3", "k4", "k5"].map(word).join(" · "),
+           closeLabel: word("close") };
+}
+
 const HANDLERS = {
-  decide: (msg) => decide(msg.url),
+  decide: (msg) => (msg.forCard ? decideForCard(msg.url) : decide(msg.url)),
   refresh: () => refreshSnapshot(),
   allowOnce: (msg) => allowOnce(msg.url),
   report: async (msg) => {
@@ -120,10 +139,12 @@ api.runtime.onInstalled.addListener(async () => {
 api.runtime.onStartup.addListener(() => { installGate(); refreshSnapshot(); });
 api.alarms.onAlarm.addListener((alarm) => { if (alarm.name === "refresh") refreshSnapshot(); });
 
-api.contextMenus.onClicked.addListener((info) => {
+function openCheck(info) {
   const target = info.linkUrl ?? info.selectionText ?? "";
-  api.tabs.create({ url: `${api.runtime.getURL("popup/popup.html")}?url=${encodeURIComponent(target)}` });
-});
+  return api.tabs.create({ url: `${api.runtime.getURL("popup/popup.html")}?url=${encodeURIComponent(target)}` });
+}
+api.contextMenus.onClicked.addListener(openCheck);
+globalThis.khongVoi = { openCheck }; // for the browser tests (no context menu in headless)
 
 api.tabs.onUpdated.addListener(async (tabId, change, tab) => {
   if (change.status !== "complete" || !tab.url?.startsWith("http")) return;

@@ -26,7 +26,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 class _Stub(BaseHTTPRequestHandler):
     def do_GET(self):
-        body = f"<!doctype html><title>stub</title><p id=stub>{self.headers['Host']}{self.path}</p>"
+        body = (f"<!doctype html><title>stub</title><p id=stub>{self.headers['Host']}{self.path}"
+                "</p><textarea id=compose aria-label=compose></textarea>")
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.end_headers()
@@ -174,3 +175,46 @@ def test_server_down_still_decides_listed_hosts(ext, api_server, site):
     assert page.get_attribute("body", "data-verdict") == "official"
     page.close()
     _set_server(context, ext_id, api_server.url)
+
+
+def _paste(page, text):
+    page.focus("#compose")
+    page.evaluate("""text => {
+        const data = new DataTransfer();
+        data.setData("text/plain", text);
+        document.querySelector("#compose").dispatchEvent(
+            new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+    }""", text)
+
+
+def test_paste_guard_card(ext, api_server, site):
+    context, ext_id = ext
+    _set_server(context, ext_id, api_server.url)
+    page = context.new_page()
+    page.goto(f"https://www.facebook.com:{site}/compose")
+    page.wait_for_selector("#compose")
+    _paste(page, "xem tin này https://baochinhphu.vn/a")
+    page.wait_for_timeout(300)  # give a (wrong) card time to appear: there must be none
+    assert page.locator("khong-voi-card").count() == 0
+    _paste(page, "https://tin-gia-mao.com/bai-viet")
+    card = page.wait_for_selector("khong-voi-card[data-verdict=denied]")
+    box = card.bounding_box()
+    assert box and box["width"] > 100
+    page.screenshot(path=str(ARTIFACTS / "extension-paste-card.png"))
+    page.keyboard.press("Escape")
+    page.wait_for_selector("khong-voi-card", state="detached")
+    page.close()
+
+
+def test_context_menu_opens_the_verdict(ext, api_server):
+    """Headless Chromium shows no context menu: call its click handler as the menu would."""
+    context, ext_id = ext
+    _set_server(context, ext_id, api_server.url)
+    worker = context.service_workers[0]
+    with context.expect_page() as opened:
+        worker.evaluate("khongVoi.openCheck({selectionText: 'tin-gia-mao.com/bai'})")
+    page = opened.value
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.url.startswith(f"chrome-extension://{ext_id}/popup/popup.html?url=")
+    assert page.get_attribute("body", "data-verdict") == "denied"
+    page.close()
