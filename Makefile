@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app server
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test venv dev-venv db lint unit browser js extension chromium bench clean
+.PHONY: run test venv dev-venv db lint unit browser js extension extension-lint chromium bench clean
 
 # Runtime environment: created when missing or when requirements.txt changes.
 $(VENV)/.runtime: requirements.txt
@@ -52,7 +52,14 @@ unit: dev-venv
 	$(BIN)/pytest -m "not browser" -q
 
 js:
-	@if [ -d extension/tests ]; then node --test extension/tests/; fi
+	node --test extension/tests/
+
+## make extension: dist/khong-voi-chrome.zip and dist/khong-voi-firefox.zip
+extension: venv
+	$(BIN)/python extension/build.py
+
+extension-lint: extension extension/node_modules/.package-lock.json
+	cd extension && npx web-ext lint --source-dir ../dist/firefox --self-hosted
 
 browser: dev-venv chromium
 	$(BIN)/pytest -m browser -q
@@ -60,7 +67,7 @@ browser: dev-venv chromium
 ## make test: everything CI runs — lint, Python tests (browser included), JavaScript tests.
 test: dev-venv chromium
 	$(BIN)/ruff check .
-	$(MAKE) --no-print-directory js
+	$(MAKE) --no-print-directory js extension-lint
 	$(BIN)/pytest -q -p no:cacheprovider
 
 bench: dev-venv

@@ -106,6 +106,7 @@ def test_options_then_popup_official_and_denied(ext, api_server, site):
     _set_server(context, ext_id, api_server.url)
     page = _popup(context, ext_id, f"http://tin-chinh-thong.vn:{site}/bai-viet")
     assert page.get_attribute("body", "data-verdict") == "official"
+    print("popup verdict shown after", page.get_attribute("body", "data-ms"), "ms")  # README
     assert "Nguồn chính thống" in page.inner_text("[data-testid=verdict]")
     assert "Báo Thử Nghiệm" in page.inner_text("#card")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -149,6 +150,7 @@ def test_share_gate_official_one_click_and_denied_needs_override(ext, api_server
               f"{quote('https://xaydungchinhsach.baochinhphu.vn/abc')}")
     page.wait_for_selector("body[data-ready=true]")
     assert page.get_attribute("body", "data-verdict") == "official"
+    print("gate decided an official link in", page.get_attribute("body", "data-ms"), "ms")
     page.click("#continue")
     page.wait_for_selector("#stub")
     page.goto(f"https://www.facebook.com:{site}/sharer.php?u={quote('https://tin-gia-mao.com/a')}")
