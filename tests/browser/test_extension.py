@@ -220,3 +220,21 @@ def test_context_menu_opens_the_verdict(ext, api_server):
     assert page.url.startswith(f"chrome-extension://{ext_id}/popup/popup.html?url=")
     assert page.get_attribute("body", "data-verdict") == "denied"
     page.close()
+
+
+def test_report_and_copy_gate(ext, api_server):
+    context, ext_id = ext
+    _set_server(context, ext_id, api_server.url)
+    page = _popup(context, ext_id, "https://example.org/tin-la?utm_source=fb")
+    assert page.get_attribute("body", "data-verdict") == "unknown"
+    assert page.is_disabled("#copy")  # not official: the 5 không must be ticked first
+    page.check("#tick")
+    assert page.is_enabled("#copy")
+    before = len(api_server.store.list_reports())
+    page.fill("#comment", "Trang lạ, nghi giả mạo")
+    page.click("#report")
+    page.wait_for_selector("#status[data-reported=true]")
+    reports = api_server.store.list_reports()
+    assert len(reports) == before + 1
+    assert reports[-1].comment == "Trang lạ, nghi giả mạo" and reports[-1].verdict_seen == "unknown"
+    page.close()
