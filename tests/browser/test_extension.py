@@ -238,3 +238,25 @@ def test_report_and_copy_gate(ext, api_server):
     assert len(reports) == before + 1
     assert reports[-1].comment == "Trang lạ, nghi giả mạo" and reports[-1].verdict_seen == "unknown"
     page.close()
+
+
+def test_badge_shows_listed_verdicts_as_pages_load(ext, api_server, site):
+    context, ext_id = ext
+    _set_server(context, ext_id, api_server.url)
+    worker = context.service_workers[0]
+    for host, text in (("tin-chinh-thong.vn", "✓"), ("tin-gia-mao.com", "✕"),
+                       ("chua-biet.example", "")):
+        page = context.new_page()
+        page.goto(f"https://{host}:{site}/bai")
+        page.wait_for_selector("#stub")
+        badge = None
+        for _ in range(50):  # the badge is set by the tabs.onUpdated listener
+            badge = worker.evaluate("""async () => {
+                const [tab] = await chrome.tabs.query({active: true, lastFocusedWindow: true});
+                return tab ? chrome.action.getBadgeText({tabId: tab.id}) : null;
+            }""")
+            if badge == text:
+                break
+            page.wait_for_timeout(100)
+        assert badge == text, host
+        page.close()
