@@ -10,6 +10,6 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
-from . import curation_views, views  # noqa: E402,F401  (routes register on import)
+from . import curation_views, people_views, views  # noqa: E402,F401  (routes register)
 
 __all__ = ["bp"]

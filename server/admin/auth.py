@@ -69,3 +69,17 @@ def admin_actor(reason: str = "") -> Actor:
     user = current_user()
     return Actor(f"user:{user.username}" if user else "anonymous", request.remote_addr or "",
                  reason)
+
+
+def admin_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Pages for the ``admin`` role only (accounts and keys); editors get 403."""
+
+    @functools.wraps(view)
+    @login_required
+    def inner(*args: Any, **kwargs: Any) -> Any:
+        if current_user().role != "admin":  # type: ignore[union-attr]
+            raise ApiError(403, "forbidden", "Chỉ quản trị viên mới làm được việc này.",
+                           "Only administrators may do this.")
+        return view(*args, **kwargs)
+
+    return inner

@@ -168,6 +168,13 @@ class AccountsMixin:
             write_audit(conn, actor, "password", "user", row.id, after={"username": username})
         return self.get_user(row.id)
 
+    def list_users(self) -> list[User]:
+        """Every account, by name."""
+        with self._read() as conn:
+            rows = conn.execute(select(users).order_by(users.c.username)).all()
+        return [User(r.id, r.username, r.role, bool(r.active), _iso(r.password_changed_at))
+                for r in rows]
+
     def count_users(self) -> int:
         """How many accounts exist."""
         with self._read() as conn:

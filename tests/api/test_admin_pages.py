@@ -133,3 +133,29 @@ def test_reports_queue_overdue_and_rule_prefill(csrf_app):
     assert "1 quy tắc đã quá hạn xem lại" in client.get("/admin/").get_data(as_text=True)
     overdue = client.get("/admin/?overdue=1").get_data(as_text=True)
     assert 'data-pattern="cu.vn"' in overdue and 'data-pattern="baochinhphu.vn"' not in overdue
+
+
+def test_accounts_and_keys_pages_are_admin_only(csrf_app):
+    csrf_app.config["WTF_CSRF_ENABLED"] = False
+    store = csrf_app.extensions["khongvoi.store"]
+    admin = csrf_app.test_client()
+    _login(admin)
+    made = admin.post("/admin/people/users", data={"username": "bientap", "role": "editor",
+                                                   "password": "bien-tap-vien-1"})
+    assert made.status_code == 302
+    assert [u.username for u in store.list_users()] == ["bientap", "quantri"]
+    page = admin.post("/admin/people/keys", data={"name": "Bot Zalo", "scope": "check"})
+    secret = re.search(r'data-testid="secret">([^<]+)<', page.get_data(as_text=True)).group(1)
+    assert store.verify_key(secret).scope == "check"
+    assert secret not in admin.get("/admin/people").get_data(as_text=True)  # shown once
+    key_id = store.verify_key(secret).id
+    admin.post(f"/admin/people/keys/{key_id}/revoke")
+    assert store.verify_key(secret) is None
+
+    editor = csrf_app.test_client()
+    editor.post("/admin/login", data={"username": "bientap", "password": "bien-tap-vien-1"})
+    assert editor.get("/admin/").status_code == 200          # editors curate rules
+    assert editor.get("/admin/people").status_code == 403     # but not accounts or keys
+    refused = editor.post("/admin/people/keys", data={"name": "x", "scope": "admin"})
+    assert refused.status_code == 403
+    assert len(store.list_keys()) == 1
