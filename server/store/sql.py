@@ -65,6 +65,27 @@ def _record(row: Any) -> RuleRecord:
     )
 
 
+def _snapshot_cursor(conn: Connection) -> Any:
+    """A driver cursor over every rule as a :data:`RuleRow` (server-side on PostgreSQL)."""
+    from .importer import review_text_sql
+
+    raw = conn.connection.driver_connection
+    named = conn.dialect.name == "postgresql"
+    cursor = raw.cursor(name="khongvoi_load_rules") if named else raw.cursor()  # type: ignore[union-attr]
+    cursor.execute("SELECT id, list, pattern, name, category, scope, evidence, note, "
+                   f"{review_text_sql(conn.dialect.name)} FROM rules")
+    return cursor
+
+
+def _stream(conn: Connection, cursor: Any, batch: int = 20_000) -> Iterator[RuleRow]:
+    try:
+        while rows := cursor.fetchmany(batch):
+            yield from rows
+    finally:
+        cursor.close()
+        conn.close()
+
+
 class SQLStore(AccountsMixin, CurationMixin):
     """Rules, lists version, pending entries, reports, users, keys and the audit log."""
 
@@ -105,30 +126,22 @@ class SQLStore(AccountsMixin, CurationMixin):
         return int(conn.execute(stmt).scalar_one())
 
     def load_rules(self) -> tuple[int, Iterator[RuleRow]]:
-        """``(version, rows)``: a consistent snapshot, streamed (the caller must exhaust it)."""
+        """``(version, rows)``: a consistent snapshot, streamed in batches.
+
+        Rows come straight from the driver's cursor as plain tuples (``review_by`` already
+        ISO text or ``""``), so a million rules cost no per-row Python work here. The
+        connection is released when the iterator is exhausted or closed."""
         conn = self._read()
         if self.engine.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         conn.begin()
-        version = int(conn.execute(select(lists_state.c.version)).scalar_one())
-        cols = [rules.c.id, rules.c.list, rules.c.pattern, rules.c.name, rules.c.category,
-                rules.c.scope, rules.c.evidence, rules.c.note, rules.c.review_by]
-        result = conn.execution_options(stream_results=True, yield_per=20_000).execute(
-            select(*cols)
-        )
-
-        def rows() -> Iterator[RuleRow]:
-            try:
-                for part in result.partitions():
-                    for r in part:
-                        review = r[8]
-                        yield (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
-                               review.isoformat() if review else "")
-            finally:
-                result.close()
-                conn.close()
-
-        return version, rows()
+        try:
+            version = int(conn.execute(select(lists_state.c.version)).scalar_one())
+            cursor = _snapshot_cursor(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return version, _stream(conn, cursor)
 
     # -- rules ----------------------------------------------------------------------------
     def get_rule(self, rule_id: int) -> RuleRecord:
