@@ -61,7 +61,8 @@ def import_cmd(file: Path, list_: str | None, replace: bool, dry_run: bool, forc
                skip_invalid: bool) -> None:
     """Import FILE (.csv or .json). Exit 1 when rows are invalid (nothing applied)."""
     fmt = "json" if file.suffix.lower() == ".json" else "csv"
-    parsed = read_rules(file.read_bytes(), list_=list_, fmt=fmt, force=force, max_bytes=None)
+    with file.open("rb") as fh:
+        parsed = read_rules(fh, list_=list_, fmt=fmt, force=force, max_bytes=None)
     for err in parsed.errors:
         click.echo(f"dòng/line {err.line}: {err.code}: {err.message} / {err.message_en}", err=True)
     if parsed.errors and not skip_invalid:

@@ -18,12 +18,13 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
-from .core import InvalidRule, Rule, make_rule
+from .core import LISTS, InvalidRule, Rule, make_rule
 
 __all__ = [
     "COLUMNS",
@@ -66,16 +67,20 @@ def _neutralise(value: str) -> str:
     return "'" + value if value.startswith((*FORMULA_START, "'")) else value
 
 
-def _to_rule(row: dict[str, Any], list_: str | None, line: int, force: bool,
-             result: ParseResult) -> None:
-    values = {k: str(v if v is not None else "").strip() for k, v in row.items() if k}
-    target = list_ or values.get("list", "")
+def _to_rule(item: dict[str, Any], list_: str | None, line: int, force: bool,
+             result: ParseResult, seen: dict[str, dict[str, int]]) -> None:
+    values = {k: str(v if v is not None else "").strip() for k, v in item.items() if k}
     try:
-        rule = make_rule(target, values.get("pattern", ""), force=force,
+        rule = make_rule(list_ or values.get("list", ""), values.get("pattern", ""), force=force,
                          **{k: v for k, v in values.items() if k in _OPTIONAL})
     except InvalidRule as exc:
         result.errors.append(RowError(line, exc.code, exc.message, exc.message_en))
         return
+    taken = seen[rule.list]
+    if rule.pattern in taken:
+        result.errors.append(_duplicate(line, taken[rule.pattern]))
+        return
+    taken[rule.pattern] = line
     result.rules.append(rule)
 
 
@@ -89,60 +94,98 @@ def _decode(data: bytes) -> str | None:
         return None
 
 
-def read_rules(data: bytes, *, list_: str | None = None, fmt: str = "csv",
+def read_rules(data: bytes | BinaryIO, *, list_: str | None = None, fmt: str = "csv",
                force: bool = False, max_bytes: int | None = MAX_BYTES) -> ParseResult:
-    """Parse a CSV or JSON file into rules; ``list_`` overrides a ``list`` column.
+    """Parse a CSV or JSON file (bytes, or a binary file) into rules.
 
-    ``max_bytes`` caps uploads (None: no cap, for the command line).
+    ``list_`` overrides a ``list`` column; ``max_bytes`` caps uploads (None: no cap, for the
+    command line). A CSV file is decoded as it is read, never held twice in memory.
     """
-    if max_bytes is not None and len(data) > max_bytes:
-        return _file_error("file_too_large", "Tệp quá lớn (tối đa 50 MB).",
-                           "The file is too large (at most 50 MB).")
-    text = _decode(data)
-    if text is None:
-        return _file_error("bad_encoding", "Tệp không phải UTF-8; hãy lưu lại dạng CSV UTF-8.",
-                           "The file is not UTF-8; save it again as CSV UTF-8.")
-    return _read_json(text, list_, force) if fmt == "json" else _read_csv(text, list_, force)
+    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    if max_bytes is not None and _size(stream) > max_bytes:
+        limit = f"{max_bytes / 1024 / 1024:g} MB"
+        return _file_error("file_too_large", f"Tệp quá lớn (tối đa {limit}).",
+                           f"The file is too large (at most {limit}).")
+    if fmt == "json":
+        text = _decode(stream.read())
+        return _bad_encoding() if text is None else _read_json(text, list_, force)
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+    try:
+        return _read_csv(reader, list_, force)
+    except UnicodeDecodeError:
+        return _bad_encoding()
+    except csv.Error as exc:
+        return ParseResult(errors=[RowError(
+            reader.line_num, "invalid_csv", f"Tệp CSV hỏng ở dòng {reader.line_num} ({exc}).",
+            f"The CSV is malformed at line {reader.line_num} ({exc}).")])
+    finally:
+        text.detach()  # the caller's file stays open
 
 
-def _read_csv(text: str, list_: str | None, force: bool) -> ParseResult:
+def _size(stream: BinaryIO) -> int:
+    """Bytes left in a seekable binary stream."""
+    here = stream.tell()
+    end = stream.seek(0, io.SEEK_END)
+    stream.seek(here)
+    return end - here
+
+
+def _bad_encoding() -> ParseResult:
+    return _file_error("bad_encoding", "Tệp không phải UTF-8; hãy lưu lại dạng CSV UTF-8.",
+                       "The file is not UTF-8; save it again as CSV UTF-8.")
+
+
+def _read_csv(reader: Any, list_: str | None, force: bool) -> ParseResult:
     result = ParseResult()
-    reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip().lower() for h in next(reader, [])]
     if "pattern" not in header:
         return _file_error("missing_header", "Thiếu dòng tiêu đề có cột “pattern”.",
                            "The header row with a “pattern” column is missing.")
-    # Column positions of the known fields (unknown columns are ignored; -1: absent).
-    pos = [header.index(n) if n in header else -1 for n in ("list", *COLUMNS)]
     width = len(header)
-    seen: dict[tuple[str, str], int] = {}
+    # Each row is cut or padded to the header's width plus one empty cell, which stands in
+    # for the known columns the file lacks (unknown columns are ignored).
+    fields = itemgetter(*[header.index(n) if n in header else width for n in ("list", *COLUMNS)])
+    shared: dict[str, str] = {}  # one string object per distinct category/scope/list
+    seen: dict[str, dict[str, int]] = {lst: {} for lst in LISTS}
     rules, errors = result.rules, result.errors
+    line = reader.line_num
     for row in reader:
-        if not row or not any(cell.strip() for cell in row):
-            continue
-        if len(row) < width:
-            row = row + [""] * (width - len(row))
-        lst, pattern, name, category, scope, evidence, note, review_by = (
-            _clean(row[i]) if i >= 0 else "" for i in pos)
-        target = list_ or lst
+        first, line = line + 1, reader.line_num
+        if len(row) != width:
+            row = row[:width] + [""] * (width - len(row))
+        row.append("")
+        values = fields(row)
+        if "'" in "".join(values):
+            values = tuple(_clean(v) for v in values)
+        lst, pattern, name, category, scope, evidence, note, review_by = values
+        if not pattern.strip() and not "".join(row).strip():
+            continue  # a blank line, or one of empty cells
         try:
-            rule = make_rule(target, pattern, force=force, name=name, category=category,
-                             scope=scope, evidence=evidence, note=note, review_by=review_by)
+            rule = make_rule(
+                list_ or shared.setdefault(lst, lst), pattern, force=force, name=name,
+                category=shared.setdefault(category, category),
+                scope=shared.setdefault(scope, scope), evidence=evidence, note=note,
+                review_by=review_by)
         except InvalidRule as exc:
-            errors.append(RowError(reader.line_num, exc.code, exc.message, exc.message_en))
+            errors.append(RowError(first, exc.code, exc.message, exc.message_en))
             continue
-        key = (rule.list, rule.pattern)
-        if key in seen:
-            errors.append(RowError(reader.line_num, "duplicate_pattern",
-                                   f"Trùng mẫu với dòng {seen[key]}.",
-                                   f"Same pattern as line {seen[key]}."))
+        taken = seen[rule.list]
+        if rule.pattern in taken:
+            errors.append(_duplicate(first, taken[rule.pattern]))
             continue
-        seen[key] = reader.line_num
+        taken[rule.pattern] = first
         rules.append(rule)
     return result
 
 
+def _duplicate(line: int, earlier: int) -> RowError:
+    return RowError(line, "duplicate_pattern", f"Trùng mẫu với dòng {earlier}.",
+                    f"Same pattern as line {earlier}.")
+
+
 def _clean(cell: str) -> str:
+    """A cell without the ``'`` that neutralised a formula on export."""
     cell = cell.strip()
     return cell[1:].strip() if cell[:1] == "'" else cell
 
@@ -157,12 +200,13 @@ def _read_json(text: str, list_: str | None, force: bool) -> ParseResult:
         return _file_error("invalid_json", "JSON phải là một danh sách quy tắc.",
                            "The JSON must be a list of rules.")
     result = ParseResult()
+    seen: dict[str, dict[str, int]] = {lst: {} for lst in LISTS}
     for i, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             result.errors.append(RowError(i, "invalid_row", "Mục không phải đối tượng.",
                                           "The item is not an object."))
             continue
-        _to_rule(item, list_, i, force, result)
+        _to_rule(item, list_, i, force, result, seen)
     return result
 
 
