@@ -21,8 +21,15 @@ __all__ = ["make_engine", "upgrade"]
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+    # SQLite's own lower() folds ASCII only; Vietnamese names need Unicode case folding
+    # (as PostgreSQL does), e.g. for searching "điện" in "Báo Điện tử".
+    dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
     cur = dbapi_conn.cursor()
     for pragma in (
         "PRAGMA journal_mode=WAL",
@@ -56,10 +63,10 @@ def make_engine(url: str) -> Engine:
     return create_engine(parsed, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration (idempotent)."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision``, by default the newest migration (idempotent)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, revision)

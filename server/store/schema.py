@@ -1,4 +1,8 @@
-"""Table definitions (SQLAlchemy Core). Migrations in ``migrations/`` create them."""
+"""Table definitions (SQLAlchemy Core). Migrations in ``migrations/`` create them.
+
+A change here needs a new migration in ``migrations/versions/`` (never an edited one);
+``tests/store/test_migrations.py`` fails when the two disagree.
+"""
 
 from __future__ import annotations
 
@@ -81,6 +85,10 @@ reports = Table(
     Column("client_hash", String(64), nullable=False, default=""),
     Column("status", String(16), nullable=False, default="open"),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint(
+        "kind IN ('wrongly_listed', 'missing', 'impersonation', 'other')", name="ck_reports_kind"
+    ),
+    CheckConstraint("status IN ('open', 'resolved', 'rejected')", name="ck_reports_status"),
 )
 Index("ix_reports_host", reports.c.host)
 
@@ -94,6 +102,7 @@ users = Table(
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("password_changed_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("role IN ('admin', 'editor')", name="ck_users_role"),
 )
 
 api_keys = Table(
@@ -108,6 +117,7 @@ api_keys = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_used_at", DateTime(timezone=True), nullable=True),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
+    CheckConstraint("scope IN ('check', 'admin')", name="ck_api_keys_scope"),
 )
 
 audit_log = Table(
@@ -124,6 +134,7 @@ audit_log = Table(
     Column("after", Text, nullable=True),
     Column("reason", Text, nullable=False, default=""),
 )
+Index("ix_audit_target", audit_log.c.target_type, audit_log.c.target_id)
 
 check_stats = Table(
     "check_stats",
