@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from ..core.rules import Rule
@@ -72,17 +74,19 @@ class CurationMixin:
             write_audit(conn, actor, status, "report", report_id, after={"status": status})
 
     def add_stats(self, counts: Mapping[tuple[str, str, str], int]) -> None:
-        """Add counters ``(day, verdict, domain) -> n`` (an upsert per key)."""
+        """Add counters ``(day, verdict, domain) -> n``: one upsert per key, so workers that
+        flush at the same moment add up instead of colliding on the first insert."""
         if not counts:
             return
+        dialect = self.engine.dialect.name
+        upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(check_stats)
+        stmt = upsert.on_conflict_do_update(
+            index_elements=["day", "verdict", "domain"],
+            set_={"count": check_stats.c.count + upsert.excluded["count"]})
+        rows = [{"day": d, "verdict": v, "domain": dom, "count": n}
+                for (d, v, dom), n in sorted(counts.items())]  # one lock order for all
         with self.engine.begin() as conn:
-            for (day, verdict, domain), n in counts.items():
-                changed = conn.execute(update(check_stats).where(
-                    check_stats.c.day == day, check_stats.c.verdict == verdict,
-                    check_stats.c.domain == domain).values(count=check_stats.c.count + n))
-                if changed.rowcount == 0:
-                    conn.execute(insert(check_stats).values(
-                        day=day, verdict=verdict, domain=domain, count=n))
+            conn.execute(stmt, rows)
 
     def stats_by_day(self, since: str) -> list[tuple[str, str, int]]:
         """``(day, verdict, checks)`` from ``since`` (ISO date) on."""

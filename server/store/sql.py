@@ -8,6 +8,7 @@ reader that sees version *n* sees exactly the rules of version *n*.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -174,8 +175,9 @@ class SQLStore(AccountsMixin, CurationMixin):
             if value:
                 stmt = stmt.where(column == value)
         if q:
-            like = f"%{q.lower()}%"
-            stmt = stmt.where(or_(rules.c.pattern.like(like), func.lower(rules.c.name).like(like)))
+            like = "%" + re.sub(r"([\\%_])", r"\\\1", q.strip().lower()) + "%"
+            stmt = stmt.where(or_(rules.c.pattern.like(like, escape="\\"),
+                                  func.lower(rules.c.name).like(like, escape="\\")))
         with self._read() as conn:
             total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
             page = conn.execute(stmt.order_by(rules.c.pattern, rules.c.list)
@@ -227,14 +229,20 @@ class SQLStore(AccountsMixin, CurationMixin):
         return _record(row)
 
     def export_rules(self, list: str | None = None) -> Iterator[Rule]:
-        """Every rule as a core :class:`Rule`, sorted by (list, pattern)."""
-        stmt = select(rules).order_by(rules.c.list, rules.c.pattern)
+        """Every rule (of ``list``) as a core :class:`Rule`, sorted by (list, pattern) in
+        code-point order on every backend; streamed."""
+        pattern = rules.c.pattern
+        if self.engine.dialect.name == "postgresql":
+            pattern = pattern.collate("C")  # not the database's locale order
+        stmt = select(rules.c.pattern, rules.c.list, *(rules.c[f] for f in _FIELDS),
+                      rules.c.review_by, rules.c.id).order_by(rules.c.list, pattern)
         if list:
             stmt = stmt.where(rules.c.list == list)
         with self._read() as conn:
-            rows = conn.execute(stmt).all()
-        for r in rows:
-            yield _record(r).to_rule()
+            result = conn.execution_options(stream_results=True, yield_per=10_000).execute(stmt)
+            for r in result:
+                yield Rule(r[0], r[1], r[2], r[3], r[4], r[5], r[6],
+                           r[7].isoformat() if r[7] else "", r[8])
 
     def import_rules(
         self, rules_in: Iterable[Rule], *, replace_lists: Iterable[str] = (),

@@ -224,3 +224,95 @@ def test_pending_decisions_and_stats(store):
     assert store.stats_by_day("2026-11-01") == [("2026-11-20", "official", 1),
                                                 ("2026-11-20", "unknown", 5)]
     assert store.top_domains("unknown", "2026-11-01") == [("a.example", 5)]
+
+
+def test_import_bumps_the_version_once_and_diffs_every_field(store):
+    version = store.lists_version()
+    first = store.import_rules([rule(pattern="a.vn", review_by="2027-01-31"),
+                                rule(pattern="b.vn"), rule("deny", "c.com")])
+    assert first.version == store.lists_version() == version + 1
+    dated = store.import_rules([rule(pattern="a.vn"), rule(pattern="b.vn", review_by="2027-02-01")])
+    assert (dated.added, dated.changed, dated.unchanged) == (0, 2, 0)
+    assert dated.version == version + 2
+    by_pattern = {r.pattern: r.review_by for r in store.export_rules()}
+    assert by_pattern == {"a.vn": "", "b.vn": "2027-02-01", "c.com": ""}
+    for field in ("name", "category", "scope", "evidence", "note"):
+        res = store.import_rules([rule(pattern="b.vn", review_by="2027-02-01", **{field: "x"})])
+        assert (res.changed, res.unchanged) == (1, 0), field
+        store.import_rules([rule(pattern="b.vn", review_by="2027-02-01")])
+
+
+def test_import_duplicates_last_wins_and_replace_dry_run(store):
+    res = store.import_rules([rule(pattern="a.vn", name="first"),
+                              rule(pattern="a.vn", name="last")])
+    assert (res.added, res.unchanged) == (1, 0)
+    assert [r.name for r in store.export_rules()] == ["last"]
+    store.import_rules([rule(pattern="b.vn"), rule("deny", "c.com")])
+    version, before = store.lists_version(), list(store.export_rules())
+    dry = store.import_rules([rule(pattern="z.vn")], replace_lists=["allow"], dry_run=True)
+    assert (dry.added, dry.changed, dry.unchanged, dry.removed) == (1, 0, 0, 2)
+    assert store.lists_version() == version and list(store.export_rules()) == before
+
+
+def test_import_into_both_lists_replacing_both(store):
+    store.import_rules([rule(pattern="a.vn"), rule("deny", "b.com"), rule("deny", "c.com")])
+    res = store.import_rules([rule("deny", "a.vn"), rule(pattern="b.com")],
+                             replace_lists=["allow", "deny"])
+    assert (res.added, res.removed) == (2, 3)
+    assert [(r.list, r.pattern) for r in store.export_rules()] == [
+        ("allow", "b.com"), ("deny", "a.vn")]
+
+
+def test_load_rules_snapshot_ignores_later_writes(store):
+    store.import_rules([rule(pattern=f"s{i}.vn") for i in range(30_000)])
+    version, rows = store.load_rules()
+    first = next(rows)
+    store.add_rule(rule(pattern="later.vn"))
+    store.delete_rule(first[0] + 1)
+    got = [first, *rows]
+    assert len(got) == 30_000 and "later.vn" not in {r[2] for r in got}
+    assert store.lists_version() == version + 2
+    assert all(len(r) == 9 and r[8] == "" for r in got)
+
+
+def test_export_in_code_point_order(store):
+    patterns = ["a-b.vn", "a.vn", "ab.vn", "a0.vn", "Z.vn", "a.vn/b-c", "a.vn/b"]
+    store.import_rules([rule(pattern=p) for p in patterns] + [rule("deny", "a.vn")])
+    exported = [(r.list, r.pattern) for r in store.export_rules()]
+    assert exported == sorted(exported)
+    assert [r.pattern for r in store.export_rules("deny")] == ["a.vn"]
+
+
+def test_find_rules_unicode_case_and_literal_wildcards(store):
+    store.import_rules([rule(pattern="baochinhphu.vn", name="Báo Điện tử Chính phủ"),
+                        rule(pattern="a_b.vn", name="100% chính thống"),
+                        rule(pattern="axb.vn", name="1000 chính thống")])
+    assert [r.pattern for r in store.find_rules(q="ĐIỆN TỬ")[1]] == ["baochinhphu.vn"]
+    assert [r.pattern for r in store.find_rules(q="a_b")[1]] == ["a_b.vn"]
+    assert [r.pattern for r in store.find_rules(q="100%")[1]] == ["a_b.vn"]
+
+
+def test_report_kind_and_status_constrained(store):
+    fields = dict(url="x.vn", canonical_url="http://x.vn/", host="x.vn", verdict_seen="",
+                  verdict_at_report="unknown", comment="", client_hash="")
+    with pytest.raises(IntegrityError):
+        store.add_report(kind="spam", **fields)
+    rid = store.add_report(kind="impersonation", **fields)
+    store.set_report_status(rid, "resolved")
+    with pytest.raises(IntegrityError):
+        store.set_report_status(rid, "closed")
+    assert [r.status for r in store.list_reports()] == ["resolved"]
+
+
+def test_parallel_stats_flushes_add_up(store):
+    def flush() -> None:
+        for _ in range(5):
+            store.add_stats({("2026-11-20", "unknown", "a.example"): 1,
+                             ("2026-11-20", "unknown", "b.example"): 2})
+
+    threads = [threading.Thread(target=flush) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert store.top_domains("unknown", "2026-11-01") == [("b.example", 100), ("a.example", 50)]
