@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -63,7 +65,56 @@ def test_json_round_trip():
     assert back.errors == [] and back.rules == rules
 
 
-_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
+def test_binary_file_input_left_open():
+    fh = io.BytesIO((HEADER + "a.vn,A,,,,,\n").encode())
+    parsed = read_rules(fh, list_="deny")
+    assert [(r.pattern, r.list) for r in parsed.rules] == [("a.vn", "deny")]
+    assert not fh.closed
+    assert read_rules(io.BytesIO(b"x" * 11), max_bytes=10).errors[0].code == "file_too_large"
+
+
+def test_columns_in_any_order_unknown_ignored_blank_rows_skipped():
+    data = ("Ghi chú riêng,NOTE,Pattern,list\n"
+            "x,ghi chú,a.vn,deny\n"
+            ",,,\n"
+            "\n"
+            "y,,b.vn,allow,extra cell\n"
+            "z,,,allow\n").encode()
+    parsed = read_rules(data)
+    assert [(r.list, r.pattern, r.note) for r in parsed.rules] == [
+        ("deny", "a.vn", "ghi chú"), ("allow", "b.vn", "")]
+    assert [(e.line, e.code) for e in parsed.errors] == [(6, "empty_pattern")]
+
+
+def test_line_numbers_count_multi_line_cells():
+    data = (HEADER + 'a.vn,"Tên\r\nhai dòng",,,,,\r\n' + "bad host,,,,,,\r\n").encode()
+    parsed = read_rules(data, list_="allow")
+    assert parsed.rules[0].name == "Tên\r\nhai dòng"
+    assert [(e.line, e.code) for e in parsed.errors] == [(4, "invalid_pattern")]
+
+
+def test_malformed_csv_reported_not_raised():
+    parsed = read_rules((HEADER + 'a.vn,"' + "x" * 200_000 + '"\n').encode(), list_="allow")
+    assert parsed.rules == [] and parsed.errors[0].code == "invalid_csv"
+
+
+def test_json_forms_and_errors():
+    items = '[{"pattern": "a.vn", "list": "allow", "name": "A", "extra": 1}, ' \
+            '{"pattern": "A.VN", "list": "allow"}, "x", {"pattern": ["a"], "list": "deny"}, ' \
+            '{"pattern": "b.vn", "list": "maybe"}]'
+    parsed = read_rules(items.encode(), fmt="json")
+    assert [(r.list, r.pattern, r.name) for r in parsed.rules] == [("allow", "a.vn", "A")]
+    assert [(e.line, e.code) for e in parsed.errors] == [
+        (2, "duplicate_pattern"), (3, "invalid_row"), (4, "invalid_row"), (5, "invalid_list")]
+    wrapped = read_rules(b'{"rules": [{"pattern": "c.vn"}]}', fmt="json", list_="deny")
+    assert [(r.list, r.pattern) for r in wrapped.rules] == [("deny", "c.vn")]
+    assert read_rules(b'{"rules": 1}', fmt="json").errors[0].code == "invalid_json"
+    assert read_rules(b"[", fmt="json").errors[0].code == "invalid_json"
+    assert read_rules("[\"bá\"]".encode("cp1258"), fmt="json").errors[0].code == "bad_encoding"
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("=+-@'\",\n"),
+                max_size=30)
 
 
 @settings(max_examples=80, deadline=None)
@@ -79,6 +130,8 @@ def test_csv_round_trip_property(items):
     key = lambda r: (r.pattern, r.list)  # noqa: E731
     assert sorted(parsed.rules, key=key) == sorted(rules, key=key)
     assert write_csv(parsed.rules, with_list=True) == data
+    back = read_rules(write_json(rules), fmt="json", force=True)
+    assert back.errors == [] and sorted(back.rules, key=key) == sorted(rules, key=key)
 
 
 def test_rule_objects_compare_by_value():
