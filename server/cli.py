@@ -35,13 +35,17 @@ def init_db(sources_dir: Path) -> None:
     store = _store()
     store.create_schema()
     loaded = load_default_sources(store, sources_dir)
-    if loaded:
-        click.echo(f"Đã tạo cơ sở dữ liệu và nạp danh sách mặc định: {loaded.get('allow', 0)} "
-                   f"cho phép, {loaded.get('deny', 0)} chặn, {loaded.get('pending', 0)} chờ duyệt.")
-        click.echo(f"Database created; default lists loaded: {loaded}.")
+    if "allow" in loaded:
+        click.echo(f"Đã tạo cơ sở dữ liệu và nạp danh sách mặc định: {loaded['allow']} "
+                   f"cho phép, {loaded['deny']} chặn, {loaded.get('pending', 0)} chờ duyệt.")
+        click.echo(f"Database ready; default lists loaded: {loaded['allow']} allow, "
+                   f"{loaded['deny']} deny, {loaded.get('pending', 0)} pending review.")
     else:
-        click.echo("Cơ sở dữ liệu đã có danh sách; chỉ cập nhật cấu trúc (nếu cần).")
-        click.echo("The database already holds lists; schema upgraded if needed.")
+        click.echo("Cơ sở dữ liệu đã có danh sách: giữ nguyên, chỉ cập nhật cấu trúc (nếu cần).")
+        click.echo("The database already holds lists: kept as they are; schema upgraded if needed.")
+        if "pending" in loaded:
+            click.echo(f"Đã đưa {loaded['pending']} mục vào hàng chờ duyệt. "
+                       f"Queued {loaded['pending']} entries for review.")
     click.echo(f"Phiên bản danh sách / lists version: {store.lists_version()}")
 
 
@@ -52,7 +56,8 @@ sources = click.Group("sources", help="Import and export rules (CSV or JSON).")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--list", "list_", type=click.Choice(["allow", "deny"]), default=None,
               help="Target list (else the file's 'list' column).")
-@click.option("--replace", is_flag=True, help="Remove rules of that list missing from the file.")
+@click.option("--replace", is_flag=True,
+              help="Remove the rules the file lacks (of --list, or of both lists without it).")
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
 @click.option("--force", is_flag=True, help="Accept host-only rules on shared platforms.")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows even if some are not.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from server.cli import EXIT_BY_VERDICT
 
 
@@ -68,3 +70,73 @@ def test_import_with_invalid_rows_changes_nothing(app, runner, tmp_path):
     assert store.lists_version() == version
     json_out = runner.invoke(args=["sources", "export", "--format", "json", "--list", "deny"])
     assert '"ok.vn"' not in json_out.output
+
+
+def test_skip_invalid_imports_the_valid_rows(app, runner, tmp_path):
+    store = app.extensions["khongvoi.store"]
+    src = tmp_path / "mixed.csv"
+    src.write_bytes("\ufeffpattern,name\r\nhop-le.vn,Hợp lệ\r\nfacebook.com,FB\r\n".encode())
+    result = runner.invoke(args=["sources", "import", str(src), "--list", "allow",
+                                 "--skip-invalid"])
+    assert result.exit_code == 0, result.output
+    assert "line 3: platform_host_rule" in result.output and "thêm/added 1" in result.output
+    assert store.find_rules(q="hop-le.vn")[0] == 1
+
+
+def test_full_export_then_replace_reproduces_the_state(app, runner, tmp_path):
+    store = app.extensions["khongvoi.store"]
+    for fmt in ("csv", "json"):
+        out = tmp_path / f"all.{fmt}"
+        assert runner.invoke(args=["sources", "export", "--format", fmt, "-o", str(out)]
+                             ).exit_code == 0
+        before = [replace(r, id=None) for r in store.export_rules()]
+        extra = tmp_path / "extra.csv"
+        extra.write_text("pattern,name\nthem-vao.vn,Thêm\n", encoding="utf-8")
+        runner.invoke(args=["sources", "import", str(extra), "--list", "deny"])
+        store.delete_rule(store.find_rules(list="allow")[1][0].id)
+        result = runner.invoke(args=["sources", "import", str(out), "--replace"])
+        assert result.exit_code == 0, result.output
+        assert "xóa/removed 1" in result.output and "thêm/added 1" in result.output
+        assert [replace(r, id=None) for r in store.export_rules()] == before
+        again = tmp_path / f"again.{fmt}"
+        runner.invoke(args=["sources", "export", "--format", fmt, "-o", str(again)])
+        assert again.read_bytes() == out.read_bytes()
+
+
+def test_replace_one_list_leaves_the_other(app, runner, tmp_path):
+    store = app.extensions["khongvoi.store"]
+    deny_before = [r.pattern for r in store.export_rules("deny")]
+    src = tmp_path / "allow.csv"
+    src.write_text("pattern,name\nchi-mot.vn,Chỉ một\n", encoding="utf-8")
+    result = runner.invoke(args=["sources", "import", str(src), "--list", "allow", "--replace"])
+    assert result.exit_code == 0, result.output
+    assert [r.pattern for r in store.export_rules("allow")] == ["chi-mot.vn"]
+    assert [r.pattern for r in store.export_rules("deny")] == deny_before
+
+
+def test_wrong_encoding_and_missing_file(runner, tmp_path):
+    src = tmp_path / "cp1258.csv"
+    src.write_bytes("pattern,name\nbáo.vn,Báo\n".encode("cp1258"))
+    result = runner.invoke(args=["sources", "import", str(src), "--list", "allow"])
+    assert result.exit_code == 1 and "bad_encoding" in result.output
+    assert runner.invoke(args=["sources", "import", str(tmp_path / "nope.csv")]).exit_code == 2
+
+
+def test_init_db_keeps_existing_rules_and_queues_pending_once(tmp_path):
+    from server.core import make_rule
+    from tests.live import make_test_app
+
+    app = make_test_app(tmp_path, defaults=False)
+    store = app.extensions["khongvoi.store"]
+    store.import_rules([make_rule("allow", "da-co.vn")])
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["init-db"])
+    assert first.exit_code == 0, first.output
+    lines = first.output.splitlines()
+    assert lines[0].startswith("Cơ sở dữ liệu đã có danh sách")
+    assert lines[1].startswith("The database already holds lists")
+    assert "Queued 47 entries" in first.output
+    assert [r.pattern for r in store.export_rules()] == ["da-co.vn"]
+    second = runner.invoke(args=["init-db"])
+    assert "Queued" not in second.output and len(store.list_pending()) == 47
+    store.dispose()
