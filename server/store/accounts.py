@@ -18,6 +18,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .base import Conflict, NotFound
+from .records import now
 from .schema import api_keys, audit_log, users
 
 __all__ = ["AccountsMixin", "Actor", "ApiKey", "AuditEntry", "User", "hash_key"]
@@ -89,8 +90,6 @@ def _iso(value: Any) -> str:
 def write_audit(conn: Connection, actor: Actor | None, action: str, target_type: str,
                 target_id: int | None, before: Any = None, after: Any = None) -> None:
     """Append an audit row inside the caller's transaction."""
-    from .sql import now
-
     if actor is None:
         actor = Actor("system")
     conn.execute(insert(audit_log).values(
@@ -116,8 +115,6 @@ class AccountsMixin:
     def create_user(self, username: str, password: str, role: str, actor: Actor | None = None
                     ) -> User:
         """A new account (:class:`Conflict` if the name is taken)."""
-        from .sql import now
-
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}")
         stamp = now()
@@ -157,8 +154,6 @@ class AccountsMixin:
 
     def set_password(self, username: str, password: str, actor: Actor | None = None) -> User:
         """Change a password; every session of that user ends (:class:`NotFound`)."""
-        from .sql import now
-
         with self.engine.begin() as conn:
             row = conn.execute(update(users).where(users.c.username == username).values(
                 password_hash=_hasher.hash(password), password_changed_at=now(),
@@ -183,8 +178,6 @@ class AccountsMixin:
     # -- API keys ---------------------------------------------------------------------------
     def create_key(self, name: str, scope: str, actor: Actor | None = None) -> tuple[ApiKey, str]:
         """A new key and its secret (shown once, stored hashed)."""
-        from .sql import now
-
         if scope not in SCOPES:
             raise ValueError(f"scope must be one of {SCOPES}")
         secret = "kv_" + secrets.token_urlsafe(32)
@@ -213,8 +206,6 @@ class AccountsMixin:
     def verify_key(self, secret: str) -> ApiKey | None:
         """The live key for ``secret``, else None. Its last-used time is written at most once
         a minute, so that busy keys do not turn every check into a database write."""
-        from .sql import now
-
         digest = hash_key(secret)
         with self._read() as conn:
             row = conn.execute(select(api_keys).where(
@@ -234,8 +225,6 @@ class AccountsMixin:
 
     def revoke_key(self, key_id: int, actor: Actor | None = None) -> ApiKey:
         """Revoke a key (:class:`NotFound`)."""
-        from .sql import now
-
         with self.engine.begin() as conn:
             row = conn.execute(update(api_keys).where(api_keys.c.id == key_id)
                                .values(revoked_at=now()).returning(*api_keys.c)).first()

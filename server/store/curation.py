@@ -1,8 +1,9 @@
-"""Review queue and check statistics in the store."""
+"""Curation data in the store: the review queue (pending entries), users' reports, and
+check statistics."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -12,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.rules import Rule
 from .accounts import Actor, write_audit
-from .base import Conflict, NotFound
-from .schema import check_stats, pending_entries
+from .base import Conflict, NotFound, PendingRecord, ReportRecord
+from .records import now, pending_record, report_record, rule_record, rule_values
+from .schema import check_stats, pending_entries, reports, rules
 
 __all__ = ["CurationMixin"]
 
@@ -26,13 +28,45 @@ class CurationMixin:
     def _read(self) -> Any:  # provided by SQLStore
         raise NotImplementedError
 
+    def add_pending(self, entries: Iterable[Rule], origin: str) -> int:
+        """Queue entries for review; returns how many."""
+        stamp = now()
+        values = [dict(rule_values(r), origin=origin, status="pending", decision_reason="",
+                       created_at=stamp) for r in entries]
+        if values:
+            with self.engine.begin() as conn:
+                conn.execute(insert(pending_entries), values)
+        return len(values)
+
+    def list_pending(self, status: str | None = "pending") -> list[PendingRecord]:
+        """Queued entries (all when ``status`` is None), oldest first."""
+        stmt = select(pending_entries).order_by(pending_entries.c.id)
+        if status:
+            stmt = stmt.where(pending_entries.c.status == status)
+        with self._read() as conn:
+            return [pending_record(r) for r in conn.execute(stmt)]
+
+    def add_report(self, **fields: str) -> int:
+        """Store a report (status ``open``); returns its id."""
+        with self.engine.begin() as conn:
+            return int(conn.execute(
+                insert(reports).values(**fields, status="open", created_at=now())
+                .returning(reports.c.id)
+            ).scalar_one())
+
+    def list_reports(self, status: str | None = None) -> list[ReportRecord]:
+        """Reports, oldest first (all when ``status`` is None)."""
+        stmt = select(reports).order_by(reports.c.id)
+        if status:
+            stmt = stmt.where(reports.c.status == status)
+        with self._read() as conn:
+            return [report_record(r) for r in conn.execute(stmt)]
+
     def decide_pending(self, entry_id: int, approve: bool, reason: str, list_: str | None = None,
                        actor: Actor | None = None) -> Any:
         """Approve (into ``list_`` or the entry's list) or reject an entry, with a reason.
 
         Approval adds the rule, bumps the version and logs both, in one transaction."""
-        from .sql import _record, _rule_values, now
-
         stamp = now()
         try:
             with self.engine.begin() as conn:
@@ -51,21 +85,17 @@ class CurationMixin:
                 rule = Rule(row.pattern, list_ or row.list, row.name, row.category, row.scope,
                             row.evidence, row.note,
                             row.review_by.isoformat() if row.review_by else "")
-                from .schema import rules
-
                 created = conn.execute(insert(rules).values(
-                    **_rule_values(rule), created_at=stamp, updated_at=stamp,
+                    **rule_values(rule), created_at=stamp, updated_at=stamp,
                 ).returning(*rules.c)).one()
                 self._bump(conn)  # type: ignore[attr-defined]
-                write_audit(conn, actor, "create", "rule", created.id, after=_record(created))
-                return _record(created)
+                write_audit(conn, actor, "create", "rule", created.id, after=rule_record(created))
+                return rule_record(created)
         except IntegrityError:
             raise Conflict(entry_id) from None
 
     def set_report_status(self, report_id: int, status: str, actor: Actor | None = None) -> None:
         """Mark a report ``resolved`` or ``rejected`` (:class:`NotFound`)."""
-        from .schema import reports
-
         with self.engine.begin() as conn:
             done = conn.execute(update(reports).where(reports.c.id == report_id)
                                 .values(status=status))

@@ -26,6 +26,7 @@ from sqlalchemy.exc import DBAPIError
 from ..core.rules import Rule
 from .accounts import Actor, write_audit
 from .base import ImportResult
+from .records import now
 from .schema import rules
 
 if TYPE_CHECKING:
@@ -126,8 +127,6 @@ def _merge_sql(dialect: str, replace_lists: tuple[str, ...]) -> tuple[str, str, 
 def _apply(conn: Connection, replace_lists: tuple[str, ...]) -> tuple[int, int, int]:
     """Merge the staged rules into ``rules``: ``(added, changed, removed)``."""
     from sqlalchemy import bindparam, text
-
-    from .sql import now
 
     update, insert, delete = _merge_sql(conn.dialect.name, replace_lists)
     stamp = bindparam("stamp", now(), type_=rules.c.updated_at.type)

@@ -17,54 +17,14 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.rules import Rule
 from .accounts import AccountsMixin, Actor, write_audit
-from .base import (
-    Conflict,
-    ImportResult,
-    NotFound,
-    PendingRecord,
-    ReportRecord,
-    RuleRecord,
-    RuleRow,
-)
+from .base import Conflict, ImportResult, NotFound, RuleRecord, RuleRow
 from .curation import CurationMixin
 from .engine import make_engine, upgrade
-from .schema import lists_state, pending_entries, reports, rules
+from .records import RULE_FIELDS, now, rule_values
+from .records import rule_record as _record
+from .schema import lists_state, rules
 
-__all__ = ["SQLStore"]
-
-_FIELDS = ("name", "category", "scope", "evidence", "note")
-
-
-def now() -> dt.datetime:
-    """The current UTC time."""
-    return dt.datetime.now(dt.UTC)
-
-
-def _iso(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return value.isoformat()
-
-
-def _date(value: str) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
-def _rule_values(rule: Rule) -> dict[str, Any]:
-    values: dict[str, Any] = {f: getattr(rule, f) or "" for f in _FIELDS}
-    values.update(list=rule.list, pattern=rule.pattern, review_by=_date(rule.review_by))
-    return values
-
-
-def _record(row: Any) -> RuleRecord:
-    m = row._mapping
-    return RuleRecord(
-        m["id"], m["list"], m["pattern"], m["name"], m["category"], m["scope"], m["evidence"],
-        m["note"], _iso(m["review_by"]), _iso(m["created_at"]), _iso(m["updated_at"]),
-    )
-
+__all__ = ["SQLStore", "now"]
 
 def _snapshot_cursor(conn: Connection) -> Any:
     """A driver cursor over every rule as a :data:`RuleRow` (server-side on PostgreSQL)."""
@@ -190,7 +150,7 @@ class SQLStore(AccountsMixin, CurationMixin):
         try:
             with self.engine.begin() as conn:
                 row = conn.execute(
-                    insert(rules).values(**_rule_values(rule), created_at=stamp, updated_at=stamp)
+                    insert(rules).values(**rule_values(rule), created_at=stamp, updated_at=stamp)
                     .returning(*rules.c)
                 ).one()
                 self._bump(conn)
@@ -206,7 +166,7 @@ class SQLStore(AccountsMixin, CurationMixin):
                 old = conn.execute(select(rules).where(rules.c.id == rule_id)).first()
                 row = conn.execute(
                     update(rules).where(rules.c.id == rule_id)
-                    .values(**_rule_values(rule), updated_at=now()).returning(*rules.c)
+                    .values(**rule_values(rule), updated_at=now()).returning(*rules.c)
                 ).first()
                 if row is None or old is None:
                     raise NotFound(rule_id)
@@ -234,7 +194,7 @@ class SQLStore(AccountsMixin, CurationMixin):
         pattern = rules.c.pattern
         if self.engine.dialect.name == "postgresql":
             pattern = pattern.collate("C")  # not the database's locale order
-        stmt = select(rules.c.pattern, rules.c.list, *(rules.c[f] for f in _FIELDS),
+        stmt = select(rules.c.pattern, rules.c.list, *(rules.c[f] for f in RULE_FIELDS),
                       rules.c.review_by, rules.c.id).order_by(rules.c.list, pattern)
         if list:
             stmt = stmt.where(rules.c.list == list)
@@ -252,45 +212,3 @@ class SQLStore(AccountsMixin, CurationMixin):
         from .importer import run_import
 
         return run_import(self, rules_in, tuple(replace_lists), dry_run, actor)
-
-    # -- pending entries and reports --------------------------------------------------------
-    def add_pending(self, entries: Iterable[Rule], origin: str) -> int:
-        """Queue entries for review; returns how many."""
-        stamp = now()
-        values = [dict(_rule_values(r), origin=origin, status="pending", decision_reason="",
-                       created_at=stamp) for r in entries]
-        if values:
-            with self.engine.begin() as conn:
-                conn.execute(insert(pending_entries), values)
-        return len(values)
-
-    def list_pending(self, status: str | None = "pending") -> list[PendingRecord]:
-        """Queued entries (all when ``status`` is None), oldest first."""
-        stmt = select(pending_entries).order_by(pending_entries.c.id)
-        if status:
-            stmt = stmt.where(pending_entries.c.status == status)
-        with self._read() as conn:
-            rows = conn.execute(stmt).all()
-        return [PendingRecord(
-            r.id, r.list, r.pattern, r.name, r.category, r.scope, r.evidence, r.note,
-            _iso(r.review_by), r.origin, r.status, r.decision_reason, _iso(r.created_at),
-            _iso(r.decided_at)) for r in rows]
-
-    def add_report(self, **fields: str) -> int:
-        """Store a report; returns its id."""
-        with self.engine.begin() as conn:
-            return int(conn.execute(
-                insert(reports).values(**fields, status="open", created_at=now())
-                .returning(reports.c.id)
-            ).scalar_one())
-
-    def list_reports(self, status: str | None = None) -> list[ReportRecord]:
-        """Reports, oldest first (all when ``status`` is None)."""
-        stmt = select(reports).order_by(reports.c.id)
-        if status:
-            stmt = stmt.where(reports.c.status == status)
-        with self._read() as conn:
-            rows = conn.execute(stmt).all()
-        return [ReportRecord(
-            r.id, r.url, r.canonical_url, r.host, r.verdict_seen, r.verdict_at_report, r.kind,
-            r.comment, r.client_hash, r.status, _iso(r.created_at)) for r in rows]
