@@ -12,14 +12,28 @@ instead. Techniques, each a reason code:
 * ``lookalike_tld_swap`` — an official brand on another suffix (``tuoitre.com``), also with
   hyphens added (``tuoi-tre.com``) or the suffix glued on (``tuoitrevn.com``);
 * ``lookalike_typosquat`` — the label is one edit (omission, insertion, repetition,
-  replacement, transposition, vowel swap, bit flip, keyboard neighbour) from a brand of at
-  least 5 characters: a symmetric-delete index makes this a few lookups;
+  transposition, or a replacement by a keyboard neighbour, a bit flip, another vowel or a
+  look-alike character) from a brand of at least 5 characters: a symmetric-delete index
+  makes this a few lookups. Any other replacement (``tienphong``/``bienphong``) is a
+  different word, not a slip;
 * ``lookalike_combosquat`` — a brand of at least 5 characters plus other words
   (``vnexpressnews.net``, ``baochinhphu-news.com``);
 * ``lookalike_embedded_domain`` — an official domain or brand as subdomain labels of
   another domain (``baochinhphu.vn.tin-moi.xyz``);
 * ``lookalike_gov_token`` — state-agency words (``gov``, ``chinhphu``, ``dichvucong``,
   ``bocongan``, ``bhxh``, …) on a domain outside ``gov.vn``.
+
+Different Vietnamese names are not imitations (see :mod:`.vietnamese`):
+
+* a name that differs from a brand only by the place it names (``baoquangbinh`` for
+  ``baoquangninh``) is another province's source;
+* under ``.vn`` — whose registrants must prove their identity — a label made only of
+  Vietnamese syllables does not count as a combosquat or carry the weaker agency words:
+  official names contain each other (``baochinhphu`` ⊃ ``chinhphu``, ``daibieunhandan`` ⊃
+  ``nhandan``, ``tuoitrethudo`` ⊃ ``tuoitre``) and state-run media carry agency words
+  (``congan.com.vn``, ``chinhphu.vn``). ``gov``, ``govvn`` and ``dichvucong`` still count
+  there: public services are only on gov.vn. Typos, suffix swaps, homographs and embedded
+  domains count everywhere.
 
 Thresholds: brands shorter than 5 characters (``vtv``, ``vov``, ``qdnd``) are matched only
 exactly (homograph, suffix swap, embedding): one edit from them hits countless unrelated
@@ -36,6 +50,7 @@ import idna
 from confusable_homoglyphs import confusables
 
 from .domains import SuffixList, default_suffix_list
+from .vietnamese import is_vietnamese, place_siblings
 
 __all__ = ["REASONS", "Imitation", "LookalikeDetector"]
 
@@ -75,7 +90,20 @@ GOV_SUBSTRINGS = ("govvn", "chinhphu", "dichvucong", "bocongan", "congan", "cong
 #: Short agency words that count only as a whole hyphen-separated token.
 GOV_TOKENS = frozenset(("gov", "mps", "mof", "moh", "moj", "moet", "btc", "bca", "vnnic",
                         "ubnd", "thue"))
+#: Agency words that count even in a Vietnamese name under .vn (services live on gov.vn).
+PORTAL_SUBSTRINGS = ("govvn", "dichvucong")
+PORTAL_TOKENS = frozenset(("gov",))
 MIN_FUZZY = 5
+_KEYBOARD = dict(zip("qwertyuiopasdfghjklzxcvbnm1234567890", (
+    "wa", "qeas", "wrds", "etdf", "rtfg", "tygh", "yuhj", "uijk", "iokl", "opl", "qwsz",
+    "weadzx", "erdsfxc", "rtfgcv", "tyghvb", "yuhjbn", "uijknm", "iojlm", "opk", "asx", "zsdc",
+    "xdfv", "cfgb", "vghn", "bhjm", "njk", "2q", "13qw", "24we", "35er", "46rt", "57ty", "68yu",
+    "79ui", "80io", "9op"), strict=True))
+_VOWELS = frozenset("aeiouy")
+#: ASCII characters mistaken for one another (dnstwist's ASCII homoglyphs, and a few more).
+_LOOKALIKE = frozenset(frozenset(p) for p in (
+    "0o", "1l", "1i", "il", "38", "3e", "5s", "69", "9g", "gq", "bd", "b6", "ce", "co", "mn",
+    "nr", "uv", "2z"))
 _SUFFIX_GLUE = ("vn", "comvn", "orgvn", "netvn", "govvn")
 
 
@@ -108,15 +136,25 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+def _slip(a: str, b: str) -> bool:
+    """Whether typing ``b`` for ``a`` is a plausible slip or disguise."""
+    if a.isdigit() and b.isdigit():
+        return False  # numbered siblings (baoquankhu2 / baoquankhu4) are not typos
+    return (b in _KEYBOARD.get(a, "") or a in _KEYBOARD.get(b, "")
+            or (ord(a) ^ ord(b)).bit_count() == 1
+            or (a in _VOWELS and b in _VOWELS) or frozenset((a, b)) in _LOOKALIKE)
+
+
 def _one_edit(a: str, b: str) -> bool:
-    """Damerau–Levenshtein distance exactly 1 (adjacent transposition counts once)."""
+    """Damerau–Levenshtein distance exactly 1 (adjacent transposition counts once), where a
+    replacement must be a plausible slip (:func:`_slip`)."""
     if a == b or abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diff) == 1 and a[diff[0]].isdigit() and b[diff[0]].isdigit():
-            return False  # numbered siblings (baoquankhu2 / baoquankhu4) are not typos
-        return len(diff) == 1 or (
+        if len(diff) == 1:
+            return _slip(b[diff[0]], a[diff[0]])
+        return (
             len(diff) == 2 and diff[1] == diff[0] + 1
             and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
         )
@@ -152,6 +190,7 @@ class LookalikeDetector:
                 for d in _deletes(brand) | {brand}:
                     self._deleted.setdefault(d, []).append(brand)
         self._lengths = sorted({len(b) for b in self.brands if len(b) >= MIN_FUZZY})
+        self._siblings = set().union(*map(place_siblings, self.brands)) - self.brands.keys()
         self._skeleton = _confusable_map()
 
     def _hit(self, code: str, brand_or_domain: str, detail: str = "") -> Imitation:
@@ -170,11 +209,16 @@ class LookalikeDetector:
             found = self._homograph(host, domain)
             if found is not None:
                 return found
-        return (self._same_name(label)
-                or self._embedded(host, subdomain)
-                or self._typo(label)
-                or self._combo(label)
-                or self._gov(label, subdomain))
+        found = self._same_name(label) or self._embedded(host, subdomain)
+        if found is not None:
+            return found
+        word = label.replace("-", "")
+        if word in self._siblings:
+            return None
+        vietnamese_vn = (suffix == "vn" or suffix.endswith(".vn")) and is_vietnamese(word)
+        return (self._typo(label)
+                or (None if vietnamese_vn else self._combo(word))
+                or self._gov(label, subdomain, portal_only=vietnamese_vn))
 
     def _homograph(self, host: str, domain: str) -> Imitation | None:
         try:
@@ -229,8 +273,7 @@ class LookalikeDetector:
                 seen.add(brand)
         return None
 
-    def _combo(self, label: str) -> Imitation | None:
-        word = label.replace("-", "")
+    def _combo(self, word: str) -> Imitation | None:
         n = len(word)
         for size in reversed(self._lengths):
             if size >= n:
@@ -241,10 +284,12 @@ class LookalikeDetector:
                     return self._hit("lookalike_combosquat", piece, f"{piece} + other words")
         return None
 
-    def _gov(self, label: str, subdomain: str) -> Imitation | None:
+    def _gov(self, label: str, subdomain: str, portal_only: bool = False) -> Imitation | None:
         words = f"{subdomain}.{label}" if subdomain else label
         tokens = set(words.replace(".", "-").split("-"))
         flat = words.replace("-", "").replace(".", "")
-        if tokens & GOV_TOKENS or any(w in flat for w in GOV_SUBSTRINGS):
+        substrings, whole = ((PORTAL_SUBSTRINGS, PORTAL_TOKENS) if portal_only
+                             else (GOV_SUBSTRINGS, GOV_TOKENS))
+        if tokens & whole or any(w in flat for w in substrings):
             return Imitation("lookalike_gov_token", "gov.vn", "Cơ quan nhà nước (gov.vn)")
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 
 import pytest
 from hypothesis import given, settings
@@ -114,3 +115,61 @@ def test_documented_fakes_caught_without_the_deny_list():
 def test_never_raises(host):
     detector = LookalikeDetector(_allow()[:50])
     detector.find(host, default_suffix_list().registrable_domain(host))
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location(
+        "bench_lookalike", SOURCES_DIR.parent / "bench" / "bench_lookalike.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name", ["popular-domains.txt", "top-domains.txt"])
+def test_false_positives_on_legitimate_domains_within_target(detector, name):
+    bench = _bench()
+    domains = bench.read_domains(name)
+    assert len(domains) > 300
+    assert len(bench.false_positives(detector, domains)) <= 0.005 * len(domains)
+
+
+def test_official_sources_do_not_flag_each_other_within_target():
+    flagged, checked = _bench().leave_one_source_out(_allow())
+    assert checked > 200
+    assert len(flagged) <= 0.005 * checked, flagged
+
+
+def _without(brands):
+    return LookalikeDetector([(p, n) for p, n in _allow()
+                              if not any(p.startswith(b + ".") for b in brands)])
+
+
+@pytest.mark.parametrize(("url", "left_out"), [
+    ("https://baoquangbinh.vn/", "baoquangbinh"),     # Quảng Bình, not a typo of Quảng Ninh
+    ("https://baokhanhhoa.vn/", "baokhanhhoa"),       # Khánh Hòa / Thanh Hóa
+    ("https://tienphong.vn/", "tienphong"),           # t/b: not a slip of bienphong
+    ("https://baochinhphu.vn/", "baochinhphu"),       # Báo Chính phủ, not chinhphu + junk
+    ("https://daibieunhandan.vn/", "daibieunhandan"),
+    ("https://congan.com.vn/", "congan"),             # state-run paper under .vn
+    ("https://znews.vn/", ""),
+])
+def test_different_vietnamese_names_are_not_imitations(url, left_out):
+    assert find(_without([left_out] if left_out else []), url) is None
+
+
+@pytest.mark.parametrize(("url", "code"), [
+    ("https://baoquangninh.vn/", "lookalike_tld_swap"),      # listed as .com.vn
+    ("https://baoquangninhh.com.vn/", "lookalike_typosquat"),
+    ("https://baoquangnihn.com.vn/", "lookalike_typosquat"),
+    ("https://tuoitrw.vn/", "lookalike_typosquat"),          # keyboard neighbour
+    ("https://tu0itre.vn/", "lookalike_typosquat"),          # look-alike digit
+    ("https://tuoitre-news.vn/", "lookalike_combosquat"),    # not Vietnamese words
+    ("https://baochinhphunews.vn/", "lookalike_combosquat"),
+    ("https://tuoitremoi.com/", "lookalike_combosquat"),     # outside .vn
+    ("https://dichvucong-hanoi.vn/", "lookalike_gov_token"), # services live on gov.vn
+    ("https://chinhphu-gov.vn/", "lookalike_combosquat"),
+    ("https://bocongan.com/", "lookalike_combosquat"),    # congan.com.vn + other words
+])
+def test_imitations_under_vn_still_found(detector, url, code):
+    found = find(detector, url)
+    assert found is not None and found.code == code, (url, found)
