@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from server.core import InvalidURL, parse_url  # noqa: E402
+from server.core import Checker, InvalidURL, parse_url  # noqa: E402
 from server.core.domains import default_suffix_list  # noqa: E402
 from server.core.lookalike import LookalikeDetector  # noqa: E402
 
@@ -172,6 +172,43 @@ def main() -> None:
     times.sort()
     print(f"find() on unknown domains: median {statistics.median(times) * 1e6:.1f} µs, "
           f"p99 {times[int(len(times) * 0.99)] * 1e6:.1f} µs")
+    checker_cost(allow, popular, read_domains("top-domains.txt"))
+
+
+def checker_cost(allow: list[tuple[str, str]], popular: list[str], fresh: list[str]) -> None:
+    """Checker.check with and without lookalike detection, side by side in one run, per
+    verdict: official and denied answers must not pay for it; unknown ones pay find() once
+    per host (the checker memoises it), so first-seen hosts are timed apart."""
+    with (ROOT / "sources" / "deny.csv").open(encoding="utf-8") as fh:
+        deny = [r["pattern"] for r in csv.DictReader(fh)]
+    patterns = [p for p, _ in allow]
+    streams = {
+        "official": [f"https://{p.split('/')[0]}/tin/{i}" for i in range(40) for p in patterns],
+        "denied": [f"https://{d}/x/{i}" for i in range(400) for d in deny],
+        "unknown, host seen before": [f"https://{d}/a/{i}" for i in range(20) for d in popular],
+    }
+    medians: dict[str, dict[bool, list[float]]] = defaultdict(lambda: {True: [], False: []})
+    for _ in range(5):
+        for on in (False, True):
+            checker = Checker(allow=patterns, deny=deny, force=True, lookalike=on)
+            for name, urls in streams.items():
+                for u in urls[:200]:
+                    checker.check(u)  # warm-up (and the per-host memo)
+                t0 = time.perf_counter()
+                for u in urls:
+                    checker.check(u)
+                medians[name][on].append((time.perf_counter() - t0) / len(urls))
+            first = []  # every host new to this checker: find() runs on each
+            for d in fresh:
+                t0 = time.perf_counter()
+                checker.check(f"https://{d}/")
+                first.append(time.perf_counter() - t0)
+            medians["unknown, host never seen"][on].append(statistics.median(first))
+    print(f"{'Checker.check':>26} | lookalike off | lookalike on | added")
+    for name, runs in medians.items():
+        off, on = statistics.median(runs[False]), statistics.median(runs[True])
+        print(f"{name:>26} | {off * 1e6:10.2f} µs | {on * 1e6:9.2f} µs | "
+              f"{(on - off) * 1e6:+.2f} µs")
 
 
 if __name__ == "__main__":

@@ -287,7 +287,8 @@ def _imitation_reason(found: Imitation) -> Reason:
     from .lookalike import REASONS as LOOKALIKE_REASONS
 
     vi, en = LOOKALIKE_REASONS[found.code]
-    return Reason(found.code, vi.format(domain=found.domain), en.format(domain=found.domain))
+    return Reason(found.code, vi.format(domain=found.domain, shown=found.detail),
+                  en.format(domain=found.domain, shown=found.detail))
 
 
 def _default_lookalike(given: list[Rule]) -> LookalikeFinder | None:

@@ -56,9 +56,10 @@ __all__ = ["REASONS", "Imitation", "LookalikeDetector"]
 
 REASONS: dict[str, tuple[str, str]] = {
     "lookalike_homograph": (
-        "Tên miền dùng ký tự trông giống chữ của nguồn chính thống {domain} (giả mạo bằng ký tự "
-        "đồng dạng).",
-        "The domain uses characters that look like those of the official {domain} (homograph).",
+        "Tên miền {shown} dùng ký tự trông giống chữ của nguồn chính thống {domain} (giả mạo "
+        "bằng ký tự đồng dạng).",
+        "The domain {shown} uses characters that look like those of the official {domain} "
+        "(homograph).",
     ),
     "lookalike_tld_swap": (
         "Tên giống nguồn chính thống {domain} nhưng đuôi tên miền khác: dấu hiệu giả mạo.",
@@ -114,6 +115,7 @@ class Imitation:
     code: str
     domain: str
     name: str
+    #: For homographs the domain in both forms, ``vnеxpress.net (xn--vnxpress-d8g.net)``.
     detail: str = ""
 
 
@@ -230,10 +232,10 @@ class LookalikeDetector:
             if not unicodedata.combining(c)
         ).lower().translate(self._skeleton)
         if plain in self.domains:
-            return self._hit("lookalike_homograph", plain, f"{text} looks like {plain}")
+            return self._hit("lookalike_homograph", plain, f"{text} ({domain})")
         label = plain.split(".", 1)[0]
         if label in self.brands:
-            return self._hit("lookalike_homograph", label, f"{text} looks like {label}")
+            return self._hit("lookalike_homograph", label, f"{text} ({domain})")
         return None
 
     def _same_name(self, label: str) -> Imitation | None:

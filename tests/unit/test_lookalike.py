@@ -173,3 +173,12 @@ def test_different_vietnamese_names_are_not_imitations(url, left_out):
 def test_imitations_under_vn_still_found(detector, url, code):
     found = find(detector, url)
     assert found is not None and found.code == code, (url, found)
+
+
+def test_homograph_reason_shows_both_forms():
+    checker = Checker(allow=["vnexpress.net"], lookalike=True)
+    r = checker.check("http://tin.vnеxpress.net/a")  # Cyrillic е
+    assert r.verdict == "suspicious" and r.host == "tin.xn--vnxpress-d8g.net"
+    (why,) = r.reasons
+    assert "vnеxpress.net (xn--vnxpress-d8g.net)" in why.message
+    assert "vnеxpress.net (xn--vnxpress-d8g.net)" in why.message_en
