@@ -27,13 +27,14 @@ Different Vietnamese names are not imitations (see :mod:`.vietnamese`):
 
 * a name that differs from a brand only by the place it names (``baoquangbinh`` for
   ``baoquangninh``) is another province's source;
-* under ``.vn`` — whose registrants must prove their identity — a label made only of
-  Vietnamese syllables does not count as a combosquat or carry the weaker agency words:
-  official names contain each other (``baochinhphu`` ⊃ ``chinhphu``, ``daibieunhandan`` ⊃
-  ``nhandan``, ``tuoitrethudo`` ⊃ ``tuoitre``) and state-run media carry agency words
-  (``congan.com.vn``, ``chinhphu.vn``). ``gov``, ``govvn`` and ``dichvucong`` still count
-  there: public services are only on gov.vn. Typos, suffix swaps, homographs and embedded
-  domains count everywhere.
+* under ``.vn`` — whose registrants must prove their identity — official names contain each
+  other (``baochinhphu`` ⊃ ``chinhphu``, ``daibieunhandan`` ⊃ ``nhandan``,
+  ``tuoitrethudo`` ⊃ ``tuoitre``), so a brand with Vietnamese words around it is not a
+  combosquat, unless the words are filler (``tuoitreonline``, ``tintuoitre``) or *Báo*
+  before a newspaper's own brand (``baotuoitre``); and state-run media carry agency words
+  (``congan.com.vn``, ``chinhphu.vn``), so a label made only of Vietnamese syllables counts
+  only the strong ones, ``gov``, ``govvn`` and ``dichvucong``: public services are only on
+  gov.vn. Typos, suffix swaps, homographs and embedded domains count everywhere.
 
 Thresholds: brands shorter than 5 characters (``vtv``, ``vov``, ``qdnd``) are matched only
 exactly (homograph, suffix swap, embedding): one edit from them hits countless unrelated
@@ -91,6 +92,10 @@ GOV_SUBSTRINGS = ("govvn", "chinhphu", "dichvucong", "bocongan", "congan", "cong
 #: Short agency words that count only as a whole hyphen-separated token.
 GOV_TOKENS = frozenset(("gov", "mps", "mof", "moh", "moj", "moet", "btc", "bca", "vnnic",
                         "ubnd", "thue"))
+#: Words glued to a brand to dress it up (``tuoitreonline``, ``tintuoitre``): never a
+#: different Vietnamese name, even where they spell Vietnamese syllables.
+FILLER_WORDS = frozenset(("online", "news", "tin", "tintuc", "moi", "nhanh", "hot", "live",
+                          "today", "daily", "tv", "net", "web", "info", "plus", "vn", "24h"))
 #: Agency words that count even in a Vietnamese name under .vn (services live on gov.vn).
 PORTAL_SUBSTRINGS = ("govvn", "dichvucong")
 PORTAL_TOKENS = frozenset(("gov",))
@@ -172,11 +177,16 @@ class LookalikeDetector:
         self.suffixes = suffixes or default_suffix_list()
         self.domains: dict[str, str] = {}  # official registrable domain -> name
         self.brands: dict[str, tuple[str, str]] = {}  # brand label -> (domain, name)
+        # A domain is named after its own rule when it has one, not after a subdomain's
+        # (chinhphu.vn is the government portal; baodientu.chinhphu.vn was its newspaper).
+        rows = []
         for pattern, name in official:
             host = pattern.split("/", 1)[0]
             domain = self.suffixes.registrable_domain(host)
-            if not domain or "/" in pattern:
-                continue
+            if domain and "/" not in pattern:
+                rows.append((host != domain, domain, name))
+        rows.sort(key=lambda r: r[0])  # stable: the list's order otherwise
+        for _, domain, name in rows:
             self.domains.setdefault(domain, name)
             if domain.endswith(".gov.vn"):
                 continue
@@ -185,7 +195,7 @@ class LookalikeDetector:
             if "." not in label and len(label) >= 3 and (
                 old is None or len(domain) < len(old[0])  # prefer nhandan.vn to .com.vn
             ):
-                self.brands[label] = (domain, name)
+                self.brands[label] = (domain, self.domains[domain])
         self._deleted: dict[str, list[str]] = {}
         for brand in self.brands:
             if len(brand) >= MIN_FUZZY:
@@ -193,6 +203,8 @@ class LookalikeDetector:
                     self._deleted.setdefault(d, []).append(brand)
         self._lengths = sorted({len(b) for b in self.brands if len(b) >= MIN_FUZZY})
         self._siblings = set().union(*map(place_siblings, self.brands)) - self.brands.keys()
+        self._papers = {b for b, (_, name) in self.brands.items()
+                        if name.lower().startswith("báo")}
         self._skeleton = _confusable_map()
 
     def _hit(self, code: str, brand_or_domain: str, detail: str = "") -> Imitation:
@@ -217,10 +229,10 @@ class LookalikeDetector:
         word = label.replace("-", "")
         if word in self._siblings:
             return None
-        vietnamese_vn = (suffix == "vn" or suffix.endswith(".vn")) and is_vietnamese(word)
+        under_vn = suffix == "vn" or suffix.endswith(".vn")
         return (self._typo(label)
-                or (None if vietnamese_vn else self._combo(word))
-                or self._gov(label, subdomain, portal_only=vietnamese_vn))
+                or self._combo(word, under_vn)
+                or self._gov(label, subdomain, portal_only=under_vn and is_vietnamese(word)))
 
     def _homograph(self, host: str, domain: str) -> Imitation | None:
         try:
@@ -275,16 +287,26 @@ class LookalikeDetector:
                 seen.add(brand)
         return None
 
-    def _combo(self, word: str) -> Imitation | None:
+    def _combo(self, word: str, under_vn: bool) -> Imitation | None:
         n = len(word)
         for size in reversed(self._lengths):
             if size >= n:
                 continue
             for i in range(n - size + 1):
                 piece = word[i : i + size]
-                if piece in self.brands:
+                if piece in self.brands and not (
+                    under_vn and self._another_name(word[:i], piece, word[i + size :])):
                     return self._hit("lookalike_combosquat", piece, f"{piece} + other words")
         return None
+
+    def _another_name(self, before: str, brand: str, after: str) -> bool:
+        """Whether ``before + brand + after`` reads as another Vietnamese name
+        (``bao·chinhphu``, ``tuoitre·thudo``) rather than the brand dressed up: the added words
+        are Vietnamese syllables, not filler (``online``, ``tin``, ``moi``), and not *Báo* before
+        a source that is itself a newspaper (``baotuoitre`` is Báo Tuổi Trẻ's own name)."""
+        if before == "bao" and not after and brand in self._papers:
+            return False
+        return all(not w or (w not in FILLER_WORDS and is_vietnamese(w)) for w in (before, after))
 
     def _gov(self, label: str, subdomain: str, portal_only: bool = False) -> Imitation | None:
         words = f"{subdomain}.{label}" if subdomain else label

@@ -166,6 +166,10 @@ def test_different_vietnamese_names_are_not_imitations(url, left_out):
     ("https://tuoitre-news.vn/", "lookalike_combosquat"),    # not Vietnamese words
     ("https://baochinhphunews.vn/", "lookalike_combosquat"),
     ("https://tuoitremoi.com/", "lookalike_combosquat"),     # outside .vn
+    ("https://tuoitremoi.vn/", "lookalike_combosquat"),      # filler words, even under .vn
+    ("https://tuoitreonline.com.vn/", "lookalike_combosquat"),
+    ("https://tintuoitre.vn/", "lookalike_combosquat"),
+    ("https://baotuoitre.vn/", "lookalike_combosquat"),      # Báo Tuổi Trẻ's own name
     ("https://dichvucong-hanoi.vn/", "lookalike_gov_token"), # services live on gov.vn
     ("https://chinhphu-gov.vn/", "lookalike_combosquat"),
     ("https://bocongan.com/", "lookalike_combosquat"),    # congan.com.vn + other words
@@ -182,3 +186,9 @@ def test_homograph_reason_shows_both_forms():
     (why,) = r.reasons
     assert "vnеxpress.net (xn--vnxpress-d8g.net)" in why.message
     assert "vnеxpress.net (xn--vnxpress-d8g.net)" in why.message_en
+
+
+def test_brand_named_after_the_domain_rule_not_a_subdomain_rule(detector):
+    found = find(detector, "https://chinhphu.com/")
+    assert found.domain == "chinhphu.vn"
+    assert found.name == "Cổng Thông tin điện tử Chính phủ"
