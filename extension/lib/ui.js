@@ -45,7 +45,8 @@ export function renderVerdict(card, result) {
   if (rule?.name) card.append(el("p", `${t("sourceName")} ${rule.name}`, { class: "source" }));
   for (const r of result.reasons ?? []) card.append(el("p", r.message, { class: "reason" }));
   if (result.imitates) {
-    card.append(el("p", `${t("imitates")} ${result.imitates.name || ""} (${result.imitates.domain})`,
+    const { name, domain } = result.imitates;
+    card.append(el("p", `${t("imitates")} ${name ? `${name} (${domain})` : domain}`,
                    { class: "imitates" }));
   }
   if ((result.chain ?? []).length > 1) {

@@ -9,6 +9,8 @@ instead. Techniques, each a reason code:
 * ``lookalike_homograph`` — the host's Unicode form, with confusable characters mapped to
   Latin (Unicode's confusables table from ``confusable-homoglyphs``) and Vietnamese diacritics
   removed (``đ`` → ``d``), spells an official domain or brand;
+* ``lookalike_mixed_script`` — a label mixing Latin letters with look-alike letters of another
+  script (``gооgle.com`` with Cyrillic ``о``), whatever it imitates: no legitimate name does;
 * ``lookalike_tld_swap`` — an official brand on another suffix (``tuoitre.com``), also with
   hyphens added (``tuoi-tre.com``) or the suffix glued on (``tuoitrevn.com``);
 * ``lookalike_typosquat`` — the label is one edit (omission, insertion, repetition,
@@ -61,6 +63,12 @@ REASONS: dict[str, tuple[str, str]] = {
         "bằng ký tự đồng dạng).",
         "The domain {shown} uses characters that look like those of the official {domain} "
         "(homograph).",
+    ),
+    "lookalike_mixed_script": (
+        "Tên miền {shown} trộn chữ Latinh với chữ của bảng chữ cái khác trông giống hệt (như "
+        "chữ Kirin), để đọc thành {domain}: dấu hiệu giả mạo.",
+        "The domain {shown} mixes Latin letters with look-alike letters of another script "
+        "(such as Cyrillic), to read as {domain}: a sign of imitation.",
     ),
     "lookalike_tld_swap": (
         "Tên giống nguồn chính thống {domain} nhưng đuôi tên miền khác: dấu hiệu giả mạo.",
@@ -248,7 +256,22 @@ class LookalikeDetector:
         label = plain.split(".", 1)[0]
         if label in self.brands:
             return self._hit("lookalike_homograph", label, f"{text} ({domain})")
+        if self._mixed_script(text.split(".", 1)[0]):
+            return Imitation("lookalike_mixed_script", plain, "", f"{text} ({domain})")
         return None
+
+    def _mixed_script(self, label: str) -> bool:
+        """Latin letters (``đ`` and other Vietnamese letters included) beside letters of
+        another script that pass for Latin ones (Cyrillic ``о``, Greek ``ο``)."""
+        latin = other = False
+        for c in label:
+            if not c.isalpha():
+                continue
+            if c.isascii() or unicodedata.name(c, "").startswith("LATIN"):
+                latin = True
+            elif ord(c) in self._skeleton:
+                other = True
+        return latin and other
 
     def _same_name(self, label: str) -> Imitation | None:
         if label in self.brands:

@@ -120,6 +120,12 @@ def test_options_then_popup_official_and_denied(ext, api_server, site):
     assert page.get_attribute("body", "data-verdict") == "suspicious"
     assert "baochinhphu.vn" in page.inner_text("#card")
     page.close()
+    page = _popup(context, ext_id, "https://gооgle.com/")  # Cyrillic о: imitates no source
+    assert page.get_attribute("body", "data-verdict") == "suspicious"
+    card = page.inner_text("#card")
+    assert "gооgle.com (xn--ggle-55da.com)" in card  # the host in both forms
+    assert "Trang này bắt chước: google.com" in card and "()" not in card
+    page.close()
 
 
 def test_share_gate_unknown_needs_the_5_khong(ext, api_server, site):

@@ -192,3 +192,22 @@ def test_brand_named_after_the_domain_rule_not_a_subdomain_rule(detector):
     found = find(detector, "https://chinhphu.com/")
     assert found.domain == "chinhphu.vn"
     assert found.name == "Cổng Thông tin điện tử Chính phủ"
+
+
+@pytest.mark.parametrize(("url", "reads_as"), [
+    ("http://gооgle.com/", "google.com"),           # Cyrillic о о
+    ("http://pаypal.com/", "paypal.com"),           # Cyrillic а
+    ("http://tin.nhаndаn-24h.net/", "nhandan-24h.net"),
+])
+def test_mixed_script_is_suspicious_whatever_it_imitates(detector, url, reads_as):
+    found = find(detector, url)
+    assert found.code == "lookalike_mixed_script" and found.domain == reads_as
+    assert "xn--" in found.detail
+
+
+@pytest.mark.parametrize("url", [
+    "http://пример.рф/", "http://xn--80ak6aa92e.com/", "http://tiếngviệt.vn/",
+    "http://đàlạt.vn/", "http://münchen.de/", "http://中国银行.com/",
+])
+def test_single_script_idns_are_not_flagged(detector, url):
+    assert find(detector, url) is None
