@@ -204,6 +204,7 @@ class LookalikeDetector:
                 old is None or len(domain) < len(old[0])  # prefer nhandan.vn to .com.vn
             ):
                 self.brands[label] = (domain, self.domains[domain])
+        self._most_labels = max((d.count(".") + 1 for d in self.domains), default=0)
         self._deleted: dict[str, list[str]] = {}
         for brand in self.brands:
             if len(brand) >= MIN_FUZZY:
@@ -291,7 +292,7 @@ class LookalikeDetector:
         labels = host.split(".")
         last = len(labels) - 1  # the spelled-out domain must end before the host does
         for i in range(last):
-            for k in range(i + 2, last + 1):
+            for k in range(i + 2, min(last, i + self._most_labels) + 1):
                 piece = ".".join(labels[i:k])
                 if piece in self.domains:
                     return self._hit("lookalike_embedded_domain", piece)
