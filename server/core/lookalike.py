@@ -39,8 +39,13 @@ Different Vietnamese names are not imitations (see :mod:`.vietnamese`):
   gov.vn. Typos, suffix swaps, homographs and embedded domains count everywhere.
 
 Thresholds: brands shorter than 5 characters (``vtv``, ``vov``, ``qdnd``) are matched only
-exactly (homograph, suffix swap, embedding): one edit from them hits countless unrelated
-names. Quality is measured by ``bench/bench_lookalike.py``.
+exactly (homograph, suffix swap, embedding), or next to filler words (``vov-news.com``,
+``vtv24h.com``; under ``.vn`` only with a hyphen, as ``vtcnews.vn`` is VTC's own): one edit
+from them, or them inside a longer word (``vovinam``), hits countless unrelated names.
+
+Internationalised names are read as people read them: after the homograph checks, the other
+checks see the name with look-alikes mapped and diacritics dropped (``cổngdịchvụcông.com``
+carries ``dichvucong``). Quality is measured by ``bench/bench_lookalike.py``.
 """
 
 from __future__ import annotations
@@ -96,9 +101,9 @@ REASONS: dict[str, tuple[str, str]] = {
 
 #: Distinctive agency words found anywhere in a label.
 GOV_SUBSTRINGS = ("govvn", "chinhphu", "dichvucong", "bocongan", "congan", "congthongtin",
-                  "baohiemxahoi", "bhxh", "tongcucthue", "cucthue", "bocongthuong")
+                  "baohiemxahoi", "bhxh", "tongcucthue", "cucthue", "thuedientu", "bocongthuong")
 #: Short agency words that count only as a whole hyphen-separated token.
-GOV_TOKENS = frozenset(("gov", "mps", "mof", "moh", "moj", "moet", "btc", "bca", "vnnic",
+GOV_TOKENS = frozenset(("gov", "mps", "mof", "moh", "moj", "moet", "btc", "bca", "gdt", "vnnic",
                         "ubnd", "thue"))
 #: Words glued to a brand to dress it up (``tuoitreonline``, ``tintuoitre``): never a
 #: different Vietnamese name, even where they spell Vietnamese syllables.
@@ -229,9 +234,14 @@ class LookalikeDetector:
         label = domain[: len(domain) - len(suffix) - 1]
         subdomain = host[: len(host) - len(domain) - 1] if host != domain else ""
         if "xn--" in host:
-            found = self._homograph(host, domain)
+            found = self._homograph(domain)
             if found is not None:
                 return found
+            # The other checks read the name as people do: look-alikes mapped, no diacritics
+            # (cổngdịchvụcông.com is congdichvucong.com).
+            host, domain = self._plain(host), self._plain(domain)
+            label = domain.rsplit(".", suffix.count(".") + 1)[0]
+            subdomain = host[: len(host) - len(domain) - 1] if host != domain else ""
         found = self._same_name(label) or self._embedded(host, subdomain)
         if found is not None:
             return found
@@ -240,18 +250,26 @@ class LookalikeDetector:
             return None
         under_vn = suffix == "vn" or suffix.endswith(".vn")
         return (self._typo(label)
-                or self._combo(word, under_vn)
+                or self._combo(word, under_vn, "-" in label)
                 or self._gov(label, subdomain, portal_only=under_vn and is_vietnamese(word)))
 
-    def _homograph(self, host: str, domain: str) -> Imitation | None:
+    def _plain(self, name: str) -> str:
+        """A punycode name as read: Unicode, confusables mapped to Latin, diacritics dropped."""
+        try:
+            text = idna.decode(name)
+        except (idna.IDNAError, UnicodeError):
+            return name
+        return "".join(
+            c for c in unicodedata.normalize("NFD", text.translate(self._skeleton))
+            if not unicodedata.combining(c)
+        ).lower().translate(self._skeleton)
+
+    def _homograph(self, domain: str) -> Imitation | None:
         try:
             text = idna.decode(domain)
         except (idna.IDNAError, UnicodeError):
             return None
-        plain = "".join(
-            c for c in unicodedata.normalize("NFD", text.translate(self._skeleton))
-            if not unicodedata.combining(c)
-        ).lower().translate(self._skeleton)
+        plain = self._plain(domain)
         if plain in self.domains:
             return self._hit("lookalike_homograph", plain, f"{text} ({domain})")
         label = plain.split(".", 1)[0]
@@ -311,7 +329,7 @@ class LookalikeDetector:
                 seen.add(brand)
         return None
 
-    def _combo(self, word: str, under_vn: bool) -> Imitation | None:
+    def _combo(self, word: str, under_vn: bool, hyphenated: bool) -> Imitation | None:
         n = len(word)
         for size in reversed(self._lengths):
             if size >= n:
@@ -321,6 +339,12 @@ class LookalikeDetector:
                 if piece in self.brands and not (
                     under_vn and self._another_name(word[:i], piece, word[i + size :])):
                     return self._hit("lookalike_combosquat", piece, f"{piece} + other words")
+        if under_vn and not hyphenated:
+            return None  # vtcnews.vn is VTC's own news site
+        for size in (3, 4):  # short brands count only with filler words (vov-news, vtv24h)
+            for brand, rest in ((word[:size], word[size:]), (word[-size:], word[:-size])):
+                if rest in FILLER_WORDS and brand in self.brands:
+                    return self._hit("lookalike_combosquat", brand, f"{brand} + {rest}")
         return None
 
     def _another_name(self, before: str, brand: str, after: str) -> bool:
