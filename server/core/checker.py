@@ -117,12 +117,13 @@ class Checker:
         self._cache_get = self._index.cache_get
         if lookalike is True:
             lookalike = _default_lookalike(given)
-        self._lookalike: LookalikeFinder | None = lookalike or None
         self._look_cache: dict[str, tuple[Imitates, tuple[Reason, ...]] | None] = {}
+        self.set_lookalike(lookalike or None)
 
     def set_lookalike(self, detector: LookalikeFinder | None) -> None:
         """Use ``detector`` for unlisted URLs (built after the rules were streamed in)."""
         self._lookalike = detector
+        self._page_domains = frozenset(getattr(detector, "pages", ()))
         self._look_cache.clear()
 
     def _rule(self, item: str | Rule, list_: str, force: bool) -> Rule:
@@ -230,12 +231,26 @@ class Checker:
         cache = self._look_cache
         if host in cache:
             return cache[host]
-        found = self._lookalike.find(host, domain)  # type: ignore[union-attr]
+        return self._remember(host, self._lookalike.find(host, domain))  # type: ignore[union-attr]
+
+    def _page_imitation(self, domain: str, canonical: str
+                        ) -> tuple[Imitates, tuple[Reason, ...]] | None:
+        """The lookalike verdict for a page on a platform with official pages, memoised by the
+        path's first two segments (all a page name can depend on)."""
+        head = "/".join(canonical.split("?", 1)[0].split("/", 6)[3:5])
+        key = f"{domain}/{head}"
+        if key in self._look_cache:
+            return self._look_cache[key]
+        return self._remember(key, self._lookalike.find_page(domain, head))  # type: ignore
+
+    def _remember(self, key: str, found: Imitation | None
+                  ) -> tuple[Imitates, tuple[Reason, ...]] | None:
         value = None if found is None else (
             Imitates(found.domain, found.name), (_imitation_reason(found),))
+        cache = self._look_cache
         if len(cache) >= 1 << 16:
             cache.clear()
-        cache[host] = value
+        cache[key] = value
         return value
 
     def _unlisted(
@@ -258,6 +273,8 @@ class Checker:
             reasons = _NOT_LISTED
             if self._lookalike is not None:
                 found = self._imitation(host, domain)
+                if found is None and domain in self._page_domains:
+                    found = self._page_imitation(domain, canonical)
                 if found is not None:
                     verdict, advice = "suspicious", _A_SUS
                     imitates, reasons = found

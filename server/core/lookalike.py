@@ -22,6 +22,9 @@ instead. Techniques, each a reason code:
   (``vnexpressnews.net``, ``baochinhphu-news.com``);
 * ``lookalike_embedded_domain`` — an official domain or brand as subdomain labels of
   another domain (``baochinhphu.vn.tin-moi.xyz``);
+* ``lookalike_page`` — on a shared platform, a page named like an official page of the list
+  (``facebook.com/baochinhphuu`` for ``facebook.com/baochinhphu``): fake fan pages are the
+  commonest imitation on social networks (see :meth:`LookalikeDetector.find_page`);
 * ``lookalike_gov_token`` — state-agency words (``gov``, ``chinhphu``, ``dichvucong``,
   ``bocongan``, ``bhxh``, …) on a domain outside ``gov.vn``.
 
@@ -60,7 +63,7 @@ from confusable_homoglyphs import confusables
 from .domains import SuffixList, default_suffix_list
 from .vietnamese import is_vietnamese, place_siblings
 
-__all__ = ["REASONS", "Imitation", "LookalikeDetector"]
+__all__ = ["REASONS", "Imitation", "LookalikeDetector", "page_name"]
 
 REASONS: dict[str, tuple[str, str]] = {
     "lookalike_homograph": (
@@ -74,6 +77,10 @@ REASONS: dict[str, tuple[str, str]] = {
         "chữ Kirin), để đọc thành {domain}: dấu hiệu giả mạo.",
         "The domain {shown} mixes Latin letters with look-alike letters of another script "
         "(such as Cyrillic), to read as {domain}: a sign of imitation.",
+    ),
+    "lookalike_page": (
+        "Trang “{shown}” có tên gần giống trang chính thống {domain}: dấu hiệu trang giả mạo.",
+        "The page “{shown}” is named like the official page {domain}: a sign of a fake page.",
     ),
     "lookalike_tld_swap": (
         "Tên giống nguồn chính thống {domain} nhưng đuôi tên miền khác: dấu hiệu giả mạo.",
@@ -152,6 +159,21 @@ def _confusable_map() -> dict[int, str]:
     return table
 
 
+#: Path segments that come before a page's name (youtube.com/c/name, facebook.com/groups/x).
+_PAGE_PREFIXES = frozenset(("c", "user", "channel", "groups", "pages", "people", "pg"))
+
+
+def page_name(path: str) -> str:
+    """The page a platform path names, as Facebook compares names: ``/Bao.ChinhPhu/posts`` →
+    ``baochinhphu`` (case, dots and a leading ``@`` ignored)."""
+    segments = [s for s in path.split("?", 1)[0].split("#", 1)[0].split("/") if s]
+    if len(segments) > 1 and segments[0].lower() in _PAGE_PREFIXES:
+        segments = segments[1:]
+    if not segments:
+        return ""
+    return segments[0].lower().lstrip("@").replace(".", "")
+
+
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
@@ -193,11 +215,15 @@ class LookalikeDetector:
         # A domain is named after its own rule when it has one, not after a subdomain's
         # (chinhphu.vn is the government portal; baodientu.chinhphu.vn was its newspaper).
         rows = []
+        #: official pages on shared platforms: domain -> {page name -> (pattern, name)}
+        self.pages: dict[str, dict[str, tuple[str, str]]] = {}
         for pattern, name in official:
-            host = pattern.split("/", 1)[0]
+            host, _, path = pattern.partition("/")
             domain = self.suffixes.registrable_domain(host)
-            if domain and "/" not in pattern:
+            if domain and not path:
                 rows.append((host != domain, domain, name))
+            elif domain and len(page := page_name(path)) >= MIN_FUZZY:
+                self.pages.setdefault(domain, {}).setdefault(page, (pattern, name))
         rows.sort(key=lambda r: r[0])  # stable: the list's order otherwise
         for _, domain, name in rows:
             self.domains.setdefault(domain, name)
@@ -216,6 +242,12 @@ class LookalikeDetector:
                 for d in _deletes(brand) | {brand}:
                     self._deleted.setdefault(d, []).append(brand)
         self._lengths = sorted({len(b) for b in self.brands if len(b) >= MIN_FUZZY})
+        self._page_deleted: dict[str, dict[str, list[str]]] = {}
+        for domain, names in self.pages.items():
+            index = self._page_deleted[domain] = {}
+            for page in names:
+                for d in _deletes(page) | {page}:
+                    index.setdefault(d, []).append(page)
         self._siblings = set().union(*map(place_siblings, self.brands)) - self.brands.keys()
         self._papers = {b for b, (_, name) in self.brands.items()
                         if name.lower().startswith("báo")}
@@ -252,6 +284,33 @@ class LookalikeDetector:
         return (self._typo(label)
                 or self._combo(word, under_vn, "-" in label)
                 or self._gov(label, subdomain, portal_only=under_vn and is_vietnamese(word)))
+
+    def find_page(self, domain: str, path: str) -> Imitation | None:
+        """The official page a page on a shared platform imitates (``facebook.com`` +
+        ``/baochinhphuu``), or None. One slip from an official page name, or the name with
+        filler or foreign words around it (the same tests as for domain labels)."""
+        names = self.pages.get(domain)
+        if not names:
+            return None
+        key = page_name(path)
+        if len(key) < MIN_FUZZY - 1 or key in names:
+            return None
+        joined = key.replace("-", "").replace("_", "")
+        if joined in names:  # @bao-chinhphu for @baochinhphu
+            return self._page_hit(names[joined], key)
+        for variant in _deletes(joined) | {joined}:
+            for page in self._page_deleted[domain].get(variant, ()):
+                if _one_edit(joined, page):
+                    return self._page_hit(names[page], key)
+        for page, official in names.items():
+            at = joined.find(page)
+            if at >= 0 and not self._another_name(joined[:at], page, joined[at + len(page):]):
+                return self._page_hit(official, key)
+        return None
+
+    def _page_hit(self, official: tuple[str, str], key: str) -> Imitation:
+        pattern, name = official
+        return Imitation("lookalike_page", pattern, name, key)
 
     def _plain(self, name: str) -> str:
         """A punycode name as read: Unicode, confusables mapped to Latin, diacritics dropped."""

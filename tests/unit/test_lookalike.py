@@ -221,3 +221,40 @@ def test_mixed_script_is_suspicious_whatever_it_imitates(detector, url, reads_as
 ])
 def test_single_script_idns_are_not_flagged(detector, url):
     assert find(detector, url) is None
+
+
+def _page_checker():
+    rules = [make_rule("allow", "facebook.com/baochinhphu", name="Báo Chính phủ (Facebook)"),
+             make_rule("allow", "youtube.com/@baotuoitre", name="Báo Tuổi Trẻ (YouTube)"),
+             make_rule("allow", "youtube.com/@vtv24", name="VTV24")]
+    return Checker(allow=rules, lookalike=True)
+
+
+@pytest.mark.parametrize(("url", "imitated"), [
+    ("https://www.facebook.com/baochinhphuu", "facebook.com/baochinhphu"),       # repetition
+    ("https://m.facebook.com/baochinhphu.news/posts/1", "facebook.com/baochinhphu"),
+    ("https://facebook.com/groups/baochinhphu24h", "facebook.com/baochinhphu"),
+    ("https://facebook.com/baochnhphu?ref=share", "facebook.com/baochinhphu"),   # omission
+    ("https://www.youtube.com/@bao-tuoitre", "youtube.com/@baotuoitre"),       # hyphenation
+    ("https://youtube.com/c/baotuoitree", "youtube.com/@baotuoitre"),
+    ("https://youtube.com/@baotuoitrenews/videos", "youtube.com/@baotuoitre"),
+])
+def test_fake_pages_on_platforms(url, imitated):
+    r = _page_checker().check(url)
+    assert r.verdict == "suspicious" and r.imitates.domain == imitated, r
+    assert r.reasons[0].code == "lookalike_page"
+    assert imitated in r.reasons[0].message
+
+
+@pytest.mark.parametrize(("url", "verdict"), [
+    ("https://facebook.com/BaoChinhPhu/posts/2", "official"),
+    ("https://facebook.com/someone.else", "unknown"),
+    ("https://facebook.com/bao.chinhphu", "unknown"),         # the same page to Facebook
+    ("https://youtube.com/@baotuoitrethudo", "unknown"),      # another Vietnamese name
+    ("https://youtube.com/@vtv25", "unknown"),                # numbered sibling channel
+    ("https://youtube.com/watch?v=baotuoitre", "unknown"),
+    ("https://facebook.com/", "unknown"),
+    ("https://twitter.com/baochinhphuu", "unknown"),          # no official page there
+])
+def test_other_pages_are_not_fakes(url, verdict):
+    assert _page_checker().check(url).verdict == verdict
