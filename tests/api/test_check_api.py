@@ -40,7 +40,8 @@ def test_post_check_same_as_get(client):
     [
         ("https://tin-chinh-thong.vn/bai-viet", "official", "allow_listed"),
         ("https://m.facebook.com/ubndthunghiem/posts/1", "official", "allow_listed"),
-        ("https://m.facebook.com/ubndthunghiem2", "unknown", "not_listed"),
+        ("https://m.facebook.com/ubndthunghiem2", "suspicious", "lookalike_page"),
+        ("https://m.facebook.com/uy.ban.thu.nghiem", "unknown", "not_listed"),
         ("https://example.org/", "unknown", "not_listed"),
         ("http://2130706433/login", "suspicious", "ip_address_host"),
         ("https://abc.hanoi.gov.vn/tin", "official", "allow_listed"),
