@@ -12,8 +12,9 @@ allow-listed domain checked against a detector built from all the others; and th
 ``find`` adds to an unknown URL. ``tests/unit/test_lookalike.py`` holds the false-positive
 rates to the target (0.5%) with the same functions.
 
-Fuzzy techniques (edits) are generated only for brands of 5+ characters, as the detector
-matches shorter ones only exactly (see ``server/core/lookalike.py``).
+Fuzzy techniques (edits) are generated only for brands the detector matches fuzzily: not for
+those shorter than 5 characters nor those one letter from a common word (``bnews``), which it
+matches only exactly or beside filler words (``LookalikeDetector.exact_only``).
 """
 
 from __future__ import annotations
@@ -134,7 +135,7 @@ def main() -> None:
                                     f"{brand}.{rng.choice(['xyz', 'com'])}-news.net"],
             "combosquat": [f"{brand}{rng.choice(WORDS)}.{tld}", f"{rng.choice(WORDS)}-{brand}.com"],
         }
-        if len(brand) >= 5:
+        if brand not in detector.exact_only:
             for tech, labels in fuzz(brand, rng).items():
                 cases[tech] = [f"{lab}.{suffix}" for lab in labels if f"{lab}.{suffix}"
                                not in detector.domains and lab not in detector.brands]
@@ -142,8 +143,8 @@ def main() -> None:
             for u in urls:
                 hits[tech][1] += 1
                 hits[tech][0] += judge(detector, f"http://{u}/") not in (None, "invalid")
-    long_brands = sum(len(b) >= 5 for b in detector.brands)
-    print(f"allow-listed brands: {len(detector.brands)} ({long_brands} of 5+ characters); "
+    long_brands = len(detector.brands) - len(detector.exact_only)
+    print(f"allow-listed brands: {len(detector.brands)} ({long_brands} matched fuzzily); "
           f"official domains: {len(detector.domains)}")
     print(f"{'technique':>20} | recall")
     total = [0, 0]

@@ -108,16 +108,34 @@ REASONS: dict[str, tuple[str, str]] = {
 
 #: Distinctive agency words found anywhere in a label.
 GOV_SUBSTRINGS = ("govvn", "chinhphu", "dichvucong", "bocongan", "congan", "congthongtin",
-                  "baohiemxahoi", "bhxh", "tongcucthue", "cucthue", "thuedientu", "bocongthuong")
-#: Short agency words that count only as a whole hyphen-separated token.
-GOV_TOKENS = frozenset(("gov", "mps", "mof", "moh", "moj", "moet", "btc", "bca", "gdt", "vnnic",
-                        "ubnd", "thue"))
-#: Words glued to a brand to dress it up (``tuoitreonline``, ``tintuoitre``): never a
+                  "baohiemxahoi", "bhxh", "tongcucthue", "cucthue", "thuedientu", "bocongthuong",
+                  "nopthue", "hoanthue", "tracuuthue", "quyettoanthue")
+#: Agency words that count only as a whole hyphen- or dot-separated token.
+GOV_TOKENS = frozenset(("gov", "vnnic", "ubnd"))
+#: Ministry abbreviations: other organisations' acronyms too (``bca.co.id``, ``btc.com``,
+#: ``moh.gov.sg``), so they count only beside Vietnamese words or ``vn``/``vietnam``/``gov``
+#: (``canhan-gdt.com``, ``bca-vn.com``).
+AGENCY_ACRONYMS = frozenset(("mps", "mof", "moh", "moj", "moet", "btc", "bca", "gdt"))
+_VN_MARKERS = frozenset(("vn", "vietnam", "gov", "govvn"))
+#: Words glued to a brand to dress it up (``tuoitreonline``, ``tintuoitre``), including the
+#: words of prize and support scams (``dantri-trungthuong``, ``tuoitre-quatang``): never a
 #: different Vietnamese name, even where they spell Vietnamese syllables.
-FILLER_WORDS = frozenset(("online", "news", "tin", "tintuc", "moi", "nhanh", "hot", "live",
-                          "today", "daily", "tv", "net", "web", "info", "plus", "vn", "24h"))
-#: Agency words that count even in a Vietnamese name under .vn (services live on gov.vn).
-PORTAL_SUBSTRINGS = ("govvn", "dichvucong")
+FILLER_WORDS = frozenset((
+    "online", "news", "tin", "tintuc", "moi", "nhanh", "hot", "live", "today", "daily", "tv",
+    "net", "web", "info", "plus", "vn", "24h", "go", "new", "vietnam", "chinhthuc", "hotro",
+    "dangky", "xacminh", "xacthuc", "khuyenmai", "quatang", "trungthuong", "tructuyen",
+    "dientu", "uudai", "nhanqua", "tangqua", "trian"))
+#: Agency words that count even in a Vietnamese name under .vn: services live on gov.vn, and
+#: no newspaper is named after the ministry, the social-insurance or the tax office itself.
+PORTAL_SUBSTRINGS = ("govvn", "dichvucong", "bocongan", "baohiemxahoi", "bhxh", "tongcucthue",
+                     "cucthue", "thuedientu", "chinhphudientu", "congthongtinchinhphu")
+#: Second-level labels of other states' government registries (``moh.gov.sg``, ``mof.go.jp``):
+#: vetted like gov.vn, and no imitation of a Vietnamese source.
+_FOREIGN_GOV = frozenset(("gov", "go", "gob", "gouv", "govt", "gv", "mil", "gub", "gc"))
+#: Vietnamese suffixes whose registrants are vetted by sector: gov.vn (state agencies) and
+#: edu.vn (schools, on the education authority's papers) never imitate (``vtc.edu.vn`` is a
+#: college, not VTC).
+_VETTED_VN = (".gov.vn", ".edu.vn")
 PORTAL_TOKENS = frozenset(("gov",))
 MIN_FUZZY = 5
 _KEYBOARD = dict(zip("qwertyuiopasdfghjklzxcvbnm1234567890", (
@@ -207,9 +225,16 @@ def _one_edit(a: str, b: str) -> bool:
 class LookalikeDetector:
     """Finds imitations of the official sources given at construction."""
 
-    def __init__(self, official: Iterable[tuple[str, str]], suffixes: SuffixList | None = None):
-        """``official``: (pattern, name) of allow-listed rules; path patterns use their host."""
+    def __init__(self, official: Iterable[tuple[str, str]], suffixes: SuffixList | None = None,
+                 candidates: Iterable[str] = ()):
+        """``official``: (pattern, name) of allow-listed rules; path patterns use their host.
+        ``candidates``: patterns waiting in the review queue for the allow list; their domains
+        are never called imitations (``hanoimoi.vn``, the current domain of the listed
+        ``hanoimoi.com.vn``, waits for evidence): an admin is deciding, and telling officials
+        that a source under review fakes itself would be wrong."""
         self.suffixes = suffixes or default_suffix_list()
+        self.candidates = frozenset(
+            d for p in candidates if (d := self.suffixes.registrable_domain(p.split("/")[0])))
         self.domains: dict[str, str] = {}  # official registrable domain -> name
         self.brands: dict[str, tuple[str, str]] = {}  # brand label -> (domain, name)
         # A domain is named after its own rule when it has one, not after a subdomain's
@@ -236,12 +261,18 @@ class LookalikeDetector:
             ):
                 self.brands[label] = (domain, self.domains[domain])
         self._most_labels = max((d.count(".") + 1 for d in self.domains), default=0)
+        #: Brands matched only exactly or beside filler words: short ones (``vtv``) and those
+        #: one letter from a common word (``bnews``: ``news.com.au``, ``cnews.fr``).
+        self.exact_only = {b for b in self.brands
+                       if len(b) < MIN_FUZZY or not FILLER_WORDS.isdisjoint(_deletes(b))}
+        self._exact_sizes = sorted({len(b) for b in self.exact_only})
         self._deleted: dict[str, list[str]] = {}
-        for brand in self.brands:
-            if len(brand) >= MIN_FUZZY:
-                for d in _deletes(brand) | {brand}:
-                    self._deleted.setdefault(d, []).append(brand)
-        self._lengths = sorted({len(b) for b in self.brands if len(b) >= MIN_FUZZY})
+        for brand in self.brands.keys() - self.exact_only:
+            for d in _deletes(brand) | {brand}:
+                self._deleted.setdefault(d, []).append(brand)
+        self._lengths = sorted({len(b) for b in self.brands.keys() - self.exact_only})
+        self._longest_page = max((len(p) for names in self.pages.values() for p in names),
+                                 default=0)
         self._page_deleted: dict[str, dict[str, list[str]]] = {}
         for domain, names in self.pages.items():
             index = self._page_deleted[domain] = {}
@@ -260,9 +291,13 @@ class LookalikeDetector:
 
     def find(self, host: str, domain: str) -> Imitation | None:
         """The imitated official source, or None. ``host`` and ``domain`` are canonical."""
-        if not domain or domain in self.domains or domain.endswith(".gov.vn"):
+        if (not domain or domain in self.domains or domain in self.candidates
+                or domain.endswith(_VETTED_VN)):
             return None
         suffix = self.suffixes.public_suffix(domain)
+        under_vn = suffix == "vn" or suffix.endswith(".vn")
+        if not under_vn and not _FOREIGN_GOV.isdisjoint(suffix.split(".")[:-1]):
+            return None
         label = domain[: len(domain) - len(suffix) - 1]
         subdomain = host[: len(host) - len(domain) - 1] if host != domain else ""
         if "xn--" in host:
@@ -280,7 +315,6 @@ class LookalikeDetector:
         word = label.replace("-", "")
         if word in self._siblings:
             return None
-        under_vn = suffix == "vn" or suffix.endswith(".vn")
         return (self._typo(label)
                 or self._combo(word, under_vn, "-" in label)
                 or self._gov(label, subdomain, portal_only=under_vn and is_vietnamese(word)))
@@ -296,12 +330,15 @@ class LookalikeDetector:
         if len(key) < MIN_FUZZY - 1 or key in names:
             return None
         joined = key.replace("-", "").replace("_", "")
+        if len(joined) > 4 * self._longest_page:
+            return None  # no page name is a paragraph; keeps the scans below short
         if joined in names:  # @bao-chinhphu for @baochinhphu
             return self._page_hit(names[joined], key)
-        for variant in _deletes(joined) | {joined}:
-            for page in self._page_deleted[domain].get(variant, ()):
-                if _one_edit(joined, page):
-                    return self._page_hit(names[page], key)
+        if len(joined) <= self._longest_page + 1:
+            for variant in _deletes(joined) | {joined}:
+                for page in self._page_deleted[domain].get(variant, ()):
+                    if _one_edit(joined, page):
+                        return self._page_hit(names[page], key)
         for page, official in names.items():
             at = joined.find(page)
             if at >= 0 and not self._another_name(joined[:at], page, joined[at + len(page):]):
@@ -324,6 +361,11 @@ class LookalikeDetector:
         ).lower().translate(self._skeleton)
 
     def _homograph(self, domain: str) -> Imitation | None:
+        """Only where the internationalised part is what spells the official name:
+        ``xn--80a.tuoitre.com`` and ``tuoitre.рф`` are the brand on another domain or suffix,
+        left to the other checks."""
+        if "xn--" not in domain:
+            return None
         try:
             text = idna.decode(domain)
         except (idna.IDNAError, UnicodeError):
@@ -332,7 +374,7 @@ class LookalikeDetector:
         if plain in self.domains:
             return self._hit("lookalike_homograph", plain, f"{text} ({domain})")
         label = plain.split(".", 1)[0]
-        if label in self.brands:
+        if label in self.brands and domain.startswith("xn--"):
             return self._hit("lookalike_homograph", label, f"{text} ({domain})")
         if self._mixed_script(text.split(".", 1)[0]):
             return Imitation("lookalike_mixed_script", plain, "", f"{text} ({domain})")
@@ -395,23 +437,32 @@ class LookalikeDetector:
                 continue
             for i in range(n - size + 1):
                 piece = word[i : i + size]
-                if piece in self.brands and not (
-                    under_vn and self._another_name(word[:i], piece, word[i + size :])):
+                if piece in self.brands and piece not in self.exact_only and not (
+                    under_vn and not hyphenated
+                    and self._another_name(word[:i], piece, word[i + size :])):
                     return self._hit("lookalike_combosquat", piece, f"{piece} + other words")
         if under_vn and not hyphenated:
             return None  # vtcnews.vn is VTC's own news site
-        for size in (3, 4):  # short brands count only with filler words (vov-news, vtv24h)
-            for brand, rest in ((word[:size], word[size:]), (word[-size:], word[:-size])):
-                if rest in FILLER_WORDS and brand in self.brands:
-                    return self._hit("lookalike_combosquat", brand, f"{brand} + {rest}")
+        # Short brands count only with filler words (vov-news, vtv24h), a channel number
+        # (vtv1, vtv24) or Báo before them (baocand).
+        for size in self._exact_sizes:
+            for brand, rest, after in ((word[:size], word[size:], True),
+                                       (word[-size:], word[:-size], False)):
+                if brand in self.exact_only and (
+                    rest in FILLER_WORDS or (after and rest.isdigit() and len(rest) <= 2)
+                    or (not after and rest == "bao")):
+                    shown = f"{brand} + {rest}" if after else f"{rest} + {brand}"
+                    return self._hit("lookalike_combosquat", brand, shown)
         return None
 
     def _another_name(self, before: str, brand: str, after: str) -> bool:
         """Whether ``before + brand + after`` reads as another Vietnamese name
-        (``bao·chinhphu``, ``tuoitre·thudo``) rather than the brand dressed up: the added words
-        are Vietnamese syllables, not filler (``online``, ``tin``, ``moi``), and not *Báo* before
-        a source that is itself a newspaper (``baotuoitre`` is Báo Tuổi Trẻ's own name)."""
-        if before == "bao" and not after and brand in self._papers:
+        (``bao·chinhphu``, ``tuoitre·thudo``) rather than the brand dressed up: the brand is
+        itself Vietnamese words (``vnexpresschinhthuc`` is VnExpress dressed up), the added
+        words are Vietnamese syllables, not filler (``online``, ``tin``, ``moi``,
+        ``trungthuong``), and not *Báo* before a source that is itself a newspaper
+        (``baotuoitre`` is Báo Tuổi Trẻ's own name)."""
+        if (before == "bao" and not after and brand in self._papers) or not is_vietnamese(brand):
             return False
         return all(not w or (w not in FILLER_WORDS and is_vietnamese(w)) for w in (before, after))
 
@@ -421,6 +472,9 @@ class LookalikeDetector:
         flat = words.replace("-", "").replace(".", "")
         substrings, whole = ((PORTAL_SUBSTRINGS, PORTAL_TOKENS) if portal_only
                              else (GOV_SUBSTRINGS, GOV_TOKENS))
-        if tokens & whole or any(w in flat for w in substrings):
+        if tokens & whole or any(w in flat for w in substrings) or (
+            not portal_only and tokens & AGENCY_ACRONYMS and any(
+                t in _VN_MARKERS or (t not in AGENCY_ACRONYMS and is_vietnamese(t))
+                for t in tokens if t)):
             return Imitation("lookalike_gov_token", "gov.vn", "Cơ quan nhà nước (gov.vn)")
         return None

@@ -153,8 +153,19 @@ def _without(brands):
     ("https://congan.com.vn/", "congan"),             # state-run paper under .vn
     ("https://znews.vn/", ""),
     ("https://vtcnews.vn/", "vtcnews"),               # VTC's own news site
-    ("https://vtvgo.vn/", ""),                        # "go" is not filler
+    ("https://vtvgo.vn/", ""),                        # VTV's own app: no hyphen under .vn
     ("https://vovinam.com/", ""),                     # short brands never as substrings
+    ("https://news.com.au/", ""),                     # bnews is one letter from "news"
+    ("https://cnews.fr/", ""),
+    ("https://webnews.com/", ""),
+    ("https://moh.gov.sg/", ""),                      # other states' government registries
+    ("https://mof.go.jp/", ""),
+    ("https://bca.co.id/", ""),                       # other organisations' acronyms
+    ("https://mps.it/", ""),
+    ("https://btc.com/", ""),
+    ("https://nha-cho-thue.com/", ""),                # thuê (rent), not thuế (tax)
+    ("https://vtc.edu.vn/", ""),                      # edu.vn is vetted: a college
+    ("https://btc.edu.vn/", ""),
 ])
 def test_different_vietnamese_names_are_not_imitations(url, left_out):
     assert find(_without([left_out] if left_out else []), url) is None
@@ -183,6 +194,23 @@ def test_different_vietnamese_names_are_not_imitations(url, left_out):
     ("https://thuedientu.com/", "lookalike_gov_token"),
     ("https://cổngdịchvụcông.com/", "lookalike_gov_token"),  # read without diacritics
     ("https://bocongan.com/", "lookalike_combosquat"),    # congan.com.vn + other words
+    ("https://vnexpresschinhthuc.vn/", "lookalike_combosquat"),  # the brand is not Vietnamese
+    ("https://tuoitre-quatang.vn/", "lookalike_combosquat"),     # scam words are filler
+    ("https://dantri-trungthuong.vn/", "lookalike_combosquat"),
+    ("https://chinhphudientu.vn/", "lookalike_combosquat"),
+    ("https://congthongtinchinhphu.vn/", "lookalike_gov_token"), # agency names, even under .vn
+    ("https://bocongan.vn/", "lookalike_gov_token"),
+    ("https://baohiemxahoi.vn/", "lookalike_gov_token"),
+    ("https://tongcucthue.vn/", "lookalike_gov_token"),
+    ("https://nopthue.com/", "lookalike_gov_token"),
+    ("https://hoanthue.com/", "lookalike_gov_token"),
+    ("https://bca-vn.com/", "lookalike_gov_token"),              # acronym beside "vn"
+    ("https://vtvgo.xyz/", "lookalike_combosquat"),
+    ("https://vtv1.com/", "lookalike_combosquat"),               # channel numbers
+    ("https://vov1.com/", "lookalike_combosquat"),
+    ("https://baovtv.com/", "lookalike_combosquat"),             # Báo before a short brand
+    ("https://baocand.com/", "lookalike_combosquat"),
+    ("https://bnews-online.com/", "lookalike_combosquat"),       # exact-only brand + filler
 ])
 def test_imitations_under_vn_still_found(detector, url, code):
     found = find(detector, url)
@@ -196,6 +224,13 @@ def test_homograph_reason_shows_both_forms():
     (why,) = r.reasons
     assert "vnеxpress.net (xn--vnxpress-d8g.net)" in why.message
     assert "vnеxpress.net (xn--vnxpress-d8g.net)" in why.message_en
+
+
+@pytest.mark.parametrize("url", ["http://xn--80a.tuoitre.com/", "http://tuoitre.xn--p1ai/"])
+def test_internationalised_part_elsewhere_is_not_a_homograph(detector, url):
+    # The brand is spelled in ASCII: a suffix swap, not look-alike characters.
+    found = find(detector, url)
+    assert (found.code, found.domain) == ("lookalike_tld_swap", "tuoitre.vn")
 
 
 def test_brand_named_after_the_domain_rule_not_a_subdomain_rule(detector):
@@ -258,3 +293,9 @@ def test_fake_pages_on_platforms(url, imitated):
 ])
 def test_other_pages_are_not_fakes(url, verdict):
     assert _page_checker().check(url).verdict == verdict
+
+
+def test_long_page_names_are_not_scanned():
+    detector = LookalikeDetector([("facebook.com/baochinhphu", "Báo Chính phủ")])
+    assert detector.find_page("facebook.com", "/" + "a" * 5000 + "baochinhphu") is None
+    assert detector.find_page("facebook.com", "/baochinhphu-tin-moi-" + "x" * 20) is not None
