@@ -113,7 +113,8 @@ class CheckerService:
 
         checker = Checker(rules=metas(), tables=self.tables, version=version)
         if self.lookalike:
-            checker.set_lookalike(_detector(official))
+            candidates = [e.pattern for e in self.store.list_pending() if e.list == "allow"]
+            checker.set_lookalike(_detector(official, candidates))
         return checker
 
     # -- checking --------------------------------------------------------------------
@@ -227,12 +228,12 @@ def _row_meta(row: tuple) -> bytes:  # type: ignore[type-arg]
     ).encode("utf-8")
 
 
-def _detector(official: list[tuple[str, str]]) -> Any:
+def _detector(official: list[tuple[str, str]], candidates: list[str]) -> Any:
     try:
         from .core.lookalike import LookalikeDetector
     except ImportError:
         return None
-    return LookalikeDetector(official=official)
+    return LookalikeDetector(official=official, candidates=candidates)
 
 
 def _is_shortened(result: CheckResult) -> bool:
