@@ -5,6 +5,11 @@ lives in memory and is rebuilt only when the lists version changes. A worker lea
 change at once when it made it (``refresh(force=True)``), and otherwise by reading the
 version number (one tiny query) at most every ``LISTS_POLL_SECONDS``. Serialised responses
 are cached per (URL, language) in a thread-safe cachetools LRU cache, cleared on rebuild.
+
+The lookalike detector is built with the allow list and the domains waiting in the review
+queue for it (never called imitations). Deciding a queued entry rebuilds this worker at once;
+a rejection does not change the lists version, so other workers learn of it at their next
+rebuild.
 """
 
 from __future__ import annotations

@@ -26,7 +26,13 @@ instead. Techniques, each a reason code:
   (``facebook.com/baochinhphuu`` for ``facebook.com/baochinhphu``): fake fan pages are the
   commonest imitation on social networks (see :meth:`LookalikeDetector.find_page`);
 * ``lookalike_gov_token`` — state-agency words (``gov``, ``chinhphu``, ``dichvucong``,
-  ``bocongan``, ``bhxh``, …) on a domain outside ``gov.vn``.
+  ``bocongan``, ``bhxh``, ``nopthue``, …) on a domain outside ``gov.vn``; ministry acronyms
+  (``bca``, ``mof``, ``gdt``) only beside Vietnamese words or ``vn``/``vietnam``
+  (``canhan-gdt.com``), as ``bca.co.id`` and ``btc.com`` are other organisations'.
+
+Never imitations: official domains, domains waiting in the review queue for the allow list
+(``candidates``), and names in vetted registries — ``gov.vn``, ``edu.vn`` (schools) and
+other states' government suffixes (``moh.gov.sg``, ``mof.go.jp``).
 
 Different Vietnamese names are not imitations (see :mod:`.vietnamese`):
 
@@ -35,16 +41,21 @@ Different Vietnamese names are not imitations (see :mod:`.vietnamese`):
 * under ``.vn`` — whose registrants must prove their identity — official names contain each
   other (``baochinhphu`` ⊃ ``chinhphu``, ``daibieunhandan`` ⊃ ``nhandan``,
   ``tuoitrethudo`` ⊃ ``tuoitre``), so a brand with Vietnamese words around it is not a
-  combosquat, unless the words are filler (``tuoitreonline``, ``tintuoitre``) or *Báo*
-  before a newspaper's own brand (``baotuoitre``); and state-run media carry agency words
-  (``congan.com.vn``, ``chinhphu.vn``), so a label made only of Vietnamese syllables counts
-  only the strong ones, ``gov``, ``govvn`` and ``dichvucong``: public services are only on
-  gov.vn. Typos, suffix swaps, homographs and embedded domains count everywhere.
+  combosquat, unless the brand is not itself Vietnamese (``vnexpresschinhthuc``), the words
+  are hyphenated on or are filler — dress-up (``tuoitreonline``, ``tintuoitre``) or scam words
+  (``trungthuong``, ``quatang``) — or *Báo* stands before a newspaper's own brand
+  (``baotuoitre``); and state-run media carry agency words (``congan.com.vn``,
+  ``chinhphu.vn``), so a label made only of Vietnamese syllables counts only the agency
+  words no newspaper is named after (``gov``, ``dichvucong``, ``bocongan``, ``bhxh``,
+  ``tongcucthue``, …). Typos, suffix swaps, homographs and embedded domains count
+  everywhere.
 
-Thresholds: brands shorter than 5 characters (``vtv``, ``vov``, ``qdnd``) are matched only
-exactly (homograph, suffix swap, embedding), or next to filler words (``vov-news.com``,
-``vtv24h.com``; under ``.vn`` only with a hyphen, as ``vtcnews.vn`` is VTC's own): one edit
-from them, or them inside a longer word (``vovinam``), hits countless unrelated names.
+Thresholds: brands shorter than 5 characters (``vtv``, ``vov``, ``qdnd``) and brands one
+letter from a common word (``bnews``: ``news.com.au``, ``cnews.fr``) are matched only exactly
+(homograph, suffix swap, embedding), or next to filler words, a channel number or *Báo*
+(``vov-news.com``, ``vtv24h.com``, ``vtv1.com``, ``baocand.com``; under ``.vn`` only with a
+hyphen, as ``vtcnews.vn`` and ``vtvgo.vn`` are their own): one edit from them, or them inside
+a longer word (``vovinam``), hits countless unrelated names.
 
 Internationalised names are read as people read them: after the homograph checks, the other
 checks see the name with look-alikes mapped and diacritics dropped (``cổngdịchvụcông.com``

@@ -133,6 +133,18 @@ def test_false_positives_on_legitimate_domains_within_target(detector, name):
     assert len(bench.false_positives(detector, domains)) <= 0.005 * len(domains)
 
 
+#: Known false alarms among the hard cases, written down in the README: a Vietnamese common
+#: word as a brand plus a filler word (Gia đình mới), and one insertion (Vinanet, of the
+#: trade ministry, one letter from vnanet).
+HARD_CASE_ALARMS = {"giadinhmoi.vn", "vinanet.vn"}
+
+
+def test_hard_cases_flag_only_the_known_false_alarms(detector):
+    bench = _bench()
+    flagged = {d for d, _ in bench.false_positives(detector, bench.read_domains("hard-cases.txt"))}
+    assert flagged == HARD_CASE_ALARMS
+
+
 def test_official_sources_do_not_flag_each_other_within_target():
     flagged, checked = _bench().leave_one_source_out(_allow())
     assert checked > 200
