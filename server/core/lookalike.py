@@ -244,8 +244,8 @@ class LookalikeDetector:
         ``hanoimoi.com.vn``, waits for evidence): an admin is deciding, and telling officials
         that a source under review fakes itself would be wrong."""
         self.suffixes = suffixes or default_suffix_list()
-        self.candidates = frozenset(
-            d for p in candidates if (d := self.suffixes.registrable_domain(p.split("/")[0])))
+        self.candidates = frozenset(  # host patterns only: a queued page is not its site
+            d for p in candidates if "/" not in p and (d := self.suffixes.registrable_domain(p)))
         self.domains: dict[str, str] = {}  # official registrable domain -> name
         self.brands: dict[str, tuple[str, str]] = {}  # brand label -> (domain, name)
         # A domain is named after its own rule when it has one, not after a subdomain's

@@ -238,6 +238,14 @@ def test_homograph_reason_shows_both_forms():
     assert "vnеxpress.net (xn--vnxpress-d8g.net)" in why.message_en
 
 
+def test_review_candidates_are_not_imitations():
+    official = [("hanoimoi.com.vn", "Báo Hànộimới (tên miền cũ)")]
+    queued = LookalikeDetector(official, candidates=["hanoimoi.vn", "hanoimoi.net/trang"])
+    assert find(queued, "https://www.hanoimoi.vn/") is None
+    assert find(queued, "https://hanoimoi.net/").code == "lookalike_tld_swap"  # a page only
+    assert find(LookalikeDetector(official), "https://hanoimoi.vn/").code == "lookalike_tld_swap"
+
+
 @pytest.mark.parametrize("url", ["http://xn--80a.tuoitre.com/", "http://tuoitre.xn--p1ai/"])
 def test_internationalised_part_elsewhere_is_not_a_homograph(detector, url):
     # The brand is spelled in ASCII: a suffix swap, not look-alike characters.
