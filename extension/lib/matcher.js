@@ -2,12 +2,23 @@
 // rule semantics (server/core/matching.py): host patterns cover subdomains; path patterns
 // cover the host and its m./mbasic./mobile./web./www. hosts at segment boundaries,
 // case-insensitively; the most specific rule wins; deny wins an exact tie. Redirect wrappers
-// are unwrapped first. Pure: runs in Node for the tests shared with Python.
+// are unwrapped first. On facebook.com the first path segment is compared without dots, as
+// Facebook reads page names (facebook.com/bao.chinhphu is the page baochinhphu), except *.php
+// endpoints. Pure: runs in Node for the tests shared with Python.
 
 import { InvalidURL, parseUrl } from "./urls.js";
 
 const PLATFORM_SUBDOMAINS = new Set(["m", "mbasic", "mobile", "web", "www"]);
 const MAX_UNWRAP = 10;
+const DOTLESS_PAGES = new Set(["facebook.com"]);
+
+/** A Facebook path as Facebook reads it: the first segment without dots. */
+export function pageKey(path) {
+  const end = path.indexOf("/", 1);
+  const first = end > 0 ? path.slice(1, end) : path.slice(1);
+  if (!first.includes(".") || first.toLowerCase().endsWith(".php")) return path;
+  return "/" + first.replaceAll(".", "") + (end > 0 ? path.slice(end) : "");
+}
 
 function prefer(old, rule) {
   if (!old || old.list === rule.list) return rule;
@@ -28,7 +39,8 @@ export class Matcher {
   add(rule) {
     const slash = rule.pattern.indexOf("/");
     const host = slash < 0 ? rule.pattern : rule.pattern.slice(0, slash);
-    const path = slash < 0 ? "" : rule.pattern.slice(slash);
+    let path = slash < 0 ? "" : rule.pattern.slice(slash);
+    if (path && DOTLESS_PAGES.has(host)) path = pageKey(path);
     let node = this.nodes.get(host);
     if (!node) this.nodes.set(host, (node = { hostRule: null, paths: new Map() }));
     if (path) node.paths.set(path, prefer(node.paths.get(path), rule));
@@ -42,7 +54,8 @@ export class Matcher {
       const node = this.nodes.get(host.slice(start));
       if (node) {
         if (node.paths.size && (start === 0 || PLATFORM_SUBDOMAINS.has(host.slice(0, start - 1)))) {
-          let p = path.toLowerCase().replace(/\/+$/, "");
+          const keyed = DOTLESS_PAGES.has(host.slice(start)) ? pageKey(path) : path;
+          let p = keyed.toLowerCase().replace(/\/+$/, "");
           while (p) {
             const rule = node.paths.get(p);
             if (rule) return rule;

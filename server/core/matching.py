@@ -15,6 +15,10 @@ Semantics (product contract): a host pattern covers the host and every subdomain
 pattern covers the host and its platform subdomains (``m.``, ``www.``, …) when the path starts
 with the prefix at a segment boundary (case-insensitive); the most specific rule wins (longer
 host, then path over host, then longer path); on an exact tie ``deny`` wins.
+
+Facebook ignores dots in page and profile names (``facebook.com/bao.chinhphu`` is the page
+``baochinhphu``), so on facebook.com the first path segment is compared without dots, in
+patterns and URLs alike (:func:`page_key`); endpoints such as ``profile.php`` keep theirs.
 """
 
 from __future__ import annotations
@@ -24,10 +28,23 @@ from collections.abc import Iterable, Iterator
 from .domains import SuffixList, is_ip_host
 from .rules import PLATFORM_SUBDOMAINS, Rule, split_pattern
 
-__all__ = ["FIELD_SEP", "RuleIndex", "decide", "meta_to_rule", "rule_to_meta"]
+__all__ = ["DOTLESS_PAGES", "FIELD_SEP", "RuleIndex", "decide", "meta_to_rule", "page_key",
+           "rule_to_meta"]
 
 FIELD_SEP = "\x1f"
 _SEP = b"\x1f"
+#: Platforms whose page names ignore dots (and case): ``john.smith`` is ``johnsmith``.
+DOTLESS_PAGES = frozenset(("facebook.com",))
+
+
+def page_key(path: str) -> str:
+    """A Facebook path as Facebook reads it: the first segment without dots
+    (``/Bao.ChinhPhu/posts`` → ``/BaoChinhPhu/posts``), except ``*.php`` endpoints."""
+    end = path.find("/", 1)
+    first = path[1:end] if end > 0 else path[1:]
+    if "." not in first or first.lower().endswith(".php"):
+        return path
+    return "/" + first.replace(".", "") + (path[end:] if end > 0 else "")
 # Node flags (small ints are shared objects in CPython: no memory per node).
 PSL_RULE = 1
 PSL_WILD = 2
@@ -138,6 +155,8 @@ class RuleIndex:
         first = meta.index(_SEP)
         pattern = meta[first + 1 : meta.index(_SEP, first + 1)].decode("utf-8")
         host, path = split_pattern(pattern)
+        if path and host in DOTLESS_PAGES:
+            path = page_key(path)
         v = d.get(host)
         if not path:
             if v is None or v.__class__ is int:
@@ -265,7 +284,7 @@ def decide(host: str, path: str, hits: tuple) -> bytes | None:  # type: ignore[t
     while hits is not None:
         start, host_rule, paths, hits_next = hits
         if paths and (start == 0 or host[: start - 1] in _PLATFORM_SUBS):
-            meta = _match_path(path, paths)
+            meta = _match_path(page_key(path) if host[start:] in DOTLESS_PAGES else path, paths)
             if meta is not None:
                 return meta
         if host_rule is not None:

@@ -304,7 +304,7 @@ def test_fake_pages_on_platforms(url, imitated):
 @pytest.mark.parametrize(("url", "verdict"), [
     ("https://facebook.com/BaoChinhPhu/posts/2", "official"),
     ("https://facebook.com/someone.else", "unknown"),
-    ("https://facebook.com/bao.chinhphu", "unknown"),         # the same page to Facebook
+    ("https://facebook.com/bao.chinhphu", "official"),        # the same page to Facebook
     ("https://youtube.com/@baotuoitrethudo", "unknown"),      # another Vietnamese name
     ("https://youtube.com/@vtv25", "unknown"),                # numbered sibling channel
     ("https://youtube.com/watch?v=baotuoitre", "unknown"),
