@@ -168,10 +168,12 @@ class CheckerService:
     def _resolve(self, result: CheckResult) -> CheckResult:
         """Follow a shortened link (guarded, cached by the resolver) and judge its target."""
         from .core.messages import reason
+        from .unmask import describe_resolve_error
 
         resolution = self.resolver.resolve(result.canonical_url)
         if resolution.error is not None:
-            failed = reason("resolve_failed", detail=resolution.error)
+            vi, en = describe_resolve_error(resolution.error)
+            failed = reason("resolve_failed", detail=vi, detail_en=en)
             return result._replace(reasons=(*result.reasons, failed),
                                    chain=result.chain + resolution.chain[1:])
         if resolution.final_url is None or resolution.final_url == result.canonical_url:

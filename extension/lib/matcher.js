@@ -12,11 +12,20 @@ const PLATFORM_SUBDOMAINS = new Set(["m", "mbasic", "mobile", "web", "www"]);
 const MAX_UNWRAP = 10;
 const DOTLESS_PAGES = new Set(["facebook.com"]);
 
-/** A Facebook path as Facebook reads it: the first segment without dots. */
-export function pageKey(path) {
+/** A Facebook path as Facebook reads it: the first segment without dots; /profile.php with
+ * id=N in the query is /profile.php?id=N (a page without a username). */
+export function pageKey(path, query = "") {
+  if (query && path.toLowerCase() === "/profile.php") {
+    for (const item of query.split("&")) {
+      if (item.startsWith("id=") && /^\d+$/.test(item.slice(3))) {
+        return `/profile.php?id=${BigInt(item.slice(3))}`;
+      }
+    }
+    return path;
+  }
   const end = path.indexOf("/", 1);
   const first = end > 0 ? path.slice(1, end) : path.slice(1);
-  if (!first.includes(".") || first.toLowerCase().endsWith(".php")) return path;
+  if (!first.includes(".") || first.toLowerCase().split("?")[0].endsWith(".php")) return path;
   return "/" + first.replaceAll(".", "") + (end > 0 ? path.slice(end) : "");
 }
 
@@ -47,14 +56,14 @@ export class Matcher {
     else node.hostRule = prefer(node.hostRule, rule);
   }
 
-  /** The deciding rule for a canonical host and path, or null. */
-  lookup(host, path) {
+  /** The deciding rule for a canonical host, path and query, or null. */
+  lookup(host, path, query = "") {
     let start = 0;
     for (;;) {
       const node = this.nodes.get(host.slice(start));
       if (node) {
         if (node.paths.size && (start === 0 || PLATFORM_SUBDOMAINS.has(host.slice(0, start - 1)))) {
-          const keyed = DOTLESS_PAGES.has(host.slice(start)) ? pageKey(path) : path;
+          const keyed = DOTLESS_PAGES.has(host.slice(start)) ? pageKey(path, query) : path;
           let p = keyed.toLowerCase().replace(/\/+$/, "");
           while (p) {
             const rule = node.paths.get(p);
@@ -91,7 +100,9 @@ export class Matcher {
         u = parseUrl(target);
         chain.push(u.canonical);
       }
-      const rule = this.lookup(u.host, u.path);
+      // no dot: no Internet address (vnexpress, localhost), as the server refuses it
+      if (!u.host.includes(".") && !u.host.startsWith("[")) throw new InvalidURL("incomplete_host");
+      const rule = this.lookup(u.host, u.path, u.query);
       return { host: u.host, canonical: u.canonical, chain, rule,
                shortened: !rule && this.shorteners.has(u.host) };
     } catch (err) {
@@ -115,12 +126,24 @@ function hostMatches(pattern, host) {
   return pattern === host;
 }
 
+// A target escaped twice (https%3A%2F%2F…) unescaped until it reads as a web address.
+function decoded(value) {
+  for (let i = 0; i < 3 && /^https?%3a/i.test(value); i++) {
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      break;
+    }
+  }
+  return value;
+}
+
 function extract(w, u) {
   if (w.kind === "query") {
     const params = new URLSearchParams(u.query);
     for (const name of w.param.split("|")) {
       const value = (params.get(name) ?? "").trim();
-      if (value) return value;
+      if (value) return decoded(value);
     }
     return null;
   }

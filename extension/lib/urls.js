@@ -20,6 +20,22 @@ function schemeOf(text) {
   throw new InvalidURL("unsupported_scheme");
 }
 
+// A scheme as people mistype it: https://, https:, https//, http:\\ (as the server reads it).
+const SCHEME_PREFIX = /^(https?)(?::[/\\]*|[/\\]{2,})/i;
+
+/** https://https://a.vn/x → https://a.vn/x; https//a.vn → https://a.vn (paste slips). */
+export function stripDoubledScheme(text) {
+  let m = SCHEME_PREFIX.exec(text);
+  while (m) {
+    const rest = text.slice(m[0].length);
+    if (!SCHEME_PREFIX.test(rest)) break;
+    text = rest;
+    m = SCHEME_PREFIX.exec(text);
+  }
+  if (m && !m[0].includes(":")) text = `${m[1]}://${text.slice(m[0].length)}`;
+  return text;
+}
+
 function authorityIsEmpty(withScheme) {
   const rest = withScheme.replace(/^[a-z]+:/i, "").replace(/^[/\\]+/, "");
   const authority = rest.split(/[/?#\\]/)[0];
@@ -30,7 +46,7 @@ function authorityIsEmpty(withScheme) {
 /** Canonical parts of what a user pasted, or throws InvalidURL with the server's codes. */
 export function parseUrl(raw) {
   if (typeof raw !== "string") throw new InvalidURL("invalid_url");
-  const text = raw.trim().replace(/[\t\r\n]/g, "");
+  const text = stripDoubledScheme(raw.trim().replace(/[\t\r\n]/g, ""));
   if (!text) throw new InvalidURL("empty_url");
   if (text.length > 8192) throw new InvalidURL("url_too_long");
   const scheme = schemeOf(text);

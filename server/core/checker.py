@@ -10,8 +10,10 @@ much as one call into Brave's Rust ad-block engine; see ``bench/``).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple, Protocol
+from urllib.parse import unquote
 
 from .domains import SuffixList, default_suffix_list, is_ip_host
 from .errors import InvalidURL
@@ -19,7 +21,7 @@ from .matching import SHORTENER, WRAPPER, RuleIndex, decide, meta_to_rule
 from .messages import ADVICE, VERDICTS, Advice, Reason, reason
 from .rules import Rule, canonical_pattern
 from .tables import Tables, default_tables
-from .urls import _FAST_MATCH, MAX_URL_LENGTH, URL, parse_url, share_url
+from .urls import _FAST_MATCH, MAX_URL_LENGTH, URL, canonical_host, parse_url, share_url
 from .wrappers import Unwrapper
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["CheckResult", "Checker", "Imitates"]
 
 MAX_UNWRAP = 10
+_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _new = tuple.__new__  # builds a NamedTuple without a Python-level __new__ frame
 
 
@@ -153,6 +156,7 @@ class Checker:
         scheme, host, path, query, frag = m.groups()
         if (
             "--" in host
+            or "." not in host
             or path is None
             or "/." in path
             or "//" in path
@@ -170,7 +174,7 @@ class Checker:
                 url, URL(canonical, scheme, host, None, path, query[1:] if query else "")
             )
         if hits is not None:
-            meta = decide(host, path, hits)
+            meta = decide(host, path, hits, query[1:] if query else "")
         if meta is not None:
             verdict, reasons, rule = _listed(meta)
             advice = _A_OFF if verdict == "official" else _A_DEN
@@ -182,9 +186,10 @@ class Checker:
                                   (url,), None, _A_UNK, self.version))
 
     def _check_url(self, url: str, u: URL) -> CheckResult:
+        _require_public_host(u.host)
         domain, meta, hits, special = self._index.host_info(u.host)
         if hits is not None:
-            meta = decide(u.host, u.path, hits)
+            meta = decide(u.host, u.path, hits, u.query)
         if special & WRAPPER:
             return self._unwrap(url, u, domain)
         if meta is not None:
@@ -212,8 +217,10 @@ class Checker:
             domain, meta, hits, special = self._index.host_info(u.host)
             if not special & WRAPPER:
                 break
+        if hops:
+            _require_public_host(u.host, chain[-2])
         if hits is not None:
-            meta = decide(u.host, u.path, hits)
+            meta = decide(u.host, u.path, hits, u.query)
         if meta is None:
             return self._unlisted(url, u.canonical, u.host, domain, chain, hops, special)
         verdict, reasons, rule = _listed(meta)
@@ -278,13 +285,60 @@ class Checker:
                 if found is not None:
                     verdict, advice = "suspicious", _A_SUS
                     imitates, reasons = found
+        if not hops and "@" in url:
+            disguise = self._userinfo_disguise(url, host)
+            if disguise is not None:
+                verdict, advice = "suspicious", _A_SUS
+                imitates = imitates or disguise[0]
+                reasons = (disguise[1], *(r for r in reasons if r.code != "not_listed"))
         return CheckResult(url, canonical, host, domain, verdict, hop_reasons + reasons, None,
                            chain, imitates, advice, self.version)
+
+    def _userinfo_disguise(self, url: str, host: str) -> tuple[Imitates | None, Reason] | None:
+        """``http://nhandan.vn@evil.example/``: a domain-like user name before ``@`` is what
+        people read, but the browser opens ``evil.example`` (RFC 3986 §7.6). Suspicious unless
+        the real host is listed; imitates the named source when it is allow-listed."""
+        m = _SCHEME_RE.match(url.strip())
+        rest = url.strip()[m.end() if m else 0 :].lstrip("/\\")
+        authority = re.split(r"[/?#\\]", rest, maxsplit=1)[0]
+        shown = unquote(authority.rpartition("@")[0]).strip()
+        name = shown.rsplit("@", 1)[-1].partition(":")[0].strip("/")
+        if "." not in name:
+            return None  # an ordinary user name (ftp-style user:password)
+        imitates = None
+        try:
+            named = canonical_host(name)
+        except InvalidURL:
+            named = ""
+        if named:
+            meta = self._index.lookup(named, "/")
+            if meta is not None:
+                rule = meta_to_rule(meta)
+                if rule.list == "allow":
+                    imitates = Imitates(rule.pattern, rule.name)
+        return imitates, reason("userinfo_disguise", shown=shown, host=host)
 
 
 def _chain(first: list[Rule], rest: Iterable[Rule | bytes]) -> Iterable[Rule | bytes]:
     yield from first
     yield from rest
+
+
+def _require_public_host(host: str, via: str = "") -> None:
+    """Refuse a host without a dot (``vnexpress``, ``localhost``, ``https`` from
+    ``https://https://…``): no address on the Internet, so nothing to check. IP addresses are
+    dotted or bracketed by now."""
+    if "." in host or host.startswith("["):
+        return
+    vi = (f"“{host}” thiếu phần đuôi tên miền (như .vn hay .com) nên không phải địa chỉ web trên "
+          "Internet. Hãy sao chép lại toàn bộ liên kết.")
+    en = (f"“{host}” has no domain ending (such as .vn or .com), so it is not an Internet "
+          "address. Copy the whole link again.")
+    if via:
+        via_host = parse_url(via).host
+        vi = f"Liên kết chuyển hướng qua {via_host} trỏ tới một địa chỉ không phải trang web: {vi}"
+        en = f"The link redirects through {via_host} to something that is not a web page: {en}"
+    raise InvalidURL("incomplete_host", vi, en)
 
 
 def _parse_wrapped(target: str, via: str):  # type: ignore[no-untyped-def]

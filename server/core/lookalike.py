@@ -72,6 +72,7 @@ import idna
 from confusable_homoglyphs import confusables
 
 from .domains import SuffixList, default_suffix_list
+from .rules import GENERIC_SEGMENTS
 from .vietnamese import is_vietnamese, place_siblings
 
 __all__ = ["REASONS", "Imitation", "LookalikeDetector", "page_name"]
@@ -258,7 +259,8 @@ class LookalikeDetector:
             domain = self.suffixes.registrable_domain(host)
             if domain and not path:
                 rows.append((host != domain, domain, name))
-            elif domain and len(page := page_name(path)) >= MIN_FUZZY:
+            elif (domain and "?" not in path and path.split("/")[0] not in GENERIC_SEGMENTS
+                  and len(page := page_name(path)) >= MIN_FUZZY):
                 self.pages.setdefault(domain, {}).setdefault(page, (pattern, name))
         rows.sort(key=lambda r: r[0])  # stable: the list's order otherwise
         for _, domain, name in rows:
@@ -320,7 +322,7 @@ class LookalikeDetector:
             host, domain = self._plain(host), self._plain(domain)
             label = domain.rsplit(".", suffix.count(".") + 1)[0]
             subdomain = host[: len(host) - len(domain) - 1] if host != domain else ""
-        found = self._same_name(label) or self._embedded(host, subdomain)
+        found = self._same_name(label, suffix) or self._embedded(host, subdomain)
         if found is not None:
             return found
         word = label.replace("-", "")
@@ -404,12 +406,15 @@ class LookalikeDetector:
                 other = True
         return latin and other
 
-    def _same_name(self, label: str) -> Imitation | None:
+    def _same_name(self, label: str, suffix: str) -> Imitation | None:
         if label in self.brands:
             return self._hit("lookalike_tld_swap", label)
         joined = label.replace("-", "")
         if joined != label and joined in self.brands:
-            return self._hit("lookalike_tld_swap", joined, "hyphenated")
+            # nhan-dan.vn for nhandan.vn only adds a character; tuoi-tre.com also swaps the end
+            same_end = self.brands[joined][0] == f"{joined}.{suffix}"
+            code = "lookalike_typosquat" if same_end else "lookalike_tld_swap"
+            return self._hit(code, joined, "hyphenated")
         for glue in _SUFFIX_GLUE:
             if joined.endswith(glue) and joined[: -len(glue)] in self.brands:
                 return self._hit("lookalike_tld_swap", joined[: -len(glue)], "suffix glued on")

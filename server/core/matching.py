@@ -18,7 +18,9 @@ host, then path over host, then longer path); on an exact tie ``deny`` wins.
 
 Facebook ignores dots in page and profile names (``facebook.com/bao.chinhphu`` is the page
 ``baochinhphu``), so on facebook.com the first path segment is compared without dots, in
-patterns and URLs alike (:func:`page_key`); endpoints such as ``profile.php`` keep theirs.
+patterns and URLs alike (:func:`page_key`); endpoints such as ``profile.php`` keep theirs. A
+page without a username is ``/profile.php?id=<number>``: that pattern matches the URL's ``id``
+query parameter.
 """
 
 from __future__ import annotations
@@ -37,12 +39,18 @@ _SEP = b"\x1f"
 DOTLESS_PAGES = frozenset(("facebook.com",))
 
 
-def page_key(path: str) -> str:
+def page_key(path: str, query: str = "") -> str:
     """A Facebook path as Facebook reads it: the first segment without dots
-    (``/Bao.ChinhPhu/posts`` → ``/BaoChinhPhu/posts``), except ``*.php`` endpoints."""
+    (``/Bao.ChinhPhu/posts`` → ``/BaoChinhPhu/posts``), except ``*.php`` endpoints;
+    ``/profile.php`` with ``id=N`` in the query is ``/profile.php?id=N``."""
+    if query and path.lower() == "/profile.php":
+        for item in query.split("&"):
+            if item[:3] == "id=" and item[3:].isdigit():
+                return f"/profile.php?id={int(item[3:])}"
+        return path
     end = path.find("/", 1)
     first = path[1:end] if end > 0 else path[1:]
-    if "." not in first or first.lower().endswith(".php"):
+    if "." not in first or first.lower().partition("?")[0].endswith(".php"):
         return path
     return "/" + first.replace(".", "") + (path[end:] if end > 0 else "")
 # Node flags (small ints are shared objects in CPython: no memory per node).
@@ -279,12 +287,13 @@ class RuleIndex:
         return suffix_start, hits, special
 
 
-def decide(host: str, path: str, hits: tuple) -> bytes | None:  # type: ignore[type-arg]
+def decide(host: str, path: str, hits: tuple, query: str = "") -> bytes | None:  # type: ignore[type-arg]
     """The most specific rule among the hits (deepest host first)."""
     while hits is not None:
         start, host_rule, paths, hits_next = hits
         if paths and (start == 0 or host[: start - 1] in _PLATFORM_SUBS):
-            meta = _match_path(page_key(path) if host[start:] in DOTLESS_PAGES else path, paths)
+            meta = _match_path(
+                page_key(path, query) if host[start:] in DOTLESS_PAGES else path, paths)
             if meta is not None:
                 return meta
         if host_rule is not None:

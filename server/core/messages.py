@@ -92,7 +92,8 @@ ADVICE: dict[str, Advice] = {
     ),
 }
 
-#: code → (Vietnamese, English); ``{name}``, ``{host}``, ``{pattern}`` are filled per check.
+#: code → (Vietnamese, English); ``{name}``, ``{host}``, ``{pattern}`` are filled per check
+#: (``{detail}``/``{detail_en}``: the resolver's failure in plain words, per language).
 REASONS: dict[str, tuple[str, str]] = {
     "allow_listed": (
         "Có trong danh sách nguồn chính thống: {name}.",
@@ -122,7 +123,13 @@ REASONS: dict[str, tuple[str, str]] = {
     ),
     "resolve_failed": (
         "Không mở được liên kết rút gọn để xem trang đích ({detail}); hãy coi như chưa xác minh.",
-        "The shortened link could not be followed ({detail}); treat it as not verified.",
+        "The shortened link could not be followed ({detail_en}); treat it as not verified.",
+    ),
+    "userinfo_disguise": (
+        "Phần “{shown}” đứng trước dấu @ chỉ là tên đăng nhập, không phải trang web: trang thật "
+        "là {host}. Đây là thủ đoạn giả mạo thường gặp.",
+        "The part “{shown}” before the @ is only a user name, not the site: the real site is "
+        "{host}. This is a common imitation trick.",
     ),
     "resolved_redirect": (
         "Đã mở liên kết rút gọn để tìm trang đích thật sự: {host}.",
@@ -135,3 +142,4 @@ def reason(code: str, **fields: str) -> Reason:
     """A :class:`Reason` for ``code`` with its placeholders filled."""
     vi, en = REASONS[code]
     return Reason(code, vi.format(**fields), en.format(**fields))
+

@@ -4,8 +4,21 @@ A pattern is canonical when its host is in canonical form (lowercase, punycode, 
 dot, no port, no leading ``www.``) and its path prefix, if any, starts with ``/``, has no
 trailing ``/``, no query or fragment, and is lowercase (path prefixes are compared
 case-insensitively: ``facebook.com/UBNDHiepHoa`` is the same page as ``/ubndhiephoa``).
-Host-only rules on shared platforms (facebook.com, youtube.com, blogspot.com, …) are refused
-unless forced, so that one bad line cannot mark all of Facebook official or denied.
+Path prefixes are put in the canonical form of URL paths (UTF-8 percent-escaped, dot segments
+resolved): ``youtube.com/@báochínhphủ`` is stored as ``youtube.com/@b%c3%a1och%c3%adnhph%e1%bb%a7``,
+the form URLs are compared in.
+
+Refused unless forced, so that one bad line cannot mark a whole namespace official or denied:
+
+* host-only rules on shared platforms (facebook.com, youtube.com, blogspot.com, …);
+* host-only rules on a public suffix (``com``, ``vn``, ``com.vn``), except ``gov.vn``, whose
+  registrants are all state agencies (the one suffix rule of the default list);
+* host-only rules on URL shorteners (``bit.ly``): their links hide where they lead;
+* a path rule naming no page on a platform: a generic first segment alone
+  (``facebook.com/profile.php``, ``facebook.com/groups``, ``youtube.com/watch``,
+  ``zalo.me/g``). Facebook pages that have no username are listed as
+  ``facebook.com/profile.php?id=<number>``, the one pattern with a query: it covers that
+  ``id`` only.
 """
 
 from __future__ import annotations
@@ -15,10 +28,10 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .domains import default_suffix_list
+from .domains import default_suffix_list, is_ip_host
 from .errors import InvalidRule, InvalidURL
 from .tables import default_tables
-from .urls import canonical_host
+from .urls import canonical_host, canonical_path
 
 __all__ = [
     "LISTS",
@@ -33,6 +46,20 @@ LISTS = ("allow", "deny")
 #: Subdomains on which a platform serves the same pages (path rules cover them too).
 PLATFORM_SUBDOMAINS = ("m", "mbasic", "mobile", "web", "www")
 MAX_PATTERN_LENGTH = 512
+#: Public suffixes that may be a rule: every registrant under gov.vn is a state agency.
+SUFFIX_RULES = frozenset(("gov.vn",))
+#: First path segments on platforms that name no page by themselves.
+GENERIC_SEGMENTS = frozenset((
+    "@", "c", "channel", "dialog", "discover", "embed", "events", "explore", "feed", "g",
+    "gaming", "groups", "hashtag", "home.php", "l.php", "live", "login", "marketplace", "p",
+    "pages", "people", "permalink.php", "photo.php", "photos", "playlist", "plugins",
+    "profile.php", "reel", "reels", "results", "s", "search", "share", "sharer", "sharer.php",
+    "shorts", "stories", "story.php", "tag", "user", "video", "videos", "watch",
+))
+_PROFILE_ID = re.compile(
+    r"(?i)(?:https?://)?(?:(?:www|m|web|mbasic|mobile)\.)?facebook\.com/profile\.php\?"
+    r"(?:[^#]*&)?id=(\d{1,20})(?:[&#].*)?"
+).fullmatch
 _LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?")
 # A lowercase ASCII host of 2+ labels whose last label is not numeric (not an IP address).
 _PLAIN_HOST = re.compile(
@@ -83,8 +110,11 @@ def canonical_pattern(
     raw = (text or "").strip()
     if _PLAIN_HOST(raw) is not None and not raw.startswith("www.") and "xn--" not in raw:
         if not force:  # already canonical (the common case in big imports): no IDNA work
-            _refuse_platform_host(raw, platforms)
+            _refuse_namespace(raw, platforms)
         return raw
+    profile = _PROFILE_ID(raw)
+    if profile is not None:
+        return f"facebook.com/profile.php?id={int(profile.group(1))}"
     if not raw:
         raise _bad("empty_pattern", "Mẫu (pattern) đang để trống.", "The pattern is empty.")
     if len(raw) > MAX_PATTERN_LENGTH:
@@ -121,10 +151,12 @@ def canonical_pattern(
         )
     if host.startswith("www.") and host.count(".") >= 2:
         host = host[4:]
-    path = "/".join(seg for seg in path.lower().split("/") if seg)
-    path = f"/{path}" if path else ""
-    if not path and not force:
-        _refuse_platform_host(host, platforms)
+    path = canonical_path("/" + path).lower().rstrip("/") if path.strip("/") else ""
+    if not force:
+        if path:
+            _refuse_generic_path(host, path, platforms)
+        else:
+            _refuse_namespace(host, platforms)
     return host + path
 
 
@@ -135,6 +167,56 @@ def _last_two_labels(platforms: frozenset[str]) -> frozenset[str]:
 
 def _tail2(host: str) -> str:
     return host[host.rfind(".", 0, max(host.rfind("."), 0)) + 1 :]
+
+
+def _refuse_namespace(host: str, platforms: frozenset[str] | None) -> None:
+    """Host-only rules that would cover a platform, a public suffix or a shortener."""
+    _refuse_platform_host(host, platforms)
+    if host not in SUFFIX_RULES and not is_ip_host(host) and (
+            default_suffix_list().is_public_suffix(host)):
+        raise _bad(
+            "public_suffix_rule",
+            f"“{host}” là đuôi tên miền dùng chung (như .com, .vn): một quy tắc như vậy phủ cả "
+            "triệu trang web. Hãy ghi tên miền cụ thể (ví dụ baochinhphu.vn), hoặc chọn “buộc "
+            "lưu” nếu thật sự cần.",
+            f"“{host}” is a public suffix (like .com or .vn): such a rule would cover millions "
+            "of sites. Give a specific domain (e.g. baochinhphu.vn), or force it if you really "
+            "mean it.",
+        )
+    if host in default_tables().shorteners:
+        raise _bad(
+            "shortener_host_rule",
+            f"“{host}” là dịch vụ rút gọn liên kết: liên kết của nó che giấu trang đích, nên "
+            "không thể tin hay chặn cả dịch vụ. Hãy ghi trang đích thật, hoặc chọn “buộc lưu” "
+            "nếu thật sự cần.",
+            f"“{host}” is a URL shortener: its links hide where they lead, so the whole "
+            "service cannot be trusted or denied. Give the real destination, or force it if "
+            "you really mean it.",
+        )
+
+
+def _refuse_generic_path(host: str, path: str, platforms: frozenset[str] | None) -> None:
+    """``facebook.com/profile.php`` or ``youtube.com/watch`` alone names no page."""
+    first, _, rest = path[1:].partition("/")
+    if rest or first not in GENERIC_SEGMENTS:
+        return
+    if platforms is None:
+        platforms = default_tables().platforms
+    domain = default_suffix_list()._registrable(host)
+    if host in platforms or domain in platforms:
+        hint_vi = hint_en = ""
+        if first == "profile.php":
+            hint_vi = " Trang không có tên riêng thì ghi cả số id: facebook.com/profile.php?id=…."
+            hint_en = " For a page without a username give its id: facebook.com/profile.php?id=…."
+        raise _bad(
+            "platform_generic_path",
+            f"“{host}{path}” không chỉ một trang cụ thể mà phủ mọi trang, video hay nhóm trên "
+            f"{domain or host}.{hint_vi} Hãy ghi đường dẫn của trang cụ thể, hoặc chọn “buộc "
+            "lưu” nếu thật sự cần.",
+            f"“{host}{path}” names no page: it covers every page, video or group on "
+            f"{domain or host}.{hint_en} Give the page's own path, or force it if you really "
+            "mean it.",
+        )
 
 
 def _refuse_platform_host(host: str, platforms: frozenset[str] | None) -> None:

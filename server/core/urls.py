@@ -38,6 +38,7 @@ __all__ = [
     "TRACKING_PARAMS",
     "URL",
     "canonical_host",
+    "canonical_path",
     "parse_ipv4",
     "parse_url",
     "share_url",
@@ -120,7 +121,7 @@ def _parse_slow(raw: str) -> URL:
             "Liên kết dài quá 8 KiB, không phải địa chỉ web thông thường.",
             "The link is longer than 8 KiB; that is not an ordinary web address.",
         )
-    scheme, rest = _split_scheme(text)
+    scheme, rest = _split_scheme(_strip_doubled_scheme(text))
     rest = rest.lstrip("/\\")
     end = len(rest)
     for ch in "/?#\\":
@@ -133,6 +134,24 @@ def _parse_slow(raw: str) -> URL:
     port_part = f":{port}" if port is not None else ""
     canonical = f"{scheme}://{host}{port_part}{path}{'?' + query if query is not None else ''}"
     return URL(canonical, scheme, host, port, path, query or "")
+
+
+#: A scheme as people mistype it: ``https://``, ``https:``, ``https//``, ``http:\\\\``.
+_SCHEME_PREFIX = re.compile(r"(?i)(https?)(?::[/\\]*|[/\\]{2,})")
+
+
+def _strip_doubled_scheme(text: str) -> str:
+    """``https://https://tuoi-tre.com/x`` → ``https://tuoi-tre.com/x`` (a common paste slip
+    that would otherwise read as the host ``https``), and ``https//a.vn`` → ``https://a.vn``."""
+    m = _SCHEME_PREFIX.match(text)
+    while m is not None:
+        again = _SCHEME_PREFIX.match(text, m.end())
+        if again is None:
+            break
+        text, m = text[m.end() :], _SCHEME_PREFIX.match(text[m.end() :])
+    if m is not None and ":" not in m.group(0):
+        text = f"{m.group(1)}://{text[m.end():]}"
+    return text
 
 
 def _split_scheme(text: str) -> tuple[str, str]:
@@ -275,11 +294,18 @@ def parse_ipv4(host: str) -> str | None:
     return str(ipaddress.IPv4Address(ipv4))
 
 
+#: An escaped ``/`` or ``\\`` in a path: data to a browser and a web server, not a separator.
+_ESCAPED_SEPARATOR = re.compile(rb"%(2[fF]|5[cC])")
+
+
 def _unescape_repeatedly(data: bytes) -> bytes:
+    """Safe Browsing's repeated unescaping, except that escaped separators stay escaped
+    (``%2F``): ``/fakepage%2F..%2Fubndhiephoa`` is one segment to the browser, so it must not
+    become the official ``/ubndhiephoa`` here."""
     for _ in range(32):
         if b"%" not in data:
             break
-        new = unquote_to_bytes(data)
+        new = unquote_to_bytes(_ESCAPED_SEPARATOR.sub(rb"%25\1", data))
         if new == data:
             break
         data = new
@@ -288,6 +314,15 @@ def _unescape_repeatedly(data: bytes) -> bytes:
 
 def _escape(data: bytes, unsafe: frozenset[int]) -> str:
     return "".join(f"%{b:02X}" if b in unsafe else chr(b) for b in data)
+
+
+def _escape_segment(data: bytes) -> str:
+    """A path segment escaped, its escaped separators kept as ``%2F``/``%5C``."""
+    if b"%" not in data:
+        return _escape(data, _ESCAPE_PATH)
+    pieces = _ESCAPED_SEPARATOR.split(data)  # text, separator code, text, …
+    return "".join(_escape(p, _ESCAPE_PATH) if i % 2 == 0 else f"%{p.upper().decode()}"
+                   for i, p in enumerate(pieces))
 
 
 def _normalise_path(path: str) -> str:
@@ -300,10 +335,16 @@ def _normalise_path(path: str) -> str:
         elif seg not in (b".", b""):
             segments.append(seg)
     trailing = raw.endswith(b"/") or raw.endswith(b"/.") or raw.endswith(b"/..")
-    out = b"/" + b"/".join(segments)
+    out = "/" + "/".join(_escape_segment(seg) for seg in segments)
     if trailing and segments:
-        out += b"/"
-    return _escape(out, _ESCAPE_PATH)
+        out += "/"
+    return out
+
+
+def canonical_path(path: str) -> str:
+    """A path in the canonical form of URL paths (unescaped then re-escaped as UTF-8, dot
+    segments resolved), for path patterns to be compared with URLs."""
+    return _normalise_path(path or "/")
 
 
 def share_url(canonical: str) -> str:

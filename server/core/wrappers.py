@@ -8,7 +8,7 @@ reports the chain.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from .domains import SuffixList
 from .tables import Wrapper
@@ -90,13 +90,23 @@ class Unwrapper:
         return None
 
 
+def _decoded(value: str) -> str:
+    """A target escaped twice (``https%3A%2F%2F…``, as copying through other tools leaves
+    it) unescaped until it reads as a web address."""
+    for _ in range(3):
+        if not value[:8].lower().startswith(("http%3a", "https%3a")):
+            break
+        value = unquote(value)
+    return value
+
+
 def _extract(w: Wrapper, url: URL) -> str | None:
     if w.kind == "query":
         params = dict(parse_qsl(url.query, keep_blank_values=False))
         for name in w.param.split("|"):
             value = params.get(name, "").strip()
             if value:
-                return value
+                return _decoded(value)
         return None
     query = f"?{url.query}" if url.query else ""
     if w.kind == "path":

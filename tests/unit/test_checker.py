@@ -176,3 +176,39 @@ def test_any_string_gives_a_verdict_or_invalid_url(text):
     assert r.verdict in _VERDICTS
     assert r.chain[0] == text and r.reasons
     assert _ANY.check(r.canonical_url).canonical_url == r.canonical_url
+
+
+@pytest.mark.parametrize(("url", "shown", "imitates"), [
+    ("http://baochinhphu.vn@evil.example/", "baochinhphu.vn", "baochinhphu.vn"),
+    ("baochinhphu.vn@evil.example/tin", "baochinhphu.vn", "baochinhphu.vn"),
+    ("https://www.tin-nong.com.vn:443@evil.example/", "www.tin-nong.com.vn:443", None),
+])
+def test_domain_before_at_sign_is_a_disguise(checker, url, shown, imitates):
+    r = checker.check(url)
+    assert (r.verdict, r.host) == ("suspicious", "evil.example")
+    assert r.reasons[0].code == "userinfo_disguise"
+    assert f"“{shown}”" in r.reasons[0].message and "evil.example" in r.reasons[0].message
+    assert (r.imitates.domain if r.imitates else None) == imitates
+
+
+@pytest.mark.parametrize(("url", "verdict"), [
+    ("https://user:secret@evil.example/", "unknown"),       # an ordinary user name
+    ("http://tin@baochinhphu.vn/a", "official"),            # the real host is listed
+    ("http://baochinhphu.vn@tuoitre.com/", "denied"),
+])
+def test_at_sign_without_disguise_or_on_a_listed_host(checker, url, verdict):
+    assert checker.check(url).verdict == verdict
+
+
+@pytest.mark.parametrize("url", ["vnexpress", "http://localhost:5000/", "https://https/",
+                                 "https://l.facebook.com/l.php?u=http%3A%2F%2Fintranet%2F"])
+def test_hosts_without_a_domain_ending_are_refused(checker, url):
+    with pytest.raises(InvalidURL) as exc:
+        checker.check(url)
+    assert exc.value.code == "incomplete_host" and "đuôi tên miền" in exc.value.message
+
+
+def test_doubled_scheme_and_escaped_slashes(checker):
+    assert checker.check("https://https://tuoitre.com/x").verdict == "denied"
+    r = checker.check("https://www.facebook.com/fakepage%2F..%2Fubndhiephoa")
+    assert r.verdict != "official" and "%2F..%2F" in r.canonical_url

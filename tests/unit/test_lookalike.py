@@ -319,3 +319,12 @@ def test_long_page_names_are_not_scanned():
     detector = LookalikeDetector([("facebook.com/baochinhphu", "Báo Chính phủ")])
     assert detector.find_page("facebook.com", "/" + "a" * 5000 + "baochinhphu") is None
     assert detector.find_page("facebook.com", "/baochinhphu-tin-moi-" + "x" * 20) is not None
+
+
+@pytest.mark.parametrize(("url", "code"), [
+    ("https://nhan-dan.vn/", "lookalike_typosquat"),      # a hyphen added, same ending
+    ("https://tuoi-tre.vn/", "lookalike_typosquat"),
+    ("https://tuoi-tre.com/", "lookalike_tld_swap"),      # a hyphen and another ending
+])
+def test_hyphenation_named_by_whether_the_ending_changed(detector, url, code):
+    assert find(detector, url).code == code

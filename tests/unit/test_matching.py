@@ -124,3 +124,51 @@ def test_cost_is_a_lookup_not_a_scan():
     assert checker.rule_count == 20000
     assert checker.check("https://www.site19999.vn/x").rule.pattern == "site19999.vn"
     assert checker.check("https://site20000.vn/x").rule is None
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("com", "public_suffix_rule"), ("vn", "public_suffix_rule"), ("com.vn", "public_suffix_rule"),
+    ("edu.vn", "public_suffix_rule"), ("https://COM.VN/", "public_suffix_rule"),
+    ("bit.ly", "shortener_host_rule"), ("tinyurl.com", "shortener_host_rule"),
+    ("facebook.com/profile.php", "platform_generic_path"),
+    ("facebook.com/groups", "platform_generic_path"),
+    ("m.facebook.com/share/", "platform_generic_path"),
+    ("youtube.com/watch", "platform_generic_path"),
+    ("youtube.com/channel", "platform_generic_path"),
+    ("zalo.me/g", "platform_generic_path"),
+    ("tiktok.com/@", "platform_generic_path"),
+])
+def test_rules_covering_a_namespace_refused_unless_forced(text, code):
+    with pytest.raises(InvalidRule) as exc:
+        canonical_pattern(text)
+    assert exc.value.code == code and exc.value.message and exc.value.message_en
+    assert canonical_pattern(text, force=True)
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    ("gov.vn", "gov.vn"),                                   # every registrant is an agency
+    ("bit.ly/ubnd-hiephoa", "bit.ly/ubnd-hiephoa"),         # one short link is one page
+    ("facebook.com/groups/123456", "facebook.com/groups/123456"),
+    ("youtube.com/channel/UCabc", "youtube.com/channel/ucabc"),
+    ("facebook.com/profile.php?id=61550000000001", "facebook.com/profile.php?id=61550000000001"),
+    ("https://m.facebook.com/profile.php?sk=about&id=0615", "facebook.com/profile.php?id=615"),
+    ("youtube.com/@báochínhphủ", "youtube.com/@b%c3%a1och%c3%adnhph%e1%bb%a7"),
+    ("xa.vn/tin-tức/", "xa.vn/tin-t%e1%bb%a9c"),
+    ("xa.vn/tin%2Dtuc", "xa.vn/tin-tuc"),
+    ("xa.vn/a/../b", "xa.vn/b"),
+])
+def test_patterns_that_name_one_source_are_accepted(text, canonical):
+    assert canonical_pattern(text) == canonical
+
+
+def test_path_patterns_match_as_urls_are_written():
+    checker = Checker(allow=["youtube.com/@báochínhphủ", "xa.vn/tin-tức",
+                             "facebook.com/profile.php?id=615"])
+    assert checker.check("https://www.youtube.com/@báochínhphủ/videos").verdict == "official"
+    assert checker.check("https://www.youtube.com/@b%C3%A1och%C3%ADnhph%E1%BB%A7").verdict == (
+        "official")
+    assert checker.check("https://xa.vn/tin-t%E1%BB%A9c/a").verdict == "official"
+    assert checker.check("https://www.facebook.com/profile.php?id=615&sk=about").verdict == (
+        "official")
+    assert checker.check("https://www.facebook.com/profile.php?id=6150").verdict == "unknown"
+    assert checker.check("https://www.facebook.com/profile.php").verdict == "unknown"

@@ -175,3 +175,18 @@ def test_fast_path_agrees_with_slow_path(scheme, labels, tld, path, query):
     if _FAST.fullmatch(url):
         assert fast == slow
     assert fast.canonical == slow.canonical
+
+
+@pytest.mark.parametrize(("raw", "canonical"), [
+    ("https://https://tuoi-tre.com/x", "https://tuoi-tre.com/x"),
+    ("http://https//a.vn/x", "https://a.vn/x"),
+    ("https//vnexpress.net/abc", "https://vnexpress.net/abc"),
+    ("HTTPS://HTTPS://A.VN", "https://a.vn/"),
+    ("http://http.vn/", "http://http.vn/"),                 # a host named http.vn stays
+    ("https://a.vn/x%2F..%2Fy", "https://a.vn/x%2F..%2Fy"),  # escaped slashes are data
+    ("https://a.vn/x%2f%2e%2e%2fy/z", "https://a.vn/x%2F..%2Fy/z"),
+    ("https://a.vn/x%5c..%5cy", "https://a.vn/x%5C..%5Cy"),
+    ("https://a.vn/x/%2e%2e/y", "https://a.vn/y"),           # escaped dots still resolve
+])
+def test_paste_slips_and_escaped_separators(raw, canonical):
+    assert parse_url(raw).canonical == canonical
