@@ -64,16 +64,16 @@ carries ``dichvucong``). Quality is measured by ``bench/bench_lookalike.py``.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import idna
 from confusable_homoglyphs import confusables
 
 from .domains import SuffixList, default_suffix_list
 from .rules import GENERIC_SEGMENTS
-from .vietnamese import is_vietnamese, place_siblings
+from .vietnamese import _ONSETS, _RHYMES, is_vietnamese, place_siblings
 
 __all__ = ["REASONS", "Imitation", "LookalikeDetector", "page_name"]
 
@@ -121,13 +121,20 @@ REASONS: dict[str, tuple[str, str]] = {
 #: Distinctive agency words found anywhere in a label.
 GOV_SUBSTRINGS = ("govvn", "chinhphu", "dichvucong", "bocongan", "congan", "congthongtin",
                   "baohiemxahoi", "bhxh", "tongcucthue", "cucthue", "thuedientu", "bocongthuong",
-                  "nopthue", "hoanthue", "tracuuthue", "quyettoanthue")
+                  "nopthue", "hoanthue", "tracuuthue", "quyettoanthue",
+                  # the apps, ministries, courts and national databases scams name
+                  "vneid", "vssid", "botaichinh", "boytevn", "bogiaoduc", "botuphap", "bonoivu",
+                  "bongoaigiao", "boquocphong", "boxaydung", "bokhoahoc", "nganhangnhanuoc",
+                  "khobacnhanuoc", "canhsatgiaothong", "dulieuquocgia", "dancuquocgia",
+                  "vngov", "vietnamgov", "govviet", "uybannhandan", "toaannhandan",
+                  "vienkiemsat", "thanhtrachinhphu")
 #: Agency words that count only as a whole hyphen- or dot-separated token.
-GOV_TOKENS = frozenset(("gov", "vnnic", "ubnd"))
+GOV_TOKENS = frozenset(("gov", "vnnic", "ubnd", "cvgov"))
 #: Ministry abbreviations: other organisations' acronyms too (``bca.co.id``, ``btc.com``,
 #: ``moh.gov.sg``), so they count only beside Vietnamese words or ``vn``/``vietnam``/``gov``
 #: (``canhan-gdt.com``, ``bca-vn.com``).
-AGENCY_ACRONYMS = frozenset(("mps", "mof", "moh", "moj", "moet", "btc", "bca", "gdt"))
+AGENCY_ACRONYMS = frozenset(("mps", "mof", "moh", "moj", "moet", "btc", "bca", "gdt", "dvc",
+                             "csgt", "boyte"))
 _VN_MARKERS = frozenset(("vn", "vietnam", "gov", "govvn"))
 #: Words glued to a brand to dress it up (``tuoitreonline``, ``tintuoitre``), including the
 #: words of prize and support scams (``dantri-trungthuong``, ``tuoitre-quatang``): never a
@@ -137,10 +144,12 @@ FILLER_WORDS = frozenset((
     "net", "web", "info", "plus", "vn", "24h", "go", "new", "vietnam", "chinhthuc", "hotro",
     "dangky", "xacminh", "xacthuc", "khuyenmai", "quatang", "trungthuong", "tructuyen",
     "dientu", "uudai", "nhanqua", "tangqua", "trian"))
+_FILLER_SIZES = sorted({len(w) for w in FILLER_WORDS})
 #: Agency words that count even in a Vietnamese name under .vn: services live on gov.vn, and
 #: no newspaper is named after the ministry, the social-insurance or the tax office itself.
-PORTAL_SUBSTRINGS = ("govvn", "dichvucong", "bocongan", "baohiemxahoi", "bhxh", "tongcucthue",
-                     "cucthue", "thuedientu", "chinhphudientu", "congthongtinchinhphu")
+PORTAL_SUBSTRINGS = ("govvn", "vneid", "vssid", "dichvucong", "bocongan", "baohiemxahoi", "bhxh",
+                     "tongcucthue", "cucthue", "thuedientu", "chinhphudientu",
+                     "congthongtinchinhphu")
 #: Second-level labels of other states' government registries (``moh.gov.sg``, ``mof.go.jp``):
 #: vetted like gov.vn, and no imitation of a Vietnamese source.
 _FOREIGN_GOV = frozenset(("gov", "go", "gob", "gouv", "govt", "gv", "mil", "gub", "gc"))
@@ -148,6 +157,28 @@ _FOREIGN_GOV = frozenset(("gov", "go", "gob", "gouv", "govt", "gv", "mil", "gub"
 #: edu.vn (schools, on the education authority's papers) never imitate (``vtc.edu.vn`` is a
 #: college, not VTC).
 _VETTED_VN = (".gov.vn", ".edu.vn")
+#: Agency names that contain a newspaper's brand (bocongan ⊃ congan, toaannhandan ⊃ nhandan):
+#: such a name imitates the agency, not the newspaper.
+_AGENCY_NAMES = ("bocongan", "uybannhandan", "toaannhandan", "vienkiemsat", "thanhtrachinhphu",
+                 "congthongtinchinhphu")
+#: Long agency words whose one-slip misspellings are caught too (dulieuqucogia, dichvucog).
+_AGENCY_TYPO_WORDS = ("dichvucong", "bocongan", "baohiemxahoi", "tongcucthue", "thuedientu",
+                      "congthongtin", "dulieuquocgia", "dichvucongquocgia")
+#: ``công`` starts many words: dịch vụ công *nghệ*, *chứng*, *ty*, *trình* are private services.
+_CONG_COMPOUNDS = ("nghe", "nghiep", "chung", "ty", "trinh", "dong", "nhan", "viec", "cu",
+                   "thuc", "so", "tac", "suat", "ich", "no", "ngh")
+#: Words ending in ``công`` before *An* (gia công / thi công / thành công An …).
+_CONG_BEFORE = ("gia", "thi", "thanh", "nhan", "lao", "tan", "phan", "dong", "nha")
+#: ccTLDs anyone in the world can register in (no government registry behind gov.<tld>).
+_OPEN_CCTLDS = frozenset(("cc", "tk", "ml", "ga", "cf", "gq", "ws", "co", "io", "me", "tv", "to",
+                          "ly", "la", "nu", "pw", "vc", "su", "ai", "sh", "st", "fm"))
+_OTHER_SCRIPTS = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC")
+_GOV_RE = re.compile("|".join(GOV_SUBSTRINGS)).search
+_PORTAL_RE = re.compile("|".join(PORTAL_SUBSTRINGS)).search
+_AGENCY_NAME_RE = re.compile("|".join(_AGENCY_NAMES)).search
+#: token length → agency words one insertion, deletion or replacement away in length
+_AGENCY_TYPO_BY_SIZE = {n: tuple(w for w in _AGENCY_TYPO_WORDS if abs(len(w) - n) <= 1)
+                        for n in range(7, 20)}
 PORTAL_TOKENS = frozenset(("gov",))
 MIN_FUZZY = 5
 _KEYBOARD = dict(zip("qwertyuiopasdfghjklzxcvbnm1234567890", (
@@ -202,6 +233,69 @@ def page_name(path: str) -> str:
     if not segments:
         return ""
     return segments[0].lower().lstrip("@").replace(".", "")
+
+
+def _to_unicode(name: str) -> str | None:
+    """Punycode labels decoded with the standard codec (hosts are validated on parsing;
+    ``idna.decode`` validates again and costs several times more on long names)."""
+    try:
+        return ".".join(label[4:].encode("ascii").decode("punycode").lower()
+                        if label.startswith("xn--") else label for label in name.split("."))
+    except UnicodeError:
+        return None
+
+
+def _one_syllable(s: str) -> bool:
+    return any(s.startswith(o) and s[len(o):] in _RHYMES for o in _ONSETS)
+
+
+def _last_syllable(word: str) -> str:
+    for k in range(1, min(len(word), 7) + 1):
+        tail = word[-k:]
+        if _one_syllable(tail) and (k == len(word) or is_vietnamese(word[:-k])):
+            return tail
+    return ""
+
+
+def _extends(brand: str, after: str) -> bool:
+    """``chinhphu`` + ``c…`` is *chinh phục*, ``nhandan`` + ``g…`` is *nhận dạng*: the letters
+    after the brand continue its last syllable into another word (unless what follows is a
+    word by itself: ``tuoitre·moi``, ``baochinhphu·u`` end the brand where a word ends)."""
+    if not after or after[0] in "aeiouy" or after in FILLER_WORDS or is_vietnamese(after):
+        return False
+    last = _last_syllable(brand)
+    return bool(last) and any(
+        _one_syllable(last + after[:k]) and (k == len(after) or is_vietnamese(after[k:]))
+        for k in range(1, min(3, len(after)) + 1))
+
+
+def _drop_compounds(flat: str) -> str:
+    """Blank out agency words that are the start or end of another word (dịch vụ công *nghệ*,
+    *chinh phục*, *gia công* An)."""
+    out = flat
+    i = out.find("dichvucong")
+    while i >= 0:
+        if out.startswith(_CONG_COMPOUNDS, i + 10):
+            out = out[:i] + "#" + out[i + 1 :]
+        i = out.find("dichvucong", i + 1)
+    for w in ("chinhphu", "congan"):
+        i = out.find(w)
+        while i >= 0:
+            if _extends(w, out[i + len(w) :]) or (w == "congan" and not out.endswith("bo", 0, i)
+                                                   and out.endswith(_CONG_BEFORE, 0, i)):
+                out = out[:i] + "#" + out[i + 1 :]
+            i = out.find(w, i + 1)
+    return out
+
+
+def _foreign_gov_name(words: str, label: str, tld: str) -> bool:
+    """``gov`` as another state's registered name (gov.cz, gov.wales, gov.bc.ca) or a US
+    government cloud (amazonaws-us-gov.com, gov.teams.microsoft.us)."""
+    if label in ("gov", "gouv", "govt") and tld not in (
+            "vn", "com", "net", "org", "info", "xyz", "top", "online", "site") and (
+            len(tld) != 2 or tld not in _OPEN_CCTLDS):
+        return True
+    return tld == "us" or "us-gov" in words
 
 
 def _deletes(word: str) -> set[str]:
@@ -304,6 +398,8 @@ class LookalikeDetector:
 
     def find(self, host: str, domain: str) -> Imitation | None:
         """The imitated official source, or None. ``host`` and ``domain`` are canonical."""
+        if len(host) > 253:
+            return None  # no such host (parse_url refuses it); keeps the scans below short
         if (not domain or domain in self.domains or domain in self.candidates
                 or domain.endswith(_VETTED_VN)):
             return None
@@ -328,9 +424,14 @@ class LookalikeDetector:
         word = label.replace("-", "")
         if word in self._siblings:
             return None
+        tld = suffix.rsplit(".", 1)[-1]
+        portal_only = under_vn and is_vietnamese(word)
+        if _AGENCY_NAME_RE(word) is not None:  # bocongan-gov.com imitates Bộ Công an
+            return self._typo(label) or self._gov(label, subdomain, tld, portal_only)
         return (self._typo(label)
                 or self._combo(word, under_vn, "-" in label)
-                or self._gov(label, subdomain, portal_only=under_vn and is_vietnamese(word)))
+                or self._typo_with_filler(label)
+                or self._gov(label, subdomain, tld, portal_only))
 
     def find_page(self, domain: str, path: str) -> Imitation | None:
         """The official page a page on a shared platform imitates (``facebook.com`` +
@@ -364,9 +465,8 @@ class LookalikeDetector:
 
     def _plain(self, name: str) -> str:
         """A punycode name as read: Unicode, confusables mapped to Latin, diacritics dropped."""
-        try:
-            text = idna.decode(name)
-        except (idna.IDNAError, UnicodeError):
+        text = _to_unicode(name)
+        if text is None:
             return name
         return "".join(
             c for c in unicodedata.normalize("NFD", text.translate(self._skeleton))
@@ -379,9 +479,8 @@ class LookalikeDetector:
         left to the other checks."""
         if "xn--" not in domain:
             return None
-        try:
-            text = idna.decode(domain)
-        except (idna.IDNAError, UnicodeError):
+        text = _to_unicode(domain)
+        if text is None:
             return None
         plain = self._plain(domain)
         if plain in self.domains:
@@ -402,8 +501,8 @@ class LookalikeDetector:
                 continue
             if c.isascii() or unicodedata.name(c, "").startswith("LATIN"):
                 latin = True
-            elif ord(c) in self._skeleton:
-                other = True
+            elif ord(c) in self._skeleton or unicodedata.name(c, "").startswith(_OTHER_SCRIPTS):
+                other = True  # Cyrillic т has no Latin twin in the table, yet reads as t
         return latin and other
 
     def _same_name(self, label: str, suffix: str) -> Imitation | None:
@@ -441,9 +540,32 @@ class LookalikeDetector:
         seen: set[str] = set()
         for key in _deletes(word) | {word}:
             for brand in self._deleted.get(key, ()):
-                if brand not in seen and _one_edit(word, brand):
+                if brand not in seen and _one_edit(word, brand) and not (
+                        word.startswith(brand) and _extends(brand, word[len(brand) :])):
                     return self._hit("lookalike_typosquat", brand, f"one edit from {brand}")
                 seen.add(brand)
+        return None
+
+    def _typo_with_filler(self, label: str) -> Imitation | None:
+        """A slip plus filler words: ``vnexpres-news``, ``tuoitrre-online``."""
+        parts = label.split("-")
+        rests = []
+        if len(parts) > 1:
+            rest = "".join(p for p in parts if p not in FILLER_WORDS)
+            if len(rest) < len(label) - label.count("-"):
+                rests.append(rest)
+        else:
+            for k in _FILLER_SIZES:
+                if len(label) - k < MIN_FUZZY:
+                    break
+                if label[-k:] in FILLER_WORDS:
+                    rests.append(label[:-k])
+                if label[:k] in FILLER_WORDS:
+                    rests.append(label[k:])
+        for rest in rests:
+            if (len(rest) >= MIN_FUZZY and rest not in self._siblings and not is_vietnamese(rest)
+                    and (found := self._typo(rest)) is not None):
+                return found
         return None
 
     def _combo(self, word: str, under_vn: bool, hyphenated: bool) -> Imitation | None:
@@ -453,9 +575,13 @@ class LookalikeDetector:
                 continue
             for i in range(n - size + 1):
                 piece = word[i : i + size]
+                # Vietnamese words before a brand make another name on any suffix
+                # (vattu·nongnghiep, baoho·laodong); after it only under .vn (outside, a brand
+                # plus words is the scam pattern: dantri·trungthuong).
                 if piece in self.brands and piece not in self.exact_only and not (
-                    under_vn and not hyphenated
-                    and self._another_name(word[:i], piece, word[i + size :])):
+                    _extends(piece, word[i + size :])
+                    or (not hyphenated and (under_vn or i > 0)
+                        and self._another_name(word[:i], piece, word[i + size :]))):
                     return self._hit("lookalike_combosquat", piece, f"{piece} + other words")
         if under_vn and not hyphenated:
             return None  # vtcnews.vn is VTC's own news site
@@ -480,15 +606,23 @@ class LookalikeDetector:
         (``baotuoitre`` is Báo Tuổi Trẻ's own name)."""
         if (before == "bao" and not after and brand in self._papers) or not is_vietnamese(brand):
             return False
+        if before and after.isdigit():
+            after = ""  # benhviennhandan115: a number after another name
         return all(not w or (w not in FILLER_WORDS and is_vietnamese(w)) for w in (before, after))
 
-    def _gov(self, label: str, subdomain: str, portal_only: bool = False) -> Imitation | None:
+    def _gov(self, label: str, subdomain: str, tld: str,
+             portal_only: bool = False) -> Imitation | None:
         words = f"{subdomain}.{label}" if subdomain else label
         tokens = set(words.replace(".", "-").split("-"))
-        flat = words.replace("-", "").replace(".", "")
-        substrings, whole = ((PORTAL_SUBSTRINGS, PORTAL_TOKENS) if portal_only
-                             else (GOV_SUBSTRINGS, GOV_TOKENS))
-        if tokens & whole or any(w in flat for w in substrings) or (
+        if "gov" in tokens and _foreign_gov_name(words, label, tld):
+            tokens.discard("gov")
+        flat = _drop_compounds(words.replace("-", "").replace(".", ""))
+        substrings, whole = ((_PORTAL_RE, PORTAL_TOKENS) if portal_only
+                             else (_GOV_RE, GOV_TOKENS))
+        if not portal_only and any(_one_edit(t, w) for t in tokens if len(t) >= 7
+                                   for w in _AGENCY_TYPO_BY_SIZE.get(len(t), ())):
+            return Imitation("lookalike_gov_token", "gov.vn", "Cơ quan nhà nước (gov.vn)")
+        if tokens & whole or substrings(flat) is not None or (
             not portal_only and tokens & AGENCY_ACRONYMS and any(
                 t in _VN_MARKERS or (t not in AGENCY_ACRONYMS and is_vietnamese(t))
                 for t in tokens if t)):

@@ -205,7 +205,7 @@ def test_different_vietnamese_names_are_not_imitations(url, left_out):
     ("https://canhan-gdt.com/", "lookalike_gov_token"),
     ("https://thuedientu.com/", "lookalike_gov_token"),
     ("https://cổngdịchvụcông.com/", "lookalike_gov_token"),  # read without diacritics
-    ("https://bocongan.com/", "lookalike_combosquat"),    # congan.com.vn + other words
+    ("https://bocongan.com/", "lookalike_gov_token"),     # Bộ Công an, not Báo Công an
     ("https://vnexpresschinhthuc.vn/", "lookalike_combosquat"),  # the brand is not Vietnamese
     ("https://tuoitre-quatang.vn/", "lookalike_combosquat"),     # scam words are filler
     ("https://dantri-trungthuong.vn/", "lookalike_combosquat"),
@@ -328,3 +328,43 @@ def test_long_page_names_are_not_scanned():
 ])
 def test_hyphenation_named_by_whether_the_ending_changed(detector, url, code):
     assert find(detector, url).code == code
+
+
+@pytest.mark.parametrize("url", [
+    "https://dichvucongnghe.vn/", "https://dichvucongchung.vn/",    # dịch vụ công nghệ/chứng
+    "https://dichvucongty.com/",
+    "https://vattunongnghiep.com/", "https://baoholaodong.com/",    # words before a brand
+    "https://bacsigiadinh.com/", "https://benhviennhandan115.org.vn/",
+    "https://chinhphuc.vn/", "https://chinhphuctoan.vn/",           # chinh phục, not chính phủ
+    "https://nhandang.vn/", "https://nhandangkhuonmat.com/",         # nhận dạng
+    "https://giaconganphat.com/",                                    # gia công An Phát
+    "https://gov.cz/", "https://gov.bc.ca/", "https://gov.wales/",   # other states' registries
+    "https://signin.amazonaws-us-gov.com/",
+])
+def test_everyday_vietnamese_words_and_foreign_governments_are_not_imitations(detector, url):
+    assert find(detector, url) is None
+
+
+@pytest.mark.parametrize(("url", "code", "imitated"), [
+    ("https://vneid.vip/", "lookalike_gov_token", "gov.vn"),         # the national e-ID app
+    ("https://taivneid.com/", "lookalike_gov_token", "gov.vn"),
+    ("https://vssid.com/", "lookalike_gov_token", "gov.vn"),
+    ("https://botaichinh.com/", "lookalike_gov_token", "gov.vn"),    # ministries by name
+    ("https://nganhangnhanuoc.com/", "lookalike_gov_token", "gov.vn"),
+    ("https://toaannhandan.com/", "lookalike_gov_token", "gov.vn"),  # a court, not Nhân Dân
+    ("https://dichvucog.com/", "lookalike_gov_token", "gov.vn"),     # one slip in agency words
+    ("https://dulieuqucogia.com/", "lookalike_gov_token", "gov.vn"),
+    ("https://boconggan.com/", "lookalike_gov_token", "gov.vn"),
+    ("https://cvgov.com/", "lookalike_gov_token", "gov.vn"),
+    ("https://gov.cc/", "lookalike_gov_token", "gov.vn"),            # open registry
+    ("https://vnexpres-news.com/", "lookalike_typosquat", "vnexpress.net"),  # slip + filler
+    ("https://tuoitrre-online.com/", "lookalike_typosquat", "tuoitre.vn"),
+    ("https://тuoitre.com/", "lookalike_mixed_script", "тuoitre.com"),  # Cyrillic т
+])
+def test_agency_apps_slips_and_scripts_are_found(detector, url, code, imitated):
+    found = find(detector, url)
+    assert found is not None and (found.code, found.domain) == (code, imitated), found
+
+
+def test_find_on_an_impossible_host_is_quick_and_empty(detector):
+    assert detector.find("tuoitre" * 1000 + ".com", "tuoitre" * 1000 + ".com") is None
