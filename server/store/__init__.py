@@ -12,13 +12,16 @@ from .base import (
     StoreError,
 )
 from .sql import SQLStore
+from .undo import CannotRevert, RevertResult
 
 __all__ = [
+    "CannotRevert",
     "Conflict",
     "ImportResult",
     "NotFound",
     "PendingRecord",
     "ReportRecord",
+    "RevertResult",
     "RuleRecord",
     "RuleRow",
     "SQLStore",

@@ -76,6 +76,7 @@ class AuditEntry:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     reason: str
+    parent_id: int | None = None
 
 
 def hash_key(secret: str) -> str:
@@ -88,15 +89,17 @@ def _iso(value: Any) -> str:
 
 
 def write_audit(conn: Connection, actor: Actor | None, action: str, target_type: str,
-                target_id: int | None, before: Any = None, after: Any = None) -> None:
-    """Append an audit row inside the caller's transaction."""
+                target_id: int | None, before: Any = None, after: Any = None,
+                parent_id: int | None = None) -> int:
+    """Append an audit row inside the caller's transaction; returns its id."""
     if actor is None:
         actor = Actor("system")
-    conn.execute(insert(audit_log).values(
+    return int(conn.execute(insert(audit_log).values(
         at=now(), actor=actor.name, ip=actor.ip, action=action, target_type=target_type,
-        target_id=target_id, reason=actor.reason,
+        target_id=target_id, reason=actor.reason, parent_id=parent_id,
         before=None if before is None else orjson.dumps(_plain(before)).decode(),
-        after=None if after is None else orjson.dumps(_plain(after)).decode()))
+        after=None if after is None else orjson.dumps(_plain(after)).decode(),
+    ).returning(audit_log.c.id)).scalar_one())
 
 
 def _plain(obj: Any) -> Any:
@@ -224,28 +227,54 @@ class AccountsMixin:
         return _key(row)
 
     def revoke_key(self, key_id: int, actor: Actor | None = None) -> ApiKey:
-        """Revoke a key (:class:`NotFound`)."""
+        """Revoke a key (:class:`NotFound`). Revoking a revoked key changes nothing: its
+        revocation time stays and no second audit entry is written."""
         with self.engine.begin() as conn:
-            row = conn.execute(update(api_keys).where(api_keys.c.id == key_id)
+            row = conn.execute(update(api_keys).where(api_keys.c.id == key_id,
+                                                      api_keys.c.revoked_at.is_(None))
                                .values(revoked_at=now()).returning(*api_keys.c)).first()
             if row is None:
-                raise NotFound(key_id)
+                row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
+                if row is None:
+                    raise NotFound(key_id)
+                return _key(row)
             write_audit(conn, actor, "revoke", "key", key_id, after={"revoked": True})
         return _key(row)
 
     # -- audit ------------------------------------------------------------------------------
     def list_audit(self, *, target_type: str | None = None, actor: str | None = None,
-                   offset: int = 0, limit: int = 50) -> tuple[int, list[AuditEntry]]:
-        """``(total, page)`` of the log, newest first."""
+                   target_id: int | None = None, parent_id: int | None = None,
+                   top_level: bool = False, offset: int = 0, limit: int = 50,
+                   ) -> tuple[int, list[AuditEntry]]:
+        """``(total, page)`` of the log, newest first.
+
+        ``target_id``: one object's history (with ``target_type``); ``parent_id``: the
+        per-rule entries of one import or undo; ``top_level``: leave those out."""
         stmt = select(audit_log)
         if target_type:
             stmt = stmt.where(audit_log.c.target_type == target_type)
         if actor:
             stmt = stmt.where(audit_log.c.actor == actor)
+        if target_id is not None:
+            stmt = stmt.where(audit_log.c.target_id == target_id)
+        if parent_id is not None:
+            stmt = stmt.where(audit_log.c.parent_id == parent_id)
+        if top_level:
+            stmt = stmt.where(audit_log.c.parent_id.is_(None))
         with self._read() as conn:
             total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
             rows = conn.execute(stmt.order_by(audit_log.c.id.desc()).offset(offset).limit(limit))
             return int(total), [_audit(r) for r in rows]
+
+    def count_children(self, entry_ids: list[int]) -> dict[int, int]:
+        """How many per-rule entries each of ``entry_ids`` has (imports and their undos)."""
+        if not entry_ids:
+            return {}
+        with self._read() as conn:
+            rows = conn.execute(select(audit_log.c.parent_id, func.count())
+                                .where(audit_log.c.parent_id.in_(entry_ids))
+                                .group_by(audit_log.c.parent_id))
+            return {int(r[0]): int(r[1]) for r in rows}
 
     def get_audit(self, entry_id: int) -> AuditEntry:
         """One entry or :class:`NotFound`."""
@@ -264,4 +293,4 @@ def _key(r: Any) -> ApiKey:
 def _audit(r: Any) -> AuditEntry:
     return AuditEntry(r.id, _iso(r.at), r.actor, r.ip, r.action, r.target_type, r.target_id,
                       orjson.loads(r.before) if r.before else None,
-                      orjson.loads(r.after) if r.after else None, r.reason)
+                      orjson.loads(r.after) if r.after else None, r.reason, r.parent_id)

@@ -72,6 +72,9 @@ class ImportResult:
     unchanged: int
     removed: int
     version: int
+    #: The import's audit entry (undo it with ``POST /api/v1/audit/<entry>/revert``);
+    #: None for a dry run or an import that changed nothing.
+    entry: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

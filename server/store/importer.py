@@ -8,6 +8,11 @@ SELECT … ON CONFLICT DO NOTHING`` the new ones, ``DELETE`` what ``replace_list
 holds. The database does the diff, so memory stays flat however many rules are stored, and a
 million rules take seconds.
 
+Every rule the import adds, changes or removes gets its own audit row (``create``,
+``update`` or ``delete``, with the rule before and after, written by the same set-based
+statements), linked by ``parent_id`` to the import's own entry: the rule's history stays
+complete, and the whole import can be undone (``SQLStore.revert``).
+
 Any exception — a bad row, a constraint, a killed process — rolls the whole import back: the
 lists stay exactly as they were. A dry run (and an import that changes nothing) runs the same
 statements and rolls back, so its counts are exactly what applying would do.
@@ -20,19 +25,20 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
+import orjson
+from sqlalchemy import Connection, bindparam, text, update
 from sqlalchemy.exc import DBAPIError
 
 from ..core.rules import Rule
 from .accounts import Actor, write_audit
 from .base import ImportResult
 from .records import now
-from .schema import rules
+from .schema import audit_log, rules
 
 if TYPE_CHECKING:
     from .sql import SQLStore
 
-__all__ = ["review_text_sql", "run_import"]
+__all__ = ["review_text_sql", "rule_json_sql", "run_import"]
 
 _STAGE = "import_rules"
 _FIELDS = ("name", "category", "scope", "evidence", "note", "review_by")
@@ -124,19 +130,87 @@ def _merge_sql(dialect: str, replace_lists: tuple[str, ...]) -> tuple[str, str, 
     return update, insert, delete
 
 
-def _apply(conn: Connection, replace_lists: tuple[str, ...]) -> tuple[int, int, int]:
-    """Merge the staged rules into ``rules``: ``(added, changed, removed)``."""
-    from sqlalchemy import bindparam, text
+def rule_json_sql(dialect: str, table: str = "rules") -> str:
+    """SQL giving a ``rules`` row as the JSON text the audit log holds for a rule (the
+    fields of :class:`~.base.RuleRecord`, times in ISO 8601)."""
+    cols = ", ".join(f"'{c}', {table}.{c}" for c in ("id", "list", "pattern", *_FIELDS[:-1]))
+    if dialect == "postgresql":
+        def stamp(c: str) -> str:
+            return (f"to_char({table}.{c} AT TIME ZONE 'UTC', "
+                    "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')")
+        return (f"json_build_object({cols}, 'review_by', "
+                f"COALESCE(to_char({table}.review_by, 'YYYY-MM-DD'), ''), "
+                f"'created_at', {stamp('created_at')}, 'updated_at', {stamp('updated_at')})::text")
+    return (f"json_object({cols}, 'review_by', COALESCE({table}.review_by, ''), "
+            f"'created_at', replace({table}.created_at, ' ', 'T'), "
+            f"'updated_at', replace({table}.updated_at, ' ', 'T'))")
 
-    update, insert, delete = _merge_sql(conn.dialect.name, replace_lists)
-    stamp = bindparam("stamp", now(), type_=rules.c.updated_at.type)
-    changed = conn.execute(text(update).bindparams(stamp)).rowcount
-    added = conn.execute(text(insert).bindparams(stamp)).rowcount
+
+_AUDIT_COLUMNS = ("INSERT INTO audit_log (at, actor, ip, action, target_type, target_id, "
+                  "before, after, reason, parent_id) ")
+
+
+def _audit_sql(dialect: str, replace_lists: tuple[str, ...]) -> dict[str, str]:
+    """The statements writing one audit row per changed, added and removed rule."""
+    row = rule_json_sql(dialect)
+    same_key = f"rules.list = {_STAGE}.list AND rules.pattern = {_STAGE}.pattern"
+    differs = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
+    head = ":at, :actor, :ip"
+    sql = {
+        "update": (f"{_AUDIT_COLUMNS}SELECT {head}, 'update', 'rule', rules.id, {row}, NULL, "
+                   f":reason, :parent FROM rules JOIN {_STAGE} ON {same_key} WHERE "
+                   f"({', '.join(f'rules.{c}' for c in _FIELDS)}) {differs} "
+                   f"({', '.join(f'{_STAGE}.{c}' for c in _FIELDS)})"),
+        "after": (f"UPDATE audit_log SET after = (SELECT {row} FROM rules WHERE "
+                  "rules.id = audit_log.target_id) WHERE parent_id = :parent "
+                  "AND action = 'update'"),
+        "create": (f"{_AUDIT_COLUMNS}SELECT {head}, 'create', 'rule', rules.id, NULL, {row}, "
+                   ":reason, :parent FROM rules WHERE rules.id > :highest "
+                   "AND rules.created_at = :stamp"),
+    }
+    if replace_lists:
+        sql["delete"] = (f"{_AUDIT_COLUMNS}SELECT {head}, 'delete', 'rule', rules.id, {row}, "
+                         f"NULL, :reason, :parent FROM rules WHERE list IN :lists AND NOT EXISTS "
+                         f"(SELECT 1 FROM {_STAGE} WHERE {same_key})")
+    return sql
+
+
+def _apply(conn: Connection, replace_lists: tuple[str, ...], parent: int | None,
+           actor: Actor | None) -> tuple[int, int, int]:
+    """Merge the staged rules into ``rules``: ``(added, changed, removed)``; with a
+    ``parent`` audit entry, each change is logged under it first."""
+    dialect = conn.dialect.name
+    update_sql, insert_sql, delete_sql = _merge_sql(dialect, replace_lists)
+    stamp_value = now()
+    stamp = bindparam("stamp", stamp_value, type_=rules.c.updated_at.type)
+    lists = bindparam("lists", list(replace_lists), expanding=True)
+    audit = _audit_sql(dialect, replace_lists) if parent is not None else {}
+    who = actor or Actor("system")
+    params = {"at": stamp_value, "actor": who.name, "ip": who.ip, "reason": who.reason,
+              "parent": parent}
+    at = bindparam("at", type_=audit_log.c.at.type)
+
+    def log(kind: str, **extra: Any) -> None:
+        sql = audit.get(kind)
+        if sql is None:
+            return
+        stmt = text(sql)
+        for name, param in (("at", at), ("stamp", stamp), ("lists", lists)):
+            if f":{name}" in sql:
+                stmt = stmt.bindparams(param)
+        conn.execute(stmt, {k: v for k, v in {**params, **extra}.items() if f":{k}" in sql})
+
+    highest = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM rules")).scalar_one()
+    log("update")
+    changed = conn.execute(text(update_sql).bindparams(stamp)).rowcount
+    log("after")
+    added = conn.execute(text(insert_sql).bindparams(stamp)).rowcount
+    log("create", highest=highest)
     removed = 0
-    if delete:
-        lists = bindparam("lists", list(replace_lists), expanding=True)
-        removed = conn.execute(text(delete).bindparams(lists)).rowcount
-    if conn.dialect.name == "sqlite":
+    if delete_sql:
+        log("delete")
+        removed = conn.execute(text(delete_sql).bindparams(lists)).rowcount
+    if dialect == "sqlite":
         conn.exec_driver_sql(f"DROP TABLE temp.{_STAGE}")
     return added, changed, removed
 
@@ -167,12 +241,16 @@ def run_import(
         with store.engine.begin() as conn, _big_cache(conn):
             version = store._bump(conn)
             _stage(conn, incoming)
-            added, changed, removed = _apply(conn, tuple(replace_lists))
+            parent = None if dry_run else write_audit(conn, actor, "import", "rules", None)
+            added, changed, removed = _apply(conn, tuple(replace_lists), parent, actor)
             unchanged = total - added - changed
             if dry_run or not (added or changed or removed):
                 raise _Rollback(ImportResult(added, changed, unchanged, removed, version - 1))
-            result = ImportResult(added, changed, unchanged, removed, version)
-            write_audit(conn, actor, "import", "rules", None, after=result)
+            result = ImportResult(added, changed, unchanged, removed, version, parent)
+            summary = {"added": added, "changed": changed, "unchanged": unchanged,
+                       "removed": removed, "version": version}
+            conn.execute(update(audit_log).where(audit_log.c.id == parent)
+                         .values(after=orjson.dumps(summary).decode()))
             return result
     except _Rollback as rb:
         return rb.result

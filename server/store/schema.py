@@ -48,6 +48,9 @@ rules = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     CheckConstraint("list IN ('allow', 'deny')", name="ck_rules_list"),
     UniqueConstraint("list", "pattern", name="uq_rules_list_pattern"),
+    # Ids are never reused: an integrator's stored id, or an old audit entry, can never
+    # point at a different rule (SQLite AUTOINCREMENT; PostgreSQL sequences never go back).
+    sqlite_autoincrement=True,
 )
 Index("ix_rules_pattern", rules.c.pattern)
 
@@ -133,8 +136,11 @@ audit_log = Table(
     Column("before", Text, nullable=True),
     Column("after", Text, nullable=True),
     Column("reason", Text, nullable=False, default=""),
+    # The entry this one is part of: the per-rule rows of an import, or of the undo of one.
+    Column("parent_id", Integer, nullable=True),
 )
 Index("ix_audit_target", audit_log.c.target_type, audit_log.c.target_id)
+Index("ix_audit_parent", audit_log.c.parent_id)
 
 check_stats = Table(
     "check_stats",

@@ -23,6 +23,7 @@ from .engine import make_engine, upgrade
 from .records import RULE_FIELDS, now, rule_values
 from .records import rule_record as _record
 from .schema import lists_state, rules
+from .undo import UndoMixin
 
 __all__ = ["SQLStore", "now"]
 
@@ -47,7 +48,7 @@ def _stream(conn: Connection, cursor: Any, batch: int = 20_000) -> Iterator[Rule
         conn.close()
 
 
-class SQLStore(AccountsMixin, CurationMixin):
+class SQLStore(AccountsMixin, CurationMixin, UndoMixin):
     """Rules, lists version, pending entries, reports, users, keys and the audit log."""
 
     def __init__(self, url: str) -> None:

@@ -1,0 +1,230 @@
+"""Undoing changes recorded in the audit log: one rule change, or a whole import (or the
+undo of one) through its per-rule entries.
+
+An entry can be undone while every rule it touched still is exactly as the entry left it,
+compared field by field (list, pattern, name, category, scope, evidence, note, review date),
+never by timestamps: after edit 1 and edit 2, undoing edit 2 brings the rule back to what
+edit 1 left, so edit 1 can be undone next. Everything happens in one transaction, after the
+lists version is bumped (which serialises writers): the checks, the inverse changes and
+their audit rows, or nothing at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any, NoReturn
+
+import orjson
+from sqlalchemy import Connection, delete, exists, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .accounts import Actor, AuditEntry, _audit, write_audit
+from .base import NotFound, RuleRecord, StoreError
+from .records import now
+from .records import rule_record as _record
+from .schema import audit_log, rules
+
+__all__ = ["CannotRevert", "RevertResult", "UndoMixin"]
+
+#: What decides whether a rule is "as the entry left it".
+KEYS = ("list", "pattern", "name", "category", "scope", "evidence", "note", "review_by")
+_INVERSE = {"create": "delete", "update": "update", "delete": "create"}
+
+
+class CannotRevert(StoreError):
+    """Why an entry cannot be undone: ``reason`` is one of ``not_revertable`` (not a rule
+    change or an import), ``no_detail`` (an import logged before per-rule entries existed),
+    ``changed_since``, ``gone`` (the rule no longer exists), ``exists_again`` (the pattern is
+    on the list again) or ``already_reverted``; ``pattern`` names the rule concerned."""
+
+    def __init__(self, reason: str, pattern: str = "", rule_id: int | None = None) -> None:
+        super().__init__(reason, pattern)
+        self.reason = reason
+        self.pattern = pattern
+        self.rule_id = rule_id
+
+
+@dataclass(frozen=True, slots=True)
+class RevertResult:
+    """What undoing an import (or the undo of one) did."""
+
+    entry: int
+    reverted: int
+    added: int
+    changed: int
+    removed: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    rule_id: int
+    expect: dict[str, Any] | None  # the rule as the entry left it (None: absent)
+    restore: dict[str, Any] | None  # the rule as it was before (None: absent)
+
+
+def _fields(data: Any) -> tuple[str, ...]:
+    return tuple(str(data.get(k) or "") for k in KEYS)
+
+
+def _step(entry: AuditEntry) -> _Step:
+    if entry.target_id is None or entry.action not in _INVERSE:
+        raise CannotRevert("not_revertable")
+    before = entry.before if entry.action != "create" else None
+    after = entry.after if entry.action != "delete" else None
+    if (entry.action != "create" and not before) or (entry.action != "delete" and not after):
+        raise CannotRevert("not_revertable")
+    return _Step(entry.target_id, after, before)
+
+
+def _values(data: dict[str, Any]) -> dict[str, Any]:
+    values = {k: data.get(k) or "" for k in KEYS}
+    values["scope"] = values["scope"] or "national"
+    values["review_by"] = (dt.date.fromisoformat(values["review_by"])
+                           if values["review_by"] else None)
+    return values
+
+
+def _created_at(data: dict[str, Any], stamp: dt.datetime) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(str(data.get("created_at") or ""))
+    except ValueError:
+        return stamp
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+class UndoMixin:
+    """``revert`` on :class:`~server.store.sql.SQLStore`."""
+
+    engine: Any
+
+    @staticmethod
+    def _bump(conn: Connection) -> int:  # provided by SQLStore
+        raise NotImplementedError
+
+    def revert(self, entry_id: int, actor: Actor | None = None) -> RuleRecord | RevertResult:
+        """Undo audit entry ``entry_id`` in one transaction (itself logged).
+
+        A rule change gives back the rule as restored (or as deleted); an import, or the
+        undo of one, gives a :class:`RevertResult` and logs a ``revert`` entry whose
+        per-rule entries can in turn be undone. :class:`NotFound` for no such entry,
+        :class:`CannotRevert` when it cannot be undone (nothing changes then)."""
+        try:
+            with self.engine.begin() as conn:
+                version = self._bump(conn)
+                row = conn.execute(select(audit_log).where(audit_log.c.id == entry_id)).first()
+                if row is None:
+                    raise NotFound(entry_id)
+                entry = _audit(row)
+                children = [_audit(r) for r in conn.execute(
+                    select(audit_log).where(audit_log.c.parent_id == entry_id)
+                    .order_by(audit_log.c.id.desc()))]
+                if children:
+                    return self._revert_batch(conn, entry, children, version, actor)
+                if entry.target_type == "rules" and entry.action == "import":
+                    raise CannotRevert("no_detail")
+                if entry.target_type != "rule":
+                    raise CannotRevert("not_revertable")
+                step = _step(entry)
+                _check(conn, [step], entry.id)
+                return _apply(conn, step, actor, None)
+        except IntegrityError:
+            raise CannotRevert("exists_again") from None
+
+    def _revert_batch(self, conn: Connection, entry: AuditEntry, children: list[AuditEntry],
+                      version: int, actor: Actor | None) -> RevertResult:
+        steps = [_step(c) for c in children]
+        _check(conn, steps, entry.id)
+        parent = write_audit(conn, actor, "revert", "rules", None)
+        counts = {"create": 0, "update": 0, "delete": 0}
+        for step in steps:
+            action = ("delete" if step.restore is None else
+                      "create" if step.expect is None else "update")
+            counts[action] += 1
+            _apply(conn, step, actor, parent)
+        result = RevertResult(parent, entry.id, counts["create"], counts["update"],
+                              counts["delete"], version)
+        summary = {k: v for k, v in asdict(result).items() if k != "entry"}
+        conn.execute(update(audit_log).where(audit_log.c.id == parent)
+                     .values(after=orjson.dumps(summary).decode()))
+        return result
+
+
+def _state(conn: Connection, step: _Step, entry_id: int) -> str:
+    """``ok`` (as the entry left it), ``restored`` (as it was before: already undone), or
+    raises :class:`CannotRevert`."""
+    if step.expect is None:  # undoing a deletion: the pattern must not be back
+        assert step.restore is not None
+        row = conn.execute(select(rules).where(
+            rules.c.list == step.restore.get("list"),
+            rules.c.pattern == step.restore.get("pattern"))).first()
+        if row is None:
+            return "ok"
+        if _fields(asdict(_record(row))) == _fields(step.restore):
+            return "restored"
+        raise CannotRevert("exists_again", step.restore.get("pattern", ""), row.id)
+    pattern = step.expect.get("pattern", "")
+    row = conn.execute(select(rules).where(rules.c.id == step.rule_id)).first()
+    if row is None:
+        return "restored" if step.restore is None else _gone(step)
+    current = _fields(asdict(_record(row)))
+    if current == _fields(step.expect):
+        return "ok"
+    if step.restore is not None and current == _fields(step.restore):
+        return "restored"
+    if current[:2] != _fields(step.expect)[:2] and _deleted_since(conn, step.rule_id, entry_id):
+        return _gone(step)
+    raise CannotRevert("changed_since", pattern, step.rule_id)
+
+
+def _gone(step: _Step) -> NoReturn:
+    raise CannotRevert("gone", (step.expect or {}).get("pattern", ""), step.rule_id)
+
+
+def _check(conn: Connection, steps: list[_Step], entry_id: int) -> None:
+    """Refuse (:class:`CannotRevert`) unless every rule is as the entry left it."""
+    states = [_state(conn, step, entry_id) for step in steps]
+    if "ok" not in states:
+        if len(steps) == 1 and steps[0].restore is None:  # a created rule that is gone
+            _gone(steps[0])
+        raise CannotRevert("already_reverted")
+    if "restored" in states:  # part of it was undone on its own since
+        step = steps[states.index("restored")]
+        data = step.expect or step.restore or {}
+        raise CannotRevert("changed_since", data.get("pattern", ""), step.rule_id)
+
+
+def _deleted_since(conn: Connection, rule_id: int, entry_id: int) -> bool:
+    """Whether the rule ``rule_id`` was deleted after entry ``entry_id`` (its id then went
+    to another rule: possible only for rules stored before ids stopped being reused)."""
+    return bool(conn.execute(select(exists().where(
+        audit_log.c.target_type == "rule", audit_log.c.target_id == rule_id,
+        audit_log.c.action == "delete", audit_log.c.id > entry_id))).scalar())
+
+
+def _apply(conn: Connection, step: _Step, actor: Actor | None,
+           parent: int | None) -> RuleRecord:
+    """Bring one rule back to ``step.restore`` and log it."""
+    stamp = now()
+    if step.restore is None:
+        row = conn.execute(delete(rules).where(rules.c.id == step.rule_id)
+                           .returning(*rules.c)).one()
+        write_audit(conn, actor, "delete", "rule", row.id, before=_record(row),
+                    parent_id=parent)
+        return _record(row)
+    values = _values(step.restore)
+    if step.expect is None:  # re-create a deleted rule, under its old id when it is free
+        taken = conn.execute(select(rules.c.id).where(rules.c.id == step.rule_id)).first()
+        ident = {} if taken else {"id": step.rule_id}
+        row = conn.execute(insert(rules).values(
+            **ident, **values, created_at=_created_at(step.restore, stamp), updated_at=stamp,
+        ).returning(*rules.c)).one()
+        write_audit(conn, actor, "create", "rule", row.id, after=_record(row), parent_id=parent)
+        return _record(row)
+    old = conn.execute(select(rules).where(rules.c.id == step.rule_id)).one()
+    row = conn.execute(update(rules).where(rules.c.id == step.rule_id)
+                       .values(**values, updated_at=stamp).returning(*rules.c)).one()
+    write_audit(conn, actor, "update", "rule", row.id, before=_record(old), after=_record(row),
+                parent_id=parent)
+    return _record(row)
