@@ -16,7 +16,8 @@ side request to an address chosen by whoever wrote the link, so every hop is gua
   ``max_hops`` redirects, a timeout per hop and a deadline for the whole chain;
 * every hop is checked again; results are cached (cachetools TTL cache, with a lock).
 
-Failures never raise: :class:`Resolution` carries a stable error code instead.
+Failures never raise: :class:`Resolution` carries a stable error code instead, and
+:func:`describe_resolve_error` gives the plain words users read for it, in both languages.
 """
 
 from __future__ import annotations
@@ -36,11 +37,56 @@ from requests.adapters import HTTPAdapter
 
 from .core import InvalidURL, parse_url
 
-__all__ = ["LinkResolver", "Resolution", "is_public_address"]
+__all__ = [
+    "RESOLVE_ERRORS",
+    "LinkResolver",
+    "Resolution",
+    "describe_resolve_error",
+    "is_public_address",
+]
 
 Resolver = Callable[..., list[tuple[Any, ...]]]
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _REFUSED_STATUS = (400, 403, 405, 501)
+
+
+#: Every code :attr:`Resolution.error` can hold → (Vietnamese, English) plain words for users.
+#: The codes stay stable for programs; people read these phrases instead.
+RESOLVE_ERRORS: dict[str, tuple[str, str]] = {
+    "resolve_failed": (
+        "không kết nối được tới trang rút gọn",
+        "the link shortener could not be reached",
+    ),
+    "resolve_dns_failed": (
+        "không tìm thấy tên miền",
+        "the domain name was not found",
+    ),
+    "resolve_timeout": (
+        "hết thời gian chờ",
+        "it took too long to answer",
+    ),
+    "resolve_forbidden_address": (
+        "liên kết trỏ tới địa chỉ nội bộ, không được phép mở",
+        "it points to an internal address, which may not be opened",
+    ),
+    "resolve_bad_scheme": (
+        "liên kết chuyển tiếp tới địa chỉ không phải trang web",
+        "it redirects to something that is not a web address",
+    ),
+    "resolve_bad_port": (
+        "liên kết dùng cổng mạng không được phép",
+        "it uses a network port that is not allowed",
+    ),
+    "resolve_too_many_hops": (
+        "chuyển hướng quá nhiều lần",
+        "it redirects too many times",
+    ),
+}
+
+
+def describe_resolve_error(code: str) -> tuple[str, str]:
+    """Plain ``(Vietnamese, English)`` words for a resolver error code (never the code)."""
+    return RESOLVE_ERRORS.get(code, RESOLVE_ERRORS["resolve_failed"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,10 +217,10 @@ class LinkResolver:
         try:
             infos = self.resolver(host, port, type=socket.SOCK_STREAM)
         except OSError:
-            raise _Refused("resolve_failed") from None
+            raise _Refused("resolve_dns_failed") from None
         addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
         if not addresses:
-            raise _Refused("resolve_failed")
+            raise _Refused("resolve_dns_failed")
         if not trusted and not all(is_public_address(a) for a in addresses):
             raise _Refused("resolve_forbidden_address")
         first = addresses[0]
