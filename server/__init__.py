@@ -53,11 +53,26 @@ def _resolver(app: Flask) -> Any:
     return LinkResolver()
 
 
+#: The largest id a database integer column holds (SQLite INTEGER, PostgreSQL BIGINT).
+MAX_ID = 2**63 - 1
+
+
+def _refuse_huge_ids(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A ``<int:…>`` id above :data:`MAX_ID` names nothing: 404 before any view runs, never
+    an ``OverflowError`` from the database driver (a 500). (A bounded URL converter would
+    not do: werkzeug then answers 405 when the same path has other methods.)"""
+    if values and any(isinstance(v, int) and v > MAX_ID for v in values.values()):
+        from werkzeug.exceptions import NotFound
+
+        raise NotFound()
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: config, store, checker service, blueprints, CLI."""
     from flask import Flask, Response  # here, so that ``server.core`` imports without Flask
 
     app = Flask(__name__, instance_relative_config=True)
+    app.url_value_preprocessor(_refuse_huge_ids)
     _configure(app, test_config)
 
     from flask_wtf.csrf import CSRFProtect

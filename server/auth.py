@@ -16,18 +16,34 @@ from flask import current_app, g, request
 from .errors import ApiError
 from .store.accounts import Actor, ApiKey
 
-__all__ = ["actor", "current_key", "require_scope"]
+__all__ = ["actor", "check_scope", "current_key", "require_scope"]
 
 
 def current_key() -> ApiKey | None:
     """The request's valid API key, if it sent one (looked up once per request)."""
     if "api_key" not in g:
         header = request.headers.get("Authorization", "")
+        scheme, _, token = header.strip().partition(" ")
         key = None
-        if header.startswith("Bearer ") and len(header) < 200:
-            key = current_app.extensions["khongvoi.store"].verify_key(header[7:].strip())
+        if scheme.lower() == "bearer" and token.strip() and len(header) < 200:  # RFC 7235 §2.1
+            key = current_app.extensions["khongvoi.store"].verify_key(token.strip())
         g.api_key = key
     return g.api_key  # type: ignore[no-any-return]
+
+
+def check_scope(scope: str) -> ApiKey:
+    """The request's key if it is live and has ``scope``; else 401 (no or unknown key) or
+    403 (another scope)."""
+    key = current_key()
+    if key is None:
+        raise ApiError(401, "unauthorized",
+                       "Cần khóa API hợp lệ (Authorization: Bearer …).",
+                       "A valid API key is required (Authorization: Bearer …).")
+    if key.scope != scope:
+        raise ApiError(403, "forbidden",
+                       f"Khóa API này không có quyền “{scope}”.",
+                       f"This API key lacks the “{scope}” scope.")
+    return key
 
 
 def require_scope(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -36,15 +52,7 @@ def require_scope(scope: str) -> Callable[[Callable[..., Any]], Callable[..., An
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def inner(*args: Any, **kwargs: Any) -> Any:
-            key = current_key()
-            if key is None:
-                raise ApiError(401, "unauthorized",
-                               "Cần khóa API hợp lệ (Authorization: Bearer …).",
-                               "A valid API key is required (Authorization: Bearer …).")
-            if key.scope != scope:
-                raise ApiError(403, "forbidden",
-                               f"Khóa API này không có quyền “{scope}”.",
-                               f"This API key lacks the “{scope}” scope.")
+            check_scope(scope)
             return view(*args, **kwargs)
 
         inner.required_scope = scope  # type: ignore[attr-defined]

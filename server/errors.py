@@ -61,7 +61,8 @@ def wants_english() -> bool:
 
 
 def _is_api() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    path = request.path
+    return path in ("/api", "/healthz") or path.startswith("/api/")
 
 
 def error_response(status: int, code: str, message: str, message_en: str) -> Response:

@@ -22,7 +22,7 @@ def _missing_url() -> ApiError:
 
 
 def _url_from_request() -> str:
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # Flask answers HEAD with the GET view
         url = request.args.get("url")
     else:
         url = require_object(read_json()).get("url")
