@@ -100,7 +100,10 @@ def import_rules() -> Any:
     if request.form.get("action") == "apply" and not parsed.errors:
         res = _store().import_rules(parsed.rules, actor=admin_actor("nhập tệp"))
         current_app.extensions["khongvoi.checker"].refresh(force=True)
-        flash(f"Đã nhập: thêm {res.added}, sửa {res.changed}, giữ nguyên {res.unchanged}.")
+        undo = (f" Có thể hoàn tác cả lần nhập trong nhật ký (mục #{res.entry})."
+                if res.entry else "")
+        flash(f"Đã nhập: thêm {res.added}, sửa {res.changed}, giữ nguyên {res.unchanged}."
+              + undo)
         return redirect(url_for("admin.rules"))
     return render_template("admin/import.html", result=_diff(parsed), fmt=fmt,
                            payload=base64.b64encode(data).decode(),

@@ -8,10 +8,11 @@ from typing import Any
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 
-from ..core import Checker, InvalidRule, InvalidURL, make_rule
+from ..core import Checker, InvalidRule, InvalidURL
 from ..core.messages import VERDICT_LABELS
 from ..errors import ApiError
 from ..limits import limit
+from ..sources import build_rule, check_text
 from ..store import Conflict, NotFound
 from . import bp
 from .auth import admin_actor, current_user, login_required, sign_in, sign_out
@@ -94,13 +95,13 @@ def rules() -> str:
 
 
 def _draft(form: Any) -> Any:
-    """The rule the form describes, or an error message in Vietnamese."""
-    if not form.get("evidence", "").strip():
-        return "Cần ghi bằng chứng (đường dẫn hoặc số văn bản) cho quy tắc."
+    """The rule the form describes, or an error message in Vietnamese (validated like the
+    API and imports; the form always offers a category, so one is required here)."""
     try:
-        return make_rule(form.get("list", ""), form.get("pattern", ""),
-                         force=form.get("force") == "on",
-                         **{k: form.get(k, "") for k in FIELDS if k not in ("list", "pattern")})
+        check_text("reason", form.get("reason"))
+        return build_rule({k: form.get(k, "") for k in FIELDS},
+                          force=form.get("force") == "on",
+                          categories=_service().tables.categories, category_required=True)
     except InvalidRule as exc:
         return exc.message
 
@@ -175,7 +176,12 @@ def rule_edit(rule_id: int) -> Any:
 def rule_delete(rule_id: int) -> Response:
     """Delete a rule (undo from the audit log)."""
     try:
-        record = _store().delete_rule(rule_id, admin_actor(request.form.get("reason", "")))
+        reason = check_text("reason", request.form.get("reason"))
+    except InvalidRule as exc:
+        flash(exc.message)
+        return redirect(url_for("admin.rules"))
+    try:
+        record = _store().delete_rule(rule_id, admin_actor(reason))
     except NotFound:
         flash("Quy tắc không còn tồn tại.")
         return redirect(url_for("admin.rules"))
@@ -187,25 +193,35 @@ def rule_delete(rule_id: int) -> Response:
 @bp.route("/audit")
 @login_required
 def audit() -> str:
-    """The audit log, newest first."""
+    """The audit log, newest first; an import's per-rule entries are listed under it
+    (``?parent=<id>``), not among the others."""
     page = int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1
+    parent = request.args.get("parent", "")
+    parent_id = int(parent) if parent.isdigit() and len(parent) < 19 else None
     total, items = _store().list_audit(target_type=request.args.get("target_type") or None,
+                                       parent_id=parent_id, top_level=parent_id is None,
                                        offset=(max(page, 1) - 1) * PAGE, limit=PAGE)
-    return render_template("admin/audit.html", items=items, total=total, page=max(page, 1))
+    parts = _store().count_children([e.id for e in items if e.target_type == "rules"])
+    return render_template("admin/audit.html", items=items, total=total, page=max(page, 1),
+                           pages=max(1, -(-total // PAGE)), parent_id=parent_id, parts=parts)
 
 
 @bp.route("/audit/<int:entry_id>/revert", methods=["POST"])
 @login_required
 def audit_revert(entry_id: int) -> Response:
-    """Undo one rule change; the undo is logged too."""
+    """Undo one rule change or a whole import; the undo is logged too."""
     from ..curation import revert
 
     try:
-        entry = _store().get_audit(entry_id)
-        revert(_store(), entry, admin_actor(f"hoàn tác mục nhật ký #{entry_id}"))
-    except (NotFound, ApiError) as exc:
-        flash(getattr(exc, "message", "Không hoàn tác được."))
+        result = revert(_store(), entry_id, admin_actor(f"hoàn tác mục nhật ký #{entry_id}"))
+    except ApiError as exc:
+        flash(exc.message)
         return redirect(url_for("admin.audit"))
     _service().refresh(force=True)
-    flash(f"Đã hoàn tác mục nhật ký #{entry_id}.")
+    if hasattr(result, "reverted"):
+        flash(f"Đã hoàn tác mục nhật ký #{entry_id} (mục #{result.entry}): xóa "
+              f"{result.removed}, khôi phục {result.added}, đưa {result.changed} quy tắc về "
+              "như trước.")
+    else:
+        flash(f"Đã hoàn tác mục nhật ký #{entry_id}.")
     return redirect(url_for("admin.audit"))

@@ -1,8 +1,11 @@
 """Admin API for the lists: ``/api/v1/sources`` (rules CRUD) and ``/api/v1/audit`` (+ revert).
 
-Every change needs an ``admin``-scoped key, is validated by the core (canonical pattern,
-shared-platform host rules refused unless ``force``), needs evidence, is written to the audit
-log in the same transaction, and makes the checker rebuild at once.
+Every change needs an ``admin``-scoped key and is validated like an imported row
+(:func:`~server.sources.build_rule`: text fields are JSON strings without control characters
+and within their length, a name and evidence are required, the category is a known one or
+empty, then the core's canonical pattern with shared-platform host rules refused unless
+``force``); it is written to the audit log in the same transaction and makes the checker
+rebuild at once. Reverting an import's entry undoes the whole import.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from typing import Any
 from flask import Response, request
 
 from ..auth import actor, require_scope
-from ..core import InvalidRule, make_rule
+from ..core import InvalidRule
 from ..errors import ApiError
+from ..sources import build_rule, check_text
 from ..store import Conflict, NotFound
 from . import bp
 from .http import json_response, read_json, require_object, service
@@ -35,15 +39,22 @@ def _int_arg(name: str, default: int, most: int) -> int:
     return max(0, min(value, most))
 
 
-def _rule_from_body(data: dict[str, Any]) -> Any:
-    if not str(data.get("evidence") or "").strip():
-        raise ApiError(400, "missing_evidence",
-                       "Cần ghi bằng chứng (đường dẫn hoặc văn bản) cho quy tắc.",
-                       "Evidence (a URL or a document reference) is required.")
+def _reason(value: object) -> str:
+    """The reason written to the audit log (a string of at most 2000 characters)."""
     try:
-        return make_rule(str(data.get("list", "")), str(data.get("pattern", "")),
-                         force=data.get("force") is True,
-                         **{k: data.get(k) for k in _FIELDS if data.get(k) is not None})
+        return check_text("reason", value)
+    except InvalidRule as exc:
+        raise ApiError(400, exc.code, exc.message, exc.message_en) from None
+
+
+def _rule_from_body(data: dict[str, Any]) -> Any:
+    force = data.get("force", False)
+    if not isinstance(force, bool):
+        raise ApiError(400, "invalid_force", "“force” phải là true hoặc false.",
+                       "“force” must be true or false.")
+    try:
+        return build_rule({k: data.get(k) for k in ("list", "pattern", *_FIELDS)},
+                          force=force, categories=service().tables.categories)
     except InvalidRule as exc:
         raise ApiError(400, exc.code, exc.message, exc.message_en) from None
 
@@ -78,8 +89,9 @@ def list_sources() -> Response:
 def create_source() -> Response:
     """Add a rule."""
     data = require_object(read_json())
+    rule, reason = _rule_from_body(data), _reason(data.get("reason"))
     try:
-        record = _store().add_rule(_rule_from_body(data), actor(str(data.get("reason") or "")))
+        record = _store().add_rule(rule, actor(reason))
     except Conflict:
         raise _conflict() from None
     return _changed(record, 201)
@@ -100,9 +112,9 @@ def get_source(rule_id: int) -> Response:
 def update_source(rule_id: int) -> Response:
     """Replace a rule's fields."""
     data = require_object(read_json())
+    rule, reason = _rule_from_body(data), _reason(data.get("reason"))
     try:
-        record = _store().update_rule(rule_id, _rule_from_body(data),
-                                      actor(str(data.get("reason") or "")))
+        record = _store().update_rule(rule_id, rule, actor(reason))
     except NotFound:
         raise _not_found(rule_id) from None
     except Conflict:
@@ -115,18 +127,30 @@ def update_source(rule_id: int) -> Response:
 def delete_source(rule_id: int) -> Response:
     """Delete a rule (it can be restored from the audit log)."""
     try:
-        record = _store().delete_rule(rule_id, actor(request.args.get("reason", "")))
+        record = _store().delete_rule(rule_id, actor(_reason(request.args.get("reason"))))
     except NotFound:
         raise _not_found(rule_id) from None
     return _changed(record)
 
 
+def _id_arg(name: str) -> int | None:
+    value = request.args.get(name)
+    if value is None or value == "":
+        return None
+    if not value.isdigit() or len(value) > 18:
+        raise ApiError(400, f"invalid_{name}", f"“{name}” phải là số nguyên dương.",
+                       f"“{name}” must be a positive whole number.")
+    return int(value)
+
+
 @bp.route("/audit", methods=["GET"])
 @require_scope("admin")
 def list_audit() -> Response:
-    """The audit log, newest first, filterable by target type and actor."""
+    """The audit log, newest first, filterable by target type and id, actor, and parent
+    (``parent_id``: the per-rule entries of one import or undo)."""
     total, items = _store().list_audit(
         target_type=request.args.get("target_type"), actor=request.args.get("actor"),
+        target_id=_id_arg("target_id"), parent_id=_id_arg("parent_id"),
         offset=_int_arg("offset", 0, 10**9), limit=_int_arg("limit", 50, 500))
     return json_response({"total": total, "items": [asdict(e) for e in items]})
 
@@ -134,14 +158,12 @@ def list_audit() -> Response:
 @bp.route("/audit/<int:entry_id>/revert", methods=["POST"])
 @require_scope("admin")
 def revert_audit(entry_id: int) -> Response:
-    """Undo one rule change; the undo is itself logged."""
+    """Undo one rule change, or a whole import (or the undo of one); itself logged.
+
+    A rule change answers with the rule as restored (or as deleted); an import with
+    ``{"entry", "reverted", "added", "changed", "removed", "version"}``. 409
+    ``cannot_revert`` when a rule changed since (then nothing is undone)."""
     from ..curation import revert
 
-    store = _store()
-    try:
-        entry = store.get_audit(entry_id)
-    except NotFound:
-        raise ApiError(404, "not_found", f"Không có mục nhật ký số {entry_id}.",
-                       f"No audit entry {entry_id}.") from None
-    record = revert(store, entry, actor(f"hoàn tác mục nhật ký #{entry_id}"))
+    record = revert(_store(), entry_id, actor(f"hoàn tác mục nhật ký #{entry_id}"))
     return _changed(record)

@@ -50,7 +50,7 @@ def test_every_admin_form_refuses_anonymous_and_missing_csrf(csrf_app):
         assert resp.status_code == 400, path  # signed in, but no CSRF token
     assert csrf_app.extensions["khongvoi.store"].lists_version() == version
     ok = client.post("/admin/rules/new", data={"csrf_token": token, "list": "allow",
-                                               "pattern": "x.vn", "evidence": "e",
+                                               "pattern": "x.vn", "evidence": "e", "name": "X",
                                                "action": "save", "category": "press_local"})
     assert ok.status_code == 302
 
