@@ -9,6 +9,13 @@ known columns (``list``, ``name``, ``category``, ``scope``, ``evidence``, ``note
 add them). A pattern twice on the same list is an error on its second line. JSON is a list
 of objects with the same keys, or ``{"rules": [...]}``.
 
+Every rule, whether it comes from a file, the admin API or the web admin form, is checked
+by :func:`build_rule`: text fields must be text, without control characters and within
+their length (:data:`MAX_LENGTHS`); a name and evidence are required; a category must be
+one of ``sources/categories.csv`` (or empty: uncategorised, except in the web admin form,
+which always offers a choice); then the core's :func:`~server.core.make_rule` checks the
+list, pattern and review date.
+
 Writing is canonical — the column order of ``sources/``, sorted by pattern, ``\\n`` line ends
 — so that export → import → export gives identical bytes. Cells that a spreadsheet would run
 as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) are written with a leading
@@ -21,7 +28,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -30,12 +38,16 @@ from typing import Any, BinaryIO
 import orjson
 
 from .core import LISTS, InvalidRule, Rule, make_rule
+from .core.tables import default_tables
 
 __all__ = [
     "COLUMNS",
     "MAX_BYTES",
+    "MAX_LENGTHS",
     "ParseResult",
     "RowError",
+    "build_rule",
+    "check_text",
     "load_default_sources",
     "read_rules",
     "write_csv",
@@ -45,7 +57,88 @@ __all__ = [
 COLUMNS = ("pattern", "name", "category", "scope", "evidence", "note", "review_by")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_BYTES = 50 * 1024 * 1024
-_OPTIONAL = frozenset(COLUMNS[1:])
+
+#: The longest value each text field may hold (characters, after trimming spaces).
+MAX_LENGTHS = {"list": 8, "pattern": 2048, "name": 200, "category": 64, "scope": 128,
+               "evidence": 2000, "note": 2000, "review_by": 32, "reason": 2000,
+               "stored_pattern": 512}
+#: Field names as admins read them.
+FIELD_LABELS = {
+    "list": ("danh sách", "list"), "pattern": ("mẫu", "pattern"),
+    "name": ("tên nguồn", "name"), "category": ("loại", "category"),
+    "scope": ("phạm vi", "scope"), "evidence": ("bằng chứng", "evidence"),
+    "note": ("ghi chú", "note"), "review_by": ("ngày cần xem lại", "review date"),
+    "reason": ("lý do", "reason"),
+}
+#: Fields that may span several lines (multi-line spreadsheet cells).
+_MULTI_LINE = frozenset({"evidence", "note", "reason"})
+# C0/C1 control characters and the bidirectional overrides that can disguise text
+# (tab and line breaks are allowed in multi-line fields only).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_MULTI = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def check_text(field_name: str, value: object) -> str:
+    """``value`` of a text field, trimmed; :class:`InvalidRule` (``invalid_<field>``) when
+    it is not a string, holds a control character or is too long. None is ``""``."""
+    if value is None:
+        return ""
+    vi, en = FIELD_LABELS.get(field_name, (field_name, field_name))
+    code = f"invalid_{field_name}"
+    if not isinstance(value, str):
+        raise InvalidRule(code, f"Trường “{field_name}” ({vi}) phải là chuỗi văn bản.",
+                          f"“{field_name}” ({en}) must be a string.")
+    text = value.strip()
+    bad = (_CONTROL_MULTI if field_name in _MULTI_LINE else _CONTROL).search(text)
+    if bad:
+        point = f"U+{ord(bad.group()):04X}"
+        raise InvalidRule(code, f"Trường “{field_name}” ({vi}) chứa ký tự điều khiển không in "
+                                f"được ({point}); hãy xóa ký tự đó.",
+                          f"“{field_name}” ({en}) contains a non-printing control character "
+                          f"({point}); remove it.")
+    most = MAX_LENGTHS.get(field_name)
+    if most is not None and len(text) > most:
+        raise InvalidRule(code, f"Trường “{field_name}” ({vi}) dài quá {most} ký tự "
+                                f"(đang có {len(text)}).",
+                          f"“{field_name}” ({en}) is longer than {most} characters "
+                          f"({len(text)}).")
+    return text
+
+
+def build_rule(values: Mapping[str, object], *, list_: str | None = None, force: bool = False,
+               categories: Collection[str] | None = None,
+               category_required: bool = False) -> Rule:
+    """A validated rule from ``values`` (``list``, ``pattern``, ``name``, ``category``,
+    ``scope``, ``evidence``, ``note``, ``review_by``; missing or None means empty), or
+    :class:`InvalidRule` with a stable code: ``invalid_<field>`` (not text, control
+    character, too long, unknown category), the core's pattern/list/date codes,
+    ``missing_name``, ``missing_evidence``, ``missing_category``.
+
+    ``list_`` overrides ``values["list"]``; ``categories`` defaults to
+    ``sources/categories.csv``."""
+    text = {f: check_text(f, values.get(f)) for f in ("list", *COLUMNS)}
+    rule = make_rule(list_ or text["list"], text["pattern"], force=force,
+                     **{f: text[f] for f in COLUMNS[1:]})
+    if not rule.name:
+        raise InvalidRule("missing_name", "Cần ghi tên nguồn cho quy tắc.",
+                          "A name is required for the rule.")
+    if not rule.evidence:
+        raise InvalidRule("missing_evidence",
+                          "Cần ghi bằng chứng (đường dẫn hoặc số văn bản) cho quy tắc.",
+                          "Evidence (a URL or a document reference) is required.")
+    if len(rule.pattern) > MAX_LENGTHS["stored_pattern"]:
+        raise InvalidRule("invalid_pattern", "Mẫu quá dài.", "The pattern is too long.")
+    known = default_tables().categories if categories is None else categories
+    if not rule.category and category_required:
+        raise InvalidRule("missing_category", "Hãy chọn loại nguồn.", "Choose a category.")
+    if rule.category and rule.category not in known:
+        choices = ", ".join(sorted(known))
+        raise InvalidRule("invalid_category",
+                          f"Loại “{rule.category}” không có trong danh mục; chọn một trong: "
+                          f"{choices} (hoặc để trống).",
+                          f"Category “{rule.category}” is unknown; use one of: {choices} "
+                          "(or leave it empty).")
+    return rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +183,14 @@ class _Collector:
 
 # -- reading ------------------------------------------------------------------------------
 def read_rules(data: bytes | BinaryIO, *, list_: str | None = None, fmt: str = "csv",
-               force: bool = False, max_bytes: int | None = MAX_BYTES) -> ParseResult:
-    """Parse a CSV or JSON file (bytes, or a seekable binary file) into rules.
+               force: bool = False, max_bytes: int | None = MAX_BYTES,
+               categories: Collection[str] | None = None) -> ParseResult:
+    """Parse a CSV or JSON file (bytes, or a seekable binary file) into rules, each checked
+    by :func:`build_rule` (JSON values must be strings or null).
 
     ``list_`` overrides a ``list`` column; ``max_bytes`` caps uploads (None: no cap, for the
-    command line). A CSV file is decoded as it is read, never held twice in memory.
+    command line); ``categories`` defaults to ``sources/categories.csv``. A CSV file is
+    decoded as it is read, never held twice in memory.
     """
     stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     if max_bytes is not None and _size(stream) > max_bytes:
@@ -106,11 +202,11 @@ def read_rules(data: bytes | BinaryIO, *, list_: str | None = None, fmt: str = "
             text = stream.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             return _bad_encoding()
-        return _read_json(text, list_, force)
+        return _read_json(text, list_, force, categories)
     wrapper = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     reader = csv.reader(wrapper)
     try:
-        return _read_csv(reader, list_, force)
+        return _read_csv(reader, list_, force, categories)
     except UnicodeDecodeError:
         return _bad_encoding()
     except csv.Error as exc:
@@ -138,7 +234,8 @@ def _bad_encoding() -> ParseResult:
                        "The file is not UTF-8; save it again as CSV UTF-8.")
 
 
-def _read_csv(reader: Any, list_: str | None, force: bool) -> ParseResult:
+def _read_csv(reader: Any, list_: str | None, force: bool,
+              categories: Collection[str] | None) -> ParseResult:
     header = [h.strip().lower() for h in next(reader, [])]
     if "pattern" not in header:
         return _file_error("missing_header", "Thiếu dòng tiêu đề có cột “pattern”.",
@@ -162,11 +259,12 @@ def _read_csv(reader: Any, list_: str | None, force: bool) -> ParseResult:
         if not pattern.strip() and not "".join(row).strip():
             continue  # a blank line, or a line of empty cells
         try:
-            rule = make_rule(
-                list_ or shared.setdefault(lst, lst), pattern, force=force, name=name,
-                category=shared.setdefault(category, category),
-                scope=shared.setdefault(scope, scope), evidence=evidence, note=note,
-                review_by=review_by)
+            rule = build_rule(
+                {"list": shared.setdefault(lst, lst), "pattern": pattern, "name": name,
+                 "category": shared.setdefault(category, category),
+                 "scope": shared.setdefault(scope, scope), "evidence": evidence,
+                 "note": note, "review_by": review_by},
+                list_=list_, force=force, categories=categories)
         except InvalidRule as exc:
             out.refuse(first, exc)
             continue
@@ -180,7 +278,8 @@ def _unquote(cell: str) -> str:
     return cell[1:].strip() if cell[:1] == "'" else cell
 
 
-def _read_json(text: str, list_: str | None, force: bool) -> ParseResult:
+def _read_json(text: str, list_: str | None, force: bool,
+               categories: Collection[str] | None) -> ParseResult:
     try:
         doc = orjson.loads(text)
     except orjson.JSONDecodeError:
@@ -191,17 +290,13 @@ def _read_json(text: str, list_: str | None, force: bool) -> ParseResult:
                            "The JSON must be a list of rules.")
     out = _Collector()
     for i, item in enumerate(items, start=1):
-        plain = isinstance(item, dict) and all(
-            v is None or isinstance(v, str | int | float) for v in item.values())
-        if not plain:
+        if not isinstance(item, dict):
             out.refuse(i, InvalidRule(
                 "invalid_row", "Mục phải là một đối tượng với các giá trị dạng chữ.",
                 "Each item must be an object of text values."))
             continue
-        values = {k: "" if v is None else str(v) for k, v in item.items()}
         try:
-            rule = make_rule(list_ or values.get("list", ""), values.get("pattern", ""),
-                             force=force, **{k: v for k, v in values.items() if k in _OPTIONAL})
+            rule = build_rule(item, list_=list_, force=force, categories=categories)
         except InvalidRule as exc:
             out.refuse(i, exc)
             continue

@@ -62,7 +62,7 @@ def test_import_dry_run_then_apply_and_export(app, runner, tmp_path):
 def test_import_with_invalid_rows_changes_nothing(app, runner, tmp_path):
     store = app.extensions["khongvoi.store"]
     src = tmp_path / "bad.csv"
-    src.write_text("pattern,name\nok.vn,OK\nfacebook.com,FB\n", encoding="utf-8")
+    src.write_text("pattern,name,evidence\nok.vn,OK,e\nfacebook.com,FB,e\n", encoding="utf-8")
     version = store.lists_version()
     result = runner.invoke(args=["sources", "import", str(src), "--list", "deny"])
     assert result.exit_code == 1
@@ -75,7 +75,8 @@ def test_import_with_invalid_rows_changes_nothing(app, runner, tmp_path):
 def test_skip_invalid_imports_the_valid_rows(app, runner, tmp_path):
     store = app.extensions["khongvoi.store"]
     src = tmp_path / "mixed.csv"
-    src.write_bytes("\ufeffpattern,name\r\nhop-le.vn,Hợp lệ\r\nfacebook.com,FB\r\n".encode())
+    src.write_bytes("\ufeffpattern,name,evidence\r\nhop-le.vn,Hợp lệ,CV 1\r\n"
+                    "facebook.com,FB,x\r\n".encode())
     result = runner.invoke(args=["sources", "import", str(src), "--list", "allow",
                                  "--skip-invalid"])
     assert result.exit_code == 0, result.output
@@ -91,7 +92,7 @@ def test_full_export_then_replace_reproduces_the_state(app, runner, tmp_path):
                              ).exit_code == 0
         before = [replace(r, id=None) for r in store.export_rules()]
         extra = tmp_path / "extra.csv"
-        extra.write_text("pattern,name\nthem-vao.vn,Thêm\n", encoding="utf-8")
+        extra.write_text("pattern,name,evidence\nthem-vao.vn,Thêm,e\n", encoding="utf-8")
         runner.invoke(args=["sources", "import", str(extra), "--list", "deny"])
         store.delete_rule(store.find_rules(list="allow")[1][0].id)
         result = runner.invoke(args=["sources", "import", str(out), "--replace"])
@@ -107,7 +108,7 @@ def test_replace_one_list_leaves_the_other(app, runner, tmp_path):
     store = app.extensions["khongvoi.store"]
     deny_before = [r.pattern for r in store.export_rules("deny")]
     src = tmp_path / "allow.csv"
-    src.write_text("pattern,name\nchi-mot.vn,Chỉ một\n", encoding="utf-8")
+    src.write_text("pattern,name,evidence\nchi-mot.vn,Chỉ một,e\n", encoding="utf-8")
     result = runner.invoke(args=["sources", "import", str(src), "--list", "allow", "--replace"])
     assert result.exit_code == 0, result.output
     assert [r.pattern for r in store.export_rules("allow")] == ["chi-mot.vn"]
@@ -116,7 +117,7 @@ def test_replace_one_list_leaves_the_other(app, runner, tmp_path):
 
 def test_wrong_encoding_and_missing_file(runner, tmp_path):
     src = tmp_path / "cp1258.csv"
-    src.write_bytes("pattern,name\nbáo.vn,Báo\n".encode("cp1258"))
+    src.write_bytes("pattern,name,evidence\nbáo.vn,Báo,e\n".encode("cp1258"))
     result = runner.invoke(args=["sources", "import", str(src), "--list", "allow"])
     assert result.exit_code == 1 and "bad_encoding" in result.output
     assert runner.invoke(args=["sources", "import", str(tmp_path / "nope.csv")]).exit_code == 2

@@ -28,11 +28,11 @@ def test_wrong_encoding_refused():
 
 
 def test_invalid_rows_reported_with_line_numbers():
-    data = (HEADER + "ok.vn,,,,,,\n"
-            "facebook.com,,,,,,\n"
-            "bad host.vn,,,,,,\n"
-            "x.vn,,,,,,2027-13-45\n"
-            "ok.vn,,,,,,\n").encode()
+    data = (HEADER + "ok.vn,A,,,e,,\n"
+            "facebook.com,A,,,e,,\n"
+            "bad host.vn,A,,,e,,\n"
+            "x.vn,A,,,e,,2027-13-45\n"
+            "ok.vn,A,,,e,,\n").encode()
     parsed = read_rules(data, list_="allow")
     assert [r.pattern for r in parsed.rules] == ["ok.vn"]
     assert [(e.line, e.code) for e in parsed.errors] == [
@@ -55,18 +55,19 @@ def test_formula_cells_neutralised_and_round_trip():
 
 
 def test_leading_quote_survives_round_trip():
-    rules = [make_rule("allow", "a.vn", name="'=x", note="'quoted")]
+    rules = [make_rule("allow", "a.vn", name="'=x", note="'quoted", evidence="'e")]
     assert read_rules(write_csv(rules), list_="allow").rules == rules
 
 
 def test_json_round_trip():
-    rules = [make_rule("allow", "a.vn", name="Á"), make_rule("deny", "b.com")]
+    rules = [make_rule("allow", "a.vn", name="Á", evidence="e"),
+             make_rule("deny", "b.com", name="B", category="impersonation", evidence="e")]
     back = read_rules(write_json(rules), fmt="json")
     assert back.errors == [] and back.rules == rules
 
 
 def test_binary_file_input_left_open():
-    fh = io.BytesIO((HEADER + "a.vn,A,,,,,\n").encode())
+    fh = io.BytesIO((HEADER + "a.vn,A,,,e,,\n").encode())
     parsed = read_rules(fh, list_="deny")
     assert [(r.pattern, r.list) for r in parsed.rules] == [("a.vn", "deny")]
     assert not fh.closed
@@ -74,12 +75,12 @@ def test_binary_file_input_left_open():
 
 
 def test_columns_in_any_order_unknown_ignored_blank_rows_skipped():
-    data = ("Ghi chú riêng,NOTE,Pattern,list\n"
-            "x,ghi chú,a.vn,deny\n"
-            ",,,\n"
+    data = ("Ghi chú riêng,NOTE,Pattern,list,Evidence,name\n"
+            "x,ghi chú,a.vn,deny,e,A\n"
+            ",,,,,\n"
             "\n"
-            "y,,b.vn,allow,extra cell\n"
-            "z,,,allow\n").encode()
+            "y,,b.vn,allow,e,B,extra cell\n"
+            "z,,,allow,e,C\n").encode()
     parsed = read_rules(data)
     assert [(r.list, r.pattern, r.note) for r in parsed.rules] == [
         ("deny", "a.vn", "ghi chú"), ("allow", "b.vn", "")]
@@ -87,9 +88,9 @@ def test_columns_in_any_order_unknown_ignored_blank_rows_skipped():
 
 
 def test_line_numbers_count_multi_line_cells():
-    data = (HEADER + 'a.vn,"Tên\r\nhai dòng",,,,,\r\n' + "bad host,,,,,,\r\n").encode()
+    data = (HEADER + 'a.vn,Tên,,,e,"Ghi chú\r\nhai dòng",\r\n' + "bad host,B,,,e,,\r\n").encode()
     parsed = read_rules(data, list_="allow")
-    assert parsed.rules[0].name == "Tên\r\nhai dòng"
+    assert parsed.rules[0].note == "Ghi chú\r\nhai dòng"
     assert [(e.line, e.code) for e in parsed.errors] == [(4, "invalid_pattern")]
 
 
@@ -99,30 +100,36 @@ def test_malformed_csv_reported_not_raised():
 
 
 def test_json_forms_and_errors():
-    items = '[{"pattern": "a.vn", "list": "allow", "name": "A", "extra": 1}, ' \
-            '{"pattern": "A.VN", "list": "allow"}, "x", {"pattern": ["a"], "list": "deny"}, ' \
-            '{"pattern": "b.vn", "list": "maybe"}]'
+    items = ('[{"pattern": "a.vn", "list": "allow", "name": "A", "evidence": "e", "extra": 1}, '
+             '{"pattern": "A.VN", "list": "allow", "name": "A", "evidence": "e"}, "x", '
+             '{"pattern": ["a"], "list": "deny"}, '
+             '{"pattern": "b.vn", "list": "maybe", "name": "B", "evidence": "e"}, '
+             '{"pattern": "c.vn", "list": "allow", "name": 5, "evidence": "e"}, '
+             '{"pattern": "d.vn", "list": "allow", "name": "D", "evidence": null}]')
     parsed = read_rules(items.encode(), fmt="json")
     assert [(r.list, r.pattern, r.name) for r in parsed.rules] == [("allow", "a.vn", "A")]
     assert [(e.line, e.code) for e in parsed.errors] == [
-        (2, "duplicate_pattern"), (3, "invalid_row"), (4, "invalid_row"), (5, "invalid_list")]
-    wrapped = read_rules(b'{"rules": [{"pattern": "c.vn"}]}', fmt="json", list_="deny")
+        (2, "duplicate_pattern"), (3, "invalid_row"), (4, "invalid_pattern"),
+        (5, "invalid_list"), (6, "invalid_name"), (7, "missing_evidence")]
+    wrapped = read_rules(b'{"rules": [{"pattern": "c.vn", "name": "C", "evidence": "e"}]}',
+                         fmt="json", list_="deny")
     assert [(r.list, r.pattern) for r in wrapped.rules] == [("deny", "c.vn")]
     assert read_rules(b'{"rules": 1}', fmt="json").errors[0].code == "invalid_json"
     assert read_rules(b"[", fmt="json").errors[0].code == "invalid_json"
     assert read_rules("[\"bá\"]".encode("cp1258"), fmt="json").errors[0].code == "bad_encoding"
 
 
-_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("=+-@'\",\n"),
-                max_size=30)
+_chars = st.characters(blacklist_categories=("Cs", "Cc", "Cf"))
+_text = st.text(_chars | st.sampled_from("=+-@'\",\n"), max_size=30)
+_name = st.text(_chars | st.sampled_from("=+-@'\","), min_size=1, max_size=30).filter(str.strip)
 
 
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["allow", "deny"]),
                           st.from_regex(r"[a-z]{1,10}\.(vn|com|com\.vn)", fullmatch=True),
-                          _text, _text), max_size=20, unique_by=lambda t: (t[0], t[1])))
+                          _name, _text), max_size=20, unique_by=lambda t: (t[0], t[1])))
 def test_csv_round_trip_property(items):
-    rules = [make_rule(lst, pattern, force=True, name=name, note=note)
+    rules = [make_rule(lst, pattern, force=True, name=name, note=note, evidence="e")
              for lst, pattern, name, note in items]
     data = write_csv(rules, with_list=True)
     parsed = read_rules(data, force=True)

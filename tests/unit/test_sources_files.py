@@ -52,6 +52,16 @@ def test_patterns_canonical_with_evidence(name):
         assert rec["name"].strip()
 
 
+@pytest.mark.parametrize("name", list(RULE_FILES))
+def test_every_row_passes_the_import_checks(name):
+    """The checks every import, API call and admin form applies (name, evidence, known
+    category, text without control characters, lengths): the default lists pass them all."""
+    data = (SOURCES_DIR / name).read_bytes()
+    parsed = read_rules(data, list_=None if name == "pending.csv" else name[:-4], force=True)
+    assert [(e.line, e.code) for e in parsed.errors] == []
+    assert len(parsed.rules) == len(_rows(name)[1])
+
+
 def test_no_pattern_on_both_lists_and_pending_apart():
     allow = {r[0] for r in _rows("allow.csv")[1]}
     deny = {r[0] for r in _rows("deny.csv")[1]}
