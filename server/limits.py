@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -28,15 +28,19 @@ def _client() -> str:
 limiter = Limiter(key_func=_client, headers_enabled=True)
 
 
-def limit(config_key: str) -> Callable[[Any], Any]:
+def limit(config_key: str,
+          deduct_when: Callable[[Response], bool] | None = None) -> Callable[[Any], Any]:
     """Decorate a view with the limit named by ``config_key`` in the app config.
 
+    ``deduct_when(response)``: count a request only when it is true (for example, only
+    accepted reports), while a caller over the limit is still refused.
     When ``RATELIMIT_ENABLED`` is false the view is called directly, without Flask-Limiter's
     bookkeeping (which otherwise costs as much as the check itself).
     """
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        limited = limiter.limit(lambda: _limit_for(config_key))(view)
+        limited = limiter.limit(lambda: _limit_for(config_key),
+                                deduct_when=deduct_when)(view)
 
         @functools.wraps(view)
         def inner(*args: Any, **kwargs: Any) -> Any:

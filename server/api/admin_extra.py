@@ -13,26 +13,65 @@ from ..errors import ApiError
 from ..sources import read_rules, write_csv, write_json
 from ..store import NotFound
 from . import bp
-from .http import json_response, read_json, require_object, service
+from .http import (
+    LIST_CHOICES,
+    bool_arg,
+    choice_arg,
+    json_response,
+    lang,
+    read_json,
+    require_object,
+    service,
+    utc_time,
+)
 
 
 def _store() -> Any:
     return service().store
 
 
+#: Media types read as CSV (spreadsheets and tools send all of these).
+CSV_TYPES = ("text/csv", "text/plain", "text/comma-separated-values", "application/csv")
+REPORT_STATUSES = ("open", "resolved", "rejected")
+MAX_KEY_NAME = 100
+MAX_REASON = 1000
+
+
+def _key_json(key: Any) -> dict[str, Any]:
+    """An API key as JSON: times in UTC with ``Z``, ``null`` for never used / not revoked."""
+    data = asdict(key)
+    for name in ("created_at", "last_used_at", "revoked_at"):
+        data[name] = utc_time(data[name])
+    return data
+
+
+def _report_json(report: Any) -> dict[str, Any]:
+    """A report as JSON (``created_at`` in UTC with ``Z``)."""
+    return {**asdict(report), "created_at": utc_time(report.created_at)}
+
+
+def _row_error(error: Any, language: str) -> dict[str, Any]:
+    """An invalid row as the API shows it: line, code and one message in ``language``."""
+    return {"line": error.line, "code": error.code,
+            "message": error.message_en if language == "en" else error.message}
+
+
 @bp.route("/sources/import", methods=["POST"])
 @require_scope("admin")
 def import_sources() -> Response:
-    """Import rules: CSV (text/csv) or JSON; ``?dry_run=1`` shows the diff, changes nothing."""
-    fmt = "csv" if request.mimetype in ("text/csv", "text/plain") else "json"
+    """Import rules: CSV (text/csv) or JSON; ``?dry_run=1`` shows the diff, changes nothing;
+    ``?force=1`` accepts host-only rules on shared platforms."""
+    dry, force, language = bool_arg("dry_run"), bool_arg("force"), lang()
+    list_ = choice_arg("list", LIST_CHOICES)
+    fmt = "csv" if request.mimetype in CSV_TYPES else "json"
     if fmt == "json":
-        read_json()  # 415 / 400 with the one error shape
-    parsed = read_rules(request.get_data(), list_=request.args.get("list") or None, fmt=fmt)
-    errors = [asdict(e) for e in parsed.errors]
-    dry = request.args.get("dry_run") in ("1", "true")
+        read_json(csv_too=True)  # 415 / 400 with the one error shape
+    parsed = read_rules(request.get_data(), list_=list_, fmt=fmt, force=force)
+    errors = [_row_error(e, language) for e in parsed.errors]
     if errors and not dry:
-        return json_response({"error": {"code": "invalid_rows",
-                                        "message": "Có dòng không hợp lệ; không nhập gì."},
+        message = ("Some rows are invalid; nothing was imported." if language == "en"
+                   else "Có dòng không hợp lệ; không nhập gì.")
+        return json_response({"error": {"code": "invalid_rows", "message": message},
                               "invalid": errors}, status=400)
     res = _store().import_rules(parsed.rules, dry_run=dry, actor=actor("API import"))
     if not dry:
@@ -44,8 +83,9 @@ def import_sources() -> Response:
 @require_scope("admin")
 def export_sources() -> Response:
     """All rules as canonical CSV (``?format=csv``) or JSON."""
-    rules = list(_store().export_rules(request.args.get("list") or None))
-    if request.args.get("format") == "csv":
+    fmt = choice_arg("format", ("csv", "json"))
+    rules = list(_store().export_rules(choice_arg("list", LIST_CHOICES)))
+    if fmt == "csv":
         return Response(write_csv(rules, with_list=True), mimetype="text/csv")
     return Response(write_json(rules), mimetype="application/json")
 
@@ -54,8 +94,49 @@ def export_sources() -> Response:
 @require_scope("admin")
 def list_reports() -> Response:
     """Reports from users, oldest first."""
-    return json_response({"items": [asdict(r) for r in _store().list_reports(
-        request.args.get("status") or None)]})
+    status = choice_arg("status", REPORT_STATUSES)
+    return json_response({"items": [_report_json(r) for r in _store().list_reports(status)]})
+
+
+def _report(report_id: int) -> Any:
+    found = [r for r in _store().list_reports() if r.id == report_id]
+    if not found:
+        raise ApiError(404, "not_found", f"Không có báo cáo số {report_id}.",
+                       f"No report {report_id}.")
+    return found[0]
+
+
+@bp.route("/reports/<int:report_id>", methods=["GET"])
+@require_scope("admin")
+def get_report(report_id: int) -> Response:
+    """One report."""
+    return json_response(_report_json(_report(report_id)))
+
+
+@bp.route("/reports/<int:report_id>", methods=["POST"])
+@require_scope("admin")
+def triage_report(report_id: int) -> Response:
+    """Close a report as ``resolved`` or ``rejected`` (or reopen it: ``open``), with a reason;
+    logged. Setting the status it already has changes nothing and logs nothing."""
+    data = require_object(read_json())
+    status, reason = data.get("status"), data.get("reason", "")
+    if status not in REPORT_STATUSES:
+        raise ApiError(400, "invalid_status",
+                       "“status” phải là: " + ", ".join(REPORT_STATUSES) + ".",
+                       "“status” must be one of: " + ", ".join(REPORT_STATUSES) + ".")
+    if not isinstance(reason, str) or len(reason) > MAX_REASON:
+        raise ApiError(400, "invalid_reason",
+                       f"“reason” phải là chuỗi ký tự, tối đa {MAX_REASON} ký tự.",
+                       f"“reason” must be text of at most {MAX_REASON} characters.")
+    report = _report(report_id)
+    if report.status != status:
+        try:
+            _store().set_report_status(report_id, status, actor(reason.strip()))
+        except NotFound:
+            raise ApiError(404, "not_found", f"Không có báo cáo số {report_id}.",
+                           f"No report {report_id}.") from None
+        report = _report(report_id)
+    return json_response(_report_json(report))
 
 
 @bp.route("/stats", methods=["GET"])
@@ -76,7 +157,7 @@ def get_stats() -> Response:
 @require_scope("admin")
 def list_api_keys() -> Response:
     """Every key (never the secrets)."""
-    return json_response({"items": [asdict(k) for k in _store().list_keys()]})
+    return json_response({"items": [_key_json(k) for k in _store().list_keys()]})
 
 
 @bp.route("/keys", methods=["POST"])
@@ -84,20 +165,26 @@ def list_api_keys() -> Response:
 def create_api_key() -> Response:
     """Create a key; the secret is in this answer only."""
     data = require_object(read_json())
-    name, scope = str(data.get("name", "")).strip(), data.get("scope")
-    if not name or scope not in ("check", "admin"):
-        raise ApiError(400, "invalid_key", "Cần tên và phạm vi (check hoặc admin).",
-                       "A name and a scope (check or admin) are required.")
-    key, secret = _store().create_key(name, scope, actor())
-    return json_response({**asdict(key), "secret": secret}, status=201)
+    name, scope = data.get("name"), data.get("scope")
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_KEY_NAME:
+        raise ApiError(400, "invalid_key",
+                       f"Cần tên khóa (chuỗi ký tự, tối đa {MAX_KEY_NAME} ký tự) và phạm vi "
+                       "(check hoặc admin).",
+                       f"A name (text, at most {MAX_KEY_NAME} characters) and a scope "
+                       "(check or admin) are required.")
+    if scope not in ("check", "admin"):
+        raise ApiError(400, "invalid_key", "Phạm vi của khóa phải là check hoặc admin.",
+                       "The key's scope must be check or admin.")
+    key, secret = _store().create_key(name.strip(), scope, actor())
+    return json_response({**_key_json(key), "secret": secret}, status=201)
 
 
 @bp.route("/keys/<int:key_id>", methods=["DELETE"])
 @require_scope("admin")
 def revoke_api_key(key_id: int) -> Response:
-    """Revoke a key."""
+    """Revoke a key; revoking it again changes nothing (same time, no second log entry)."""
     try:
-        return json_response(asdict(_store().revoke_key(key_id, actor())))
+        return json_response(_key_json(_store().revoke_key(key_id, actor())))
     except NotFound:
         raise ApiError(404, "not_found", f"Không có khóa số {key_id}.",
                        f"No key {key_id}.") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import orjson
@@ -10,7 +11,16 @@ from flask import Response, current_app, request
 from ..checker import CheckerService
 from ..errors import ApiError, wants_english
 
-__all__ = ["json_response", "lang", "read_json", "service"]
+__all__ = [
+    "bool_arg",
+    "choice_arg",
+    "json_response",
+    "lang",
+    "read_json",
+    "service",
+    "utc_time",
+    "validate_admin_args",
+]
 
 
 def service() -> CheckerService:
@@ -33,9 +43,18 @@ def json_response(data: Any, status: int = 200, raw: bytes | None = None) -> Res
     return Response(body, status=status, mimetype="application/json")
 
 
-def read_json() -> Any:
-    """The request's JSON body, or an :class:`ApiError` (415 or 400) explaining why not."""
+def read_json(csv_too: bool = False) -> Any:
+    """The request's JSON body, or an :class:`ApiError` (415 or 400) explaining why not.
+
+    ``csv_too``: the route also takes CSV, so the 415 message says so."""
     if not request.is_json:
+        if csv_too:
+            raise ApiError(
+                415,
+                "unsupported_media_type",
+                "Hãy gửi tệp CSV (Content-Type: text/csv) hoặc JSON (application/json).",
+                "Send CSV (Content-Type: text/csv) or JSON (application/json).",
+            )
         raise ApiError(
             415,
             "unsupported_media_type",
@@ -60,3 +79,70 @@ def require_object(data: Any) -> dict[str, Any]:
             "The body must be a JSON object.",
         )
     return data
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def bool_arg(name: str, default: bool = False) -> bool:
+    """A yes/no query parameter, read strictly: ``1/0``, ``true/false``, ``yes/no``,
+    ``on/off`` in any case; anything else is a 400 ``invalid_<name>`` (so that a typo in
+    ``dry_run`` never applies an import for real)."""
+    value = request.args.get(name)
+    if value is None:
+        return default
+    folded = value.lower()
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    raise ApiError(400, f"invalid_{name}",
+                   f"Tham số “{name}” chỉ nhận 1/0, true/false, yes/no hoặc on/off.",
+                   f"The “{name}” parameter must be 1/0, true/false, yes/no or on/off.")
+
+
+def choice_arg(name: str, choices: tuple[str, ...]) -> str | None:
+    """A query parameter that must be one of ``choices`` when given (400 otherwise)."""
+    value = request.args.get(name)
+    if value is None or value in choices:
+        return value
+    allowed = ", ".join(choices)
+    raise ApiError(400, f"invalid_{name}",
+                   f"Tham số “{name}” chỉ nhận: {allowed} (hoặc bỏ trống để lấy tất cả).",
+                   f"The “{name}” parameter must be one of: {allowed} (or left out for all).")
+
+
+def _count_arg(name: str) -> None:
+    value = request.args.get(name)
+    if value is not None and not (value.isascii() and value.isdigit()):
+        raise ApiError(400, f"invalid_{name}",
+                       f"Tham số “{name}” phải là số nguyên không âm.",
+                       f"The “{name}” parameter must be a whole number, zero or more.")
+
+
+#: Query parameters shared by admin routes, checked once for all of them.
+LIST_CHOICES = ("allow", "deny")
+
+
+def validate_admin_args() -> None:
+    """Refuse, with a 400, the shared admin query parameters that would otherwise be ignored
+    or clamped silently: ``list`` other than allow/deny, ``offset``/``limit`` that are not
+    whole numbers ≥ 0."""
+    choice_arg("list", LIST_CHOICES)
+    _count_arg("offset")
+    _count_arg("limit")
+
+
+def utc_time(value: str | None) -> str | None:
+    """A stored time as ISO 8601 UTC ending in ``Z`` (as ``generated_at``); ``None`` for
+    no time. SQLite gives naive times, which are UTC here (the store writes UTC)."""
+    if not value:
+        return None
+    try:
+        stamp = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.UTC)
+    return stamp.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")

@@ -11,8 +11,10 @@ from typing import Any
 from flask import Response
 
 from ..core import VERDICTS
+from ..core.urls import MAX_URL_LENGTH
 from . import bp
-from .http import json_response
+from .admin_extra import MAX_KEY_NAME, MAX_REASON, REPORT_STATUSES
+from .http import LIST_CHOICES, json_response
 from .reports import MAX_COMMENT, REPORT_KINDS
 
 __all__ = ["document"]
@@ -34,7 +36,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
         404: "Not found",
         413: "Body or batch too large",
         409: "Conflicts with existing data",
-        415: "Body is not JSON",
+        415: "Body is not JSON (or, where the route takes it, CSV)",
         429: "Rate limited (see Retry-After)",
     }
     return {str(s): _json(_ref("Error"), texts[s]) for s in statuses}
@@ -42,6 +44,19 @@ def _errors(*statuses: int) -> dict[str, Any]:
 
 _STR = {"type": "string"}
 _NULLABLE_STR = {"type": ["string", "null"]}
+_TIME = {"type": "string", "format": "date-time", "description": "UTC, ISO 8601, ends in Z"}
+_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time",
+                  "description": "UTC, ISO 8601, ends in Z; null when it never happened"}
+_URL = {"type": "string", "minLength": 1, "maxLength": MAX_URL_LENGTH,
+        "description": "The link as pasted (scheme optional). Empty → 400 empty_url; "
+        f"longer than {MAX_URL_LENGTH} characters → 400 url_too_long; not a web address "
+        "(javascript:, data:, file:, …) → 400 with its own code."}
+#: In a query string the bound is left out of the schema: a URL of 8192 characters, each
+#: percent-encoded as up to 12 bytes, is longer than HTTP servers accept in a request line
+#: (they answer 414 before the app sees it). Long URLs go in a POST body.
+_URL_QUERY = {k: v for k, v in _URL.items() if k != "maxLength"}
+_BOOL_QUERY = {"type": "boolean", "description": "1/0, true/false, yes/no or on/off, any case; "
+               "anything else → 400 invalid_<name>"}
 _LANG = {
     "name": "lang",
     "in": "query",
@@ -101,7 +116,12 @@ SCHEMAS: dict[str, Any] = {
             "imitates": {
                 "oneOf": [
                     {"type": "object", "required": ["domain", "name"],
-                     "properties": {"domain": _STR, "name": _STR}},
+                     "properties": {
+                         "domain": {"type": "string", "description":
+                                    "The official source imitated: a domain (nhandan.vn), or "
+                                    "host/path for a page on a shared platform "
+                                    "(facebook.com/ubndhiephoa)"},
+                         "name": _STR}},
                     {"type": "null"},
                 ]
             },
@@ -170,10 +190,11 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["url"],
         "properties": {
-            "url": {"type": "string", "maxLength": 8192},
-            "verdict_seen": {"type": "string", "enum": ["", *VERDICTS]},
+            "url": _URL,
+            "verdict_seen": {"type": ["string", "null"], "enum": ["", *VERDICTS, None],
+                             "description": "The verdict the user saw (empty or null: none)"},
             "kind": {"type": "string", "enum": list(REPORT_KINDS)},
-            "comment": {"type": "string", "maxLength": MAX_COMMENT},
+            "comment": {"type": ["string", "null"], "maxLength": MAX_COMMENT},
         },
     },
     "ReportCreated": {
@@ -189,7 +210,7 @@ def _paths() -> dict[str, Any]:
     url_body = {
         "required": True,
         "content": {"application/json": {"schema": {
-            "type": "object", "required": ["url"], "properties": {"url": _STR}}}},
+            "type": "object", "required": ["url"], "properties": {"url": _URL}}}},
     }
     return {
         "/api/v1/check": {
@@ -197,7 +218,7 @@ def _paths() -> dict[str, Any]:
                 "summary": "Check one URL",
                 "operationId": "checkGet",
                 "parameters": [
-                    {"name": "url", "in": "query", "required": True, "schema": _STR},
+                    {"name": "url", "in": "query", "required": True, "schema": _URL_QUERY},
                     _LANG,
                 ],
                 "responses": {"200": check_ok, **_errors(400, 429)},
@@ -240,9 +261,9 @@ def _paths() -> dict[str, Any]:
                 "operationId": "listReports",
                 "security": [{"bearer": []}],
                 "parameters": [{"name": "status", "in": "query", "required": False,
-                                "schema": _STR}],
-                "responses": {"200": _json({"type": "object"}, "Reports"),
-                              **_errors(401, 403)},
+                                "schema": {"type": "string", "enum": list(REPORT_STATUSES)}}],
+                "responses": {"200": _json(_ref("ReportList"), "Reports, oldest first"),
+                              **_errors(400, 401, 403)},
             },
             "post": {
                 "summary": "Report a URL (wrongly listed, missing, impersonation)",
@@ -295,14 +316,102 @@ SCHEMAS.update({
         "id": {"type": "integer"}, "at": _STR, "actor": _STR, "ip": _STR, "action": _STR,
         "target_type": _STR, "target_id": {"type": ["integer", "null"]},
         "before": {"type": ["object", "null"]}, "after": {"type": ["object", "null"]},
-        "reason": _STR}},
+        "reason": _STR, "parent_id": {"type": ["integer", "null"], "description":
+                                      "The import or undo this per-rule entry belongs to"}}},
     "AuditPage": {"type": "object", "required": ["total", "items"], "properties": {
         "total": {"type": "integer"}, "items": {"type": "array", "items": _ref("AuditEntry")}}},
+    "ImportResult": {
+        "type": "object",
+        "required": ["added", "changed", "unchanged", "removed", "version", "dry_run", "invalid"],
+        "properties": {
+            "added": {"type": "integer"}, "changed": {"type": "integer"},
+            "unchanged": {"type": "integer"}, "removed": {"type": "integer"},
+            "version": {"type": "integer"}, "dry_run": {"type": "boolean"},
+            "entry": {"type": ["integer", "null"], "description": "The import's audit entry "
+                      "(undo it with POST /api/v1/audit/{entry}/revert); null in a dry run "
+                      "or when nothing changed"},
+            "invalid": {"type": "array", "items": _ref("RowError")},
+        },
+    },
+    "ImportReverted": {
+        "type": "object",
+        "required": ["entry", "reverted"],
+        "description": "A whole import undone in one transaction",
+        "properties": {"entry": {"type": "integer"}, "reverted": {"type": "integer"},
+                       "added": {"type": "integer"}, "changed": {"type": "integer"},
+                       "removed": {"type": "integer"}, "version": {"type": "integer"}},
+    },
+    "RowError": {
+        "type": "object",
+        "required": ["line", "code", "message"],
+        "properties": {"line": {"type": "integer", "description": "0: the whole file"},
+                       "code": _STR, "message": _STR},
+    },
+    "ImportRefused": {
+        "type": "object",
+        "required": ["error", "invalid"],
+        "properties": {"error": SCHEMAS["Error"]["properties"]["error"],
+                       "invalid": {"type": "array", "items": _ref("RowError"), "minItems": 1}},
+    },
+    "ApiKey": {
+        "type": "object",
+        "required": ["id", "name", "prefix", "scope", "created_by", "created_at",
+                     "last_used_at", "revoked_at"],
+        "properties": {"id": {"type": "integer"}, "name": _STR, "prefix": _STR,
+                       "scope": {"type": "string", "enum": ["check", "admin"]},
+                       "created_by": _STR, "created_at": _TIME,
+                       "last_used_at": _NULLABLE_TIME, "revoked_at": _NULLABLE_TIME},
+    },
+    "ApiKeyCreated": {"allOf": [_ref("ApiKey"), {
+        "type": "object", "required": ["secret"],
+        "properties": {"secret": {"type": "string", "description": "Shown this once only"}}}]},
+    "KeyInput": {
+        "type": "object",
+        "required": ["name", "scope"],
+        "properties": {"name": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_NAME},
+                       "scope": {"type": "string", "enum": ["check", "admin"]}},
+    },
+    "Report": {
+        "type": "object",
+        "required": ["id", "url", "canonical_url", "host", "verdict_seen", "verdict_at_report",
+                     "kind", "comment", "status", "created_at"],
+        "properties": {
+            "id": {"type": "integer"}, "url": _STR, "canonical_url": _STR, "host": _STR,
+            "verdict_seen": {"type": "string", "enum": ["", *VERDICTS]},
+            "verdict_at_report": {"type": "string", "enum": list(VERDICTS)},
+            "kind": {"type": "string", "enum": list(REPORT_KINDS)}, "comment": _STR,
+            "client_hash": {"type": "string", "description": "Keyed hash of the reporter's "
+                            "address: groups one client's reports, never reveals it"},
+            "status": {"type": "string", "enum": list(REPORT_STATUSES)},
+            "created_at": _TIME,
+        },
+    },
+    "ReportList": {"type": "object", "required": ["items"], "properties": {
+        "items": {"type": "array", "items": _ref("Report")}}},
+    "ReportTriage": {
+        "type": "object",
+        "required": ["status"],
+        "properties": {
+            "status": {"type": "string", "enum": list(REPORT_STATUSES),
+                       "description": "resolved or rejected closes the report; open reopens it"},
+            "reason": {"type": "string", "maxLength": MAX_REASON,
+                       "description": "Written to the audit log"},
+        },
+    },
 })
 _SECURED = [{"bearer": []}]
-_PAGE = [{"name": n, "in": "query", "required": False, "schema": {"type": "integer"}}
-         for n in ("offset", "limit")]
-_ID = [{"name": "rule_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_PAGE = [{"name": n, "in": "query", "required": False,
+          "schema": {"type": "integer", "minimum": 0}} for n in ("offset", "limit")]
+_ID_SCHEMA = {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
+
+
+def _path_id(name: str) -> list[dict[str, Any]]:
+    return [{"name": name, "in": "path", "required": True, "schema": _ID_SCHEMA}]
+
+
+_ID = _path_id("rule_id")
+_LIST = {"name": "list", "in": "query", "required": False,
+         "schema": {"type": "string", "enum": list(LIST_CHOICES)}}
 
 
 def _admin(summary: str, op_id: str, ok: dict[str, Any], *errors: int,
@@ -318,7 +427,7 @@ def _query(*names: str) -> list[dict[str, Any]]:
 def _admin_paths() -> dict[str, Any]:
     body = {"required": True, "content": {"application/json": {"schema": _ref("RuleInput")}}}
     record = _json(_ref("RuleRecord"), "The rule")
-    filters = _query("list", "category", "scope", "q")
+    filters = [_LIST, *_query("category", "scope", "q")]
     return {
         "/api/v1/sources": {
             "get": _admin("Search rules (admin key)", "listSources",
@@ -333,20 +442,52 @@ def _admin_paths() -> dict[str, Any]:
             "put": _admin("Replace a rule", "updateSource", {"200": record}, 400, 404, 409,
                           413, 415, parameters=_ID, requestBody=body),
             "delete": _admin("Delete a rule", "deleteSource", {"200": record}, 404,
-                             parameters=_ID),
+                             parameters=[*_ID, {
+                                 "name": "reason", "in": "query", "required": False,
+                                 "description": "Why (written to the audit log)",
+                                 "schema": _STR}]),
         },
         "/api/v1/sources/import": {
-            "post": _admin("Import CSV or JSON (dry_run=1 for the diff only)", "importSources",
-                           {"200": _json({"type": "object"}, "What changed or would change")},
-                           400, 413, 415, parameters=_query("dry_run", "list"),
-                           requestBody={"required": True, "content": {
-                               "text/csv": {"schema": _STR},
-                               "application/json": {"schema": {"type": "object"}}}}),
+            "post": _admin(
+                "Import CSV or JSON (dry_run=1 for the diff only)", "importSources",
+                {"200": _json(_ref("ImportResult"), "What changed (or would, in a dry run); "
+                              "in a dry run, invalid rows are listed too"),
+                 "400": _json({"oneOf": [_ref("ImportRefused"), _ref("Error")]},
+                              "Bad parameter, or invalid rows (nothing imported): each with "
+                              "its line, code and message")},
+                413, 415,
+                parameters=[
+                    {"name": "dry_run", "in": "query", "required": False, "schema": _BOOL_QUERY,
+                     "description": "Only compute the diff; change nothing"},
+                    {"name": "force", "in": "query", "required": False, "schema": _BOOL_QUERY,
+                     "description": "Accept host-only rules on shared platforms (facebook.com, "
+                     "…) for every row"},
+                    {**_LIST, "description": "The list of every row (else a list column)"},
+                    _LANG,
+                ],
+                requestBody={"required": True, "content": {
+                    "text/csv": {"schema": _STR},
+                    "application/json": {"schema": {"type": ["object", "array"]}}}}),
         },
         "/api/v1/sources/export": {
             "get": _admin("Export all rules (format=csv|json)", "exportSources",
-                          {"200": {"description": "Canonical CSV or JSON"}},
-                          parameters=_query("format", "list")),
+                          {"200": {"description": "Canonical CSV or JSON", "content": {
+                              "text/csv": {"schema": _STR},
+                              "application/json": {"schema": {}}}}}, 400,
+                          parameters=[{"name": "format", "in": "query", "required": False,
+                                       "schema": {"type": "string", "enum": ["csv", "json"]}},
+                                      _LIST]),
+        },
+        "/api/v1/reports/{report_id}": {
+            "get": _admin("One report (admin key)", "getReport",
+                          {"200": _json(_ref("Report"), "The report")}, 404,
+                          parameters=_path_id("report_id")),
+            "post": _admin("Triage a report: close it as resolved or rejected, or reopen it; "
+                           "logged (admin key)", "triageReport",
+                           {"200": _json(_ref("Report"), "The report as it is now")},
+                           400, 404, 413, 415, parameters=_path_id("report_id"),
+                           requestBody={"required": True, "content": {"application/json": {
+                               "schema": _ref("ReportTriage")}}}),
         },
         "/api/v1/stats": {
             "get": _admin("Checks per day by verdict; most-checked domains", "getStats",
@@ -354,30 +495,33 @@ def _admin_paths() -> dict[str, Any]:
         },
         "/api/v1/keys": {
             "get": _admin("API keys (never the secrets)", "listKeys",
-                          {"200": _json({"type": "object"}, "Keys")}),
+                          {"200": _json({"type": "object", "required": ["items"], "properties": {
+                              "items": {"type": "array", "items": _ref("ApiKey")}}}, "Keys")}),
             "post": _admin("Create an API key (the secret is shown once)", "createKey",
-                           {"201": _json({"type": "object"}, "The key and its secret")},
+                           {"201": _json(_ref("ApiKeyCreated"), "The key and its secret")},
                            400, 413, 415, requestBody={"required": True, "content": {
-                               "application/json": {"schema": {"type": "object", "properties": {
-                                   "name": _STR, "scope": {"type": "string",
-                                                           "enum": ["check", "admin"]}}}}}}),
+                               "application/json": {"schema": _ref("KeyInput")}}}),
         },
         "/api/v1/keys/{key_id}": {
-            "delete": _admin("Revoke an API key", "revokeKey",
-                             {"200": _json({"type": "object"}, "The revoked key")}, 404,
-                             parameters=[{"name": "key_id", "in": "path", "required": True,
-                                          "schema": {"type": "integer"}}]),
+            "delete": _admin("Revoke an API key (again: no change, no second log entry)",
+                             "revokeKey", {"200": _json(_ref("ApiKey"), "The revoked key")},
+                             404, parameters=_path_id("key_id")),
         },
         "/api/v1/audit": {
             "get": _admin("Audit log, newest first", "listAudit",
                           {"200": _json(_ref("AuditPage"), "A page of entries")}, 400,
-                          parameters=[*_query("target_type", "actor"), *_PAGE]),
+                          parameters=[*_query("target_type", "actor"),
+                                      *({"name": n, "in": "query", "required": False,
+                                         "schema": {"type": "integer", "minimum": 0}}
+                                        for n in ("target_id", "parent_id")),
+                                      *_PAGE]),
         },
         "/api/v1/audit/{entry_id}/revert": {
-            "post": _admin("Undo one rule change (logged)", "revertAudit", {"200": record},
-                           404, 409, parameters=[{"name": "entry_id", "in": "path",
-                                                  "required": True,
-                                                  "schema": {"type": "integer"}}]),
+            "post": _admin("Undo one rule change, or a whole import (logged)", "revertAudit",
+                           {"200": _json({"anyOf": [_ref("RuleRecord"), _ref("ImportReverted")]},
+                                         "The rule as restored, or what the undone import "
+                                         "changed back")},
+                           404, 409, parameters=_path_id("entry_id")),
         },
     }
 

@@ -24,18 +24,36 @@ def _invalid(field: str, vi: str, en: str) -> ApiError:
 
 def _validate(data: dict[str, Any]) -> tuple[str, str, str, str]:
     url, seen = data.get("url"), data.get("verdict_seen", "")
-    kind, comment = data.get("kind", "other"), data.get("comment", "") or ""
-    if not isinstance(url, str) or not url.strip() or len(url) > MAX_URL_LENGTH:
+    kind, comment = data.get("kind", "other"), data.get("comment", "")
+    if url is None or (isinstance(url, str) and not url.strip()):
         raise _invalid("url", "Thiếu liên kết cần báo cáo.", "The URL to report is missing.")
+    if not isinstance(url, str):
+        raise _invalid("url", "“url” phải là chuỗi ký tự.", "“url” must be a string.")
+    if len(url) > MAX_URL_LENGTH:
+        raise ApiError(400, "url_too_long",
+                       f"Liên kết dài quá {MAX_URL_LENGTH} ký tự, không phải địa chỉ web "
+                       "thông thường.",
+                       f"The link is longer than {MAX_URL_LENGTH} characters, which no web "
+                       "address is.")
+    if seen is None:
+        seen = ""
     if seen not in ("", *VERDICTS):
-        raise _invalid("verdict_seen", "Kết quả đã thấy không hợp lệ.", "Unknown verdict_seen.")
+        raise _invalid(
+            "verdict_seen",
+            "“verdict_seen” phải là: " + ", ".join(VERDICTS) + " (hoặc để trống).",
+            "verdict_seen must be one of: " + ", ".join(VERDICTS) + " (or empty).",
+        )
     if kind not in REPORT_KINDS:
         raise _invalid(
             "kind",
             "Loại báo cáo phải là: " + ", ".join(REPORT_KINDS) + ".",
             "kind must be one of: " + ", ".join(REPORT_KINDS) + ".",
         )
-    if not isinstance(comment, str) or len(comment) > MAX_COMMENT:
+    if comment is None:
+        comment = ""
+    if not isinstance(comment, str):
+        raise _invalid("comment", "Ghi chú phải là chuỗi ký tự.", "The comment must be text.")
+    if len(comment) > MAX_COMMENT:
         raise _invalid(
             "comment",
             f"Ghi chú tối đa {MAX_COMMENT} ký tự.",
@@ -51,9 +69,10 @@ def _client_hash() -> str:
 
 
 @bp.route("/reports", methods=["POST"])
-@limit("RATELIMIT_REPORTS")
+@limit("RATELIMIT_REPORTS", deduct_when=lambda response: response.status_code < 400)
 def create_report() -> Response:
-    """Store a report with the verdict the URL has now."""
+    """Store a report with the verdict the URL has now (only stored reports use up the
+    caller's quota: a refused one does not)."""
     url, seen, kind, comment = _validate(require_object(read_json()))
     try:
         result = service().check(url)
