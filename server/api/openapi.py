@@ -349,7 +349,8 @@ SCHEMAS.update({
     },
     "ImportRefused": {
         "type": "object",
-        "required": ["error", "invalid"],
+        "required": ["error"],
+        "description": "The one error shape; with code invalid_rows, also every invalid row",
         "properties": {"error": SCHEMAS["Error"]["properties"]["error"],
                        "invalid": {"type": "array", "items": _ref("RowError"), "minItems": 1}},
     },
@@ -452,7 +453,7 @@ def _admin_paths() -> dict[str, Any]:
                 "Import CSV or JSON (dry_run=1 for the diff only)", "importSources",
                 {"200": _json(_ref("ImportResult"), "What changed (or would, in a dry run); "
                               "in a dry run, invalid rows are listed too"),
-                 "400": _json({"oneOf": [_ref("ImportRefused"), _ref("Error")]},
+                 "400": _json(_ref("ImportRefused"),
                               "Bad parameter, or invalid rows (nothing imported): each with "
                               "its line, code and message")},
                 413, 415,
