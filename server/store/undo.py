@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, NoReturn
 
 import orjson
-from sqlalchemy import Connection, delete, exists, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .accounts import Actor, AuditEntry, _audit, write_audit
@@ -135,37 +135,117 @@ class UndoMixin:
     def _revert_batch(self, conn: Connection, entry: AuditEntry, children: list[AuditEntry],
                       version: int, actor: Actor | None) -> RevertResult:
         steps = [_step(c) for c in children]
-        _check(conn, steps, entry.id)
+        current = _check(conn, steps, entry.id)
         parent = write_audit(conn, actor, "revert", "rules", None)
-        counts = {"create": 0, "update": 0, "delete": 0}
-        for step in steps:
-            action = ("delete" if step.restore is None else
-                      "create" if step.expect is None else "update")
-            counts[action] += 1
-            _apply(conn, step, actor, parent)
-        result = RevertResult(parent, entry.id, counts["create"], counts["update"],
-                              counts["delete"], version)
+        log = _BulkLog(conn, actor, parent)
+        deletes = [s.rule_id for s in steps if s.restore is None]
+        updates = [s for s in steps if s.restore is not None and s.expect is not None]
+        creates = [s for s in steps if s.expect is None]
+        for i in range(0, len(deletes), _CHUNK):
+            conn.execute(delete(rules).where(rules.c.id.in_(deletes[i:i + _CHUNK])))
+        log.add("delete", [(rid, current.by_id[rid], None) for rid in deletes])
+        stamp = now()
+        if updates:
+            conn.execute(
+                update(rules).where(rules.c.id == bindparam("v_id"))
+                .values({**{k: bindparam(f"v_{k}") for k in KEYS}, "updated_at": stamp}),
+                [{"v_id": s.rule_id, **{f"v_{k}": v for k, v in _values(s.restore).items()}}
+                 for s in updates if s.restore is not None])
+            after = _rows_by_id(conn, [s.rule_id for s in updates])
+            log.add("update", [(s.rule_id, current.by_id[s.rule_id], after[s.rule_id])
+                               for s in updates])
+        created = [_insert(conn, s.restore, s.rule_id, stamp) for s in creates if s.restore]
+        log.add("create", [(rid, None, row) for rid, row in
+                           _rows_by_id(conn, created).items()])
+        log.flush()
+        result = RevertResult(parent, entry.id, len(creates), len(updates), len(deletes),
+                              version)
         summary = {k: v for k, v in asdict(result).items() if k != "entry"}
         conn.execute(update(audit_log).where(audit_log.c.id == parent)
                      .values(after=orjson.dumps(summary).decode()))
         return result
 
 
-def _state(conn: Connection, step: _Step, entry_id: int) -> str:
+class _BulkLog:
+    """Audit rows of one undo, written with one ``executemany``."""
+
+    def __init__(self, conn: Connection, actor: Actor | None, parent: int) -> None:
+        self.conn, self.parent = conn, parent
+        self.actor = actor or Actor("system")
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, action: str, changes: list[tuple[int, Any, Any]]) -> None:
+        at = now()
+        for rid, before, after in changes:
+            self.rows.append({
+                "at": at, "actor": self.actor.name, "ip": self.actor.ip, "action": action,
+                "target_type": "rule", "target_id": rid, "reason": self.actor.reason,
+                "parent_id": self.parent,
+                "before": None if before is None else _json(before),
+                "after": None if after is None else _json(after)})
+
+    def flush(self) -> None:
+        if self.rows:
+            self.conn.execute(insert(audit_log), self.rows)
+
+
+def _json(row: Any) -> str:
+    return orjson.dumps(asdict(_record(row))).decode()
+
+
+def _rows_by_id(conn: Connection, ids: list[int]) -> dict[int, Any]:
+    found: dict[int, Any] = {}
+    for i in range(0, len(ids), _CHUNK):
+        for row in conn.execute(select(rules).where(rules.c.id.in_(ids[i:i + _CHUNK]))):
+            found[row.id] = row
+    return found
+
+
+def _insert(conn: Connection, data: dict[str, Any], rule_id: int, stamp: dt.datetime) -> int:
+    """Re-create a deleted rule, under its old id when that is free; returns the id."""
+    taken = conn.execute(select(rules.c.id).where(rules.c.id == rule_id)).first()
+    ident = {} if taken else {"id": rule_id}
+    return int(conn.execute(insert(rules).values(
+        **ident, **_values(data), created_at=_created_at(data, stamp), updated_at=stamp,
+    ).returning(rules.c.id)).scalar_one())
+
+
+_CHUNK = 500
+
+
+class _Current:
+    """The rules the steps touch, read in chunks: by id, and by (list, pattern)."""
+
+    def __init__(self, conn: Connection, steps: list[_Step]) -> None:
+        self.by_id: dict[int, Any] = {}
+        self.by_key: dict[tuple[str, str], Any] = {}
+        ids = [s.rule_id for s in steps if s.expect is not None]
+        for i in range(0, len(ids), _CHUNK):
+            for row in conn.execute(select(rules).where(rules.c.id.in_(ids[i:i + _CHUNK]))):
+                self.by_id[row.id] = row
+        keys = {(str(s.restore.get("list")), str(s.restore.get("pattern")))
+                for s in steps if s.expect is None and s.restore is not None}
+        patterns = sorted({p for _, p in keys})
+        for i in range(0, len(patterns), _CHUNK):
+            for row in conn.execute(select(rules).where(
+                    rules.c.pattern.in_(patterns[i:i + _CHUNK]))):
+                if (row.list, row.pattern) in keys:
+                    self.by_key[(row.list, row.pattern)] = row
+
+
+def _state(conn: Connection, step: _Step, entry_id: int, now_: _Current) -> str:
     """``ok`` (as the entry left it), ``restored`` (as it was before: already undone), or
     raises :class:`CannotRevert`."""
     if step.expect is None:  # undoing a deletion: the pattern must not be back
         assert step.restore is not None
-        row = conn.execute(select(rules).where(
-            rules.c.list == step.restore.get("list"),
-            rules.c.pattern == step.restore.get("pattern"))).first()
+        row = now_.by_key.get((str(step.restore.get("list")), str(step.restore.get("pattern"))))
         if row is None:
             return "ok"
         if _fields(asdict(_record(row))) == _fields(step.restore):
             return "restored"
         raise CannotRevert("exists_again", step.restore.get("pattern", ""), row.id)
     pattern = step.expect.get("pattern", "")
-    row = conn.execute(select(rules).where(rules.c.id == step.rule_id)).first()
+    row = now_.by_id.get(step.rule_id)
     if row is None:
         return "restored" if step.restore is None else _gone(step)
     current = _fields(asdict(_record(row)))
@@ -182,9 +262,11 @@ def _gone(step: _Step) -> NoReturn:
     raise CannotRevert("gone", (step.expect or {}).get("pattern", ""), step.rule_id)
 
 
-def _check(conn: Connection, steps: list[_Step], entry_id: int) -> None:
-    """Refuse (:class:`CannotRevert`) unless every rule is as the entry left it."""
-    states = [_state(conn, step, entry_id) for step in steps]
+def _check(conn: Connection, steps: list[_Step], entry_id: int) -> _Current:
+    """Refuse (:class:`CannotRevert`) unless every rule is as the entry left it; gives the
+    rules as they are."""
+    now_ = _Current(conn, steps)
+    states = [_state(conn, step, entry_id, now_) for step in steps]
     if "ok" not in states:
         if len(steps) == 1 and steps[0].restore is None:  # a created rule that is gone
             _gone(steps[0])
@@ -193,6 +275,7 @@ def _check(conn: Connection, steps: list[_Step], entry_id: int) -> None:
         step = steps[states.index("restored")]
         data = step.expect or step.restore or {}
         raise CannotRevert("changed_since", data.get("pattern", ""), step.rule_id)
+    return now_
 
 
 def _deleted_since(conn: Connection, rule_id: int, entry_id: int) -> bool:
@@ -215,11 +298,8 @@ def _apply(conn: Connection, step: _Step, actor: Actor | None,
         return _record(row)
     values = _values(step.restore)
     if step.expect is None:  # re-create a deleted rule, under its old id when it is free
-        taken = conn.execute(select(rules.c.id).where(rules.c.id == step.rule_id)).first()
-        ident = {} if taken else {"id": step.rule_id}
-        row = conn.execute(insert(rules).values(
-            **ident, **values, created_at=_created_at(step.restore, stamp), updated_at=stamp,
-        ).returning(*rules.c)).one()
+        rid = _insert(conn, step.restore, step.rule_id, stamp)
+        row = conn.execute(select(rules).where(rules.c.id == rid)).one()
         write_audit(conn, actor, "create", "rule", row.id, after=_record(row), parent_id=parent)
         return _record(row)
     old = conn.execute(select(rules).where(rules.c.id == step.rule_id)).one()
