@@ -18,7 +18,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .base import Conflict, NotFound
-from .records import now
+from .records import iso, now
 from .schema import api_keys, audit_log, users
 
 __all__ = ["AccountsMixin", "Actor", "ApiKey", "AuditEntry", "User", "hash_key"]
@@ -85,7 +85,7 @@ def hash_key(secret: str) -> str:
 
 
 def _iso(value: Any) -> str:
-    return "" if value is None else (value if isinstance(value, str) else value.isoformat())
+    return iso(value)
 
 
 def write_audit(conn: Connection, actor: Actor | None, action: str, target_type: str,

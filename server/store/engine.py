@@ -16,7 +16,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-__all__ = ["make_engine", "upgrade"]
+__all__ = ["FOLD_FROM", "FOLD_TO", "fold", "make_engine", "upgrade"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -25,11 +25,25 @@ def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
+#: Vietnamese letters with their marks → the bare letter, for searches typed without
+#: diacritics ("chinh phu" finds "Chính phủ"). PostgreSQL applies it with translate().
+_MARKED = ("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ")
+FOLD_FROM = _MARKED + _MARKED.upper()
+FOLD_TO = ("a" * 17 + "e" * 11 + "i" * 5 + "o" * 17 + "u" * 11 + "y" * 5 + "d") * 2
+_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
+
+
+def fold(value: Any) -> Any:
+    """Lower case without Vietnamese diacritics (``Điện`` → ``dien``)."""
+    return value.translate(_FOLD).lower() if isinstance(value, str) else value
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
     # SQLite's own lower() folds ASCII only; Vietnamese names need Unicode case folding
     # (as PostgreSQL does), e.g. for searching "điện" in "Báo Điện tử".
     dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
+    dbapi_conn.create_function("kv_fold", 1, fold, deterministic=True)
     cur = dbapi_conn.cursor()
     for pragma in (
         "PRAGMA journal_mode=WAL",

@@ -137,13 +137,18 @@ def rule_json_sql(dialect: str, table: str = "rules") -> str:
     if dialect == "postgresql":
         def stamp(c: str) -> str:
             return (f"to_char({table}.{c} AT TIME ZONE 'UTC', "
-                    "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')")
+                    "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
         return (f"json_build_object({cols}, 'review_by', "
                 f"COALESCE(to_char({table}.review_by, 'YYYY-MM-DD'), ''), "
                 f"'created_at', {stamp('created_at')}, 'updated_at', {stamp('updated_at')})::text")
     return (f"json_object({cols}, 'review_by', COALESCE({table}.review_by, ''), "
-            f"'created_at', replace({table}.created_at, ' ', 'T'), "
-            f"'updated_at', replace({table}.updated_at, ' ', 'T'))")
+            f"'created_at', {_sqlite_stamp(table + '.created_at')}, "
+            f"'updated_at', {_sqlite_stamp(table + '.updated_at')})")
+
+
+def _sqlite_stamp(column: str) -> str:
+    """SQLite's stored UTC time as the store's ISO text (``…T13:22:05.378510Z``)."""
+    return f"replace(replace({column}, ' ', 'T'), '+00:00', '') || 'Z'"
 
 
 _AUDIT_COLUMNS = ("INSERT INTO audit_log (at, actor, ip, action, target_type, target_id, "

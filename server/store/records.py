@@ -20,11 +20,16 @@ def now() -> dt.datetime:
 
 
 def iso(value: Any) -> str:
-    """A date or time as ISO 8601 text; ``""`` for NULL."""
+    """A date or time as ISO 8601 text; ``""`` for NULL. Times are UTC and say so
+    (``2026-12-01T13:01:06.533000Z``): SQLite hands them back without a zone."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value.isoformat() + "Z"
     return value.isoformat()
 
 

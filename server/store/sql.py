@@ -19,7 +19,7 @@ from ..core.rules import Rule
 from .accounts import AccountsMixin, Actor, write_audit
 from .base import Conflict, ImportResult, NotFound, RuleRecord, RuleRow
 from .curation import CurationMixin
-from .engine import make_engine, upgrade
+from .engine import FOLD_FROM, FOLD_TO, fold, make_engine, upgrade
 from .records import RULE_FIELDS, now, rule_values
 from .records import rule_record as _record
 from .schema import lists_state, rules
@@ -135,15 +135,21 @@ class SQLStore(AccountsMixin, CurationMixin, UndoMixin):
                               (rules.c.scope, scope)):
             if value:
                 stmt = stmt.where(column == value)
-        if q:
-            like = "%" + re.sub(r"([\\%_])", r"\\\1", q.strip().lower()) + "%"
+        if q:  # case- and diacritic-insensitive: "chinh phu" finds "Chính phủ"
+            like = "%" + re.sub(r"([\\%_])", r"\\\1", fold(q.strip())) + "%"
             stmt = stmt.where(or_(rules.c.pattern.like(like, escape="\\"),
-                                  func.lower(rules.c.name).like(like, escape="\\")))
+                                  self._folded(rules.c.name).like(like, escape="\\")))
         with self._read() as conn:
             total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
             page = conn.execute(stmt.order_by(rules.c.pattern, rules.c.list)
                                 .offset(offset).limit(limit)).all()
         return int(total), [_record(r) for r in page]
+
+    def _folded(self, column: Any) -> Any:
+        """``column`` lower-cased without Vietnamese diacritics, in SQL."""
+        if self.engine.dialect.name == "sqlite":
+            return func.kv_fold(column)
+        return func.translate(func.lower(column), FOLD_FROM, FOLD_TO)
 
     def add_rule(self, rule: Rule, actor: Actor | None = None) -> RuleRecord:
         """Insert a rule (:class:`Conflict` if the pattern is already on that list)."""

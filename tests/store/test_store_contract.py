@@ -290,6 +290,12 @@ def test_find_rules_unicode_case_and_literal_wildcards(store):
     assert [r.pattern for r in store.find_rules(q="ĐIỆN TỬ")[1]] == ["baochinhphu.vn"]
     assert [r.pattern for r in store.find_rules(q="a_b")[1]] == ["a_b.vn"]
     assert [r.pattern for r in store.find_rules(q="100%")[1]] == ["a_b.vn"]
+    # typed without diacritics, as admins often do
+    assert [r.pattern for r in store.find_rules(q="dien tu chinh phu")[1]] == ["baochinhphu.vn"]
+    assert [r.pattern for r in store.find_rules(q="CHINH THONG")[1]] == ["a_b.vn", "axb.vn"]
+    # marks are ignored on both sides, so a wrong mark still finds the rule
+    assert [r.pattern for r in store.find_rules(q="chính thông")[1]] == ["a_b.vn", "axb.vn"]
+    assert store.find_rules(q="chinh phuc")[1] == []
 
 
 def test_report_kind_and_status_constrained(store):
