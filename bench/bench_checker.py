@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from server.core import Checker  # noqa: E402
+from server.core.domains import default_suffix_list  # noqa: E402
 
 SYLLABLES = [
     "an", "bao", "binh", "cao", "chi", "dan", "dong", "duc", "gia", "giang", "hai", "ha",
@@ -61,10 +62,14 @@ def allow_patterns() -> list[str]:
 
 
 def deny_domains(n: int, seed: int = 7) -> list[str]:
-    """``n`` distinct random domains for the deny list."""
+    """``n`` distinct random domains for the deny list (none a public suffix, such as the
+    province suffixes ``haiphong.vn``: rules on those are refused)."""
     rng, out = random.Random(seed), set()
+    suffixes = default_suffix_list()
     while len(out) < n:
-        out.add(random_domain(rng))
+        domain = random_domain(rng)
+        if not suffixes.is_public_suffix(domain):
+            out.add(domain)
     return sorted(out)
 
 

@@ -83,6 +83,10 @@ def check_text(field_name: str, value: object) -> str:
     it is not a string, holds a control character or is too long. None is ``""``."""
     if value is None:
         return ""
+    if value.__class__ is str:  # the fast path of big imports: plain printable text
+        text = value.strip()  # type: ignore[union-attr]
+        if text.isprintable() and len(text) <= MAX_LENGTHS.get(field_name, len(text)):
+            return text
     vi, en = FIELD_LABELS.get(field_name, (field_name, field_name))
     code = f"invalid_{field_name}"
     if not isinstance(value, str):

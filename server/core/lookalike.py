@@ -176,9 +176,6 @@ _OTHER_SCRIPTS = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC")
 _GOV_RE = re.compile("|".join(GOV_SUBSTRINGS)).search
 _PORTAL_RE = re.compile("|".join(PORTAL_SUBSTRINGS)).search
 _AGENCY_NAME_RE = re.compile("|".join(_AGENCY_NAMES)).search
-#: token length → agency words one insertion, deletion or replacement away in length
-_AGENCY_TYPO_BY_SIZE = {n: tuple(w for w in _AGENCY_TYPO_WORDS if abs(len(w) - n) <= 1)
-                        for n in range(7, 20)}
 PORTAL_TOKENS = frozenset(("gov",))
 MIN_FUZZY = 5
 _KEYBOARD = dict(zip("qwertyuiopasdfghjklzxcvbnm1234567890", (
@@ -302,6 +299,13 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+#: symmetric-delete index of the agency words whose slips count (as for brands)
+_AGENCY_DELETED: dict[str, list[str]] = {}
+for _w in _AGENCY_TYPO_WORDS:
+    for _k in _deletes(_w) | {_w}:
+        _AGENCY_DELETED.setdefault(_k, []).append(_w)
+
+
 def _slip(a: str, b: str) -> bool:
     """Whether typing ``b`` for ``a`` is a plausible slip or disguise."""
     if a.isdigit() and b.isdigit():
@@ -378,6 +382,10 @@ class LookalikeDetector:
             for d in _deletes(brand) | {brand}:
                 self._deleted.setdefault(d, []).append(brand)
         self._lengths = sorted({len(b) for b in self.brands.keys() - self.exact_only})
+        fuzzy = sorted(self.brands.keys() - self.exact_only, key=len, reverse=True)
+        #: whether a word contains any brand matched fuzzily: one C-speed scan before the
+        #: per-position search (most unknown names contain none)
+        self._any_brand = re.compile("|".join(map(re.escape, fuzzy)) or "(?!)").search
         self._longest_page = max((len(p) for names in self.pages.values() for p in names),
                                  default=0)
         self._page_deleted: dict[str, dict[str, list[str]]] = {}
@@ -570,7 +578,7 @@ class LookalikeDetector:
 
     def _combo(self, word: str, under_vn: bool, hyphenated: bool) -> Imitation | None:
         n = len(word)
-        for size in reversed(self._lengths):
+        for size in reversed(self._lengths) if self._any_brand(word) else ():
             if size >= n:
                 continue
             for i in range(n - size + 1):
@@ -620,7 +628,7 @@ class LookalikeDetector:
         substrings, whole = ((_PORTAL_RE, PORTAL_TOKENS) if portal_only
                              else (_GOV_RE, GOV_TOKENS))
         if not portal_only and any(_one_edit(t, w) for t in tokens if len(t) >= 7
-                                   for w in _AGENCY_TYPO_BY_SIZE.get(len(t), ())):
+                                   for k in _deletes(t) | {t} for w in _AGENCY_DELETED.get(k, ())):
             return Imitation("lookalike_gov_token", "gov.vn", "Cơ quan nhà nước (gov.vn)")
         if tokens & whole or substrings(flat) is not None or (
             not portal_only and tokens & AGENCY_ACRONYMS and any(

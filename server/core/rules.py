@@ -110,7 +110,7 @@ def canonical_pattern(
     raw = (text or "").strip()
     if _PLAIN_HOST(raw) is not None and not raw.startswith("www.") and "xn--" not in raw:
         if not force:  # already canonical (the common case in big imports): no IDNA work
-            _refuse_namespace(raw, platforms)
+            _refuse_namespace(raw, platforms, maybe_ip=False)
         return raw
     profile = _PROFILE_ID(raw)
     if profile is not None:
@@ -169,10 +169,11 @@ def _tail2(host: str) -> str:
     return host[host.rfind(".", 0, max(host.rfind("."), 0)) + 1 :]
 
 
-def _refuse_namespace(host: str, platforms: frozenset[str] | None) -> None:
+def _refuse_namespace(host: str, platforms: frozenset[str] | None,
+                      maybe_ip: bool = True) -> None:
     """Host-only rules that would cover a platform, a public suffix or a shortener."""
     _refuse_platform_host(host, platforms)
-    if host not in SUFFIX_RULES and not is_ip_host(host) and (
+    if host not in SUFFIX_RULES and not (maybe_ip and is_ip_host(host)) and (
             default_suffix_list().is_public_suffix(host)):
         raise _bad(
             "public_suffix_rule",
