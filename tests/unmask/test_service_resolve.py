@@ -7,7 +7,7 @@ import socket
 
 from server.checker import CheckerService
 from server.core.tables import default_tables
-from server.unmask import LinkResolver
+from server.unmask import LinkResolver, describe_resolve_error
 from tests.unmask.test_resolver import _Server
 
 
@@ -47,4 +47,8 @@ def test_failed_resolution_stays_unknown_with_reason(app):
     assert result.verdict == "unknown"
     codes = [r.code for r in result.reasons]
     assert codes == ["shortened_link", "resolve_failed"]
-    # the words users read for the failure: tests/unmask/test_resolve_messages.py
+    # users read plain words for the failure, never the resolver's code
+    failed = result.reasons[1]
+    vi, en = describe_resolve_error("resolve_forbidden_address")
+    assert "resolve_" not in failed.message and vi in failed.message
+    assert "resolve_" not in failed.message_en and en in failed.message_en
