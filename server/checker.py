@@ -227,11 +227,12 @@ class CheckerService:
 
 
 def _row_meta(row: tuple) -> bytes:  # type: ignore[type-arg]
-    """Pack a store row (id, list, pattern, name, category, scope, evidence, note, review_by)."""
-    rid, lst, pattern, name, category, scope, evidence, note, review_by = row
+    """Pack a store row (id, list, pattern, name, category, scope, evidence, note, review_by,
+    basis) as :func:`server.core.matching.rule_to_meta` does."""
+    rid, lst, pattern, name, category, scope, evidence, note, review_by, basis = row
     return FIELD_SEP.join(
         (lst, pattern, name or "", category or "", scope or "", evidence or "", note or "",
-         str(review_by or ""), str(rid))
+         str(review_by or ""), str(rid), basis or "")
     ).encode("utf-8")
 
 
@@ -266,6 +267,7 @@ def _rule_dict(rule: Rule, en: bool, labels: tuple[str, str]) -> dict[str, Any]:
         "category_label": (labels[1] if en else labels[0]) or rule.category,
         "scope": rule.scope,
         "evidence": rule.evidence,
+        "basis": rule.basis or None,
         "note": rule.note,
         "review_by": rule.review_by or None,
     }

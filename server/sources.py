@@ -4,10 +4,10 @@ Reading never stops at the first bad row: it returns the valid rules and, for ev
 row, its line number (the record's first line; 0 for the file as a whole) and a reason in
 Vietnamese and English. CSV may be UTF-8 with or without a BOM, with ``\\n`` or ``\\r\\n``;
 other encodings are refused. A header row naming a ``pattern`` column is required; the other
-known columns (``list``, ``name``, ``category``, ``scope``, ``evidence``, ``note``,
-``review_by``) may be absent or in any order, and unknown columns are ignored (spreadsheets
-add them). A pattern twice on the same list is an error on its second line. JSON is a list
-of objects with the same keys, or ``{"rules": [...]}``.
+known columns (``list``, ``name``, ``category``, ``scope``, ``evidence``, ``basis``,
+``note``, ``review_by``) may be absent or in any order, and unknown columns are ignored
+(spreadsheets add them). A pattern twice on the same list is an error on its second line.
+JSON is a list of objects with the same keys, or ``{"rules": [...]}``.
 
 Every rule, whether it comes from a file, the admin API or the web admin form, is checked
 by :func:`build_rule`: text fields must be text, without control characters and within
@@ -54,19 +54,20 @@ __all__ = [
     "write_json",
 ]
 
-COLUMNS = ("pattern", "name", "category", "scope", "evidence", "note", "review_by")
+COLUMNS = ("pattern", "name", "category", "scope", "evidence", "basis", "note", "review_by")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_BYTES = 50 * 1024 * 1024
 
 #: The longest value each text field may hold (characters, after trimming spaces).
 MAX_LENGTHS = {"list": 8, "pattern": 2048, "name": 200, "category": 64, "scope": 128,
-               "evidence": 2000, "note": 2000, "review_by": 32, "reason": 2000,
+               "evidence": 2000, "basis": 1000, "note": 2000, "review_by": 32, "reason": 2000,
                "stored_pattern": 512}
 #: Field names as admins read them.
 FIELD_LABELS = {
     "list": ("danh sách", "list"), "pattern": ("mẫu", "pattern"),
     "name": ("tên nguồn", "name"), "category": ("loại", "category"),
     "scope": ("phạm vi", "scope"), "evidence": ("bằng chứng", "evidence"),
+    "basis": ("cơ sở pháp lý", "legal basis"),
     "note": ("ghi chú", "note"), "review_by": ("ngày cần xem lại", "review date"),
     "reason": ("lý do", "reason"),
 }
@@ -113,7 +114,7 @@ def build_rule(values: Mapping[str, object], *, list_: str | None = None, force:
                categories: Collection[str] | None = None,
                category_required: bool = False) -> Rule:
     """A validated rule from ``values`` (``list``, ``pattern``, ``name``, ``category``,
-    ``scope``, ``evidence``, ``note``, ``review_by``; missing or None means empty), or
+    ``scope``, ``evidence``, ``basis``, ``note``, ``review_by``; missing or None means empty), or
     :class:`InvalidRule` with a stable code: ``invalid_<field>`` (not text, control
     character, too long, unknown category), the core's pattern/list/date codes,
     ``missing_name``, ``missing_evidence``, ``missing_category``.
@@ -259,7 +260,7 @@ def _read_csv(reader: Any, list_: str | None, force: bool,
         values = fields(row)
         if "'" in "".join(values):
             values = tuple(_unquote(v) for v in values)
-        lst, pattern, name, category, scope, evidence, note, review_by = values
+        lst, pattern, name, category, scope, evidence, basis, note, review_by = values
         if not pattern.strip() and not "".join(row).strip():
             continue  # a blank line, or a line of empty cells
         try:
@@ -267,7 +268,7 @@ def _read_csv(reader: Any, list_: str | None, force: bool,
                 {"list": shared.setdefault(lst, lst), "pattern": pattern, "name": name,
                  "category": shared.setdefault(category, category),
                  "scope": shared.setdefault(scope, scope), "evidence": evidence,
-                 "note": note, "review_by": review_by},
+                 "basis": basis, "note": note, "review_by": review_by},
                 list_=list_, force=force, categories=categories)
         except InvalidRule as exc:
             out.refuse(first, exc)

@@ -18,7 +18,8 @@ from . import bp
 from .auth import admin_actor, current_user, login_required, sign_in, sign_out
 
 PAGE = 50
-FIELDS = ("list", "pattern", "name", "category", "scope", "evidence", "note", "review_by")
+FIELDS = ("list", "pattern", "name", "category", "scope", "evidence", "basis", "note",
+          "review_by")
 
 
 def _store() -> Any:

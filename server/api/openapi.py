@@ -93,6 +93,8 @@ SCHEMAS: dict[str, Any] = {
             "category_label": _STR,
             "scope": _STR,
             "evidence": _STR,
+            "basis": {"type": ["string", "null"],
+                      "description": "Legal basis (licence, founding decision), or null"},
             "note": _STR,
             "review_by": {"type": ["string", "null"], "format": "date"},
         },
@@ -295,7 +297,8 @@ def _paths() -> dict[str, Any]:
     }
 
 
-_RULE_PROPS = {k: _STR for k in ("pattern", "name", "category", "scope", "evidence", "note")}
+_RULE_PROPS = {k: _STR for k in ("pattern", "name", "category", "scope", "evidence", "basis",
+                                  "note")}
 SCHEMAS.update({
     "RuleInput": {
         "type": "object",

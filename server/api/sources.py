@@ -23,7 +23,7 @@ from ..store import Conflict, NotFound
 from . import bp
 from .http import json_response, read_json, require_object, service
 
-_FIELDS = ("name", "category", "scope", "evidence", "note", "review_by")
+_FIELDS = ("name", "category", "scope", "evidence", "basis", "note", "review_by")
 
 
 def _store() -> Any:

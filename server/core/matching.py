@@ -77,6 +77,7 @@ def rule_to_meta(rule: Rule) -> bytes:
             rule.note,
             rule.review_by,
             "" if rule.id is None else str(rule.id),
+            rule.basis,
         )
     ).encode("utf-8")
 
@@ -84,9 +85,9 @@ def rule_to_meta(rule: Rule) -> bytes:
 def meta_to_rule(meta: bytes) -> Rule:
     """Unpack :func:`rule_to_meta`."""
     fields = meta.decode("utf-8").split(FIELD_SEP)
-    lst, pattern, name, category, scope, evidence, note, review_by, rid = fields
+    lst, pattern, name, category, scope, evidence, note, review_by, rid, basis = fields
     return Rule(pattern, lst, name, category, scope, evidence, note, review_by,
-                int(rid) if rid else None)
+                int(rid) if rid else None, basis)
 
 
 def _prefer(old: bytes | None, new: bytes) -> bytes:

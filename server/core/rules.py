@@ -70,7 +70,12 @@ _PLAIN_HOST = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One line of a list. ``review_by`` is an ISO date (``YYYY-MM-DD``) or ``""``."""
+    """One line of a list. ``review_by`` is an ISO date (``YYYY-MM-DD``) or ``""``.
+
+    ``basis`` is the legal basis of the source's status where one exists (a press licence
+    such as "Giấy phép số 123/GP-BTTTT", the decision establishing an agency portal, the
+    statute for ``gov.vn``); ``evidence`` is where that can be read (a URL).
+    """
 
     pattern: str
     list: str
@@ -81,6 +86,7 @@ class Rule:
     note: str = ""
     review_by: str = ""
     id: int | None = None
+    basis: str = ""
 
     @property
     def host(self) -> str:
@@ -263,6 +269,7 @@ def make_rule(
     note: object = "",
     review_by: object = "",
     id: object = None,
+    basis: object = "",
 ) -> Rule:
     """A validated :class:`Rule`: checks the list name, pattern and review date."""
     if list_ not in LISTS:
@@ -281,6 +288,7 @@ def make_rule(
         _text(note),
         _check_review_by(_text(review_by)),
         int(id) if id is not None and id != "" else None,  # type: ignore[call-overload]
+        _text(basis),
     )
 
 

@@ -25,8 +25,8 @@ __all__ = [
 ]
 
 #: A rule as the checker loads it: (id, list, pattern, name, category, scope, evidence,
-#: note, review_by) — plain tuples, so a million rules stay cheap to stream.
-RuleRow = tuple[int, str, str, str, str, str, str, str, str]
+#: note, review_by, basis) — plain tuples, so a million rules stay cheap to stream.
+RuleRow = tuple[int, str, str, str, str, str, str, str, str, str]
 
 
 class StoreError(Exception):
@@ -56,11 +56,12 @@ class RuleRecord:
     review_by: str
     created_at: str
     updated_at: str
+    basis: str = ""
 
     def to_rule(self) -> Rule:
         """The core :class:`Rule` of this record."""
         return Rule(self.pattern, self.list, self.name, self.category, self.scope,
-                    self.evidence, self.note, self.review_by, self.id)
+                    self.evidence, self.note, self.review_by, self.id, self.basis)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,7 @@ class PendingRecord:
     decision_reason: str
     created_at: str
     decided_at: str
+    basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)

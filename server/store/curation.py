@@ -84,7 +84,8 @@ class CurationMixin:
                     return None
                 rule = Rule(row.pattern, list_ or row.list, row.name, row.category, row.scope,
                             row.evidence, row.note,
-                            row.review_by.isoformat() if row.review_by else "")
+                            row.review_by.isoformat() if row.review_by else "",
+                            basis=row.basis)
                 created = conn.execute(insert(rules).values(
                     **rule_values(rule), created_at=stamp, updated_at=stamp,
                 ).returning(*rules.c)).one()

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["review_text_sql", "rule_json_sql", "run_import"]
 
 _STAGE = "import_rules"
-_FIELDS = ("name", "category", "scope", "evidence", "note", "review_by")
+_FIELDS = ("name", "category", "scope", "evidence", "basis", "note", "review_by")
 _COLUMNS = ("list", "pattern", *_FIELDS)
 
 
@@ -76,7 +76,8 @@ def _rows(conn: Connection, incoming: dict[str, dict[str, Rule]]) -> Iterator[tu
             review = r.review_by or None
             if review and to_date:
                 review = to_date(review)
-            yield (r.list, r.pattern, r.name, r.category, r.scope, r.evidence, r.note, review)
+            yield (r.list, r.pattern, r.name, r.category, r.scope, r.evidence, r.basis, r.note,
+                   review)
 
 
 def _stage(conn: Connection, incoming: dict[str, dict[str, Rule]]) -> None:
@@ -95,7 +96,7 @@ def _stage(conn: Connection, incoming: dict[str, dict[str, Rule]]) -> None:
                 for row in _rows(conn, incoming):
                     copy.write_row(row)
         else:
-            marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * 8)
+            marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(_COLUMNS))
             with contextlib.closing(raw.cursor()) as cur:  # type: ignore[union-attr]
                 cur.executemany(f"INSERT INTO {_STAGE} VALUES ({marks})", _rows(conn, incoming))
     conn.exec_driver_sql(f"CREATE UNIQUE INDEX ix_{_STAGE} ON {_STAGE} (list, pattern)")

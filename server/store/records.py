@@ -11,7 +11,7 @@ from .base import PendingRecord, ReportRecord, RuleRecord
 __all__ = ["iso", "now", "pending_record", "report_record", "rule_record", "rule_values"]
 
 #: The descriptive fields of a rule (besides list, pattern and review_by).
-RULE_FIELDS = ("name", "category", "scope", "evidence", "note")
+RULE_FIELDS = ("name", "category", "scope", "evidence", "basis", "note")
 
 
 def now() -> dt.datetime:
@@ -47,6 +47,7 @@ def rule_record(row: Any) -> RuleRecord:
     return RuleRecord(
         m["id"], m["list"], m["pattern"], m["name"], m["category"], m["scope"], m["evidence"],
         m["note"], iso(m["review_by"]), iso(m["created_at"]), iso(m["updated_at"]),
+        basis=m["basis"],
     )
 
 
@@ -55,7 +56,7 @@ def pending_record(r: Any) -> PendingRecord:
     return PendingRecord(
         r.id, r.list, r.pattern, r.name, r.category, r.scope, r.evidence, r.note,
         iso(r.review_by), r.origin, r.status, r.decision_reason, iso(r.created_at),
-        iso(r.decided_at))
+        iso(r.decided_at), basis=r.basis)
 
 
 def report_record(r: Any) -> ReportRecord:

@@ -35,6 +35,7 @@ def _rule_columns() -> list[Column]:  # type: ignore[type-arg]
         Column("category", String(64), nullable=False, default=""),
         Column("scope", String(128), nullable=False, default="national"),
         Column("evidence", Text, nullable=False, default=""),
+        Column("basis", Text, nullable=False, default="", server_default=""),
         Column("note", Text, nullable=False, default=""),
         Column("review_by", Date, nullable=True),
     ]

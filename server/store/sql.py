@@ -35,7 +35,7 @@ def _snapshot_cursor(conn: Connection) -> Any:
     named = conn.dialect.name == "postgresql"
     cursor = raw.cursor(name="khongvoi_load_rules") if named else raw.cursor()  # type: ignore[union-attr]
     cursor.execute("SELECT id, list, pattern, name, category, scope, evidence, note, "
-                   f"{review_text_sql(conn.dialect.name)} FROM rules")
+                   f"{review_text_sql(conn.dialect.name)}, basis FROM rules")
     return cursor
 
 
@@ -203,13 +203,16 @@ class SQLStore(AccountsMixin, CurationMixin, UndoMixin):
             pattern = pattern.collate("C")  # not the database's locale order
         stmt = select(rules.c.pattern, rules.c.list, *(rules.c[f] for f in RULE_FIELDS),
                       rules.c.review_by, rules.c.id).order_by(rules.c.list, pattern)
+        fields = len(RULE_FIELDS)
         if list:
             stmt = stmt.where(rules.c.list == list)
         with self._read() as conn:
             result = conn.execution_options(stream_results=True, yield_per=10_000).execute(stmt)
             for r in result:
-                yield Rule(r[0], r[1], r[2], r[3], r[4], r[5], r[6],
-                           r[7].isoformat() if r[7] else "", r[8])
+                described = dict(zip(RULE_FIELDS, r[2:2 + fields], strict=True))
+                review = r[2 + fields]
+                yield Rule(r[0], r[1], **described,
+                           review_by=review.isoformat() if review else "", id=r[3 + fields])
 
     def import_rules(
         self, rules_in: Iterable[Rule], *, replace_lists: Iterable[str] = (),

@@ -28,7 +28,8 @@ from .schema import audit_log, rules
 __all__ = ["CannotRevert", "RevertResult", "UndoMixin"]
 
 #: What decides whether a rule is "as the entry left it".
-KEYS = ("list", "pattern", "name", "category", "scope", "evidence", "note", "review_by")
+KEYS = ("list", "pattern", "name", "category", "scope", "evidence", "basis", "note",
+        "review_by")
 _INVERSE = {"create": "delete", "update": "update", "delete": "create"}
 
 

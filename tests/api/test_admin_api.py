@@ -23,7 +23,7 @@ def auth(secret):
 
 NEW_RULE = {"list": "allow", "pattern": "https://www.Bao-Moi-Thu.vn/", "name": "Báo Mới Thử",
             "category": "press_local", "scope": "Hà Nội", "evidence": "Quyết định 1/QĐ",
-            "reason": "thêm báo mới"}
+            "basis": "Giấy phép số 1/GP-BTTTT", "reason": "thêm báo mới"}
 
 
 def test_every_state_changing_api_route_refuses_anonymous_and_check_keys(app, client, keys):
@@ -54,9 +54,10 @@ def test_crud_is_audited_applied_at_once_and_revertible(app, client, keys):
     created = client.post("/api/v1/sources", json=NEW_RULE, headers=h)
     assert created.status_code == 201, created.get_json()
     rule = created.get_json()
-    assert rule["pattern"] == "bao-moi-thu.vn"
+    assert rule["pattern"] == "bao-moi-thu.vn" and rule["basis"] == "Giấy phép số 1/GP-BTTTT"
     check = lambda: client.get("/api/v1/check", query_string={"url": "bao-moi-thu.vn/a"})  # noqa: E731
     assert check().get_json()["verdict"] == "official"
+    assert check().get_json()["rule"]["basis"] == "Giấy phép số 1/GP-BTTTT"
 
     edited = client.put(f"/api/v1/sources/{rule['id']}", headers=h,
                         json={**NEW_RULE, "list": "deny", "name": "Đã đổi"})

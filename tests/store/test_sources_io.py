@@ -143,3 +143,13 @@ def test_csv_round_trip_property(items):
 
 def test_rule_objects_compare_by_value():
     assert make_rule("allow", "A.vn") == Rule("a.vn", "allow")
+
+
+def test_basis_column_round_trips_and_is_optional():
+    rules = [make_rule("allow", "a.vn", name="A", evidence="https://a.vn/gioi-thieu",
+                       basis="Giấy phép số 123/GP-BTTTT")]
+    data = write_csv(rules)
+    assert data.splitlines()[0].decode().split(",")[5] == "basis"
+    assert read_rules(data, list_="allow").rules == rules
+    old = read_rules((HEADER + "b.vn,B,,,e,,\n").encode(), list_="allow")  # files of before
+    assert old.errors == [] and old.rules[0].basis == ""

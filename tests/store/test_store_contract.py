@@ -272,7 +272,7 @@ def test_load_rules_snapshot_ignores_later_writes(store):
     got = [first, *rows]
     assert len(got) == 30_000 and "later.vn" not in {r[2] for r in got}
     assert store.lists_version() == version + 2
-    assert all(len(r) == 9 and r[8] == "" for r in got)
+    assert all(len(r) == 10 and r[8] == "" and r[9] == "" for r in got)
 
 
 def test_export_in_code_point_order(store):

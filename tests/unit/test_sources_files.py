@@ -17,6 +17,7 @@ TABLES = {
     "platforms.csv": ("host", "name", "note"),
     "categories.csv": ("category", "label_vi", "label_en"),
     "wrappers.csv": ("host", "path", "kind", "param", "note"),
+    "scopes.csv": ("scope", "kind", "merged_from"),
 }
 
 
@@ -84,3 +85,13 @@ def test_round_trip_identical_bytes(name, list_, with_list):
 def test_vietnamese_diacritics_preserved():
     text = (SOURCES_DIR / "allow.csv").read_text(encoding="utf-8")
     assert "Báo Điện tử Chính phủ" in text or "Báo điện tử Chính phủ" in text
+
+
+def test_scopes_are_national_and_the_34_provinces():
+    """Nghị quyết 202/2025/QH15: 28 provinces and 6 centrally-run cities, plus national."""
+    _, rows = _rows("scopes.csv")
+    kinds = [r[1] for r in rows]
+    assert kinds.count("national") == 1 and [r[0] for r in rows if r[1] == "national"] == [
+        "national"]
+    assert kinds.count("province") == 28
+    assert kinds.count("city") == 6
