@@ -35,9 +35,9 @@ def manifest_for(browser: str) -> dict:  # type: ignore[type-arg]
     return m
 
 
-def build(browser: str) -> Path:
-    """Copy the shipped files, write the manifest, zip them."""
-    out = DIST / browser
+def build(browser: str, dist: Path = DIST) -> Path:
+    """Copy the shipped files, write the manifest, zip them (into ``dist``)."""
+    out = dist / browser
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     for name in SHIP:
@@ -49,7 +49,7 @@ def build(browser: str) -> Path:
             shutil.copy2(src, out / name)
     (out / "manifest.json").write_text(
         json.dumps(manifest_for(browser), ensure_ascii=False, indent=2) + "\n", "utf-8")
-    archive = DIST / f"khong-voi-{browser}.zip"
+    archive = dist / f"khong-voi-{browser}.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(out.rglob("*")):
             if path.is_file():
