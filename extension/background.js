@@ -129,9 +129,12 @@ async function onShareNavigation(details) {
   const pass = passes[details.tabId];
   if (pass && schemeless(pass.url) === schemeless(details.url)) return; // the one chosen pass
   const token = randomToken();
+  // the page the share button was on, for "Quay lại" (a new share window has none)
+  const tab = await api.tabs.get(details.tabId).catch(() => null);
+  const from = /^https?:/i.test(tab?.url ?? "") && !intentLinks(tab.url) ? tab.url : "";
   const { intents = {} } = await api.storage.session.get("intents");
   for (const [k, v] of Object.entries(intents)) if (Date.now() - v.at > INTENT_TTL_MS) delete intents[k];
-  intents[token] = { url: details.url, tabId: details.tabId, at: Date.now() };
+  intents[token] = { url: details.url, tabId: details.tabId, at: Date.now(), from };
   await api.storage.session.set({ intents });
   await api.tabs.update(details.tabId, { url: `${GATE}#${token}` });
 }
@@ -153,6 +156,15 @@ async function gateIntent(msg, sender) {
   if (!intent) return { error: "gate_token" };
   const { form, links } = intentLinks(intent.url);
   return { url: intent.url, site: form.site, links };
+}
+
+/** "Quay lại": the intent is dropped; back to the page it came from, or the tab is closed
+ * (history.back() could land on the blocked intent and be gated again). */
+async function gateBack(msg, sender) {
+  const intent = await readIntent(msg.token, sender, true);
+  if (intent?.from) await api.tabs.update(intent.tabId, { url: intent.from });
+  else if (sender.tab?.id !== undefined) await api.tabs.remove(sender.tab.id);
+  return { ok: true };
 }
 
 async function gateContinue(msg, sender) {
@@ -208,6 +220,7 @@ const HANDLERS = {
   refresh: () => refreshSnapshot(),
   gateIntent,
   gateContinue,
+  gateBack,
   report,
   clean: async (msg) => cleanLink(msg.url, (await loadMatcher()).tracking ?? undefined),
   status: async () => {

@@ -62,9 +62,8 @@ async function main() {
 
 tick.addEventListener("change", () => { continueBtn.disabled = !tick.checked; });
 override.addEventListener("change", () => { continueBtn.disabled = !override.checked; });
-document.getElementById("back").addEventListener("click", async () => {
-  if (history.length > 1) history.back();
-  else api.tabs.remove((await api.tabs.getCurrent()).id);
+document.getElementById("back").addEventListener("click", () => {
+  api.runtime.sendMessage({ type: "gateBack", token });
 });
 continueBtn.addEventListener("click", async () => {
   continueBtn.disabled = true;

@@ -138,6 +138,23 @@ def _on_port(url, site):
 
 # --- popup ---------------------------------------------------------------------------------
 
+def test_options_say_what_is_sent_where(ext, api_server):
+    context, ext_id = ext
+    page = context.new_page()
+    page.goto(f"chrome-extension://{ext_id}/options/options.html")
+    page.wait_for_selector("body[data-ready=true]")
+    text = page.inner_text("body")
+    assert "không gửi phần truy vấn (?…) và phần sau dấu #" in text
+    for permission in ("storage", "alarms", "tabs", "declarativeNetRequest", "webNavigation",
+                       "contextMenus"):
+        assert f"{permission} — " in text
+    manifest = json.loads((ROOT / "extension" / "manifest.json").read_text("utf-8"))
+    assert sorted(manifest["permissions"]) == sorted(
+        ["storage", "alarms", "tabs", "declarativeNetRequest", "webNavigation", "contextMenus"])
+    assert "host_permissions" not in manifest and "web_accessible_resources" not in manifest
+    page.close()
+
+
 def test_options_then_popup_official_and_denied(ext, api_server, site):
     context, ext_id = ext
     _set_server(context, ext_id, api_server.url)
@@ -242,6 +259,23 @@ def test_continue_goes_only_to_the_intercepted_intent(ext, api_server, site):
     page.wait_for_url(f"https://www.facebook.com:{site}/**", timeout=10000)
     assert page.inner_text("#stub") == reached
     assert stub_seen().count(reached) == 1
+    page.close()
+
+
+def test_back_returns_to_the_page_and_nothing_is_shared(ext, api_server, site):
+    context, ext_id = ext
+    _set_server(context, ext_id, api_server.url)
+    intent = f"https://www.facebook.com:{site}/dialog/feed?link=" + quote("https://tin-gia-mao.com/c")
+    page = _share(context, site, intent)
+    assert page.get_attribute("body", "data-verdict") == "denied"
+    assert page.evaluate("document.activeElement.id") == "back"  # the default
+    page.click("#back")
+    for _ in range(100):
+        if page.url.startswith("https://news.example"):
+            break
+        page.wait_for_timeout(50)
+    assert page.url == f"https://news.example:{site}/bai", page.url
+    assert intent.split("://", 1)[1] not in stub_seen()
     page.close()
 
 
