@@ -8,9 +8,12 @@ servers (hung, 429, 500) are real loopback servers. Screenshots go to ``test-art
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import time
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -483,6 +486,55 @@ def test_first_install_page_no_false_notice_and_retry(pw, tmp_path, api_server):
         page.close()
     finally:
         context.close()
+
+
+def _unpacked_id(path: str) -> str:
+    """Chromium's id of an unpacked extension: its path's SHA-256, hex digits read as a–p."""
+    digest = hashlib.sha256(path.encode()).hexdigest()[:32]
+    return digest.translate(str.maketrans("0123456789abcdef", "abcdefghijklmnop"))
+
+
+POLICY_DIR = Path("/etc/chromium/policies/managed")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="writing Chromium's policy folder needs root")
+def test_policy_pushes_server_and_key(pw, tmp_path, api_server):
+    """IT's policy (Chromium's 3rdparty extension policy, read into storage.managed): no
+    first-run page, the options show the pushed server read-only, the lists come from it and
+    the key goes with each check. The policy file names only this checkout's extension id and
+    is removed afterwards."""
+    ext_id = _unpacked_id(EXT_DIR)
+    POLICY_DIR.mkdir(parents=True, exist_ok=True)
+    policy = POLICY_DIR / f"khong-voi-test-{ext_id}.json"
+    policy.write_text(json.dumps({"3rdparty": {"extensions": {ext_id: {
+        "server": api_server.url + "/", "token": TOKEN}}}}), "utf-8")
+    try:
+        context = _launch(pw, tmp_path / "managed")
+        try:
+            worker = _worker(context)
+            assert worker.url.split("/")[2] == ext_id
+            for _ in range(100):
+                if worker.evaluate(HAS_SNAPSHOT):
+                    break
+                worker.evaluate("() => new Promise(r => setTimeout(r, 100))")  # lets events in
+            assert worker.evaluate(HAS_SNAPSHOT)  # fetched from the pushed server at start
+            assert not any("first=1" in pg.url for pg in context.pages)
+            page = context.new_page()
+            page.goto(f"chrome-extension://{ext_id}/options/options.html")
+            page.wait_for_selector("body[data-ready=true]")
+            assert page.input_value("#server") == api_server.url
+            assert page.is_disabled("#server") and page.is_disabled("#token")
+            assert page.is_visible("#managed")
+            page.close()
+            seen = len(api_server.recorder.seen)
+            page = _popup(context, ext_id, "https://example.org/duoc-quan-ly")
+            page.close()
+            checks = [r for r in api_server.recorder.seen[seen:] if r["path"] == "/api/v1/check"]
+            assert checks and checks[-1]["auth"] == f"Bearer {TOKEN}"
+        finally:
+            context.close()
+    finally:
+        policy.unlink()
 
 
 # --- paste guard ---------------------------------------------------------------------------
