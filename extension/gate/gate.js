@@ -51,6 +51,7 @@ async function main() {
   document.body.dataset.verdict = verdict;
   if (result.unchecked) document.body.dataset.unchecked = "true";
   document.body.dataset.ms = String(Math.round(performance.now() - t0));
+  document.body.dataset.sinceOpen = String(Math.round(performance.now())); // since the gate opened
   if (verdict === "official") continueBtn.disabled = false;
   else if (verdict === "unknown" && !result.unchecked) document.getElementById("tick-row").hidden = false;
   else {

@@ -82,7 +82,10 @@ def _share(ff, site, intent):
 ])
 def test_firefox_gate_on_facebook_x_telegram(ff, site, intent, verdict):
     url = intent.format(port=site)
+    t0 = time.monotonic()
     _share(ff, site, url)
+    print("firefox gate:", round((time.monotonic() - t0) * 1000),
+          "ms from the page load to the verdict")
     assert ff.body("verdict") == verdict
     reached = url.split("://", 1)[1]
     assert reached not in stub_seen()  # held before any request left
