@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app server
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test venv dev-venv db lint unit browser js extension extension-lint chromium bench clean
+.PHONY: run test venv dev-venv db lint unit browser js extension extension-lint chromium firefox bench clean
 
 # Runtime environment: created when missing or when requirements.txt changes.
 $(VENV)/.runtime: requirements.txt
@@ -42,6 +42,12 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests…"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+## Debian's Firefox ESR for the extension's Marionette tests (installed with apt-get when missing).
+firefox:
+	@command -v firefox-esr >/dev/null 2>&1 || { \
+	  echo "Installing Debian's firefox-esr for the browser tests…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null; }
+
 extension/node_modules/.package-lock.json: extension/package.json extension/package-lock.json
 	npm ci --prefix extension --no-audit --no-fund --loglevel=error
 
@@ -61,11 +67,11 @@ extension: venv
 extension-lint: extension extension/node_modules/.package-lock.json
 	cd extension && npx web-ext lint --source-dir ../dist/firefox --self-hosted
 
-browser: dev-venv chromium
+browser: dev-venv chromium firefox
 	$(BIN)/pytest -m browser -q
 
 ## make test: everything CI runs — lint, Python tests (browser included), JavaScript tests.
-test: dev-venv chromium
+test: dev-venv chromium firefox
 	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory js extension-lint
 	$(BIN)/pytest -q -p no:cacheprovider

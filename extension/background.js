@@ -1,90 +1,85 @@
-// Service worker: keeps the lists snapshot, decides locally, asks the server only on a
-// user's action, sets the badge, guards share intents. Every listener is registered at top
+// Background (Chrome service worker, Firefox event page): keeps the lists snapshot, decides
+// locally, asks the server only on a user's action and only the least of a link it needs
+// (lib/clean.js), sets the badge, guards share intents. Every listener is registered at top
 // level (the worker may stop at any time); state lives in storage, not in globals.
+//
+// The share gate: declarativeNetRequest blocks every share intent of lib/share.js before any
+// request leaves; webNavigation sees the blocked navigation, stores the intent in
+// storage.session under a random one-time token and sends the tab to gate.html#token (the gate
+// is not web-accessible: no page can open or frame it). "Tiếp tục" hands the token back; the
+// background then lets exactly that intent through once, in that tab, and removes the pass as
+// soon as the navigation commits.
 import { api } from "./lib/browser.js";
+import { cleanLink, serverUrl } from "./lib/clean.js";
 import { Matcher } from "./lib/matcher.js";
+import { call } from "./lib/server.js";
 import { settings } from "./lib/settings.js";
+import { SHARE_FORMS, dnrPatterns, intentLinks, strictest } from "./lib/share.js";
 
-const SHARE_INTENTS = [
-  "^https?://(?:www\\.|m\\.|web\\.)?facebook\\.com(?::\\d+)?/(?:sharer/)?sharer\\.php\\?.*",
-  "^https?://(?:www\\.)?(?:x|twitter)\\.com(?::\\d+)?/intent/(?:tweet|post)\\?.*",
-  "^https?://(?:sp\\.)?zalo\\.me(?::\\d+)?/share.*",
-  "^https?://t\\.me(?::\\d+)?/share/url\\?.*",
-  "^https?://(?:www\\.)?linkedin\\.com(?::\\d+)?/sharing/share-offsite/?\\?.*",
-  "^https?://(?:www\\.)?reddit\\.com(?::\\d+)?/submit\\?.*",
-  "^https?://(?:api\\.|web\\.)?whatsapp\\.com(?::\\d+)?/send/?\\?.*",
-];
 const BADGE = { official: ["✓", "#1b7f3b"], denied: ["✕", "#b3261e"], suspicious: ["!", "#c25e00"] };
+const REFRESH_MINUTES = 60;
+const RETRY_MINUTES = 1;
+const GATE = api.runtime.getURL("gate/gate.html");
 let matcher = null; // a cache only: rebuilt from storage when the worker restarts
 
 async function loadMatcher() {
   if (!matcher) {
     const { snapshot } = await api.storage.local.get("snapshot");
     matcher = new Matcher(snapshot ?? { rules: [] });
+    matcher.loaded = Boolean(snapshot);
   }
   return matcher;
 }
 
+/** Fetch the lists; while none was ever downloaded, retry every minute (not only at start). */
 async function refreshSnapshot() {
-  const { server } = await settings();
-  const { etag } = await api.storage.local.get("etag");
-  try {
-    const resp = await fetch(`${server}/api/v1/lists`, { headers: etag ? { "If-None-Match": etag } : {} });
-    if (resp.status === 304) return "unchanged";
-    if (!resp.ok) return "error";
-    const snapshot = await resp.json();
-    await api.storage.local.set({ snapshot, etag: resp.headers.get("ETag"), fetchedAt: Date.now() });
-    matcher = new Matcher(snapshot);
-    return "updated";
-  } catch {
-    return "offline";
-  }
+  const { etag, snapshot } = await api.storage.local.get(["etag", "snapshot"]);
+  const res = await call("/api/v1/lists", { timeout: 10000,
+    headers: etag && snapshot ? { "If-None-Match": etag } : {} });
+  let outcome = "error";
+  if (res.ok && res.status === 304 && snapshot) outcome = "unchanged";
+  else if (res.ok && res.data && Array.isArray(res.data.rules)) {
+    await api.storage.local.set({ snapshot: res.data, etag: res.headers.get("ETag"), fetchedAt: Date.now() });
+    matcher = new Matcher(res.data);
+    matcher.loaded = true;
+    outcome = "updated";
+  } else if (!res.ok) outcome = res.problem.code;
+  if (outcome === "unchanged") await api.storage.local.set({ fetchedAt: Date.now() });
+  const ok = outcome === "updated" || outcome === "unchanged";
+  if (ok) await api.alarms.clear("retry");
+  else if (!snapshot) api.alarms.create("retry", { periodInMinutes: RETRY_MINUTES });
+  return { outcome, loaded: ok || Boolean(snapshot) };
 }
 
-async function askServer(url) {
-  const { server, token, lang } = await settings();
-  const headers = { "Content-Type": "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const resp = await fetch(`${server}/api/v1/check?lang=${lang}`, {
-    method: "POST", headers, body: JSON.stringify({ url }) });
-  return resp.json();
+function verdictOf(rule) {
+  return rule.list === "allow" ? "official" : "denied";
 }
 
 /** A verdict for a user's action: local when the snapshot decides, else the server's. */
 async function decide(url) {
-  const local = (await loadMatcher()).decide(url);
-  if (local.error) return { error: local.error, source: "local" };
-  if (local.rule) {
-    return { source: "local", verdict: local.rule.list === "allow" ? "official" : "denied", ...local };
+  const m = await loadMatcher();
+  const local = m.decide(url);
+  if (local.error) return { error: local.error, source: "local", url };
+  if (local.rule) return { source: "local", verdict: verdictOf(local.rule), ...local, url };
+  const sent = serverUrl(m, local);
+  const res = await call("/api/v1/check", { method: "POST", body: { url: sent } });
+  if (res.ok && res.data?.verdict) {
+    if (!m.loaded) refreshSnapshot(); // the server answers again: fetch the lists now
+    const chain = local.chain.length > 1 ? local.chain : [url];
+    return { source: "server", ...res.data, url, sent, chain, canonical: local.canonical };
   }
-  try {
-    return { source: "server", ...(await askServer(url)), local };
-  } catch {
-    return { source: "offline", verdict: "unknown", offline: true, ...local };
+  const problem = res.problem ?? { code: "server_error", status: res.status, retry: true };
+  if (problem.code === "refused" && problem.apiCode) {
+    return { error: problem.apiCode, message: problem.message, source: "server", url, sent };
   }
+  return { source: "offline", verdict: "unknown", unchecked: true, problem, noLists: !m.loaded,
+           ...local, url, sent };
 }
 
-async function installGate() {
-  const base = api.runtime.getURL("gate/gate.html");
-  const rules = SHARE_INTENTS.map((regexFilter, i) => ({
-    id: i + 1, priority: 1,
-    action: { type: "redirect", redirect: { regexSubstitution: `${base}#\\0` } },
-    condition: { regexFilter, resourceTypes: ["main_frame"] },
-  }));
-  const old = await api.declarativeNetRequest.getDynamicRules();
-  await api.declarativeNetRequest.updateDynamicRules({
-    removeRuleIds: old.map((r) => r.id), addRules: rules });
-}
-
-async function allowOnce(url) {
-  // A session rule above the gate lets this one share URL through, once the user chose to.
-  // Scheme-less ("||host…"), because HSTS may upgrade http:// to https:// on the way.
-  const id = 1000 + Math.floor(Math.random() * 100000);
-  const rest = url.replace(/^https?:\/\//, "");
-  await api.declarativeNetRequest.updateSessionRules({ addRules: [{
-    id, priority: 2, action: { type: "allow" },
-    condition: { urlFilter: `||${rest}|`, resourceTypes: ["main_frame"] } }] });
-  return id;
+/** Every link decided; the strictest decides (the gate, a selection with several links). */
+async function decideAll(urls) {
+  const results = await Promise.all(urls.slice(0, 20).map((u) => decide(u)));
+  return { results, strictest: strictest(results) };
 }
 
 async function messages() {
@@ -101,55 +96,204 @@ async function decideForCard(url) {
   const result = await decide(url);
   const m = await messages();
   const word = (key) => m[key]?.message ?? api.i18n.getMessage(key);
+  const problem = result.problem ? word(`problem_${result.problem.code}`)
+    .replace("{s}", String(result.problem.seconds ?? "")) : "";
   return { ...result, label: word(`verdict_${result.verdict ?? "unknown"}`),
            fiveKhong: ["k1", "k2", "k3", "k4", "k5"].map(word).join(" · "),
-           closeLabel: word("close") };
+           closeLabel: word("close"), sourceLabel: word(result.verdict === "denied" ? "deniedAs" : "sourceName"),
+           problemText: problem, uncheckedText: result.unchecked ? word("uncheckedOffline") : "",
+           keyHint: word("cardKeyHint") };
 }
+
+// --- share gate --------------------------------------------------------------------------
+
+const INTENT_TTL_MS = 30 * 60 * 1000;
+
+async function installGate() {
+  const rules = dnrPatterns().map((regexFilter, i) => ({ id: i + 1, priority: 1, action: { type: "block" },
+    condition: { regexFilter, resourceTypes: ["main_frame"] } }));
+  const old = await api.declarativeNetRequest.getDynamicRules();
+  await api.declarativeNetRequest.updateDynamicRules({ removeRuleIds: old.map((r) => r.id), addRules: rules });
+}
+
+function randomToken() {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const schemeless = (url) => url.replace(/^https?:\/\//i, "");
+
+async function onShareNavigation(details) {
+  if (details.frameId !== 0 || !intentLinks(details.url)) return;
+  const { passes = {} } = await api.storage.session.get("passes");
+  const pass = passes[details.tabId];
+  if (pass && schemeless(pass.url) === schemeless(details.url)) return; // the one chosen pass
+  const token = randomToken();
+  // the page the share button was on, for "Quay lại" (a new share window has none)
+  const tab = await api.tabs.get(details.tabId).catch(() => null);
+  const from = /^https?:/i.test(tab?.url ?? "") && !intentLinks(tab.url) ? tab.url : "";
+  const { intents = {} } = await api.storage.session.get("intents");
+  for (const [k, v] of Object.entries(intents)) if (Date.now() - v.at > INTENT_TTL_MS) delete intents[k];
+  intents[token] = { url: details.url, tabId: details.tabId, at: Date.now(), from };
+  await api.storage.session.set({ intents });
+  await api.tabs.update(details.tabId, { url: `${GATE}#${token}` });
+}
+
+/** The intent a token stands for, only in the tab it was intercepted in. */
+async function readIntent(token, sender, take = false) {
+  const { intents = {} } = await api.storage.session.get("intents");
+  const intent = typeof token === "string" ? intents[token] : undefined;
+  if (!intent || intent.tabId !== sender.tab?.id || Date.now() - intent.at > INTENT_TTL_MS) return null;
+  if (take) {
+    delete intents[token];
+    await api.storage.session.set({ intents });
+  }
+  return intent;
+}
+
+async function gateIntent(msg, sender) {
+  const intent = await readIntent(msg.token, sender);
+  if (!intent) return { error: "gate_token" };
+  const { form, links } = intentLinks(intent.url);
+  return { url: intent.url, site: form.site, links };
+}
+
+/** "Quay lại": the intent is dropped; back to the page it came from, or the tab is closed
+ * (history.back() could land on the blocked intent and be gated again). */
+async function gateBack(msg, sender) {
+  const intent = await readIntent(msg.token, sender, true);
+  if (intent?.from) await api.tabs.update(intent.tabId, { url: intent.from });
+  else if (sender.tab?.id !== undefined) await api.tabs.remove(sender.tab.id);
+  return { ok: true };
+}
+
+async function gateContinue(msg, sender) {
+  const intent = await readIntent(msg.token, sender, true);
+  if (!intent) return { error: "gate_token" };
+  const id = 10000 + Math.floor(Math.random() * 1_000_000);
+  const rest = schemeless(intent.url);
+  const condition = /[*^|]/.test(rest)
+    ? { regexFilter: `^https?://${rest.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$` }
+    : { urlFilter: `||${rest}|` };
+  await api.declarativeNetRequest.updateSessionRules({ addRules: [{ id, priority: 2,
+    action: { type: "allow" }, condition: { ...condition, tabIds: [intent.tabId], resourceTypes: ["main_frame"] } }] });
+  const { passes = {} } = await api.storage.session.get("passes");
+  passes[intent.tabId] = { url: intent.url, ruleId: id };
+  await api.storage.session.set({ passes });
+  await api.tabs.update(intent.tabId, { url: intent.url });
+  return { ok: true };
+}
+
+/** The pass is used up as soon as a page (the intent, or where it redirected) commits. */
+async function endPass(details) {
+  if (details.frameId !== 0 || details.url.startsWith(api.runtime.getURL(""))) return;
+  const { passes = {} } = await api.storage.session.get("passes");
+  const pass = passes[details.tabId];
+  if (!pass) return;
+  delete passes[details.tabId];
+  await api.storage.session.set({ passes });
+  await api.declarativeNetRequest.updateSessionRules({ removeRuleIds: [pass.ruleId] });
+}
+
+// --- reports -----------------------------------------------------------------------------
+
+const REPORT_KINDS = new Set(["wrongly_listed", "missing", "impersonation", "other"]);
+
+async function report(msg) {
+  const kind = REPORT_KINDS.has(msg.kind) ? msg.kind : "other";
+  const key = `${kind}|${msg.url}`;
+  const { reportsSent = {} } = await api.storage.session.get("reportsSent");
+  if (reportsSent[key]) return { ok: true, id: reportsSent[key], duplicate: true };
+  const res = await call("/api/v1/reports", { method: "POST", body: { url: msg.url,
+    verdict_seen: msg.verdict ?? "", kind, comment: String(msg.comment ?? "").slice(0, 1000) } });
+  if (!res.ok) return { ok: false, problem: res.problem };
+  reportsSent[key] = res.data?.id ?? true;
+  await api.storage.session.set({ reportsSent });
+  return { ok: true, id: res.data?.id ?? null };
+}
+
+// --- messages ----------------------------------------------------------------------------
 
 const HANDLERS = {
   decide: (msg) => (msg.forCard ? decideForCard(msg.url) : decide(msg.url)),
+  decideAll: (msg) => decideAll(Array.isArray(msg.urls) ? msg.urls.filter((u) => typeof u === "string") : []),
   refresh: () => refreshSnapshot(),
-  allowOnce: (msg) => allowOnce(msg.url),
-  report: async (msg) => {
-    const { server } = await settings();
-    const resp = await fetch(`${server}/api/v1/reports`, { method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ url: msg.url, verdict_seen: msg.verdict ?? "", kind: msg.kind ?? "other",
-                             comment: msg.comment ?? "" }) });
-    return { ok: resp.ok, status: resp.status };
+  gateIntent,
+  gateContinue,
+  gateBack,
+  report,
+  clean: async (msg) => cleanLink(msg.url, (await loadMatcher()).tracking ?? undefined),
+  status: async () => {
+    const { fetchedAt, snapshot } = await api.storage.local.get(["fetchedAt", "snapshot"]);
+    return { loaded: Boolean(snapshot), fetchedAt: fetchedAt ?? null, version: snapshot?.version ?? null,
+             rules: snapshot?.rules?.length ?? 0 };
   },
 };
+const CONTENT_TYPES = new Set(["decide"]); // content scripts may only ask for a decision
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   const fromExtension = sender.id === api.runtime.id && sender.url?.startsWith(api.runtime.getURL(""));
-  const allowed = fromExtension ? HANDLERS : { decide: HANDLERS.decide }; // content scripts: decide only
-  const handler = msg && typeof msg.type === "string" ? allowed[msg.type] : undefined;
+  const type = msg && typeof msg.type === "string" ? msg.type : "";
+  const handler = Object.hasOwn(HANDLERS, type) && (fromExtension || CONTENT_TYPES.has(type))
+    ? HANDLERS[type] : undefined;
   if (!handler) return false;
-  handler(msg).then(sendResponse, (err) => sendResponse({ error: String(err) }));
+  handler(msg, sender).then(sendResponse, (err) => sendResponse({ error: "internal", message: String(err) }));
   return true;
 });
 
-api.runtime.onInstalled.addListener(async () => {
-  await installGate();
-  await refreshSnapshot();
-  api.alarms.create("refresh", { periodInMinutes: 60 });
-  api.contextMenus.create({ id: "check", title: api.i18n.getMessage("menuCheck"),
-                            contexts: ["link", "selection"] });
-});
-api.runtime.onStartup.addListener(() => { installGate(); refreshSnapshot(); });
-api.alarms.onAlarm.addListener((alarm) => { if (alarm.name === "refresh") refreshSnapshot(); });
+// --- start-up: gate rules, menus and the refresh alarm on every start ----------------------
 
+async function setup() {
+  await installGate();
+  await api.contextMenus.removeAll();
+  api.contextMenus.create({ id: "check", title: api.i18n.getMessage("menuCheck"), contexts: ["link", "selection"] });
+  if (!(await api.alarms.get("refresh"))) api.alarms.create("refresh", { periodInMinutes: REFRESH_MINUTES });
+  // not before a server was chosen (options, first-run page) or pushed by policy
+  const [{ fetchedAt }, { configured }] = await Promise.all([api.storage.local.get("fetchedAt"), settings()]);
+  if (configured && (!fetchedAt || Date.now() - fetchedAt > REFRESH_MINUTES * 60000)) refreshSnapshot();
+}
+const ready = setup();
+
+api.runtime.onInstalled.addListener(async (details) => {
+  await ready;
+  if (details.reason !== "install") return;
+  const { server, managedKeys } = await settings();
+  if (!managedKeys.includes("server") || !server) {
+    api.tabs.create({ url: api.runtime.getURL("options/options.html?first=1") });
+  }
+});
+api.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === "refresh" || alarm.name === "retry") refreshSnapshot();
+});
+api.storage.onChanged.addListener((change, area) => {
+  if (area === "managed" && change.server) refreshSnapshot();
+});
+
+/** The link(s) of a context-menu click: the link, or every link in the selected sentence. */
 function openCheck(info) {
   const target = info.linkUrl ?? info.selectionText ?? "";
-  return api.tabs.create({ url: `${api.runtime.getURL("popup/popup.html")}?url=${encodeURIComponent(target)}` });
+  const key = info.linkUrl ? "url" : "text";
+  return api.tabs.create({ url: `${api.runtime.getURL("popup/popup.html")}?${key}=${encodeURIComponent(target)}` });
 }
 api.contextMenus.onClicked.addListener(openCheck);
-globalThis.khongVoi = { openCheck }; // for the browser tests (no context menu in headless)
+
+/** The keyboard command: focus the paste card on the page (it never takes focus by itself). */
+async function onCommand(name) {
+  if (name !== "focus-card") return;
+  const [tab] = await api.tabs.query({ active: true, lastFocusedWindow: true });
+  if (tab?.id !== undefined) api.tabs.sendMessage(tab.id, { type: "focusCard" }).catch(() => {});
+}
+api.commands?.onCommand.addListener(onCommand);
+globalThis.khongVoi = { openCheck, onCommand, refreshSnapshot, ready }; // browser tests (no menus in headless)
+
+const NAV_FILTER = { url: [...new Set(SHARE_FORMS.flatMap((f) => f.hosts))].map((h) => ({ hostEquals: h })) };
+api.webNavigation.onBeforeNavigate.addListener(onShareNavigation, NAV_FILTER);
+api.webNavigation.onCommitted.addListener(endPass);
 
 api.tabs.onUpdated.addListener(async (tabId, change, tab) => {
   if (change.status !== "complete" || !tab.url?.startsWith("http")) return;
   const local = (await loadMatcher()).decide(tab.url); // never sent anywhere: browsing stays private
-  const verdict = local.rule ? (local.rule.list === "allow" ? "official" : "denied") : null;
+  const verdict = local.rule ? verdictOf(local.rule) : null;
   const [text, color] = BADGE[verdict] ?? ["", "#5f6b76"];
   await api.action.setBadgeText({ tabId, text });
   await api.action.setBadgeBackgroundColor({ tabId, color });

@@ -17,8 +17,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DIST = HERE.parent / "dist"
-SHIP = ("manifest.json", "background.js", "lib", "popup", "gate", "options", "content",
-        "_locales")
+SHIP = ("manifest.json", "managed_schema.json", "background.js", "lib", "popup", "gate", "options",
+        "content", "_locales", "icons/icon-16.png", "icons/icon-32.png", "icons/icon-48.png",
+        "icons/icon-96.png", "icons/icon-128.png")
 
 
 def manifest_for(browser: str) -> dict:  # type: ignore[type-arg]
@@ -28,13 +29,15 @@ def manifest_for(browser: str) -> dict:  # type: ignore[type-arg]
         m["background"] = {"service_worker": "background.js", "type": "module"}
         m.pop("browser_specific_settings", None)
     else:
+        # Firefox reads managed storage from its "3rdparty" enterprise policy, not a schema
         m["background"] = {"scripts": ["background.js"], "type": "module"}
+        m.pop("storage", None)
     return m
 
 
-def build(browser: str) -> Path:
-    """Copy the shipped files, write the manifest, zip them."""
-    out = DIST / browser
+def build(browser: str, dist: Path = DIST) -> Path:
+    """Copy the shipped files, write the manifest, zip them (into ``dist``)."""
+    out = dist / browser
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     for name in SHIP:
@@ -42,10 +45,11 @@ def build(browser: str) -> Path:
         if src.is_dir():
             shutil.copytree(src, out / name)
         else:
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, out / name)
     (out / "manifest.json").write_text(
         json.dumps(manifest_for(browser), ensure_ascii=False, indent=2) + "\n", "utf-8")
-    archive = DIST / f"khong-voi-{browser}.zip"
+    archive = dist / f"khong-voi-{browser}.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(out.rglob("*")):
             if path.is_file():

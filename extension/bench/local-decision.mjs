@@ -19,3 +19,16 @@ for (const url of urls) {
   for (let i = 0; i < n; i++) matcher.decide(url);
   console.log(`${((performance.now() - t0) / n * 1000).toFixed(2)} µs  ${url}`);
 }
+
+// The gate's own work on an intent: recognise the form among all share forms and extract
+// every link, before any decision.
+const { intentLinks } = await import("../lib/share.js");
+const intent = "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fbaochinhphu.vn%2Fa" +
+  "&quote=xem%20https://tuoitre.com/b";
+for (let i = 0; i < 2000; i++) intentLinks(intent);
+{
+  const n = 50000;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) intentLinks(intent);
+  console.log(`${((performance.now() - t0) / n * 1000).toFixed(2)} µs  share form + links of a sharer intent`);
+}

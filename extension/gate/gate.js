@@ -1,54 +1,74 @@
-// The share gate: a share intent (Facebook sharer, X intent, Zalo, Telegram, …) is redirected
-// here first. Official links continue in one click; unknown ones after ticking the 5 không;
-// denied and suspicious ones only with an explicit override, and "Quay lại" is the default.
+// The share gate. The background blocks a share intent, keeps it under a one-time token and
+// opens this page with #token; the page reads the intent only through that token (in the tab
+// it was intercepted in), checks every link it carries, and the strictest verdict decides:
+// official → one click; unknown → tick the 5 không; denied, suspicious, or not checkable
+// (server down, busy) → the explicit override. "Tiếp tục" hands the token back: only the
+// background navigates, and only to the stored intent. The page refuses to run in a frame.
 import { api } from "../lib/browser.js";
-import { loadMessages, localize, renderVerdict } from "../lib/ui.js";
+import { el, loadMessages, localize, renderVerdict, t } from "../lib/ui.js";
 
+const framed = window.top !== window;
+if (framed) document.documentElement.replaceChildren(); // CSP frame-ancestors 'none' as well
 await loadMessages();
 localize();
-const original = location.hash.slice(1);
+const token = location.hash.slice(1);
 const continueBtn = document.getElementById("continue");
 const tick = document.getElementById("tick");
 const override = document.getElementById("override");
+const card = document.getElementById("card");
 
-/** The link being shared, from the share intent's parameters. */
-export function sharedLink(intent) {
-  let url;
-  try {
-    url = new URL(intent);
-  } catch {
-    return "";
+function refuse() {
+  card.replaceChildren(el("p", t("gateInvalid"), { class: "verdict unknown", "data-testid": "verdict" }));
+  document.getElementById("shared").textContent = "";
+  document.body.dataset.verdict = "invalid";
+  document.body.dataset.ready = "true";
+}
+
+function listLinks(results) {
+  if (results.length < 2) return;
+  const list = document.getElementById("links");
+  for (const r of results) {
+    const word = r.error ? t("invalidShort") : r.unchecked ? t("verdict_unchecked") : t(`verdict_${r.verdict}`);
+    list.append(el("li", `${r.url} — ${word}`, { "data-verdict": r.error ? "error" : r.verdict }));
   }
-  for (const name of ["u", "url", "href", "link", "d"]) {
-    const value = url.searchParams.get(name);
-    if (value) return value;
-  }
-  const text = url.searchParams.get("text") ?? "";
-  return (text.match(/https?:\/\/\S+/) ?? [""])[0];
+  list.hidden = false;
 }
 
 async function main() {
-  const link = sharedLink(original);
-  document.getElementById("shared").textContent = link || original;
+  if (framed) return;
   const t0 = performance.now();
-  const result = link ? await api.runtime.sendMessage({ type: "decide", url: link }) : { verdict: "unknown" };
-  renderVerdict(document.getElementById("card"), result);
+  const intent = /^[0-9a-f]{48}$/.test(token) ? await api.runtime.sendMessage({ type: "gateIntent", token }) : null;
+  if (!intent || intent.error) return refuse();
+  document.getElementById("shared").textContent = intent.links.join("  ·  ") || t("gateNoLink");
+  let result = { verdict: "unknown", reasons: [{ message: t("gateNoLinkReason") }] };
+  if (intent.links.length) {
+    const all = await api.runtime.sendMessage({ type: "decideAll", urls: intent.links });
+    result = all.strictest;
+    listLinks(all.results);
+  }
+  renderVerdict(card, result);
   const verdict = result.error ? "unknown" : result.verdict;
   document.body.dataset.verdict = verdict;
+  if (result.unchecked) document.body.dataset.unchecked = "true";
   document.body.dataset.ms = String(Math.round(performance.now() - t0));
+  document.body.dataset.sinceOpen = String(Math.round(performance.now())); // since the gate opened
   if (verdict === "official") continueBtn.disabled = false;
-  else if (verdict === "unknown") document.getElementById("tick-row").hidden = false;
-  else document.getElementById("override-row").hidden = false;
+  else if (verdict === "unknown" && !result.unchecked) document.getElementById("tick-row").hidden = false;
+  else {
+    if (result.unchecked) document.getElementById("override-text").textContent = t("gateOverrideUnchecked");
+    document.getElementById("override-row").hidden = false;
+  }
   document.body.dataset.ready = "true";
 }
 
 tick.addEventListener("change", () => { continueBtn.disabled = !tick.checked; });
 override.addEventListener("change", () => { continueBtn.disabled = !override.checked; });
 document.getElementById("back").addEventListener("click", () => {
-  if (history.length > 1) history.back(); else window.close();
+  api.runtime.sendMessage({ type: "gateBack", token });
 });
 continueBtn.addEventListener("click", async () => {
-  await api.runtime.sendMessage({ type: "allowOnce", url: original });
-  location.replace(original);
+  continueBtn.disabled = true;
+  const res = await api.runtime.sendMessage({ type: "gateContinue", token });
+  if (!res?.ok) refuse();
 });
 main();

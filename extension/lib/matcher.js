@@ -43,6 +43,7 @@ export class Matcher {
     this.wrappers = (snapshot.wrappers ?? []).map((w) => ({ ...w }))
       .sort((a, b) => b.path.length - a.path.length);
     this.shorteners = new Set(snapshot.shorteners ?? []);
+    this.tracking = snapshot.tracking_params ?? null;
   }
 
   add(rule) {
@@ -75,6 +76,16 @@ export class Matcher {
       }
       const dot = host.indexOf(".", start);
       if (dot < 0) return null;
+      start = dot + 1;
+    }
+  }
+
+  /** Whether some rule with a path covers this host (then a page's path decides). */
+  hasPathRules(host) {
+    for (let start = 0; ; ) {
+      if (this.nodes.get(host.slice(start))?.paths.size) return true;
+      const dot = host.indexOf(".", start);
+      if (dot < 0) return false;
       start = dot + 1;
     }
   }

@@ -1,10 +1,33 @@
-// Options kept in storage.sync, with defaults.
+// Options kept in storage.sync, with defaults; what IT pushes by policy (storage.managed:
+// Chrome's 3rdparty extension policy, Firefox's "3rdparty" enterprise policy) wins and is
+// shown read-only in the options.
 import { api } from "./browser.js";
 
 export const DEFAULTS = { server: "http://127.0.0.1:5000", token: "", lang: "vi" };
+const MANAGED_KEYS = ["server", "token", "lang"];
+
+/** What the organisation's policy sets ({} when none: storage.managed throws then in Firefox). */
+export async function managed() {
+  try {
+    const got = (await api.storage.managed?.get(MANAGED_KEYS)) ?? {};
+    const out = {};
+    for (const key of MANAGED_KEYS) if (typeof got[key] === "string" && got[key]) out[key] = got[key];
+    if (out.server) {
+      const checked = validate({ ...DEFAULTS, ...out });
+      if (checked.error) delete out.server;
+      else out.server = checked.value.server;
+    }
+    return out;
+  } catch {
+    return {};
+  }
+}
 
 export async function settings() {
-  return { ...DEFAULTS, ...(await api.storage.sync.get(Object.keys(DEFAULTS))) };
+  const policy = await managed();
+  const synced = await api.storage.sync.get([...Object.keys(DEFAULTS), "configured"]);
+  return { ...DEFAULTS, ...synced, ...policy, managedKeys: Object.keys(policy),
+           configured: Boolean(synced.configured || policy.server) };
 }
 
 /** Validated settings or an error message key. */

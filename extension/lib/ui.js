@@ -30,19 +30,38 @@ export function el(tag, text, attrs = {}) {
   return node;
 }
 
+/** The honest words for a failed request (lib/server.js problem codes). */
+export function problemText(problem) {
+  if (!problem) return "";
+  return t(`problem_${problem.code}`).replace("{s}", String(problem.seconds ?? ""))
+    .replace("{status}", String(problem.status ?? ""));
+}
+
 /** Fill `card` with a decision from the background. */
 export function renderVerdict(card, result) {
   card.replaceChildren();
   if (result.error) {
-    card.append(el("p", t("invalid"), { class: "verdict unknown", "data-verdict": "error" }));
+    card.dataset.verdict = "error";
+    const text = result.message || t("invalid");
+    card.append(el("p", text, { class: "verdict unknown", "data-verdict": "error", "data-testid": "verdict" }));
     return;
   }
   const verdict = result.verdict ?? "unknown";
   card.dataset.verdict = verdict;
-  if (result.offline) card.append(el("p", t("offline"), { class: "offline", role: "status" }));
-  card.append(el("p", t(`verdict_${verdict}`), { class: `verdict ${verdict}`, "data-testid": "verdict" }));
+  if (result.unchecked) {
+    card.dataset.unchecked = "true";
+    card.append(el("p", problemText(result.problem), { class: "offline", role: "status", "data-testid": "problem" }));
+    card.append(el("p", t(result.noLists ? "noListsYet" : "offlineLists"), { class: "offline" }));
+  }
+  const label = result.unchecked ? t("verdict_unchecked") : t(`verdict_${verdict}`);
+  card.append(el("p", label, { class: `verdict ${verdict}`, "data-testid": "verdict" }));
+  if (result.unchecked) card.append(el("p", t("uncheckedOffline"), { class: "reason", "data-testid": "unchecked" }));
   const rule = result.rule;
-  if (rule?.name) card.append(el("p", `${t("sourceName")} ${rule.name}`, { class: "source" }));
+  if (rule?.name) {
+    const label = verdict === "denied" ? t("deniedAs") : t("sourceName");
+    card.append(el("p", `${label} ${rule.name}`, { class: "source", "data-testid": "source" }));
+  }
+  if (rule?.basis) card.append(el("p", `${t("basis")} ${rule.basis}`, { class: "basis", "data-testid": "basis" }));
   for (const r of result.reasons ?? []) card.append(el("p", r.message, { class: "reason" }));
   if (result.imitates) {
     const { name, domain } = result.imitates;
@@ -55,4 +74,5 @@ export function renderVerdict(card, result) {
     for (const u of result.chain) list.append(el("li", u));
     card.append(list);
   }
+  if (result.sent) card.append(el("p", `${t("sentToServer")} ${result.sent}`, { class: "sent", "data-testid": "sent" }));
 }
