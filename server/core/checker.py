@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, NoReturn, Protocol
+from typing import TYPE_CHECKING, Final, NoReturn, Protocol
 from urllib.parse import unquote
 
 from .domains import SuffixList, default_suffix_list, is_ip_host
 from .errors import InvalidURL
 from .matching import SHORTENER, WRAPPER, RuleIndex, decide, meta_to_rule
-from .messages import ADVICE, VERDICTS, Reason, reason
+from .messages import ADVICE, Reason, reason
 from .results import CheckResult, Imitates
 from .results import listed as _listed
 from .rules import Rule, canonical_pattern
@@ -30,9 +30,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CheckResult", "Checker", "Imitates"]
 
-MAX_UNWRAP = 10
-_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-_new = tuple.__new__  # builds a NamedTuple without a Python-level __new__ frame
+MAX_UNWRAP: Final = 10
+_SCHEME_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_new: Final = tuple.__new__  # builds a NamedTuple without a Python-level __new__ frame
 
 
 class LookalikeFinder(Protocol):
@@ -41,9 +41,17 @@ class LookalikeFinder(Protocol):
     def find(self, host: str, domain: str) -> Imitation | None: ...
 
 
-_NOT_LISTED = (reason("not_listed"),)
-_IP_HOST = (reason("ip_address_host"),)
-_A_OFF, _A_DEN, _A_SUS, _A_UNK = (ADVICE[v] for v in VERDICTS)
+_NOT_LISTED: Final = (reason("not_listed"),)
+_IP_HOST: Final = (reason("ip_address_host"),)
+_A_OFF: Final = ADVICE["official"]
+_A_DEN: Final = ADVICE["denied"]
+_A_SUS: Final = ADVICE["suspicious"]
+_A_UNK: Final = ADVICE["unknown"]
+# Imported objects used on the hot path, bound as Final so that compiled code reads them
+# from C statics instead of the module dictionary.
+_MATCH: Final = _FAST_MATCH
+_MAX_URL: Final = MAX_URL_LENGTH
+_RESULT: Final = CheckResult
 
 
 class Checker:
@@ -120,7 +128,7 @@ class Checker:
         """
         if not isinstance(url, str):
             _refuse_non_text(url)
-        m = _FAST_MATCH(url)
+        m = _MATCH(url)
         if m is None:
             return self._check_url(url, parse_url(url))
         scheme, host, path, query, frag = m.groups()
@@ -130,7 +138,7 @@ class Checker:
             or path is None
             or "/." in path
             or "//" in path
-            or len(url) > MAX_URL_LENGTH
+            or len(url) > _MAX_URL
             or len(host) > 253
         ):
             return self._check_url(url, parse_url(url))
@@ -147,13 +155,13 @@ class Checker:
             meta = decide(host, path, hits, query[1:] if query else "")
         if meta is not None:
             if meta[0] == 100:  # b"d": deny
-                return _new(CheckResult, (url, canonical, host, domain, "denied", None, meta,
+                return _new(_RESULT, (url, canonical, host, domain, "denied", None, meta,
                                           (url,), None, _A_DEN, self.version))
-            return _new(CheckResult, (url, canonical, host, domain, "official", None, meta,
+            return _new(_RESULT, (url, canonical, host, domain, "official", None, meta,
                                       (url,), None, _A_OFF, self.version))
         if self._lookalike is not None:
             return self._unlisted(url, canonical, host, domain, (url,), 0, 0)
-        return _new(CheckResult, (url, canonical, host, domain, "unknown", _NOT_LISTED, None,
+        return _new(_RESULT, (url, canonical, host, domain, "unknown", _NOT_LISTED, None,
                                   (url,), None, _A_UNK, self.version))
 
     def _check_url(self, url: str, u: URL) -> CheckResult:

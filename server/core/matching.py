@@ -26,7 +26,7 @@ query parameter.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import cast
+from typing import Final, cast
 
 from .domains import SuffixList, is_ip_host
 from .rules import PLATFORM_SUBDOMAINS, Rule, split_pattern
@@ -34,11 +34,12 @@ from .rules import PLATFORM_SUBDOMAINS, Rule, split_pattern
 __all__ = ["DOTLESS_PAGES", "FIELD_SEP", "RuleIndex", "decide", "meta_to_rule", "page_key",
            "rule_to_meta"]
 
-IMPLEMENTATION = "pure Python"
-FIELD_SEP = "\x1f"
-_SEP = b"\x1f"
+#: "mypyc" when this module runs compiled (``make compile``), else "pure Python".
+IMPLEMENTATION: Final = "pure Python" if __file__.endswith(".py") else "mypyc"
+FIELD_SEP: Final = "\x1f"
+_SEP: Final = b"\x1f"
 #: Platforms whose page names ignore dots (and case): ``john.smith`` is ``johnsmith``.
-DOTLESS_PAGES = frozenset(("facebook.com",))
+DOTLESS_PAGES: Final = frozenset(("facebook.com",))
 
 
 def page_key(path: str, query: str = "") -> str:
@@ -56,14 +57,14 @@ def page_key(path: str, query: str = "") -> str:
         return path
     return "/" + first.replace(".", "") + (path[end:] if end > 0 else "")
 # Node flags (small ints are shared objects in CPython: no memory per node).
-PSL_RULE = 1
-PSL_WILD = 2
-PSL_EXCEPTION = 4
-WRAPPER = 8  # the host itself is a redirect wrapper
-WRAPPER_SUB = 16  # any subdomain of this suffix is a wrapper
-SHORTENER = 32
-SPECIAL = WRAPPER | SHORTENER
-_PLATFORM_SUBS = frozenset(PLATFORM_SUBDOMAINS)
+PSL_RULE: Final = 1
+PSL_WILD: Final = 2
+PSL_EXCEPTION: Final = 4
+WRAPPER: Final = 8  # the host itself is a redirect wrapper
+WRAPPER_SUB: Final = 16  # any subdomain of this suffix is a wrapper
+SHORTENER: Final = 32
+SPECIAL: Final = WRAPPER | SHORTENER
+_PLATFORM_SUBS: Final = frozenset(PLATFORM_SUBDOMAINS)
 
 
 def rule_to_meta(rule: Rule) -> bytes:
@@ -297,14 +298,16 @@ class RuleIndex:
             domain = ""
         else:
             domain = host[host.rfind(".", 0, start - 1) + 1 :]
-        if (
-            self._brands
-            and domain.partition(".")[0] in self._brands
-            and (host == domain or host.partition(".")[2] == domain)
-        ):
-            special |= WRAPPER
+        brands = self._brands
+        if brands:
+            dot = domain.find(".")
+            if (domain[:dot] if dot >= 0 else domain) in brands and (
+                    host == domain or host[host.find(".") + 1 :] == domain):
+                special |= WRAPPER
         if hits is None:
             return domain, None, None, special
+        if hits[3] is None and not hits[2]:  # one host rule: it decides
+            return domain, hits[1], None, special
         node: object = hits
         while node is not None:
             hit = cast(Hit, node)
