@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app server
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test venv dev-venv db lint unit browser js extension extension-lint chromium firefox bench clean
+.PHONY: run test venv dev-venv db lint unit browser js extension extension-lint chromium firefox bench clean compile
 
 # Runtime environment: created when missing or when requirements.txt changes.
 $(VENV)/.runtime: requirements.txt
@@ -26,8 +26,21 @@ dev-venv: $(VENV)/.dev
 db: venv
 	$(FLASK) init-db
 
+## make compile: the checking hot path compiled with mypyc (optional: without a C compiler, or
+## when the build fails, the same code runs as plain Python; see README "Speed").
+NATIVE_STAMP := server/core/native.sha256
+$(NATIVE_STAMP): server/core/matching.py server/core/checker.py requirements-build.txt
+	@if command -v cc >/dev/null 2>&1; then \
+	  $(BIN)/python -m pip install --quiet -r requirements-build.txt \
+	  && $(BIN)/python tools/build_core.py >/dev/null \
+	  || echo "make compile failed: the pure-Python core is used"; \
+	else echo "No C compiler: the pure-Python core is used"; fi
+
+compile: venv
+	@$(MAKE) --no-print-directory $(NATIVE_STAMP)
+
 ## make run: install, initialise the SQLite database with the default lists, serve on :5000
-run: db
+run: compile db
 	@echo ""
 	@echo "Không Vội đang chạy tại http://$(HOST):$(PORT)  (Ctrl+C để dừng)"
 	@echo "  Thử:  curl 'http://$(HOST):$(PORT)/api/v1/check?url=https://xaydungchinhsach.baochinhphu.vn/abc'"
@@ -71,13 +84,17 @@ browser: dev-venv chromium firefox
 	$(BIN)/pytest -m browser -q
 
 ## make test: everything CI runs — lint, Python tests (browser included), JavaScript tests.
-test: dev-venv chromium firefox
+test: dev-venv chromium firefox compile
 	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory js extension-lint
 	$(BIN)/pytest -q -p no:cacheprovider
+	@# the shared cases and checker tests again on the other path (pure Python)
+	KHONGVOI_PURE_PYTHON=1 $(BIN)/pytest -q -p no:cacheprovider tests/unit/test_shared_cases.py \
+	  tests/unit/test_matching.py tests/unit/test_checker.py tests/unit/test_native.py
 
 bench: dev-venv
 	$(BIN)/python bench/bench_checker.py
 
 clean:
-	rm -rf $(VENV) dist test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) dist test-artifacts .pytest_cache .ruff_cache build
+	rm -f server/core/*.so $(NATIVE_STAMP)

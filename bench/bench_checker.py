@@ -47,6 +47,13 @@ SYLLABLES = [
 SUFFIXES = ("com", "vn", "com.vn", "net", "org", "info", "xyz", "top", "net.vn", "org.vn")
 
 
+def core_path() -> str:
+    """Which implementation of the matching core this process runs."""
+    from server.core import matching
+
+    return f"{matching.IMPLEMENTATION} ({Path(matching.__file__).name})"
+
+
 def random_domain(rng: random.Random) -> str:
     """A plausible registrable domain."""
     label = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
@@ -114,13 +121,13 @@ def time_per_url(fn, urls: list[str]) -> float:  # type: ignore[no-untyped-def]
         gc.enable()
 
 
-def side_by_side(checker: Checker, engine, urls: list[str], rounds: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    """Median µs per URL for (checker, adblock), alternating rounds."""
+def side_by_side(checker: Checker, engine, rounds: list[list[str]]) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Median µs per URL for (checker, adblock), alternating rounds (one URL list each)."""
     def ab(u: str) -> object:
         return engine.check_network_urls(u, u, "document")
 
     ours, theirs = [], []
-    for _ in range(rounds):
+    for urls in rounds:
         theirs.append(time_per_url(ab, urls))
         ours.append(time_per_url(checker.check, urls))
     return statistics.median(ours) * 1e6, statistics.median(theirs) * 1e6
@@ -135,29 +142,52 @@ def adblock_engine(domains: list[str]):  # type: ignore[no-untyped-def]
     return adblock.Engine(filters)
 
 
+def new_host_urls(allow: list[str], deny: list[str], n: int, rng: random.Random,
+                  tag: str) -> list[str]:
+    """``n`` URLs whose hosts are all new: 40% on distinct deny-listed domains (taken from
+    ``deny``, which is consumed), 30% random subdomains of allow-listed domains, 30% random
+    subdomains of unlisted domains; shuffled."""
+    allow_hosts = [p.split("/")[0] for p in allow]
+    n_deny, n_allow = n * 4 // 10, n * 3 // 10
+    hosts = [deny.pop() for _ in range(n_deny)]
+    hosts += [f"{rand_label(rng)}.{rng.choice(allow_hosts)}" for _ in range(n_allow)]
+    hosts += [f"{rand_label(rng)}.{random_domain(rng)}" for _ in range(n - n_deny - n_allow)]
+    rng.shuffle(hosts)
+    return [f"https://{h}/tin/{tag}{i}.html" for i, h in enumerate(hosts)]
+
+
+def rand_label(rng: random.Random) -> str:
+    """A random subdomain label (new hosts: never repeats in practice)."""
+    return "".join(rng.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=rng.randint(5, 10)))
+
+
 def bench_adblock(n_rules: int, n_urls: int, n_hosts: int, rounds: int) -> None:
-    """Part 1: the side-by-side table."""
+    """Part 1: the side-by-side table (Zipf stream, then the all-new-hosts stream)."""
     allow = allow_patterns()
     deny = deny_domains(n_rules)
     checker = Checker(allow=allow, deny=deny, force=True)
     engine = adblock_engine([p.split("/")[0] for p in allow] + deny)
     rng = random.Random(42)
-    print(f"rules: {len(deny):,} deny + {len(allow):,} allow; URLs: {n_urls:,} distinct")
-    print(f"{'host pool':>22} | {'Checker µs':>10} | {'adblock µs':>10} | ratio")
-    for label, pool_size in ((f"{n_hosts:,} hosts (Zipf)", n_hosts), ("every host new", 0)):
-        if pool_size:
-            hosts = host_pool(allow, deny, pool_size, rng)
-            warm = make_urls(list(hosts), n_urls, rng, "w")
-            urls = make_urls(list(hosts), n_urls, rng, "m")
-            for u in warm:
-                checker.check(u)
-                engine.check_network_urls(u, u, "document")
-        else:
-            hosts = host_pool(allow, deny, n_urls, rng)
-            urls = [f"https://{h}/a/{i}.html" for i, h in enumerate(hosts)]
-            rounds_here = 1  # a second round would see known hosts
-        ours, theirs = side_by_side(checker, engine, urls, rounds if pool_size else rounds_here)
-        print(f"{label:>22} | {ours:10.2f} | {theirs:10.2f} | {ours / theirs:.2f}")
+    print(f"core: {core_path()}")
+    print(f"rules: {len(deny):,} deny + {len(allow):,} allow")
+    print(f"{'stream':>34} | {'Checker µs':>10} | {'adblock µs':>10} | ratio")
+    hosts = host_pool(allow, deny, n_hosts, rng)
+    warm = make_urls(list(hosts), n_urls, rng, "w")
+    urls = make_urls(list(hosts), n_urls, rng, "m")
+    for u in warm:
+        checker.check(u)
+        engine.check_network_urls(u, u, "document")
+    ours, theirs = side_by_side(checker, engine, [urls] * rounds)
+    label = f"{n_urls:,} URLs, {n_hosts:,} hosts (Zipf)"
+    print(f"{label:>34} | {ours:10.2f} | {theirs:10.2f} | {ours / theirs:.2f}")
+    # Every host new: each round gets its own URLs (no host seen before by either engine).
+    per_round = min(n_urls, len(deny) * 10 // 4 // rounds)
+    pool = list(deny)
+    rng.shuffle(pool)
+    streams = [new_host_urls(allow, pool, per_round, rng, f"r{r}-") for r in range(rounds)]
+    ours, theirs = side_by_side(checker, engine, streams)
+    label = f"{per_round:,} URLs x{rounds}, every host new"
+    print(f"{label:>34} | {ours:10.2f} | {theirs:10.2f} | {ours / theirs:.2f}")
 
 
 CHILD = """
@@ -178,25 +208,41 @@ print(rss, peak)
 """
 
 
+def scaling_urls(listed: list[str], n: int, rng: random.Random, kind: str) -> list[str]:
+    """``n`` URLs on new hosts: random subdomains of ``listed`` domains (``denied``), of
+    unlisted random domains (``unknown``), or half of each (``mix``)."""
+    out = []
+    for i in range(n):
+        if kind == "denied" or (kind == "mix" and i % 2 == 0):
+            host = f"{rand_label(rng)}.{rng.choice(listed)}"
+        else:
+            host = f"{rand_label(rng)}.{random_domain(rng)}"
+        out.append(f"https://{host}/tin/{kind}{i}.html")
+    return out
+
+
 def bench_scaling(n_urls: int, rounds: int, big: int) -> None:
-    """Part 2: 1,000 vs ``big`` rules on the same URLs, and RSS with ``big`` rules."""
+    """Part 2: 1,000 vs ``big`` rules on the same URLs, hosts never seen before (random
+    subdomains of the first 1,000 deny domains, on both lists, or of unlisted domains), and
+    RSS with ``big`` rules."""
     rng = random.Random(5)
     deny_big = deny_domains(big)
     small = Checker(deny=deny_big[:1000], force=True)
     large = Checker(deny=deny_big, force=True)
-    hosts = [rng.choice(("", "www.")) + d for d in rng.sample(deny_big, 2000)]
-    hosts += [random_domain(rng) for _ in range(2000)]
-    warm = make_urls(list(hosts), n_urls, rng, "w")
-    urls = make_urls(list(hosts), n_urls, rng, "m")
-    for u in warm:
-        small.check(u)
-        large.check(u)
-    t_small, t_large = [], []
-    for _ in range(rounds):
-        t_small.append(time_per_url(small.check, urls))
-        t_large.append(time_per_url(large.check, urls))
-    s, b = statistics.median(t_small) * 1e6, statistics.median(t_large) * 1e6
-    print(f"1,000 rules: {s:.2f} µs/check; {big:,} rules: {b:.2f} µs/check; ratio {b / s:.2f}")
+    listed = deny_big[:1000]
+    print(f"{'new hosts':>10} | {'1,000 rules':>11} | {big:>9,} rules | ratio")
+    for kind in ("denied", "unknown", "mix"):
+        t_small, t_large = [], []
+        for r in range(rounds):
+            urls = scaling_urls(listed, n_urls, rng, kind)
+            if r % 2:
+                t_large.append(time_per_url(large.check, urls))
+                t_small.append(time_per_url(small.check, urls))
+            else:
+                t_small.append(time_per_url(small.check, urls))
+                t_large.append(time_per_url(large.check, urls))
+        s, b = statistics.median(t_small) * 1e6, statistics.median(t_large) * 1e6
+        print(f"{kind:>10} | {s:8.2f} µs | {b:9.2f} µs | {b / s:.2f}")
     del small, large, deny_big
     out = subprocess.run(
         [sys.executable, "-c", CHILD.format(root=str(ROOT), n=big)],
@@ -217,7 +263,7 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, peak RSS now "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
     bench_adblock(n_rules, n_urls, 5_000, rounds)
-    bench_scaling(n_urls, rounds, big)
+    bench_scaling(n_urls // 4, rounds, big)
 
 
 if __name__ == "__main__":

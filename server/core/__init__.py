@@ -8,6 +8,7 @@ No Flask, no requests, no database, no cachetools in here (a test enforces it)::
     # "official"
 """
 
+from . import _native  # noqa: F401  # first: compiled or pure-Python hot path
 from .checker import Checker, CheckResult, Imitates
 from .errors import InvalidRule, InvalidURL, KhongVoiError
 from .messages import ADVICE, FIVE_KHONG, VERDICT_LABELS, VERDICTS, Advice, Reason

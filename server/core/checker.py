@@ -9,19 +9,20 @@ much as one call into Brave's Rust ad-block engine; see ``bench/``).
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Final, NoReturn, Protocol
 from urllib.parse import unquote
 
 from .domains import SuffixList, default_suffix_list, is_ip_host
 from .errors import InvalidURL
 from .matching import SHORTENER, WRAPPER, RuleIndex, decide, meta_to_rule
-from .messages import ADVICE, VERDICTS, Advice, Reason, reason
+from .messages import ADVICE, Reason, reason
+from .results import CheckResult, Imitates
+from .results import listed as _listed
 from .rules import Rule, canonical_pattern
 from .tables import Tables, default_tables
-from .urls import _FAST_MATCH, MAX_URL_LENGTH, URL, canonical_host, parse_url, share_url
+from .urls import _FAST_MATCH, MAX_URL_LENGTH, URL, canonical_host, parse_url
 from .wrappers import Unwrapper
 
 if TYPE_CHECKING:
@@ -29,37 +30,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CheckResult", "Checker", "Imitates"]
 
-MAX_UNWRAP = 10
-_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-_new = tuple.__new__  # builds a NamedTuple without a Python-level __new__ frame
-
-
-class Imitates(NamedTuple):
-    """The official source a suspicious URL imitates."""
-
-    domain: str
-    name: str
-
-
-class CheckResult(NamedTuple):
-    """A verdict and everything that explains it (the JSON response's fields)."""
-
-    url: str
-    canonical_url: str
-    host: str
-    domain: str
-    verdict: str
-    reasons: tuple[Reason, ...]
-    rule: Rule | None
-    chain: tuple[str, ...]
-    imitates: Imitates | None
-    advice: Advice
-    lists_version: int
-
-    @property
-    def share_url(self) -> str:
-        """The final URL without tracking parameters: the link to copy and share."""
-        return share_url(self.canonical_url)
+MAX_UNWRAP: Final = 10
+_SCHEME_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_new: Final = tuple.__new__  # builds a NamedTuple without a Python-level __new__ frame
 
 
 class LookalikeFinder(Protocol):
@@ -68,17 +41,17 @@ class LookalikeFinder(Protocol):
     def find(self, host: str, domain: str) -> Imitation | None: ...
 
 
-@functools.lru_cache(maxsize=4096)
-def _listed(meta: bytes) -> tuple[str, tuple[Reason, ...], Rule]:
-    rule = meta_to_rule(meta)
-    if rule.list == "deny":
-        return "denied", (reason("deny_listed", name=rule.name or rule.pattern),), rule
-    return "official", (reason("allow_listed", name=rule.name or rule.pattern),), rule
-
-
-_NOT_LISTED = (reason("not_listed"),)
-_IP_HOST = (reason("ip_address_host"),)
-_A_OFF, _A_DEN, _A_SUS, _A_UNK = (ADVICE[v] for v in VERDICTS)
+_NOT_LISTED: Final = (reason("not_listed"),)
+_IP_HOST: Final = (reason("ip_address_host"),)
+_A_OFF: Final = ADVICE["official"]
+_A_DEN: Final = ADVICE["denied"]
+_A_SUS: Final = ADVICE["suspicious"]
+_A_UNK: Final = ADVICE["unknown"]
+# Imported objects used on the hot path, bound as Final so that compiled code reads them
+# from C statics instead of the module dictionary.
+_MATCH: Final = _FAST_MATCH
+_MAX_URL: Final = MAX_URL_LENGTH
+_RESULT: Final = CheckResult
 
 
 class Checker:
@@ -143,14 +116,19 @@ class Checker:
         """How many rules were compiled."""
         return self._index.count
 
-    def check(self, url: str) -> CheckResult:
-        """The verdict for ``url``; raises :class:`InvalidURL` if it is not a web address.
+    def check(self, url: object) -> CheckResult:
+        """The verdict for ``url``; raises :class:`InvalidURL` if it is not a web address
+        (anything but a ``str`` included).
 
         The common shape (lowercase ASCII host, plain path) is handled inline: this is the
         hot path, kept in one function on purpose (each Python call costs as much as a
-        dictionary lookup). Everything else goes through :func:`parse_url`.
+        dictionary lookup; compiled with mypyc when ``make compile`` could build it). A
+        listed host's result carries its packed rule, unpacked only when read (see
+        :mod:`.results`). Everything else goes through :func:`parse_url`.
         """
-        m = _FAST_MATCH(url) if url.__class__ is str else None
+        if not isinstance(url, str):
+            _refuse_non_text(url)
+        m = _MATCH(url)
         if m is None:
             return self._check_url(url, parse_url(url))
         scheme, host, path, query, frag = m.groups()
@@ -160,7 +138,7 @@ class Checker:
             or path is None
             or "/." in path
             or "//" in path
-            or len(url) > MAX_URL_LENGTH
+            or len(url) > _MAX_URL
             or len(host) > 253
         ):
             return self._check_url(url, parse_url(url))
@@ -176,13 +154,14 @@ class Checker:
         if hits is not None:
             meta = decide(host, path, hits, query[1:] if query else "")
         if meta is not None:
-            verdict, reasons, rule = _listed(meta)
-            advice = _A_OFF if verdict == "official" else _A_DEN
-            return _new(CheckResult, (url, canonical, host, domain, verdict, reasons, rule,
-                                      (url,), None, advice, self.version))
+            if meta[0] == 100:  # b"d": deny
+                return _new(_RESULT, (url, canonical, host, domain, "denied", None, meta,
+                                          (url,), None, _A_DEN, self.version))
+            return _new(_RESULT, (url, canonical, host, domain, "official", None, meta,
+                                      (url,), None, _A_OFF, self.version))
         if self._lookalike is not None:
             return self._unlisted(url, canonical, host, domain, (url,), 0, 0)
-        return _new(CheckResult, (url, canonical, host, domain, "unknown", _NOT_LISTED, None,
+        return _new(_RESULT, (url, canonical, host, domain, "unknown", _NOT_LISTED, None,
                                   (url,), None, _A_UNK, self.version))
 
     def _check_url(self, url: str, u: URL) -> CheckResult:
@@ -317,6 +296,11 @@ class Checker:
                 if rule.list == "allow":
                     imitates = Imitates(rule.pattern, rule.name)
         return imitates, reason("userinfo_disguise", shown=shown, host=host)
+
+
+def _refuse_non_text(value: object) -> NoReturn:
+    parse_url(value)  # type: ignore[arg-type]  # raises InvalidURL: a link must be a string
+    raise AssertionError("parse_url accepted a non-string")
 
 
 def _chain(first: list[Rule], rest: Iterable[Rule | bytes]) -> Iterable[Rule | bytes]:

@@ -26,6 +26,7 @@ query parameter.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Final, cast
 
 from .domains import SuffixList, is_ip_host
 from .rules import PLATFORM_SUBDOMAINS, Rule, split_pattern
@@ -33,10 +34,12 @@ from .rules import PLATFORM_SUBDOMAINS, Rule, split_pattern
 __all__ = ["DOTLESS_PAGES", "FIELD_SEP", "RuleIndex", "decide", "meta_to_rule", "page_key",
            "rule_to_meta"]
 
-FIELD_SEP = "\x1f"
-_SEP = b"\x1f"
+#: "mypyc" when this module runs compiled (``make compile``), else "pure Python".
+IMPLEMENTATION: Final = "pure Python" if __file__.endswith(".py") else "mypyc"
+FIELD_SEP: Final = "\x1f"
+_SEP: Final = b"\x1f"
 #: Platforms whose page names ignore dots (and case): ``john.smith`` is ``johnsmith``.
-DOTLESS_PAGES = frozenset(("facebook.com",))
+DOTLESS_PAGES: Final = frozenset(("facebook.com",))
 
 
 def page_key(path: str, query: str = "") -> str:
@@ -54,14 +57,14 @@ def page_key(path: str, query: str = "") -> str:
         return path
     return "/" + first.replace(".", "") + (path[end:] if end > 0 else "")
 # Node flags (small ints are shared objects in CPython: no memory per node).
-PSL_RULE = 1
-PSL_WILD = 2
-PSL_EXCEPTION = 4
-WRAPPER = 8  # the host itself is a redirect wrapper
-WRAPPER_SUB = 16  # any subdomain of this suffix is a wrapper
-SHORTENER = 32
-SPECIAL = WRAPPER | SHORTENER
-_PLATFORM_SUBS = frozenset(PLATFORM_SUBDOMAINS)
+PSL_RULE: Final = 1
+PSL_WILD: Final = 2
+PSL_EXCEPTION: Final = 4
+WRAPPER: Final = 8  # the host itself is a redirect wrapper
+WRAPPER_SUB: Final = 16  # any subdomain of this suffix is a wrapper
+SHORTENER: Final = 32
+SPECIAL: Final = WRAPPER | SHORTENER
+_PLATFORM_SUBS: Final = frozenset(PLATFORM_SUBDOMAINS)
 
 
 def rule_to_meta(rule: Rule) -> bytes:
@@ -97,8 +100,22 @@ def _prefer(old: bytes | None, new: bytes) -> bytes:
     return old if old[:1] == b"d" else new
 
 
+#: A suffix's node: (flags, host rule, path rules).
+Node = tuple[int, bytes | None, dict[str, bytes] | None]
+#: The nodes holding rules on a host's suffix walk, deepest first, linked:
+#: ``(suffix start in the host, host rule, path rules, next hit or None)``.
+Hit = tuple[int, bytes | None, dict[str, bytes] | None, object]
+#: ``(domain, deciding rule, path hits, special flags)`` for a host.
+HostInfo = tuple[str, bytes | None, Hit | None, int]
+
+
 class RuleIndex:
-    """Host-suffix index over rules, PSL, wrappers and shorteners."""
+    """Host-suffix index over rules, PSL, wrappers and shorteners.
+
+    Index values are a flags ``int``, a host rule's packed ``bytes``, or a :data:`Node`
+    (see the module docstring). The code is typed for mypyc (``make compile``); the same
+    source runs uncompiled when no compiler is present.
+    """
 
     __slots__ = ("_brands", "_cache", "_cache_size", "_d", "cache_get", "count")
 
@@ -112,13 +129,12 @@ class RuleIndex:
         wrapper_brands: Iterable[str] = (),
         cache_size: int = 1 << 16,
     ) -> None:
-        d: dict[str, object] = {}
-        self._d = d
-        self._brands = frozenset(wrapper_brands)
+        self._d: dict[str, object] = {}
+        self._brands: frozenset[str] = frozenset(wrapper_brands)
         # Memoised per host (hosts repeat far more than URLs do); a plain dict is the
         # cheapest cache to hit, cleared when full. Safe under the GIL.
-        self._cache: dict[str, tuple] = {}  # type: ignore[type-arg]
-        self._cache_size = cache_size
+        self._cache: dict[str, HostInfo] = {}
+        self._cache_size: int = cache_size
         self.cache_get = self._cache.get
         for rule in suffixes._rules:
             self._flag(rule, PSL_RULE)
@@ -134,10 +150,9 @@ class RuleIndex:
             self._flag(host, SHORTENER)
         count = 0
         for item in rules:
-            meta = item if item.__class__ is bytes else rule_to_meta(item)  # type: ignore[arg-type]
-            self._add(meta)
+            self._add(item if isinstance(item, bytes) else rule_to_meta(item))
             count += 1
-        self.count = count
+        self.count: int = count
 
     def _tails(self, host: str) -> None:
         d = self._d
@@ -151,12 +166,15 @@ class RuleIndex:
 
     def _flag(self, host: str, flag: int) -> None:
         v = self._d.get(host)
-        if v is None or v.__class__ is int:
-            self._d[host] = (v or 0) | flag
-        elif v.__class__ is bytes:
+        if v is None:
+            self._d[host] = flag
+        elif isinstance(v, int):
+            self._d[host] = v | flag
+        elif isinstance(v, bytes):
             self._d[host] = (flag, v, None)
         else:
-            self._d[host] = (v[0] | flag, v[1], v[2])  # type: ignore[index]
+            node = cast(Node, v)
+            self._d[host] = (node[0] | flag, node[1], node[2])
         self._tails(host)
 
     def _add(self, meta: bytes) -> None:
@@ -168,36 +186,42 @@ class RuleIndex:
             path = page_key(path)
         v = d.get(host)
         if not path:
-            if v is None or v.__class__ is int:
-                d[host] = meta if not v else (v, meta, None)
-            elif v.__class__ is bytes:
-                d[host] = _prefer(v, meta)  # type: ignore[arg-type]
+            if v is None:
+                d[host] = meta
+            elif isinstance(v, int):
+                d[host] = (v, meta, None) if v else meta
+            elif isinstance(v, bytes):
+                d[host] = _prefer(v, meta)
             else:
-                d[host] = (v[0], _prefer(v[1], meta), v[2])  # type: ignore[index]
+                node = cast(Node, v)
+                d[host] = (node[0], _prefer(node[1], meta), node[2])
         else:
-            if v is None or v.__class__ is int:
-                node = (v or 0, None, {})
-            elif v.__class__ is bytes:
-                node = (0, v, {})
+            paths: dict[str, bytes]
+            if v is None or isinstance(v, int):
+                flags, host_rule, paths = (v or 0), None, {}
+            elif isinstance(v, bytes):
+                flags, host_rule, paths = 0, v, {}
             else:
-                node = v if v[2] is not None else (v[0], v[1], {})  # type: ignore[index]
-            paths: dict[str, bytes] = node[2]  # type: ignore[assignment,index]
+                node = cast(Node, v)
+                flags, host_rule = node[0], node[1]
+                paths = node[2] if node[2] is not None else {}
             paths[path] = _prefer(paths.get(path), meta)
-            d[host] = node
+            d[host] = (flags, host_rule, paths)
         self._tails(host)
 
     def metas(self) -> Iterator[bytes]:
         """Every compiled rule, packed (the winner when a pattern was on both lists)."""
         for v in self._d.values():
-            if v.__class__ is bytes:
-                yield v  # type: ignore[misc]
-            elif v.__class__ is tuple:
-                if v[1] is not None:  # type: ignore[index]
-                    yield v[1]  # type: ignore[index,misc]
-                if v[2]:  # type: ignore[index]
-                    yield from v[2].values()  # type: ignore[index]
+            if isinstance(v, bytes):
+                yield v
+            elif isinstance(v, tuple):
+                node = cast(Node, v)
+                if node[1] is not None:
+                    yield node[1]
+                if node[2]:
+                    yield from node[2].values()
 
-    def host_info(self, host: str) -> tuple[str, bytes | None, tuple | None, int]:  # type: ignore[type-arg]
+    def host_info(self, host: str) -> HostInfo:
         """Memoised :meth:`_host_info`."""
         info = self._cache.get(host)
         if info is None:
@@ -212,64 +236,37 @@ class RuleIndex:
         _, meta, hits, _ = self.host_info(host)
         return meta if hits is None else decide(host, path, hits)
 
-    def _host_info(self, host: str) -> tuple[str, bytes | None, tuple | None, int]:  # type: ignore[type-arg]
-        """``(domain, rule_meta, path_hits, special)`` for a canonical host.
-
-        ``rule_meta`` is the deciding rule when no path rule can apply on this host;
-        otherwise ``path_hits`` is given and the path decides (:func:`decide`).
-        """
-        start, hits, special = self.walk(host)
-        if host[-1] in "0123456789]" and is_ip_host(host):
-            domain = host
-        elif start == 0:
-            domain = ""
-        else:
-            domain = host[host.rfind(".", 0, start - 1) + 1 :]
-        if (
-            self._brands
-            and domain.partition(".")[0] in self._brands
-            and (host == domain or host.partition(".")[2] == domain)
-        ):
-            special |= WRAPPER
-        if hits is None:
-            return domain, None, None, special
-        node = hits
-        while node is not None:
-            if node[2]:
-                return domain, None, hits, special
-            node = node[3]
-        return domain, decide(host, "", hits), None, special
-
-    def walk(self, host: str) -> tuple[int, tuple | None, int]:  # type: ignore[type-arg]
+    def walk(self, host: str) -> tuple[int, Hit | None, int]:
         """``(suffix_start, hits, special_flags)`` for a canonical host.
 
         ``suffix_start`` is where the public suffix starts in ``host`` (0: the host is a
         public suffix); ``hits`` links the nodes holding rules, deepest first;
         ``special_flags`` has ``WRAPPER``/``SHORTENER`` bits for the host.
         """
-        get = self._d.get
+        d = self._d
         pos = len(host)
         suffix_start = host.rfind(".") + 1
         prev = 0
         special = 0
-        hits = None
+        hits: Hit | None = None
         while True:
             dot = host.rfind(".", 0, pos)
             start = dot + 1
-            v = get(host[start:])
+            v = d.get(host[start:])
             if v is None:
                 if prev & PSL_WILD:
                     suffix_start = start
                 break
-            cls = v.__class__
-            if cls is int:
+            f: int
+            if isinstance(v, int):
                 f = v
-            elif cls is bytes:
+            elif isinstance(v, bytes):
                 f = 0
                 hits = (start, v, None, hits)
             else:
-                f = v[0]  # type: ignore[index]
-                hits = (start, v[1], v[2], hits)  # type: ignore[index]
+                node = cast(Node, v)
+                f = node[0]
+                hits = (start, node[1], node[2], hits)
             if f:
                 if f & PSL_EXCEPTION:
                     suffix_start = pos + 1
@@ -287,11 +284,44 @@ class RuleIndex:
             pos = dot
         return suffix_start, hits, special
 
+    def _host_info(self, host: str) -> HostInfo:
+        """``(domain, rule_meta, path_hits, special)`` for a canonical host.
 
-def decide(host: str, path: str, hits: tuple, query: str = "") -> bytes | None:  # type: ignore[type-arg]
+        ``rule_meta`` is the deciding rule when no path rule can apply on this host;
+        otherwise ``path_hits`` is given and the path decides (:func:`decide`).
+        """
+        start, hits, special = self.walk(host)
+        domain: str
+        if host[-1] in "0123456789]" and is_ip_host(host):
+            domain = host
+        elif start == 0:
+            domain = ""
+        else:
+            domain = host[host.rfind(".", 0, start - 1) + 1 :]
+        brands = self._brands
+        if brands:
+            dot = domain.find(".")
+            if (domain[:dot] if dot >= 0 else domain) in brands and (
+                    host == domain or host[host.find(".") + 1 :] == domain):
+                special |= WRAPPER
+        if hits is None:
+            return domain, None, None, special
+        if hits[3] is None and not hits[2]:  # one host rule: it decides
+            return domain, hits[1], None, special
+        node: object = hits
+        while node is not None:
+            hit = cast(Hit, node)
+            if hit[2]:
+                return domain, None, hits, special
+            node = hit[3]
+        return domain, decide(host, "", hits), None, special
+
+
+def decide(host: str, path: str, hits: Hit | None, query: str = "") -> bytes | None:
     """The most specific rule among the hits (deepest host first)."""
-    while hits is not None:
-        start, host_rule, paths, hits_next = hits
+    node: object = hits
+    while node is not None:
+        start, host_rule, paths, node = cast(Hit, node)
         if paths and (start == 0 or host[: start - 1] in _PLATFORM_SUBS):
             meta = _match_path(
                 page_key(path, query) if host[start:] in DOTLESS_PAGES else path, paths)
@@ -299,7 +329,6 @@ def decide(host: str, path: str, hits: tuple, query: str = "") -> bytes | None: 
                 return meta
         if host_rule is not None:
             return host_rule
-        hits = hits_next
     return None
 
 
