@@ -172,23 +172,37 @@ def rule_edit(rule_id: int) -> Any:
                            error=error, preview=preview, rule_id=rule_id)
 
 
-@bp.route("/rules/<int:rule_id>/delete", methods=["POST"])
+@bp.route("/rules/<int:rule_id>/delete", methods=["GET", "POST"])
 @login_required
-def rule_delete(rule_id: int) -> Response:
-    """Delete a rule (undo from the audit log)."""
+def rule_delete(rule_id: int) -> Any:
+    """Delete a rule after a confirmation page that asks for a reason and a tick in "I
+    confirm" (undo from the audit log). Without both nothing is deleted."""
     try:
-        reason = check_text("reason", request.form.get("reason"))
-    except InvalidRule as exc:
-        flash(exc.message)
-        return redirect(url_for("admin.rules"))
-    try:
-        record = _store().delete_rule(rule_id, admin_actor(reason))
+        record = _store().get_rule(rule_id)
     except NotFound:
         flash("Quy tắc không còn tồn tại.")
         return redirect(url_for("admin.rules"))
-    _service().refresh(force=True)
-    flash(f"Đã xóa quy tắc {record.pattern}. Có thể hoàn tác trong nhật ký.")
-    return redirect(url_for("admin.rules"))
+    error = None
+    if request.method == "POST":
+        try:
+            reason = check_text("reason", request.form.get("reason"))
+        except InvalidRule as exc:
+            reason, error = "", exc.message
+        if not error and not reason:
+            error = "Hãy ghi lý do xóa (ghi vào nhật ký)."
+        elif not error and request.form.get("confirm") != "on":
+            error = "Hãy đánh dấu ô xác nhận để xóa."
+        if not error:
+            try:
+                record = _store().delete_rule(rule_id, admin_actor(reason))
+            except NotFound:
+                flash("Quy tắc không còn tồn tại.")
+                return redirect(url_for("admin.rules"))
+            _service().refresh(force=True)
+            flash(f"Đã xóa quy tắc {record.pattern}. Có thể hoàn tác trong nhật ký.")
+            return redirect(url_for("admin.rules"))
+    return render_template("admin/rule_delete.html", rule=record, error=error,
+                           reason=request.form.get("reason", "")), 400 if error else 200
 
 
 @bp.route("/audit")
@@ -204,17 +218,34 @@ def audit() -> str:
                                        offset=(max(page, 1) - 1) * PAGE, limit=PAGE)
     parts = _store().count_children([e.id for e in items if e.target_type == "rules"])
     return render_template("admin/audit.html", items=items, total=total, page=max(page, 1),
-                           pages=max(1, -(-total // PAGE)), parent_id=parent_id, parts=parts)
+                           pages=max(1, -(-total // PAGE)), parent_id=parent_id, parts=parts,
+                           undone=_store().undone_entries(), confirm_above=20)
 
 
-@bp.route("/audit/<int:entry_id>/revert", methods=["POST"])
+@bp.route("/audit/<int:entry_id>/revert", methods=["GET", "POST"])
 @login_required
-def audit_revert(entry_id: int) -> Response:
-    """Undo one rule change or a whole import; the undo is logged too."""
-    from ..curation import revert
+def audit_revert(entry_id: int) -> Any:
+    """Undo one rule change or a whole import; the undo is logged too. A change of more than
+    20 rules first shows what will change and asks the admin to type how many rules."""
+    from ..curation import CONFIRM_ABOVE, revert, revert_plan, revert_size
 
     try:
-        result = revert(_store(), entry_id, admin_actor(f"hoàn tác mục nhật ký #{entry_id}"))
+        size = revert_size(_store(), entry_id)
+    except ApiError as exc:
+        flash(exc.message)
+        return redirect(url_for("admin.audit"))
+    undone = _store().undone_entries().get(entry_id)
+    typed = request.form.get("confirm", "").strip()
+    if request.method == "GET" or (size > CONFIRM_ABOVE and typed != str(size)):
+        error = (f"Hãy gõ đúng số quy tắc sẽ thay đổi ({size}) để xác nhận."
+                 if request.method == "POST" else None)
+        return render_template("admin/revert_confirm.html", entry=_store().get_audit(entry_id),
+                               size=size, plan=revert_plan(_store(), entry_id), error=error,
+                               undone=undone, needs_typing=size > CONFIRM_ABOVE
+                               ), 400 if error else 200
+    try:
+        result = revert(_store(), entry_id, admin_actor(f"hoàn tác mục nhật ký #{entry_id}"),
+                        confirm=True)
     except ApiError as exc:
         flash(exc.message)
         return redirect(url_for("admin.audit"))

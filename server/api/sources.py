@@ -21,7 +21,7 @@ from ..errors import ApiError
 from ..sources import build_rule, check_text
 from ..store import Conflict, NotFound
 from . import bp
-from .http import json_response, read_json, require_object, service
+from .http import bool_arg, json_response, read_json, require_object, service
 
 _FIELDS = ("name", "category", "scope", "evidence", "basis", "note", "review_by")
 
@@ -162,8 +162,11 @@ def revert_audit(entry_id: int) -> Response:
 
     A rule change answers with the rule as restored (or as deleted); an import with
     ``{"entry", "reverted", "added", "changed", "removed", "version"}``. 409
-    ``cannot_revert`` when a rule changed since (then nothing is undone)."""
+    ``cannot_revert`` when a rule changed since or the entry was undone already, 409
+    ``confirm_required`` when it touches more than 20 rules without ``?confirm=1`` (then
+    nothing is undone)."""
     from ..curation import revert
 
-    record = revert(_store(), entry_id, actor(f"hoàn tác mục nhật ký #{entry_id}"))
+    record = revert(_store(), entry_id, actor(f"hoàn tác mục nhật ký #{entry_id}"),
+                    confirm=bool_arg("confirm"))
     return _changed(record)

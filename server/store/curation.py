@@ -15,7 +15,7 @@ from ..core.rules import Rule
 from .accounts import Actor, write_audit
 from .base import Conflict, NotFound, PendingRecord, ReportRecord
 from .records import now, pending_record, report_record, rule_record, rule_values
-from .schema import check_stats, pending_entries, reports, rules
+from .schema import audit_log, check_stats, pending_entries, reports, rules
 
 __all__ = ["CurationMixin"]
 
@@ -103,6 +103,52 @@ class CurationMixin:
             if done.rowcount == 0:
                 raise NotFound(report_id)
             write_audit(conn, actor, status, "report", report_id, after={"status": status})
+
+    def set_reports_status(self, report_ids: Iterable[int], status: str,
+                           actor: Actor | None = None) -> list[int]:
+        """Set the status of several reports in one transaction, each audited; reports that
+        have that status already are left alone (and not logged). Returns the ids changed;
+        :class:`NotFound` (and nothing changes) when one of them does not exist."""
+        ids = sorted(set(report_ids))
+        with self.engine.begin() as conn:
+            rows = conn.execute(select(reports.c.id, reports.c.status)
+                                .where(reports.c.id.in_(ids))).all()
+            if len(rows) != len(ids):
+                missing = sorted(set(ids) - {r.id for r in rows})
+                raise NotFound(missing[0])
+            changed = [r.id for r in rows if r.status != status]
+            if changed:
+                conn.execute(update(reports).where(reports.c.id.in_(changed))
+                             .values(status=status))
+            for rid in changed:
+                before = next(r.status for r in rows if r.id == rid)
+                write_audit(conn, actor, status, "report", rid, before={"status": before},
+                            after={"status": status})
+            return changed
+
+    def undone_entries(self) -> dict[int, int]:
+        """``{entry id: id of the entry that undid it}`` for every top-level entry undone
+        and not redone since (undoing the undo makes the first entry undoable again).
+
+        Undos are recognised by the reason both doors write (``hoàn tác mục nhật ký #N``)
+        or, for imports, by the ``reverted`` field of their summary."""
+        import re
+
+        pattern = re.compile(r"hoàn tác mục nhật ký #(\d+)")
+        stmt = (select(audit_log.c.id, audit_log.c.reason, audit_log.c.after)
+                .where(audit_log.c.parent_id.is_(None),
+                       audit_log.c.reason.like("%hoàn tác mục nhật ký #%"))
+                .order_by(audit_log.c.id))
+        undone: dict[int, int] = {}
+        with self._read() as conn:
+            for row in conn.execute(stmt):
+                match = pattern.search(row.reason or "")
+                if match is None:
+                    continue
+                target = int(match.group(1))
+                undone[target] = row.id
+        # an undo that was itself undone gives its target back
+        return {target: by for target, by in undone.items() if by not in undone}
 
     def add_stats(self, counts: Mapping[tuple[str, str, str], int]) -> None:
         """Add counters ``(day, verdict, domain) -> n``: one upsert per key, so workers that
