@@ -52,29 +52,84 @@ def pending_decide(entry_id: int) -> Response:
     return redirect(url_for("admin.pending"))
 
 
+def report_groups(store: Any, checker: Any) -> list[dict[str, Any]]:
+    """Open reports grouped by the narrowest rule that would cover them (the page on a
+    platform, else the registrable domain), biggest group first, each with its distinct
+    URLs, kinds, the verdict its first URL gets now, and a pre-filled rule built from the
+    group's own reports only."""
+    from ..curation import suggested_pattern
+
+    groups: dict[str, dict[str, Any]] = {}
+    for r in store.list_reports("open"):
+        pattern = suggested_pattern(r.canonical_url, r.host)
+        g = groups.setdefault(pattern, {"pattern": pattern, "items": [], "kinds": set(),
+                                        "urls": []})
+        g["items"].append(r)
+        g["kinds"].add(r.kind)
+        if r.canonical_url not in g["urls"]:
+            g["urls"].append(r.canonical_url)
+    for g in groups.values():
+        try:
+            g["verdict"] = checker.check(g["urls"][0]).verdict
+        except Exception:  # an old report may not parse under newer rules
+            g["verdict"] = "unknown"
+        g["ids"] = ",".join(str(r.id) for r in g["items"])
+        g["prefill"] = _prefill(g)
+    return sorted(groups.values(), key=lambda g: (-len(g["items"]), g["pattern"]))
+
+
+def _prefill(group: dict[str, Any]) -> dict[str, str]:
+    """The rule form's fields for a group: its pattern; deny (category impersonation) when
+    someone reported an impersonation, else allow with no category chosen; as evidence the
+    group's own report numbers, dates and comments; its URLs to preview."""
+    deny = "impersonation" in group["kinds"]
+    items = group["items"]
+    comments = "; ".join(f"#{r.id}: {r.comment}" for r in items if r.comment)
+    evidence = (f"{len(items)} báo cáo của người dùng (#"
+                + ", #".join(str(r.id) for r in items)
+                + f", {items[0].created_at[:10]}–{items[-1].created_at[:10]})"
+                + (f". {comments}" if comments else ""))
+    return {"pattern": group["pattern"], "list": "deny" if deny else "allow",
+            "category": "impersonation" if deny else "", "evidence": evidence[:2000],
+            "reason": f"theo báo cáo #{items[0].id}" + (f"–#{items[-1].id}" if len(items) > 1
+                                                        else ""),
+            "preview_urls": "\n".join(group["urls"][:20])}
+
+
 @bp.route("/reports")
 @login_required
 def reports() -> str:
-    """Open reports grouped by host, with duplicates counted and the verdict now."""
-    checker = current_app.extensions["khongvoi.checker"]
-    groups: dict[str, dict[str, Any]] = {}
-    for r in _store().list_reports("open"):
-        g = groups.setdefault(r.host, {"host": r.host, "items": [], "kinds": set()})
-        g["items"].append(r)
-        g["kinds"].add(r.kind)
-    for g in groups.values():
-        try:
-            g["verdict"] = checker.check(g["items"][-1].canonical_url).verdict
-        except Exception:  # an old report may not parse under newer rules
-            g["verdict"] = "unknown"
-    ordered = sorted(groups.values(), key=lambda g: -len(g["items"]))
-    return render_template("admin/reports.html", groups=ordered)
+    """Open reports grouped by the rule that would cover them, counted, with the verdict now;
+    groups can be closed in bulk with a reason."""
+    groups = report_groups(_store(), current_app.extensions["khongvoi.checker"])
+    return render_template("admin/reports.html", groups=groups)
+
+
+@bp.route("/reports/close", methods=["POST"])
+@login_required
+def reports_close() -> Response:
+    """Close the reports of the ticked groups as resolved or rejected, with a reason."""
+    status = request.form.get("status", "")
+    reason = request.form.get("reason", "").strip()
+    ids = [int(i) for v in request.form.getlist("ids") for i in v.split(",")
+           if i.isdigit() and len(i) < 10]
+    if status not in ("resolved", "rejected") or not reason or not ids or len(reason) > 1000:
+        flash("Hãy chọn ít nhất một nhóm báo cáo và ghi lý do.")
+        return redirect(url_for("admin.reports"))
+    try:
+        changed = _store().set_reports_status(ids, status, admin_actor(reason))
+    except NotFound:
+        flash("Có báo cáo không còn tồn tại; chưa đổi gì.")
+        return redirect(url_for("admin.reports"))
+    word = "đã xử lý" if status == "resolved" else "bác bỏ"
+    flash(f"Đã đóng {len(changed)} báo cáo ({word}).")
+    return redirect(url_for("admin.reports"))
 
 
 @bp.route("/reports/<int:report_id>/close", methods=["POST"])
 @login_required
 def report_close(report_id: int) -> Response:
-    """Close a report as handled or rejected."""
+    """Close one report as handled or rejected."""
     status = "resolved" if request.form.get("status") == "resolved" else "rejected"
     try:
         _store().set_report_status(report_id, status, admin_actor())

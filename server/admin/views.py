@@ -129,15 +129,20 @@ def _save_rule(rule_id: int | None) -> Any:
         return draft, None
     if form.get("action") == "preview":
         return None, _preview(draft, form.get("preview_urls", ""), rule_id)
+    from ..curation import resolve_covered
+
+    actor = admin_actor(form.get("reason", ""))
     try:
         if rule_id is None:
-            _store().add_rule(draft, admin_actor(form.get("reason", "")))
+            record = _store().add_rule(draft, actor)
         else:
-            _store().update_rule(rule_id, draft, admin_actor(form.get("reason", "")))
+            record = _store().update_rule(rule_id, draft, actor)
     except Conflict:
         return f"Mẫu “{draft.pattern}” đã có trong danh sách {draft.list}.", None
     _service().refresh(force=True)
-    flash(f"Đã lưu quy tắc {draft.pattern}.")
+    closed = resolve_covered(_store(), record, _service().tables, actor)
+    flash(f"Đã lưu quy tắc {record.pattern}."
+          + (f" Đã đóng {len(closed)} báo cáo quy tắc này phủ." if closed else ""))
     return "", None
 
 

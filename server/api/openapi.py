@@ -388,8 +388,28 @@ SCHEMAS.update({
                             "address: groups one client's reports, never reveals it"},
             "status": {"type": "string", "enum": list(REPORT_STATUSES)},
             "created_at": _TIME,
+            "suggested_pattern": {"type": "string", "description": "The narrowest rule that "
+                                  "would cover it, canonical: the page on a platform "
+                                  "(facebook.com/tentrang), else the registrable domain"},
         },
     },
+    "ReportBulk": {
+        "type": "object",
+        "required": ["ids", "status", "reason"],
+        "properties": {
+            "ids": {"type": "array", "minItems": 1, "maxItems": 1000,
+                    "items": {"type": "integer", "minimum": 1}},
+            "status": {"type": "string", "enum": ["resolved", "rejected"]},
+            "reason": {"type": "string", "minLength": 1, "maxLength": MAX_REASON},
+        },
+    },
+    "ReportBulkResult": {"type": "object", "required": ["changed", "items"], "properties": {
+        "changed": {"type": "array", "items": {"type": "integer"}},
+        "items": {"type": "array", "items": _ref("Report")}}},
+    "RuleSaved": {"allOf": [_ref("RuleRecord"), {
+        "type": "object", "properties": {"resolved_reports": {
+            "type": "array", "items": {"type": "integer"},
+            "description": "Open reports this rule covers, now resolved (audited)"}}}]},
     "ReportList": {"type": "object", "required": ["items"], "properties": {
         "items": {"type": "array", "items": _ref("Report")}}},
     "ReportTriage": {
@@ -438,12 +458,13 @@ def _admin_paths() -> dict[str, Any]:
                           {"200": _json(_ref("RulePage"), "A page of rules")}, 400,
                           parameters=[*filters, *_PAGE]),
             "post": _admin("Add a rule (admin key)", "createSource",
-                           {"201": _json(_ref("RuleRecord"), "Created")}, 400, 409, 413, 415,
+                           {"201": _json(_ref("RuleSaved"), "Created")}, 400, 409, 413, 415,
                            requestBody=body),
         },
         "/api/v1/sources/{rule_id}": {
             "get": _admin("One rule", "getSource", {"200": record}, 404, parameters=_ID),
-            "put": _admin("Replace a rule", "updateSource", {"200": record}, 400, 404, 409,
+            "put": _admin("Replace a rule", "updateSource",
+                          {"200": _json(_ref("RuleSaved"), "The rule")}, 400, 404, 409,
                           413, 415, parameters=_ID, requestBody=body),
             "delete": _admin("Delete a rule", "deleteSource", {"200": record}, 404,
                              parameters=[*_ID, {
@@ -481,6 +502,13 @@ def _admin_paths() -> dict[str, Any]:
                           parameters=[{"name": "format", "in": "query", "required": False,
                                        "schema": {"type": "string", "enum": ["csv", "json"]}},
                                       _LIST]),
+        },
+        "/api/v1/reports/bulk": {
+            "post": _admin("Close several reports at once, with a reason; all or nothing "
+                           "(admin key)", "triageReports",
+                           {"200": _json(_ref("ReportBulkResult"), "What changed")},
+                           400, 404, 413, 415, requestBody={"required": True, "content": {
+                               "application/json": {"schema": _ref("ReportBulk")}}}),
         },
         "/api/v1/reports/{report_id}": {
             "get": _admin("One report (admin key)", "getReport",
@@ -525,7 +553,11 @@ def _admin_paths() -> dict[str, Any]:
                            {"200": _json({"anyOf": [_ref("RuleRecord"), _ref("ImportReverted")]},
                                          "The rule as restored, or what the undone import "
                                          "changed back")},
-                           404, 409, parameters=_path_id("entry_id")),
+                           400, 404, 409, parameters=[*_path_id("entry_id"), {
+                               "name": "confirm", "in": "query", "required": False,
+                               "schema": _BOOL_QUERY,
+                               "description": "Required when the undo touches more than 20 "
+                               "rules (else 409 confirm_required, nothing changes)"}]),
         },
     }
 

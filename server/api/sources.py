@@ -73,6 +73,16 @@ def _changed(record: Any, status: int = 200) -> Response:
     return json_response(asdict(record), status=status)
 
 
+def _saved(record: Any, who: Any, status: int = 200) -> Response:
+    """A created or replaced rule: the open reports it covers are resolved (audited), and
+    their ids are in ``resolved_reports``."""
+    from ..curation import resolve_covered
+
+    service().refresh(force=True)
+    closed = resolve_covered(_store(), record, service().tables, who)
+    return json_response({**asdict(record), "resolved_reports": closed}, status=status)
+
+
 @bp.route("/sources", methods=["GET"])
 @require_scope("admin")
 def list_sources() -> Response:
@@ -90,11 +100,12 @@ def create_source() -> Response:
     """Add a rule."""
     data = require_object(read_json())
     rule, reason = _rule_from_body(data), _reason(data.get("reason"))
+    who = actor(reason)
     try:
-        record = _store().add_rule(rule, actor(reason))
+        record = _store().add_rule(rule, who)
     except Conflict:
         raise _conflict() from None
-    return _changed(record, 201)
+    return _saved(record, who, 201)
 
 
 @bp.route("/sources/<int:rule_id>", methods=["GET"])
@@ -113,13 +124,14 @@ def update_source(rule_id: int) -> Response:
     """Replace a rule's fields."""
     data = require_object(read_json())
     rule, reason = _rule_from_body(data), _reason(data.get("reason"))
+    who = actor(reason)
     try:
-        record = _store().update_rule(rule_id, rule, actor(reason))
+        record = _store().update_rule(rule_id, rule, who)
     except NotFound:
         raise _not_found(rule_id) from None
     except Conflict:
         raise _conflict() from None
-    return _changed(record)
+    return _saved(record, who)
 
 
 @bp.route("/sources/<int:rule_id>", methods=["DELETE"])
