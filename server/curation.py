@@ -8,6 +8,9 @@ module turns its reasons into 404/409 answers in Vietnamese and English.
 
 from __future__ import annotations
 
+import csv
+import functools
+from pathlib import Path
 from typing import Any
 
 from .errors import ApiError
@@ -168,3 +171,129 @@ def resolve_covered(store: Any, record: Any, tables: Any, actor: Actor) -> list[
         reason = f"{actor.reason}; {why}" if actor.reason else why
         store.set_reports_status(ids, "resolved", Actor(actor.name, actor.ip, reason))
     return ids
+
+
+# -- scopes -------------------------------------------------------------------------------
+
+SCOPE_NOTE = " (cũ: "
+
+
+@functools.lru_cache(maxsize=4)
+def scopes(directory: str = "") -> tuple[str, ...]:
+    """``national`` then the 34 provincial units of ``sources/scopes.csv``, in Vietnamese
+    alphabetical order (as the file has them)."""
+    from .core.tables import SOURCES_DIR
+
+    path = Path(directory) if directory else SOURCES_DIR
+    with (path / "scopes.csv").open(encoding="utf-8-sig", newline="") as fh:
+        names = [row["scope"].strip() for row in csv.DictReader(fh) if row.get("scope")]
+    return ("national", *sorted((n for n in names if n != "national"), key=_vi_key))
+
+
+def _vi_key(name: str) -> tuple[str, str]:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFD", name.replace("Đ", "D~").replace("đ", "d~"))
+    return "".join(c for c in plain if not unicodedata.combining(c)).lower(), name
+
+
+def scope_unit(scope: str) -> str:
+    """The province (or ``national``) a scope names: ``Thái Nguyên`` for ``Thái Nguyên
+    (cũ: Bắc Kạn)``."""
+    return scope.split(SCOPE_NOTE, 1)[0].strip() if scope else "national"
+
+
+def check_scope(value: object) -> str:
+    """A valid scope, or :class:`~server.core.InvalidRule` ``invalid_scope``. Valid are
+    ``national``, one of the 34 provinces and cities of ``sources/scopes.csv``, or one of
+    them followed by the former province it now covers, as the lists write it:
+    ``Thái Nguyên (cũ: Bắc Kạn)``. Empty means ``national``."""
+    from .core import InvalidRule
+
+    text = value.strip() if isinstance(value, str) else value
+    if text in (None, ""):
+        return "national"
+    if isinstance(text, str):
+        unit = scope_unit(text)
+        note_ok = text == unit or (text.endswith(")") and len(text) > len(unit) + 8)
+        if unit in scopes() and note_ok and len(text) <= 128:
+            return text
+    raise InvalidRule(
+        "invalid_scope",
+        f"Phạm vi “{value}” không hợp lệ: hãy chọn national (toàn quốc) hoặc một trong 34 "
+        "tỉnh, thành phố (sources/scopes.csv), có thể kèm “(cũ: tên tỉnh cũ)”.",
+        f"The scope “{value}” is not valid: use national or one of the 34 provinces and "
+        "cities (sources/scopes.csv), optionally followed by “(cũ: former province)”.")
+
+
+# -- the review queue -----------------------------------------------------------------------
+
+DECISIONS = ("allow", "deny", "reject")
+
+
+def decide_pending(store: Any, tables: Any, entry_id: int, values: dict[str, Any],
+                   actor: Actor, unit: str = "") -> Any:
+    """Approve a queued entry into ``allow``/``deny`` or ``reject`` it (shared by the API and
+    the web admin). ``values``: ``decision``, ``reason`` (always required), and for an
+    approval the reviewer's own ``evidence`` (required) and ``basis`` (optional; the entry's
+    name, category, scope and review date are kept). The entry's own unverified evidence
+    and note never reach the rule. ``unit``: the only province the reviewer may curate.
+
+    Returns the new rule's record, or None for a rejection; :class:`ApiError` 400
+    (``invalid_decision``, ``missing_reason``, ``missing_evidence``, the rule's own codes),
+    403, 404, 409 ``conflict`` (the pattern is on that list already)."""
+    from .core import InvalidRule
+    from .sources import build_rule, check_text
+    from .store import Conflict
+
+    decision = values.get("decision")
+    if decision not in DECISIONS:
+        raise ApiError(400, "invalid_decision",
+                       "Hãy chọn quyết định: duyệt vào danh sách cho phép, chặn, hoặc từ chối.",
+                       "Choose a decision: allow, deny or reject.")
+    try:
+        entry = store.get_pending(entry_id)
+    except NotFound:
+        raise ApiError(404, "not_found", f"Không có mục chờ duyệt số {entry_id}.",
+                       f"No pending entry {entry_id}.") from None
+    if entry.status != "pending":
+        raise ApiError(409, "already_decided", "Mục này đã được xử lý.",
+                       "This entry has already been decided.")
+    if unit and scope_unit(entry.scope) != unit:
+        raise ApiError(403, "forbidden", f"Tài khoản của bạn chỉ được duyệt mục của {unit}.",
+                       f"Your account may only decide entries of {unit}.")
+    try:
+        reason = check_text("reason", values.get("reason"))
+        if not reason:
+            raise InvalidRule("missing_reason", "Hãy ghi lý do quyết định.",
+                              "A reason for the decision is required.")
+        if decision == "reject":
+            rule = None
+        else:
+            evidence = check_text("evidence", values.get("evidence"))
+            if not evidence:
+                raise InvalidRule(
+                    "missing_evidence",
+                    "Duyệt cần bằng chứng của chính bạn (đường dẫn hoặc số văn bản đã kiểm "
+                    "tra); ghi chú “chưa xác minh” của mục chờ duyệt không được dùng làm "
+                    "bằng chứng.",
+                    "Approval needs your own evidence (a URL or document you checked); the "
+                    "entry's unverified note is never used as evidence.")
+            rule = build_rule({"list": decision, "pattern": entry.pattern, "name": entry.name,
+                               "category": entry.category, "scope": entry.scope,
+                               "evidence": evidence, "basis": values.get("basis") or "",
+                               "note": values.get("note") or "",
+                               "review_by": entry.review_by},
+                              force=True, categories=tables.categories)
+            check_scope(rule.scope)
+    except InvalidRule as exc:
+        raise ApiError(400, exc.code, exc.message, exc.message_en) from None
+    try:
+        return store.decide_pending(entry_id, rule is not None, reason,
+                                    None if rule is None else rule.list, actor, rule=rule)
+    except NotFound:
+        raise ApiError(409, "already_decided", "Mục này đã được xử lý.",
+                       "This entry has already been decided.") from None
+    except Conflict:
+        raise ApiError(409, "conflict", "Mẫu này đã có trong danh sách đó.",
+                       "This pattern is already on that list.") from None

@@ -10,7 +10,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 
 from ..errors import ApiError
 from ..sources import read_rules, write_csv
-from ..store import Conflict, NotFound
+from ..store import NotFound
 from . import bp
 from .auth import admin_actor, login_required
 
@@ -26,29 +26,38 @@ def _store() -> Any:
 @bp.route("/pending")
 @login_required
 def pending() -> str:
-    """Entries waiting for review (pending.csv, reports turned into proposals)."""
-    return render_template("admin/pending.html", items=_store().list_pending())
+    """Entries waiting for review (pending.csv, reports turned into proposals), without
+    those an import has put on a list since."""
+    from ..curation import scope_unit
+    from .auth import user_unit
+
+    unit = user_unit()
+    items = [e for e in _store().review_queue() if not unit or scope_unit(e.scope) == unit]
+    return render_template("admin/pending.html", items=items)
 
 
 @bp.route("/pending/<int:entry_id>", methods=["POST"])
 @login_required
 def pending_decide(entry_id: int) -> Response:
-    """Approve into allow/deny, or reject; a reason is required."""
-    reason = request.form.get("reason", "").strip()
-    decision = request.form.get("decision", "")
-    if not reason or decision not in ("allow", "deny", "reject"):
-        flash("Hãy chọn quyết định và ghi lý do.")
-        return redirect(url_for("admin.pending"))
+    """Approve into allow/deny with one's own evidence (and basis), or reject; a reason is
+    required; nothing is chosen in advance."""
+    from ..curation import decide_pending
+    from .auth import user_unit
+
+    form = request.form
     try:
-        _store().decide_pending(entry_id, decision != "reject", reason,
-                                None if decision == "reject" else decision, admin_actor(reason))
-    except NotFound:
-        flash("Mục này đã được xử lý.")
-    except Conflict:
-        flash("Mẫu này đã có trong danh sách.")
-    else:
+        record = decide_pending(_store(), current_app.extensions["khongvoi.checker"].tables,
+                                entry_id, form.to_dict(),
+                                admin_actor(form.get("reason", "").strip()), unit=user_unit())
+    except ApiError as exc:
+        flash(exc.message)
+        return redirect(url_for("admin.pending"))
+    if record is not None:
         current_app.extensions["khongvoi.checker"].refresh(force=True)
-        flash("Đã duyệt." if decision != "reject" else "Đã từ chối.")
+        flash(f"Đã duyệt {record.pattern} vào danh sách "
+              f"{'cho phép' if record.list == 'allow' else 'chặn'}.")
+    else:
+        flash("Đã từ chối.")
     return redirect(url_for("admin.pending"))
 
 

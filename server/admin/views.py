@@ -15,7 +15,15 @@ from ..limits import limit
 from ..sources import build_rule, check_text
 from ..store import Conflict, NotFound
 from . import bp
-from .auth import admin_actor, current_user, login_required, sign_in, sign_out
+from .auth import (
+    admin_actor,
+    current_user,
+    login_required,
+    require_unit,
+    sign_in,
+    sign_out,
+    user_unit,
+)
 
 PAGE = 50
 FIELDS = ("list", "pattern", "name", "category", "scope", "evidence", "basis", "note",
@@ -32,8 +40,11 @@ def _service() -> Any:
 
 @bp.app_context_processor
 def _globals() -> dict[str, Any]:
+    from ..curation import scopes
+
     return {"admin_user": current_user(), "verdict_labels": VERDICT_LABELS,
-            "categories": _service().tables.categories}
+            "categories": _service().tables.categories, "scopes": scopes(),
+            "user_unit": user_unit()}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -82,14 +93,16 @@ def password() -> Any:
 @bp.route("/")
 @login_required
 def rules() -> str:
-    """Search, filter and page through the rules; overdue reviews are marked."""
+    """Search, filter (by list, category, province) and page through the rules; overdue
+    reviews are marked. An editor limited to a province sees that province's rules."""
     args = request.args
     page = max(1, int(args.get("page", "1")) if args.get("page", "1").isdigit() else 1)
-    total, items = _store().find_rules(
-        list=args.get("list") or None, category=args.get("category") or None,
+    unit = user_unit() or args.get("scope") or None
+    total, items = _store().find_rules_by_unit(
+        unit=unit, list=args.get("list") or None, category=args.get("category") or None,
         q=args.get("q") or None, overdue=args.get("overdue") == "1",
         offset=(page - 1) * PAGE, limit=PAGE)
-    overdue, _ = _store().find_rules(overdue=True, limit=1)
+    overdue, _ = _store().find_rules_by_unit(unit=user_unit() or None, overdue=True, limit=1)
     return render_template("admin/rules.html", items=items, total=total, page=page,
                            pages=max(1, -(-total // PAGE)), args=args, overdue=overdue,
                            today=date.today().isoformat())
@@ -98,13 +111,20 @@ def rules() -> str:
 def _draft(form: Any) -> Any:
     """The rule the form describes, or an error message in Vietnamese (validated like the
     API and imports; the form always offers a category, so one is required here)."""
+    from ..curation import check_scope, scope_unit
+
     try:
         check_text("reason", form.get("reason"))
-        return build_rule({k: form.get(k, "") for k in FIELDS},
+        rule = build_rule({k: form.get(k, "") for k in FIELDS},
                           force=form.get("force") == "on",
                           categories=_service().tables.categories, category_required=True)
+        check_scope(rule.scope)
     except InvalidRule as exc:
         return exc.message
+    unit = user_unit()
+    if unit and scope_unit(rule.scope) != unit:
+        return f"Tài khoản của bạn chỉ được lưu quy tắc có phạm vi {unit}."
+    return rule
 
 
 def _preview(draft: Any, urls: str, replacing: int | None) -> list[dict[str, Any]]:
@@ -168,6 +188,7 @@ def rule_edit(rule_id: int) -> Any:
         record = _store().get_rule(rule_id)
     except NotFound:
         raise ApiError(404, "not_found", "Không có quy tắc này.", "No such rule.") from None
+    require_unit(record.scope)
     error = preview = None
     if request.method == "POST":
         error, preview = _save_rule(rule_id)
@@ -187,6 +208,7 @@ def rule_delete(rule_id: int) -> Any:
     except NotFound:
         flash("Quy tắc không còn tồn tại.")
         return redirect(url_for("admin.rules"))
+    require_unit(record.scope)
     error = None
     if request.method == "POST":
         try:

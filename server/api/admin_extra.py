@@ -229,3 +229,6 @@ def revoke_api_key(key_id: int) -> Response:
     except NotFound:
         raise ApiError(404, "not_found", f"Không có khóa số {key_id}.",
                        f"No key {key_id}.") from None
+
+
+from . import admin_curation  # noqa: E402,F401  (its routes register with this module)

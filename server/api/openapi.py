@@ -406,6 +406,41 @@ SCHEMAS.update({
     "ReportBulkResult": {"type": "object", "required": ["changed", "items"], "properties": {
         "changed": {"type": "array", "items": {"type": "integer"}},
         "items": {"type": "array", "items": _ref("Report")}}},
+    "PendingEntry": {
+        "type": "object", "required": ["id", "list", "pattern", "status"],
+        "properties": {**_RULE_PROPS, "id": {"type": "integer"}, "list": _STR,
+                       "review_by": _STR, "origin": _STR,
+                       "status": {"type": "string", "enum": ["pending", "approved", "rejected"]},
+                       "decision_reason": _STR, "created_at": _NULLABLE_TIME,
+                       "decided_at": _NULLABLE_TIME}},
+    "PendingList": {"type": "object", "required": ["items"], "properties": {
+        "items": {"type": "array", "items": _ref("PendingEntry")}}},
+    "PendingDecision": {
+        "type": "object", "required": ["decision", "reason"],
+        "properties": {
+            "decision": {"type": "string", "enum": ["allow", "deny", "reject"]},
+            "reason": {"type": "string", "minLength": 1, "maxLength": 2000},
+            "evidence": {"type": "string", "maxLength": 2000,
+                         "description": "The reviewer's own evidence; required to approve"},
+            "basis": {"type": "string", "maxLength": 1000},
+            "note": {"type": "string", "maxLength": 2000}}},
+    "User": {
+        "type": "object",
+        "required": ["id", "username", "role", "active", "password_changed_at", "scope"],
+        "properties": {"id": {"type": "integer"}, "username": _STR,
+                       "role": {"type": "string", "enum": ["admin", "editor"]},
+                       "active": {"type": "boolean"}, "password_changed_at": _TIME,
+                       "scope": {"type": "string",
+                                 "description": "The one province an editor curates; empty: all"}}},
+    "UserList": {"type": "object", "required": ["items"], "properties": {
+        "items": {"type": "array", "items": _ref("User")}}},
+    "UserUpdate": {
+        "type": "object",
+        "properties": {"active": {"type": "boolean"},
+                       "role": {"type": "string", "enum": ["admin", "editor"]},
+                       "scope": _STR, "reason": {"type": "string", "maxLength": 1000}}},
+    "PasswordReset": {"type": "object", "required": ["password"], "properties": {
+        "password": {"type": "string", "minLength": 10, "maxLength": 200}}},
     "RuleSaved": {"allOf": [_ref("RuleRecord"), {
         "type": "object", "properties": {"resolved_reports": {
             "type": "array", "items": {"type": "integer"},
@@ -520,6 +555,45 @@ def _admin_paths() -> dict[str, Any]:
                            400, 404, 413, 415, parameters=_path_id("report_id"),
                            requestBody={"required": True, "content": {"application/json": {
                                "schema": _ref("ReportTriage")}}}),
+        },
+        "/api/v1/pending": {
+            "get": _admin("The review queue: entries still waiting (admin key)", "listPending",
+                          {"200": _json(_ref("PendingList"), "Entries, oldest first")}),
+        },
+        "/api/v1/pending/{entry_id}": {
+            "post": _admin("Approve (with one's own evidence) or reject a queued entry",
+                           "decidePending",
+                           {"201": _json(_ref("RuleRecord"), "Approved: the new rule"),
+                            "200": _json(_ref("PendingEntry"), "Rejected: the entry")},
+                           400, 404, 409, 413, 415, parameters=_path_id("entry_id"),
+                           requestBody={"required": True, "content": {"application/json": {
+                               "schema": _ref("PendingDecision")}}}),
+        },
+        "/api/v1/users": {
+            "get": _admin("Accounts (admin key)", "listUsers",
+                          {"200": _json(_ref("UserList"), "Accounts")}),
+        },
+        "/api/v1/users/{user_id}": {
+            "post": _admin("Disable, enable, change role or province of an account",
+                           "updateUser", {"200": _json(_ref("User"), "The account now")},
+                           400, 404, 409, 413, 415, parameters=_path_id("user_id"),
+                           requestBody={"required": True, "content": {"application/json": {
+                               "schema": _ref("UserUpdate")}}}),
+            "delete": _admin("Delete an account", "deleteUser",
+                             {"200": _json(_ref("User"), "The deleted account")}, 404, 409,
+                             parameters=_path_id("user_id")),
+        },
+        "/api/v1/users/{user_id}/password": {
+            "post": _admin("Reset an account's password (its sessions end)", "resetPassword",
+                           {"200": _json(_ref("User"), "The account")}, 400, 404, 413, 415,
+                           parameters=_path_id("user_id"),
+                           requestBody={"required": True, "content": {"application/json": {
+                               "schema": _ref("PasswordReset")}}}),
+        },
+        "/api/v1/review": {
+            "get": _admin("Rules whose review date has passed", "reviewQueue",
+                          {"200": _json(_ref("RulePage"), "A page of rules")}, 400,
+                          parameters=_PAGE),
         },
         "/api/v1/stats": {
             "get": _admin("Checks per day by verdict; most-checked domains", "getStats",

@@ -52,9 +52,13 @@ def _rule_from_body(data: dict[str, Any]) -> Any:
     if not isinstance(force, bool):
         raise ApiError(400, "invalid_force", "“force” phải là true hoặc false.",
                        "“force” must be true or false.")
+    from ..curation import check_scope
+
     try:
-        return build_rule({k: data.get(k) for k in ("list", "pattern", *_FIELDS)},
+        rule = build_rule({k: data.get(k) for k in ("list", "pattern", *_FIELDS)},
                           force=force, categories=service().tables.categories)
+        check_scope(rule.scope)
+        return rule
     except InvalidRule as exc:
         raise ApiError(400, exc.code, exc.message, exc.message_en) from None
 
@@ -86,10 +90,20 @@ def _saved(record: Any, who: Any, status: int = 200) -> Response:
 @bp.route("/sources", methods=["GET"])
 @require_scope("admin")
 def list_sources() -> Response:
-    """Search and page through the rules."""
-    total, items = _store().find_rules(
-        list=request.args.get("list"), category=request.args.get("category"),
-        scope=request.args.get("scope"), q=request.args.get("q"),
+    """Search and page through the rules; ``scope`` is a province (or ``national``) and
+    also finds that province's rules noted with a former province (``Thái Nguyên (cũ: Bắc
+    Kạn)``); 400 ``invalid_scope`` for anything else."""
+    from ..curation import check_scope, scope_unit
+
+    unit = request.args.get("scope") or None
+    if unit is not None:
+        try:
+            unit = scope_unit(check_scope(unit))
+        except InvalidRule as exc:
+            raise ApiError(400, exc.code, exc.message, exc.message_en) from None
+    total, items = _store().find_rules_by_unit(
+        unit=unit, list=request.args.get("list"), category=request.args.get("category"),
+        q=request.args.get("q"),
         offset=_int_arg("offset", 0, 10**9), limit=_int_arg("limit", 50, 500))
     return json_response({"total": total, "items": [asdict(r) for r in items]})
 
