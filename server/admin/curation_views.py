@@ -9,7 +9,7 @@ from typing import Any
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 
 from ..errors import ApiError
-from ..sources import read_rules, write_csv
+from ..sources import write_csv
 from ..store import NotFound
 from . import bp
 from .auth import admin_actor, login_required
@@ -148,19 +148,26 @@ def report_close(report_id: int) -> Response:
 
 
 def _diff(parsed: Any) -> dict[str, Any]:
+    from ..curation import import_changes
+
     res = _store().import_rules(parsed.rules, dry_run=True)
     return {"added": res.added, "changed": res.changed, "unchanged": res.unchanged,
-            "errors": parsed.errors}
+            "errors": parsed.errors, "changes": import_changes(_store(), parsed.rules, 500)}
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def import_rules() -> Any:
-    """Upload CSV/JSON → dry-run diff (with invalid rows and their lines) → apply at once."""
+    """Upload CSV/JSON → dry-run diff (each added or changed rule before and after, invalid
+    rows with their lines) → apply at once. CSV as spreadsheets write it (``;``, Vietnamese
+    headers, dd/mm/yyyy); "force" accepts host-only rules on shared platforms."""
+    from ..curation import prepare_import
+
     if request.method == "GET":
         return render_template("admin/import.html", result=None)
     data, fmt = _upload()
-    parsed = read_rules(data, list_=request.form.get("list") or None, fmt=fmt)
+    force = request.form.get("force") == "on"
+    parsed = prepare_import(data, fmt, request.form.get("list") or None, force)
     if request.form.get("action") == "apply" and not parsed.errors:
         res = _store().import_rules(parsed.rules, actor=admin_actor("nhập tệp"))
         current_app.extensions["khongvoi.checker"].refresh(force=True)
@@ -171,7 +178,7 @@ def import_rules() -> Any:
         return redirect(url_for("admin.rules"))
     return render_template("admin/import.html", result=_diff(parsed), fmt=fmt,
                            payload=base64.b64encode(data).decode(),
-                           list=request.form.get("list", ""))
+                           list=request.form.get("list", ""), force=force)
 
 
 def _upload() -> tuple[bytes, str]:
@@ -193,8 +200,11 @@ def _upload() -> tuple[bytes, str]:
 @bp.route("/export.csv")
 @login_required
 def export_csv() -> Response:
-    """Every rule as canonical CSV (re-imports to the identical state)."""
+    """Every rule as canonical CSV (re-imports to the identical state); ``?bom=1`` starts it
+    with a UTF-8 byte order mark so that Excel shows Vietnamese correctly."""
     body = write_csv(_store().export_rules(), with_list=True)
+    if request.args.get("bom") == "1":
+        body = b"\xef\xbb\xbf" + body
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=khongvoi-rules.csv"})
 

@@ -10,7 +10,7 @@ from flask import Response, request
 
 from ..auth import actor, require_scope
 from ..errors import ApiError
-from ..sources import read_rules, write_csv, write_json
+from ..sources import write_csv, write_json
 from ..store import NotFound
 from . import bp
 from .http import (
@@ -64,34 +64,46 @@ def _row_error(error: Any, language: str) -> dict[str, Any]:
 @bp.route("/sources/import", methods=["POST"])
 @require_scope("admin")
 def import_sources() -> Response:
-    """Import rules: CSV (text/csv) or JSON; ``?dry_run=1`` shows the diff, changes nothing;
-    ``?force=1`` accepts host-only rules on shared platforms."""
+    """Import rules: CSV (text/csv) or JSON; ``?dry_run=1`` shows the diff (counts, and in
+    ``changes`` each added or changed rule with its fields before and after, at most 1000),
+    changes nothing; ``?force=1`` accepts host-only rules on shared platforms. CSV is read
+    as spreadsheets write it: ``;`` or tab separators, Vietnamese header names,
+    ``dd/mm/yyyy`` dates (:func:`server.curation.prepare_csv`); a scope outside
+    ``sources/scopes.csv`` makes its row invalid."""
+    from ..curation import import_changes, prepare_import
+
     dry, force, language = bool_arg("dry_run"), bool_arg("force"), lang()
     list_ = choice_arg("list", LIST_CHOICES)
     fmt = "csv" if request.mimetype in CSV_TYPES else "json"
     if fmt == "json":
         read_json(csv_too=True)  # 415 / 400 with the one error shape
-    parsed = read_rules(request.get_data(), list_=list_, fmt=fmt, force=force)
+    parsed = prepare_import(request.get_data(), fmt, list_, force)
     errors = [_row_error(e, language) for e in parsed.errors]
     if errors and not dry:
         message = ("Some rows are invalid; nothing was imported." if language == "en"
                    else "Có dòng không hợp lệ; không nhập gì.")
         return json_response({"error": {"code": "invalid_rows", "message": message},
                               "invalid": errors}, status=400)
+    changes = import_changes(_store(), parsed.rules) if dry else None
     res = _store().import_rules(parsed.rules, dry_run=dry, actor=actor("API import"))
     if not dry:
         service().refresh(force=True)
-    return json_response({**asdict(res), "dry_run": dry, "invalid": errors})
+        return json_response({**asdict(res), "dry_run": dry, "invalid": errors})
+    return json_response({**asdict(res), "dry_run": dry, "invalid": errors,
+                          "changes": changes})
 
 
 @bp.route("/sources/export", methods=["GET"])
 @require_scope("admin")
 def export_sources() -> Response:
-    """All rules as canonical CSV (``?format=csv``) or JSON."""
+    """All rules as canonical CSV (``?format=csv``; ``?bom=1`` starts it with a UTF-8 byte
+    order mark, which Excel needs to read Vietnamese correctly) or JSON."""
     fmt = choice_arg("format", ("csv", "json"))
+    bom = bool_arg("bom")
     rules = list(_store().export_rules(choice_arg("list", LIST_CHOICES)))
     if fmt == "csv":
-        return Response(write_csv(rules, with_list=True), mimetype="text/csv")
+        body = write_csv(rules, with_list=True)
+        return Response(b"\xef\xbb\xbf" + body if bom else body, mimetype="text/csv")
     return Response(write_json(rules), mimetype="application/json")
 
 

@@ -334,6 +334,16 @@ SCHEMAS.update({
                       "(undo it with POST /api/v1/audit/{entry}/revert); null in a dry run "
                       "or when nothing changed"},
             "invalid": {"type": "array", "items": _ref("RowError")},
+            "changes": {"type": "array", "description": "Dry run only: each added or changed "
+                        "rule (at most 1000) with its fields before (null: new) and after",
+                        "items": {"type": "object",
+                                  "required": ["action", "list", "pattern", "after", "fields"],
+                                  "properties": {
+                                      "action": {"type": "string", "enum": ["add", "change"]},
+                                      "list": _STR, "pattern": _STR,
+                                      "before": {"type": ["object", "null"]},
+                                      "after": {"type": "object"},
+                                      "fields": {"type": "array", "items": _STR}}}},
         },
     },
     "ImportReverted": {
@@ -536,7 +546,10 @@ def _admin_paths() -> dict[str, Any]:
                               "application/json": {"schema": {}}}}}, 400,
                           parameters=[{"name": "format", "in": "query", "required": False,
                                        "schema": {"type": "string", "enum": ["csv", "json"]}},
-                                      _LIST]),
+                                      _LIST,
+                                      {"name": "bom", "in": "query", "required": False,
+                                       "schema": _BOOL_QUERY, "description": "CSV: start "
+                                       "with a UTF-8 byte order mark (for Excel)"}]),
         },
         "/api/v1/reports/bulk": {
             "post": _admin("Close several reports at once, with a reason; all or nothing "
