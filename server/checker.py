@@ -287,6 +287,12 @@ def _advice_dict(advice: Advice, en: bool) -> dict[str, Any]:
 
 
 _NO_LABELS = ("", "")
+#: Added when the matched rule's review date has passed: the verdict stays, the reader is
+#: told the listing is due to be checked again (issue 15).
+_OVERDUE = ("Quy tắc này đã quá hạn xem lại (hạn {date}); quản trị viên cần kiểm tra lại "
+            "bằng chứng. Kết quả vẫn giữ nguyên.",
+            "This rule is past its review date ({date}); the administrators need to check its "
+            "evidence again. The verdict stands.")
 
 
 def result_to_dict(r: CheckResult, lang: str, tables: Tables) -> dict[str, Any]:
@@ -307,7 +313,10 @@ def result_to_dict(r: CheckResult, lang: str, tables: Tables) -> dict[str, Any]:
         "domain": r.domain,
         "verdict": r.verdict,
         "verdict_label": VERDICT_LABELS[r.verdict][en],
-        "reasons": _reasons_list(r.reasons, en),
+        "reasons": _reasons_list(r.reasons, en) if rule is None or not rule.review_by
+        or rule.review_by >= time.strftime("%Y-%m-%d") else [
+            *_reasons_list(r.reasons, en),
+            {"code": "review_overdue", "message": _OVERDUE[en].format(date=rule.review_by)}],
         "rule": None if rule is None else _rule_dict(
             rule, en, tables.categories.get(rule.category, _NO_LABELS)
         ),

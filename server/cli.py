@@ -215,5 +215,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(sources)
     app.cli.add_command(check_cmd)
+    from .cli_accounts import add_account_commands
+
+    add_account_commands(users)
     app.cli.add_command(users)
     app.cli.add_command(keys)

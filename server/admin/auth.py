@@ -12,7 +12,8 @@ from ..errors import ApiError
 from ..store import NotFound
 from ..store.accounts import Actor, User
 
-__all__ = ["admin_actor", "login_required", "sign_in", "sign_out"]
+__all__ = ["admin_actor", "login_required", "require_unit", "sign_in", "sign_out",
+           "user_unit"]
 
 
 def _store() -> Any:
@@ -69,6 +70,26 @@ def admin_actor(reason: str = "") -> Actor:
     user = current_user()
     return Actor(f"user:{user.username}" if user else "anonymous", request.remote_addr or "",
                  reason)
+
+
+def user_unit() -> str:
+    """The one province the signed-in editor may curate, or "" (admins, unlimited
+    editors)."""
+    user = current_user()
+    if user is None or user.role == "admin":
+        return ""
+    return user.scope
+
+
+def require_unit(scope: str) -> None:
+    """403 unless the signed-in user may curate rules of ``scope``."""
+    from ..curation import scope_unit
+
+    unit = user_unit()
+    if unit and scope_unit(scope) != unit:
+        raise ApiError(403, "forbidden",
+                       f"Tài khoản của bạn chỉ được sửa các quy tắc của {unit}.",
+                       f"Your account may only change the rules of {unit}.")
 
 
 def admin_only(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -9,8 +9,8 @@ from typing import Any
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 
 from ..errors import ApiError
-from ..sources import read_rules, write_csv
-from ..store import Conflict, NotFound
+from ..sources import write_csv
+from ..store import NotFound
 from . import bp
 from .auth import admin_actor, login_required
 
@@ -26,55 +26,119 @@ def _store() -> Any:
 @bp.route("/pending")
 @login_required
 def pending() -> str:
-    """Entries waiting for review (pending.csv, reports turned into proposals)."""
-    return render_template("admin/pending.html", items=_store().list_pending())
+    """Entries waiting for review (pending.csv, reports turned into proposals), without
+    those an import has put on a list since."""
+    from ..curation import scope_unit
+    from .auth import user_unit
+
+    unit = user_unit()
+    items = [e for e in _store().review_queue() if not unit or scope_unit(e.scope) == unit]
+    return render_template("admin/pending.html", items=items)
 
 
 @bp.route("/pending/<int:entry_id>", methods=["POST"])
 @login_required
 def pending_decide(entry_id: int) -> Response:
-    """Approve into allow/deny, or reject; a reason is required."""
-    reason = request.form.get("reason", "").strip()
-    decision = request.form.get("decision", "")
-    if not reason or decision not in ("allow", "deny", "reject"):
-        flash("Hãy chọn quyết định và ghi lý do.")
-        return redirect(url_for("admin.pending"))
+    """Approve into allow/deny with one's own evidence (and basis), or reject; a reason is
+    required; nothing is chosen in advance."""
+    from ..curation import decide_pending
+    from .auth import user_unit
+
+    form = request.form
     try:
-        _store().decide_pending(entry_id, decision != "reject", reason,
-                                None if decision == "reject" else decision, admin_actor(reason))
-    except NotFound:
-        flash("Mục này đã được xử lý.")
-    except Conflict:
-        flash("Mẫu này đã có trong danh sách.")
-    else:
+        record = decide_pending(_store(), current_app.extensions["khongvoi.checker"].tables,
+                                entry_id, form.to_dict(),
+                                admin_actor(form.get("reason", "").strip()), unit=user_unit())
+    except ApiError as exc:
+        flash(exc.message)
+        return redirect(url_for("admin.pending"))
+    if record is not None:
         current_app.extensions["khongvoi.checker"].refresh(force=True)
-        flash("Đã duyệt." if decision != "reject" else "Đã từ chối.")
+        flash(f"Đã duyệt {record.pattern} vào danh sách "
+              f"{'cho phép' if record.list == 'allow' else 'chặn'}.")
+    else:
+        flash("Đã từ chối.")
     return redirect(url_for("admin.pending"))
+
+
+def report_groups(store: Any, checker: Any) -> list[dict[str, Any]]:
+    """Open reports grouped by the narrowest rule that would cover them (the page on a
+    platform, else the registrable domain), biggest group first, each with its distinct
+    URLs, kinds, the verdict its first URL gets now, and a pre-filled rule built from the
+    group's own reports only."""
+    from ..curation import suggested_pattern
+
+    groups: dict[str, dict[str, Any]] = {}
+    for r in store.list_reports("open"):
+        pattern = suggested_pattern(r.canonical_url, r.host)
+        g = groups.setdefault(pattern, {"pattern": pattern, "items": [], "kinds": set(),
+                                        "urls": []})
+        g["items"].append(r)
+        g["kinds"].add(r.kind)
+        if r.canonical_url not in g["urls"]:
+            g["urls"].append(r.canonical_url)
+    for g in groups.values():
+        try:
+            g["verdict"] = checker.check(g["urls"][0]).verdict
+        except Exception:  # an old report may not parse under newer rules
+            g["verdict"] = "unknown"
+        g["ids"] = ",".join(str(r.id) for r in g["items"])
+        g["prefill"] = _prefill(g)
+    return sorted(groups.values(), key=lambda g: (-len(g["items"]), g["pattern"]))
+
+
+def _prefill(group: dict[str, Any]) -> dict[str, str]:
+    """The rule form's fields for a group: its pattern; deny (category impersonation) when
+    someone reported an impersonation, else allow with no category chosen; as evidence the
+    group's own report numbers, dates and comments; its URLs to preview."""
+    deny = "impersonation" in group["kinds"]
+    items = group["items"]
+    comments = "; ".join(f"#{r.id}: {r.comment}" for r in items if r.comment)
+    evidence = (f"{len(items)} báo cáo của người dùng (#"
+                + ", #".join(str(r.id) for r in items)
+                + f", {items[0].created_at[:10]}–{items[-1].created_at[:10]})"
+                + (f". {comments}" if comments else ""))
+    return {"pattern": group["pattern"], "list": "deny" if deny else "allow",
+            "category": "impersonation" if deny else "", "evidence": evidence[:2000],
+            "reason": f"theo báo cáo #{items[0].id}" + (f"–#{items[-1].id}" if len(items) > 1
+                                                        else ""),
+            "preview_urls": "\n".join(group["urls"][:20])}
 
 
 @bp.route("/reports")
 @login_required
 def reports() -> str:
-    """Open reports grouped by host, with duplicates counted and the verdict now."""
-    checker = current_app.extensions["khongvoi.checker"]
-    groups: dict[str, dict[str, Any]] = {}
-    for r in _store().list_reports("open"):
-        g = groups.setdefault(r.host, {"host": r.host, "items": [], "kinds": set()})
-        g["items"].append(r)
-        g["kinds"].add(r.kind)
-    for g in groups.values():
-        try:
-            g["verdict"] = checker.check(g["items"][-1].canonical_url).verdict
-        except Exception:  # an old report may not parse under newer rules
-            g["verdict"] = "unknown"
-    ordered = sorted(groups.values(), key=lambda g: -len(g["items"]))
-    return render_template("admin/reports.html", groups=ordered)
+    """Open reports grouped by the rule that would cover them, counted, with the verdict now;
+    groups can be closed in bulk with a reason."""
+    groups = report_groups(_store(), current_app.extensions["khongvoi.checker"])
+    return render_template("admin/reports.html", groups=groups)
+
+
+@bp.route("/reports/close", methods=["POST"])
+@login_required
+def reports_close() -> Response:
+    """Close the reports of the ticked groups as resolved or rejected, with a reason."""
+    status = request.form.get("status", "")
+    reason = request.form.get("reason", "").strip()
+    ids = [int(i) for v in request.form.getlist("ids") for i in v.split(",")
+           if i.isdigit() and len(i) < 10]
+    if status not in ("resolved", "rejected") or not reason or not ids or len(reason) > 1000:
+        flash("Hãy chọn ít nhất một nhóm báo cáo và ghi lý do.")
+        return redirect(url_for("admin.reports"))
+    try:
+        changed = _store().set_reports_status(ids, status, admin_actor(reason))
+    except NotFound:
+        flash("Có báo cáo không còn tồn tại; chưa đổi gì.")
+        return redirect(url_for("admin.reports"))
+    word = "đã xử lý" if status == "resolved" else "bác bỏ"
+    flash(f"Đã đóng {len(changed)} báo cáo ({word}).")
+    return redirect(url_for("admin.reports"))
 
 
 @bp.route("/reports/<int:report_id>/close", methods=["POST"])
 @login_required
 def report_close(report_id: int) -> Response:
-    """Close a report as handled or rejected."""
+    """Close one report as handled or rejected."""
     status = "resolved" if request.form.get("status") == "resolved" else "rejected"
     try:
         _store().set_report_status(report_id, status, admin_actor())
@@ -84,19 +148,26 @@ def report_close(report_id: int) -> Response:
 
 
 def _diff(parsed: Any) -> dict[str, Any]:
+    from ..curation import import_changes
+
     res = _store().import_rules(parsed.rules, dry_run=True)
     return {"added": res.added, "changed": res.changed, "unchanged": res.unchanged,
-            "errors": parsed.errors}
+            "errors": parsed.errors, "changes": import_changes(_store(), parsed.rules, 500)}
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def import_rules() -> Any:
-    """Upload CSV/JSON → dry-run diff (with invalid rows and their lines) → apply at once."""
+    """Upload CSV/JSON → dry-run diff (each added or changed rule before and after, invalid
+    rows with their lines) → apply at once. CSV as spreadsheets write it (``;``, Vietnamese
+    headers, dd/mm/yyyy); "force" accepts host-only rules on shared platforms."""
+    from ..curation import prepare_import
+
     if request.method == "GET":
         return render_template("admin/import.html", result=None)
     data, fmt = _upload()
-    parsed = read_rules(data, list_=request.form.get("list") or None, fmt=fmt)
+    force = request.form.get("force") == "on"
+    parsed = prepare_import(data, fmt, request.form.get("list") or None, force)
     if request.form.get("action") == "apply" and not parsed.errors:
         res = _store().import_rules(parsed.rules, actor=admin_actor("nhập tệp"))
         current_app.extensions["khongvoi.checker"].refresh(force=True)
@@ -107,7 +178,7 @@ def import_rules() -> Any:
         return redirect(url_for("admin.rules"))
     return render_template("admin/import.html", result=_diff(parsed), fmt=fmt,
                            payload=base64.b64encode(data).decode(),
-                           list=request.form.get("list", ""))
+                           list=request.form.get("list", ""), force=force)
 
 
 def _upload() -> tuple[bytes, str]:
@@ -129,8 +200,11 @@ def _upload() -> tuple[bytes, str]:
 @bp.route("/export.csv")
 @login_required
 def export_csv() -> Response:
-    """Every rule as canonical CSV (re-imports to the identical state)."""
+    """Every rule as canonical CSV (re-imports to the identical state); ``?bom=1`` starts it
+    with a UTF-8 byte order mark so that Excel shows Vietnamese correctly."""
     body = write_csv(_store().export_rules(), with_list=True)
+    if request.args.get("bom") == "1":
+        body = b"\xef\xbb\xbf" + body
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=khongvoi-rules.csv"})
 

@@ -15,7 +15,15 @@ from ..limits import limit
 from ..sources import build_rule, check_text
 from ..store import Conflict, NotFound
 from . import bp
-from .auth import admin_actor, current_user, login_required, sign_in, sign_out
+from .auth import (
+    admin_actor,
+    current_user,
+    login_required,
+    require_unit,
+    sign_in,
+    sign_out,
+    user_unit,
+)
 
 PAGE = 50
 FIELDS = ("list", "pattern", "name", "category", "scope", "evidence", "basis", "note",
@@ -32,8 +40,11 @@ def _service() -> Any:
 
 @bp.app_context_processor
 def _globals() -> dict[str, Any]:
+    from ..curation import scopes
+
     return {"admin_user": current_user(), "verdict_labels": VERDICT_LABELS,
-            "categories": _service().tables.categories}
+            "categories": _service().tables.categories, "scopes": scopes(),
+            "user_unit": user_unit()}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -82,14 +93,16 @@ def password() -> Any:
 @bp.route("/")
 @login_required
 def rules() -> str:
-    """Search, filter and page through the rules; overdue reviews are marked."""
+    """Search, filter (by list, category, province) and page through the rules; overdue
+    reviews are marked. An editor limited to a province sees that province's rules."""
     args = request.args
     page = max(1, int(args.get("page", "1")) if args.get("page", "1").isdigit() else 1)
-    total, items = _store().find_rules(
-        list=args.get("list") or None, category=args.get("category") or None,
+    unit = user_unit() or args.get("scope") or None
+    total, items = _store().find_rules_by_unit(
+        unit=unit, list=args.get("list") or None, category=args.get("category") or None,
         q=args.get("q") or None, overdue=args.get("overdue") == "1",
         offset=(page - 1) * PAGE, limit=PAGE)
-    overdue, _ = _store().find_rules(overdue=True, limit=1)
+    overdue, _ = _store().find_rules_by_unit(unit=user_unit() or None, overdue=True, limit=1)
     return render_template("admin/rules.html", items=items, total=total, page=page,
                            pages=max(1, -(-total // PAGE)), args=args, overdue=overdue,
                            today=date.today().isoformat())
@@ -98,13 +111,20 @@ def rules() -> str:
 def _draft(form: Any) -> Any:
     """The rule the form describes, or an error message in Vietnamese (validated like the
     API and imports; the form always offers a category, so one is required here)."""
+    from ..curation import check_scope, scope_unit
+
     try:
         check_text("reason", form.get("reason"))
-        return build_rule({k: form.get(k, "") for k in FIELDS},
+        rule = build_rule({k: form.get(k, "") for k in FIELDS},
                           force=form.get("force") == "on",
                           categories=_service().tables.categories, category_required=True)
+        check_scope(rule.scope)
     except InvalidRule as exc:
         return exc.message
+    unit = user_unit()
+    if unit and scope_unit(rule.scope) != unit:
+        return f"Tài khoản của bạn chỉ được lưu quy tắc có phạm vi {unit}."
+    return rule
 
 
 def _preview(draft: Any, urls: str, replacing: int | None) -> list[dict[str, Any]]:
@@ -129,15 +149,20 @@ def _save_rule(rule_id: int | None) -> Any:
         return draft, None
     if form.get("action") == "preview":
         return None, _preview(draft, form.get("preview_urls", ""), rule_id)
+    from ..curation import resolve_covered
+
+    actor = admin_actor(form.get("reason", ""))
     try:
         if rule_id is None:
-            _store().add_rule(draft, admin_actor(form.get("reason", "")))
+            record = _store().add_rule(draft, actor)
         else:
-            _store().update_rule(rule_id, draft, admin_actor(form.get("reason", "")))
+            record = _store().update_rule(rule_id, draft, actor)
     except Conflict:
         return f"Mẫu “{draft.pattern}” đã có trong danh sách {draft.list}.", None
     _service().refresh(force=True)
-    flash(f"Đã lưu quy tắc {draft.pattern}.")
+    closed = resolve_covered(_store(), record, _service().tables, actor)
+    flash(f"Đã lưu quy tắc {record.pattern}."
+          + (f" Đã đóng {len(closed)} báo cáo quy tắc này phủ." if closed else ""))
     return "", None
 
 
@@ -163,6 +188,7 @@ def rule_edit(rule_id: int) -> Any:
         record = _store().get_rule(rule_id)
     except NotFound:
         raise ApiError(404, "not_found", "Không có quy tắc này.", "No such rule.") from None
+    require_unit(record.scope)
     error = preview = None
     if request.method == "POST":
         error, preview = _save_rule(rule_id)
@@ -172,23 +198,38 @@ def rule_edit(rule_id: int) -> Any:
                            error=error, preview=preview, rule_id=rule_id)
 
 
-@bp.route("/rules/<int:rule_id>/delete", methods=["POST"])
+@bp.route("/rules/<int:rule_id>/delete", methods=["GET", "POST"])
 @login_required
-def rule_delete(rule_id: int) -> Response:
-    """Delete a rule (undo from the audit log)."""
+def rule_delete(rule_id: int) -> Any:
+    """Delete a rule after a confirmation page that asks for a reason and a tick in "I
+    confirm" (undo from the audit log). Without both nothing is deleted."""
     try:
-        reason = check_text("reason", request.form.get("reason"))
-    except InvalidRule as exc:
-        flash(exc.message)
-        return redirect(url_for("admin.rules"))
-    try:
-        record = _store().delete_rule(rule_id, admin_actor(reason))
+        record = _store().get_rule(rule_id)
     except NotFound:
         flash("Quy tắc không còn tồn tại.")
         return redirect(url_for("admin.rules"))
-    _service().refresh(force=True)
-    flash(f"Đã xóa quy tắc {record.pattern}. Có thể hoàn tác trong nhật ký.")
-    return redirect(url_for("admin.rules"))
+    require_unit(record.scope)
+    error = None
+    if request.method == "POST":
+        try:
+            reason = check_text("reason", request.form.get("reason"))
+        except InvalidRule as exc:
+            reason, error = "", exc.message
+        if not error and not reason:
+            error = "Hãy ghi lý do xóa (ghi vào nhật ký)."
+        elif not error and request.form.get("confirm") != "on":
+            error = "Hãy đánh dấu ô xác nhận để xóa."
+        if not error:
+            try:
+                record = _store().delete_rule(rule_id, admin_actor(reason))
+            except NotFound:
+                flash("Quy tắc không còn tồn tại.")
+                return redirect(url_for("admin.rules"))
+            _service().refresh(force=True)
+            flash(f"Đã xóa quy tắc {record.pattern}. Có thể hoàn tác trong nhật ký.")
+            return redirect(url_for("admin.rules"))
+    return render_template("admin/rule_delete.html", rule=record, error=error,
+                           reason=request.form.get("reason", "")), 400 if error else 200
 
 
 @bp.route("/audit")
@@ -204,17 +245,34 @@ def audit() -> str:
                                        offset=(max(page, 1) - 1) * PAGE, limit=PAGE)
     parts = _store().count_children([e.id for e in items if e.target_type == "rules"])
     return render_template("admin/audit.html", items=items, total=total, page=max(page, 1),
-                           pages=max(1, -(-total // PAGE)), parent_id=parent_id, parts=parts)
+                           pages=max(1, -(-total // PAGE)), parent_id=parent_id, parts=parts,
+                           undone=_store().undone_entries(), confirm_above=20)
 
 
-@bp.route("/audit/<int:entry_id>/revert", methods=["POST"])
+@bp.route("/audit/<int:entry_id>/revert", methods=["GET", "POST"])
 @login_required
-def audit_revert(entry_id: int) -> Response:
-    """Undo one rule change or a whole import; the undo is logged too."""
-    from ..curation import revert
+def audit_revert(entry_id: int) -> Any:
+    """Undo one rule change or a whole import; the undo is logged too. A change of more than
+    20 rules first shows what will change and asks the admin to type how many rules."""
+    from ..curation import CONFIRM_ABOVE, revert, revert_plan, revert_size
 
     try:
-        result = revert(_store(), entry_id, admin_actor(f"hoàn tác mục nhật ký #{entry_id}"))
+        size = revert_size(_store(), entry_id)
+    except ApiError as exc:
+        flash(exc.message)
+        return redirect(url_for("admin.audit"))
+    undone = _store().undone_entries().get(entry_id)
+    typed = request.form.get("confirm", "").strip()
+    if request.method == "GET" or (size > CONFIRM_ABOVE and typed != str(size)):
+        error = (f"Hãy gõ đúng số quy tắc sẽ thay đổi ({size}) để xác nhận."
+                 if request.method == "POST" else None)
+        return render_template("admin/revert_confirm.html", entry=_store().get_audit(entry_id),
+                               size=size, plan=revert_plan(_store(), entry_id), error=error,
+                               undone=undone, needs_typing=size > CONFIRM_ABOVE
+                               ), 400 if error else 200
+    try:
+        result = revert(_store(), entry_id, admin_actor(f"hoàn tác mục nhật ký #{entry_id}"),
+                        confirm=True)
     except ApiError as exc:
         flash(exc.message)
         return redirect(url_for("admin.audit"))

@@ -10,7 +10,7 @@ from flask import Response, request
 
 from ..auth import actor, require_scope
 from ..errors import ApiError
-from ..sources import read_rules, write_csv, write_json
+from ..sources import write_csv, write_json
 from ..store import NotFound
 from . import bp
 from .http import (
@@ -46,8 +46,13 @@ def _key_json(key: Any) -> dict[str, Any]:
 
 
 def _report_json(report: Any) -> dict[str, Any]:
-    """A report as JSON (``created_at`` in UTC with ``Z``)."""
-    return {**asdict(report), "created_at": utc_time(report.created_at)}
+    """A report as JSON (``created_at`` in UTC with ``Z``), with ``suggested_pattern``: the
+    narrowest rule that would cover it, in the pattern's canonical form (the page on a
+    platform, else the registrable domain; see :func:`server.curation.suggested_pattern`)."""
+    from ..curation import suggested_pattern
+
+    return {**asdict(report), "created_at": utc_time(report.created_at),
+            "suggested_pattern": suggested_pattern(report.canonical_url, report.host)}
 
 
 def _row_error(error: Any, language: str) -> dict[str, Any]:
@@ -59,34 +64,46 @@ def _row_error(error: Any, language: str) -> dict[str, Any]:
 @bp.route("/sources/import", methods=["POST"])
 @require_scope("admin")
 def import_sources() -> Response:
-    """Import rules: CSV (text/csv) or JSON; ``?dry_run=1`` shows the diff, changes nothing;
-    ``?force=1`` accepts host-only rules on shared platforms."""
+    """Import rules: CSV (text/csv) or JSON; ``?dry_run=1`` shows the diff (counts, and in
+    ``changes`` each added or changed rule with its fields before and after, at most 1000),
+    changes nothing; ``?force=1`` accepts host-only rules on shared platforms. CSV is read
+    as spreadsheets write it: ``;`` or tab separators, Vietnamese header names,
+    ``dd/mm/yyyy`` dates (:func:`server.curation.prepare_csv`); a scope outside
+    ``sources/scopes.csv`` makes its row invalid."""
+    from ..curation import import_changes, prepare_import
+
     dry, force, language = bool_arg("dry_run"), bool_arg("force"), lang()
     list_ = choice_arg("list", LIST_CHOICES)
     fmt = "csv" if request.mimetype in CSV_TYPES else "json"
     if fmt == "json":
         read_json(csv_too=True)  # 415 / 400 with the one error shape
-    parsed = read_rules(request.get_data(), list_=list_, fmt=fmt, force=force)
+    parsed = prepare_import(request.get_data(), fmt, list_, force)
     errors = [_row_error(e, language) for e in parsed.errors]
     if errors and not dry:
         message = ("Some rows are invalid; nothing was imported." if language == "en"
                    else "Có dòng không hợp lệ; không nhập gì.")
         return json_response({"error": {"code": "invalid_rows", "message": message},
                               "invalid": errors}, status=400)
+    changes = import_changes(_store(), parsed.rules) if dry else None
     res = _store().import_rules(parsed.rules, dry_run=dry, actor=actor("API import"))
     if not dry:
         service().refresh(force=True)
-    return json_response({**asdict(res), "dry_run": dry, "invalid": errors})
+        return json_response({**asdict(res), "dry_run": dry, "invalid": errors})
+    return json_response({**asdict(res), "dry_run": dry, "invalid": errors,
+                          "changes": changes})
 
 
 @bp.route("/sources/export", methods=["GET"])
 @require_scope("admin")
 def export_sources() -> Response:
-    """All rules as canonical CSV (``?format=csv``) or JSON."""
+    """All rules as canonical CSV (``?format=csv``; ``?bom=1`` starts it with a UTF-8 byte
+    order mark, which Excel needs to read Vietnamese correctly) or JSON."""
     fmt = choice_arg("format", ("csv", "json"))
+    bom = bool_arg("bom")
     rules = list(_store().export_rules(choice_arg("list", LIST_CHOICES)))
     if fmt == "csv":
-        return Response(write_csv(rules, with_list=True), mimetype="text/csv")
+        body = write_csv(rules, with_list=True)
+        return Response(b"\xef\xbb\xbf" + body if bom else body, mimetype="text/csv")
     return Response(write_json(rules), mimetype="application/json")
 
 
@@ -96,6 +113,42 @@ def list_reports() -> Response:
     """Reports from users, oldest first."""
     status = choice_arg("status", REPORT_STATUSES)
     return json_response({"items": [_report_json(r) for r in _store().list_reports(status)]})
+
+
+MAX_BULK = 1000
+
+
+@bp.route("/reports/bulk", methods=["POST"])
+@require_scope("admin")
+def triage_reports() -> Response:
+    """Close several reports at once: ``{"ids": [..], "status": "resolved"|"rejected",
+    "reason": "…"}`` (a reason is required). All or nothing: an unknown id is a 404 and no
+    report changes. Reports that have the status already are left alone. Answers
+    ``{"changed": [ids], "items": [reports]}``."""
+    data = require_object(read_json())
+    ids, status, reason = data.get("ids"), data.get("status"), data.get("reason")
+    if (not isinstance(ids, list) or not ids or len(ids) > MAX_BULK
+            or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31
+                       for i in ids)):
+        raise ApiError(400, "invalid_ids",
+                       f"“ids” phải là danh sách số báo cáo (1 đến {MAX_BULK} số).",
+                       f"“ids” must be a list of report ids (1 to {MAX_BULK}).")
+    if status not in ("resolved", "rejected"):
+        raise ApiError(400, "invalid_status", "“status” phải là resolved hoặc rejected.",
+                       "“status” must be resolved or rejected.")
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
+        raise ApiError(400, "invalid_reason",
+                       f"Cần ghi lý do (“reason”, chuỗi ký tự, tối đa {MAX_REASON} ký tự).",
+                       f"A reason is required (“reason”, text of at most {MAX_REASON} "
+                       "characters).")
+    try:
+        changed = _store().set_reports_status(ids, status, actor(reason.strip()))
+    except NotFound as exc:
+        raise ApiError(404, "not_found", f"Không có báo cáo số {exc.args[0]}; chưa đổi gì.",
+                       f"No report {exc.args[0]}; nothing was changed.") from None
+    wanted = set(ids)
+    items = [_report_json(r) for r in _store().list_reports() if r.id in wanted]
+    return json_response({"changed": changed, "items": items})
 
 
 def _report(report_id: int) -> Any:
@@ -188,3 +241,6 @@ def revoke_api_key(key_id: int) -> Response:
     except NotFound:
         raise ApiError(404, "not_found", f"Không có khóa số {key_id}.",
                        f"No key {key_id}.") from None
+
+
+from . import admin_curation  # noqa: E402,F401  (its routes register with this module)

@@ -334,6 +334,16 @@ SCHEMAS.update({
                       "(undo it with POST /api/v1/audit/{entry}/revert); null in a dry run "
                       "or when nothing changed"},
             "invalid": {"type": "array", "items": _ref("RowError")},
+            "changes": {"type": "array", "description": "Dry run only: each added or changed "
+                        "rule (at most 1000) with its fields before (null: new) and after",
+                        "items": {"type": "object",
+                                  "required": ["action", "list", "pattern", "after", "fields"],
+                                  "properties": {
+                                      "action": {"type": "string", "enum": ["add", "change"]},
+                                      "list": _STR, "pattern": _STR,
+                                      "before": {"type": ["object", "null"]},
+                                      "after": {"type": "object"},
+                                      "fields": {"type": "array", "items": _STR}}}},
         },
     },
     "ImportReverted": {
@@ -388,8 +398,63 @@ SCHEMAS.update({
                             "address: groups one client's reports, never reveals it"},
             "status": {"type": "string", "enum": list(REPORT_STATUSES)},
             "created_at": _TIME,
+            "suggested_pattern": {"type": "string", "description": "The narrowest rule that "
+                                  "would cover it, canonical: the page on a platform "
+                                  "(facebook.com/tentrang), else the registrable domain"},
         },
     },
+    "ReportBulk": {
+        "type": "object",
+        "required": ["ids", "status", "reason"],
+        "properties": {
+            "ids": {"type": "array", "minItems": 1, "maxItems": 1000,
+                    "items": {"type": "integer", "minimum": 1}},
+            "status": {"type": "string", "enum": ["resolved", "rejected"]},
+            "reason": {"type": "string", "minLength": 1, "maxLength": MAX_REASON},
+        },
+    },
+    "ReportBulkResult": {"type": "object", "required": ["changed", "items"], "properties": {
+        "changed": {"type": "array", "items": {"type": "integer"}},
+        "items": {"type": "array", "items": _ref("Report")}}},
+    "PendingEntry": {
+        "type": "object", "required": ["id", "list", "pattern", "status"],
+        "properties": {**_RULE_PROPS, "id": {"type": "integer"}, "list": _STR,
+                       "review_by": _STR, "origin": _STR,
+                       "status": {"type": "string", "enum": ["pending", "approved", "rejected"]},
+                       "decision_reason": _STR, "created_at": _NULLABLE_TIME,
+                       "decided_at": _NULLABLE_TIME}},
+    "PendingList": {"type": "object", "required": ["items"], "properties": {
+        "items": {"type": "array", "items": _ref("PendingEntry")}}},
+    "PendingDecision": {
+        "type": "object", "required": ["decision", "reason"],
+        "properties": {
+            "decision": {"type": "string", "enum": ["allow", "deny", "reject"]},
+            "reason": {"type": "string", "minLength": 1, "maxLength": 2000},
+            "evidence": {"type": "string", "maxLength": 2000,
+                         "description": "The reviewer's own evidence; required to approve"},
+            "basis": {"type": "string", "maxLength": 1000},
+            "note": {"type": "string", "maxLength": 2000}}},
+    "User": {
+        "type": "object",
+        "required": ["id", "username", "role", "active", "password_changed_at", "scope"],
+        "properties": {"id": {"type": "integer"}, "username": _STR,
+                       "role": {"type": "string", "enum": ["admin", "editor"]},
+                       "active": {"type": "boolean"}, "password_changed_at": _TIME,
+                       "scope": {"type": "string",
+                                 "description": "The one province an editor curates; empty: all"}}},
+    "UserList": {"type": "object", "required": ["items"], "properties": {
+        "items": {"type": "array", "items": _ref("User")}}},
+    "UserUpdate": {
+        "type": "object",
+        "properties": {"active": {"type": "boolean"},
+                       "role": {"type": "string", "enum": ["admin", "editor"]},
+                       "scope": _STR, "reason": {"type": "string", "maxLength": 1000}}},
+    "PasswordReset": {"type": "object", "required": ["password"], "properties": {
+        "password": {"type": "string", "minLength": 10, "maxLength": 200}}},
+    "RuleSaved": {"allOf": [_ref("RuleRecord"), {
+        "type": "object", "properties": {"resolved_reports": {
+            "type": "array", "items": {"type": "integer"},
+            "description": "Open reports this rule covers, now resolved (audited)"}}}]},
     "ReportList": {"type": "object", "required": ["items"], "properties": {
         "items": {"type": "array", "items": _ref("Report")}}},
     "ReportTriage": {
@@ -438,12 +503,13 @@ def _admin_paths() -> dict[str, Any]:
                           {"200": _json(_ref("RulePage"), "A page of rules")}, 400,
                           parameters=[*filters, *_PAGE]),
             "post": _admin("Add a rule (admin key)", "createSource",
-                           {"201": _json(_ref("RuleRecord"), "Created")}, 400, 409, 413, 415,
+                           {"201": _json(_ref("RuleSaved"), "Created")}, 400, 409, 413, 415,
                            requestBody=body),
         },
         "/api/v1/sources/{rule_id}": {
             "get": _admin("One rule", "getSource", {"200": record}, 404, parameters=_ID),
-            "put": _admin("Replace a rule", "updateSource", {"200": record}, 400, 404, 409,
+            "put": _admin("Replace a rule", "updateSource",
+                          {"200": _json(_ref("RuleSaved"), "The rule")}, 400, 404, 409,
                           413, 415, parameters=_ID, requestBody=body),
             "delete": _admin("Delete a rule", "deleteSource", {"200": record}, 404,
                              parameters=[*_ID, {
@@ -480,7 +546,17 @@ def _admin_paths() -> dict[str, Any]:
                               "application/json": {"schema": {}}}}}, 400,
                           parameters=[{"name": "format", "in": "query", "required": False,
                                        "schema": {"type": "string", "enum": ["csv", "json"]}},
-                                      _LIST]),
+                                      _LIST,
+                                      {"name": "bom", "in": "query", "required": False,
+                                       "schema": _BOOL_QUERY, "description": "CSV: start "
+                                       "with a UTF-8 byte order mark (for Excel)"}]),
+        },
+        "/api/v1/reports/bulk": {
+            "post": _admin("Close several reports at once, with a reason; all or nothing "
+                           "(admin key)", "triageReports",
+                           {"200": _json(_ref("ReportBulkResult"), "What changed")},
+                           400, 404, 413, 415, requestBody={"required": True, "content": {
+                               "application/json": {"schema": _ref("ReportBulk")}}}),
         },
         "/api/v1/reports/{report_id}": {
             "get": _admin("One report (admin key)", "getReport",
@@ -492,6 +568,45 @@ def _admin_paths() -> dict[str, Any]:
                            400, 404, 413, 415, parameters=_path_id("report_id"),
                            requestBody={"required": True, "content": {"application/json": {
                                "schema": _ref("ReportTriage")}}}),
+        },
+        "/api/v1/pending": {
+            "get": _admin("The review queue: entries still waiting (admin key)", "listPending",
+                          {"200": _json(_ref("PendingList"), "Entries, oldest first")}),
+        },
+        "/api/v1/pending/{entry_id}": {
+            "post": _admin("Approve (with one's own evidence) or reject a queued entry",
+                           "decidePending",
+                           {"201": _json(_ref("RuleRecord"), "Approved: the new rule"),
+                            "200": _json(_ref("PendingEntry"), "Rejected: the entry")},
+                           400, 404, 409, 413, 415, parameters=_path_id("entry_id"),
+                           requestBody={"required": True, "content": {"application/json": {
+                               "schema": _ref("PendingDecision")}}}),
+        },
+        "/api/v1/users": {
+            "get": _admin("Accounts (admin key)", "listUsers",
+                          {"200": _json(_ref("UserList"), "Accounts")}),
+        },
+        "/api/v1/users/{user_id}": {
+            "post": _admin("Disable, enable, change role or province of an account",
+                           "updateUser", {"200": _json(_ref("User"), "The account now")},
+                           400, 404, 409, 413, 415, parameters=_path_id("user_id"),
+                           requestBody={"required": True, "content": {"application/json": {
+                               "schema": _ref("UserUpdate")}}}),
+            "delete": _admin("Delete an account", "deleteUser",
+                             {"200": _json(_ref("User"), "The deleted account")}, 404, 409,
+                             parameters=_path_id("user_id")),
+        },
+        "/api/v1/users/{user_id}/password": {
+            "post": _admin("Reset an account's password (its sessions end)", "resetPassword",
+                           {"200": _json(_ref("User"), "The account")}, 400, 404, 413, 415,
+                           parameters=_path_id("user_id"),
+                           requestBody={"required": True, "content": {"application/json": {
+                               "schema": _ref("PasswordReset")}}}),
+        },
+        "/api/v1/review": {
+            "get": _admin("Rules whose review date has passed", "reviewQueue",
+                          {"200": _json(_ref("RulePage"), "A page of rules")}, 400,
+                          parameters=_PAGE),
         },
         "/api/v1/stats": {
             "get": _admin("Checks per day by verdict; most-checked domains", "getStats",
@@ -525,7 +640,11 @@ def _admin_paths() -> dict[str, Any]:
                            {"200": _json({"anyOf": [_ref("RuleRecord"), _ref("ImportReverted")]},
                                          "The rule as restored, or what the undone import "
                                          "changed back")},
-                           404, 409, parameters=_path_id("entry_id")),
+                           400, 404, 409, parameters=[*_path_id("entry_id"), {
+                               "name": "confirm", "in": "query", "required": False,
+                               "schema": _BOOL_QUERY,
+                               "description": "Required when the undo touches more than 20 "
+                               "rules (else 409 confirm_required, nothing changes)"}]),
         },
     }
 

@@ -21,7 +21,7 @@ from ..errors import ApiError
 from ..sources import build_rule, check_text
 from ..store import Conflict, NotFound
 from . import bp
-from .http import json_response, read_json, require_object, service
+from .http import bool_arg, json_response, read_json, require_object, service
 
 _FIELDS = ("name", "category", "scope", "evidence", "basis", "note", "review_by")
 
@@ -52,9 +52,13 @@ def _rule_from_body(data: dict[str, Any]) -> Any:
     if not isinstance(force, bool):
         raise ApiError(400, "invalid_force", "“force” phải là true hoặc false.",
                        "“force” must be true or false.")
+    from ..curation import check_scope
+
     try:
-        return build_rule({k: data.get(k) for k in ("list", "pattern", *_FIELDS)},
+        rule = build_rule({k: data.get(k) for k in ("list", "pattern", *_FIELDS)},
                           force=force, categories=service().tables.categories)
+        check_scope(rule.scope)
+        return rule
     except InvalidRule as exc:
         raise ApiError(400, exc.code, exc.message, exc.message_en) from None
 
@@ -73,13 +77,33 @@ def _changed(record: Any, status: int = 200) -> Response:
     return json_response(asdict(record), status=status)
 
 
+def _saved(record: Any, who: Any, status: int = 200) -> Response:
+    """A created or replaced rule: the open reports it covers are resolved (audited), and
+    their ids are in ``resolved_reports``."""
+    from ..curation import resolve_covered
+
+    service().refresh(force=True)
+    closed = resolve_covered(_store(), record, service().tables, who)
+    return json_response({**asdict(record), "resolved_reports": closed}, status=status)
+
+
 @bp.route("/sources", methods=["GET"])
 @require_scope("admin")
 def list_sources() -> Response:
-    """Search and page through the rules."""
-    total, items = _store().find_rules(
-        list=request.args.get("list"), category=request.args.get("category"),
-        scope=request.args.get("scope"), q=request.args.get("q"),
+    """Search and page through the rules; ``scope`` is a province (or ``national``) and
+    also finds that province's rules noted with a former province (``Thái Nguyên (cũ: Bắc
+    Kạn)``); 400 ``invalid_scope`` for anything else."""
+    from ..curation import check_scope, scope_unit
+
+    unit = request.args.get("scope") or None
+    if unit is not None:
+        try:
+            unit = scope_unit(check_scope(unit))
+        except InvalidRule as exc:
+            raise ApiError(400, exc.code, exc.message, exc.message_en) from None
+    total, items = _store().find_rules_by_unit(
+        unit=unit, list=request.args.get("list"), category=request.args.get("category"),
+        q=request.args.get("q"),
         offset=_int_arg("offset", 0, 10**9), limit=_int_arg("limit", 50, 500))
     return json_response({"total": total, "items": [asdict(r) for r in items]})
 
@@ -90,11 +114,12 @@ def create_source() -> Response:
     """Add a rule."""
     data = require_object(read_json())
     rule, reason = _rule_from_body(data), _reason(data.get("reason"))
+    who = actor(reason)
     try:
-        record = _store().add_rule(rule, actor(reason))
+        record = _store().add_rule(rule, who)
     except Conflict:
         raise _conflict() from None
-    return _changed(record, 201)
+    return _saved(record, who, 201)
 
 
 @bp.route("/sources/<int:rule_id>", methods=["GET"])
@@ -113,13 +138,14 @@ def update_source(rule_id: int) -> Response:
     """Replace a rule's fields."""
     data = require_object(read_json())
     rule, reason = _rule_from_body(data), _reason(data.get("reason"))
+    who = actor(reason)
     try:
-        record = _store().update_rule(rule_id, rule, actor(reason))
+        record = _store().update_rule(rule_id, rule, who)
     except NotFound:
         raise _not_found(rule_id) from None
     except Conflict:
         raise _conflict() from None
-    return _changed(record)
+    return _saved(record, who)
 
 
 @bp.route("/sources/<int:rule_id>", methods=["DELETE"])
@@ -162,8 +188,11 @@ def revert_audit(entry_id: int) -> Response:
 
     A rule change answers with the rule as restored (or as deleted); an import with
     ``{"entry", "reverted", "added", "changed", "removed", "version"}``. 409
-    ``cannot_revert`` when a rule changed since (then nothing is undone)."""
+    ``cannot_revert`` when a rule changed since or the entry was undone already, 409
+    ``confirm_required`` when it touches more than 20 rules without ``?confirm=1`` (then
+    nothing is undone)."""
     from ..curation import revert
 
-    record = revert(_store(), entry_id, actor(f"hoàn tác mục nhật ký #{entry_id}"))
+    record = revert(_store(), entry_id, actor(f"hoàn tác mục nhật ký #{entry_id}"),
+                    confirm=bool_arg("confirm"))
     return _changed(record)

@@ -17,11 +17,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .base import Conflict, NotFound
+from .base import Conflict, NotFound, StoreError
 from .records import iso, now
 from .schema import api_keys, audit_log, users
 
-__all__ = ["AccountsMixin", "Actor", "ApiKey", "AuditEntry", "User", "hash_key"]
+__all__ = ["AccountRefused", "AccountsMixin", "Actor", "ApiKey", "AuditEntry", "User",
+           "hash_key"]
 
 ROLES = ("admin", "editor")
 SCOPES = ("check", "admin")
@@ -46,6 +47,8 @@ class User:
     role: str
     active: bool
     password_changed_at: str
+    #: An editor limited to one province's rules ("" for every rule).
+    scope: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,19 @@ class AuditEntry:
     after: dict[str, Any] | None
     reason: str
     parent_id: int | None = None
+
+
+class AccountRefused(StoreError):
+    """A change that would leave no active administrator (``reason`` = ``last_admin``)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _user(r: Any) -> User:
+    return User(r.id, r.username, r.role, bool(r.active), _iso(r.password_changed_at),
+                r.scope or "")
 
 
 def hash_key(secret: str) -> str:
@@ -115,9 +131,10 @@ class AccountsMixin:
         raise NotImplementedError
 
     # -- users ------------------------------------------------------------------------------
-    def create_user(self, username: str, password: str, role: str, actor: Actor | None = None
-                    ) -> User:
-        """A new account (:class:`Conflict` if the name is taken)."""
+    def create_user(self, username: str, password: str, role: str, actor: Actor | None = None,
+                    scope: str = "") -> User:
+        """A new account (:class:`Conflict` if the name is taken); ``scope``: the one
+        province an editor may curate ("" for every rule)."""
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}")
         stamp = now()
@@ -125,10 +142,10 @@ class AccountsMixin:
             with self.engine.begin() as conn:
                 uid = conn.execute(insert(users).values(
                     username=username, password_hash=_hasher.hash(password), role=role,
-                    active=True, created_at=stamp, password_changed_at=stamp,
+                    active=True, created_at=stamp, password_changed_at=stamp, scope=scope,
                 ).returning(users.c.id)).scalar_one()
                 write_audit(conn, actor, "create", "user", uid, after={
-                    "username": username, "role": role})
+                    "username": username, "role": role, "scope": scope})
         except IntegrityError:
             raise Conflict(username) from None
         return self.get_user(uid)
@@ -139,8 +156,7 @@ class AccountsMixin:
             row = conn.execute(select(users).where(users.c.id == user_id)).first()
         if row is None:
             raise NotFound(user_id)
-        return User(row.id, row.username, row.role, bool(row.active),
-                    _iso(row.password_changed_at))
+        return _user(row)
 
     def authenticate(self, username: str, password: str) -> User | None:
         """The active user with this name and password, else None."""
@@ -153,7 +169,7 @@ class AccountsMixin:
             _hasher.verify(row.password_hash, password)
         except (VerificationError, InvalidHashError):
             return None
-        return User(row.id, row.username, row.role, True, _iso(row.password_changed_at))
+        return _user(row)
 
     def set_password(self, username: str, password: str, actor: Actor | None = None) -> User:
         """Change a password; every session of that user ends (:class:`NotFound`)."""
@@ -170,8 +186,74 @@ class AccountsMixin:
         """Every account, by name."""
         with self._read() as conn:
             rows = conn.execute(select(users).order_by(users.c.username)).all()
-        return [User(r.id, r.username, r.role, bool(r.active), _iso(r.password_changed_at))
-                for r in rows]
+        return [_user(r) for r in rows]
+
+    def get_user_by_name(self, username: str) -> User:
+        """One user by name or :class:`NotFound`."""
+        with self._read() as conn:
+            row = conn.execute(select(users).where(users.c.username == username)).first()
+        if row is None:
+            raise NotFound(username)
+        return _user(row)
+
+    def update_user(self, username: str, *, active: bool | None = None,
+                    role: str | None = None, scope: str | None = None,
+                    actor: Actor | None = None) -> User:
+        """Enable or disable an account, change its role or its province (audited, one
+        entry with before and after; no entry when nothing changes). A disabled account
+        cannot sign in and its sessions end at their next request. :class:`NotFound`;
+        :class:`AccountRefused` when no active administrator would be left."""
+        if role is not None and role not in ROLES:
+            raise ValueError(f"role must be one of {ROLES}")
+        with self.engine.begin() as conn:
+            row = conn.execute(select(users).where(users.c.username == username)
+                               .with_for_update()).first()
+            if row is None:
+                raise NotFound(username)
+            values: dict[str, Any] = {}
+            if active is not None and bool(row.active) != active:
+                values["active"] = active
+            if role is not None and row.role != role:
+                values["role"] = role
+            if scope is not None and (row.scope or "") != scope:
+                values["scope"] = scope
+            if not values:
+                return _user(row)
+            stays_admin = values.get("role", row.role) == "admin" and values.get(
+                "active", bool(row.active))
+            if row.role == "admin" and row.active and not stays_admin:
+                self._keep_an_admin(conn, row.id)
+            conn.execute(update(users).where(users.c.id == row.id).values(**values))
+            before = {k: (bool(row.active) if k == "active" else getattr(row, k) or "")
+                      for k in values}
+            write_audit(conn, actor, "update", "user", row.id,
+                        before={"username": username, **before},
+                        after={"username": username, **values})
+        return self.get_user(row.id)
+
+    def delete_user(self, username: str, actor: Actor | None = None) -> User:
+        """Delete an account (audited; its sessions end). :class:`NotFound`;
+        :class:`AccountRefused` for the last active administrator."""
+        with self.engine.begin() as conn:
+            row = conn.execute(select(users).where(users.c.username == username)
+                               .with_for_update()).first()
+            if row is None:
+                raise NotFound(username)
+            if row.role == "admin" and row.active:
+                self._keep_an_admin(conn, row.id)
+            conn.execute(users.delete().where(users.c.id == row.id))
+            write_audit(conn, actor, "delete", "user", row.id,
+                        before={"username": username, "role": row.role,
+                                "active": bool(row.active), "scope": row.scope or ""})
+        return _user(row)
+
+    @staticmethod
+    def _keep_an_admin(conn: Connection, user_id: int) -> None:
+        others = conn.execute(select(func.count()).select_from(users).where(
+            users.c.role == "admin", users.c.active.is_(True), users.c.id != user_id)
+        ).scalar_one()
+        if not others:
+            raise AccountRefused("last_admin")
 
     def count_users(self) -> int:
         """How many accounts exist."""

@@ -15,7 +15,7 @@ from ..core.rules import Rule
 from .accounts import Actor, write_audit
 from .base import Conflict, NotFound, PendingRecord, ReportRecord
 from .records import now, pending_record, report_record, rule_record, rule_values
-from .schema import check_stats, pending_entries, reports, rules
+from .schema import audit_log, check_stats, pending_entries, reports, rules
 
 __all__ = ["CurationMixin"]
 
@@ -62,11 +62,34 @@ class CurationMixin:
         with self._read() as conn:
             return [report_record(r) for r in conn.execute(stmt)]
 
-    def decide_pending(self, entry_id: int, approve: bool, reason: str, list_: str | None = None,
-                       actor: Actor | None = None) -> Any:
-        """Approve (into ``list_`` or the entry's list) or reject an entry, with a reason.
+    def get_pending(self, entry_id: int) -> PendingRecord:
+        """One queued entry, whatever its status (:class:`NotFound`)."""
+        with self._read() as conn:
+            row = conn.execute(select(pending_entries)
+                               .where(pending_entries.c.id == entry_id)).first()
+        if row is None:
+            raise NotFound(entry_id)
+        return pending_record(row)
 
-        Approval adds the rule, bumps the version and logs both, in one transaction."""
+    def review_queue(self) -> list[PendingRecord]:
+        """The entries still waiting, oldest first, without those whose pattern is on a
+        list by now (an import or an admin added it since): they need no decision."""
+        listed = select(rules.c.id).where(rules.c.pattern == pending_entries.c.pattern)
+        stmt = (select(pending_entries)
+                .where(pending_entries.c.status == "pending", ~listed.exists())
+                .order_by(pending_entries.c.id))
+        with self._read() as conn:
+            return [pending_record(r) for r in conn.execute(stmt)]
+
+    def decide_pending(self, entry_id: int, approve: bool, reason: str, list_: str | None = None,
+                       actor: Actor | None = None, rule: Rule | None = None) -> Any:
+        """Approve or reject an entry, with a reason.
+
+        Approval adds ``rule`` (the reviewer's: their own evidence and basis), or when it is
+        None a rule from the entry's pattern, name, category and scope, on ``list_`` or the
+        entry's list, with the decision ``reason`` as its evidence: the entry's unverified
+        evidence and note never become the rule's. The rule, the version bump and both audit
+        rows are written in one transaction."""
         stamp = now()
         try:
             with self.engine.begin() as conn:
@@ -82,10 +105,14 @@ class CurationMixin:
                     write_audit(conn, actor, "reject", "pending", entry_id,
                                 after={"pattern": row.pattern, "reason": reason})
                     return None
-                rule = Rule(row.pattern, list_ or row.list, row.name, row.category, row.scope,
-                            row.evidence, row.note,
-                            row.review_by.isoformat() if row.review_by else "",
-                            basis=row.basis)
+                if rule is None:
+                    rule = Rule(row.pattern, list_ or row.list, row.name, row.category,
+                                row.scope, reason, "",
+                                row.review_by.isoformat() if row.review_by else "")
+                write_audit(conn, actor, "approve", "pending", entry_id,
+                            before={"evidence": row.evidence, "note": row.note},
+                            after={"pattern": rule.pattern, "list": rule.list,
+                                   "reason": reason})
                 created = conn.execute(insert(rules).values(
                     **rule_values(rule), created_at=stamp, updated_at=stamp,
                 ).returning(*rules.c)).one()
@@ -103,6 +130,88 @@ class CurationMixin:
             if done.rowcount == 0:
                 raise NotFound(report_id)
             write_audit(conn, actor, status, "report", report_id, after={"status": status})
+
+    def set_reports_status(self, report_ids: Iterable[int], status: str,
+                           actor: Actor | None = None) -> list[int]:
+        """Set the status of several reports in one transaction, each audited; reports that
+        have that status already are left alone (and not logged). Returns the ids changed;
+        :class:`NotFound` (and nothing changes) when one of them does not exist."""
+        ids = sorted(set(report_ids))
+        with self.engine.begin() as conn:
+            rows = conn.execute(select(reports.c.id, reports.c.status)
+                                .where(reports.c.id.in_(ids))).all()
+            if len(rows) != len(ids):
+                missing = sorted(set(ids) - {r.id for r in rows})
+                raise NotFound(missing[0])
+            changed = [r.id for r in rows if r.status != status]
+            if changed:
+                conn.execute(update(reports).where(reports.c.id.in_(changed))
+                             .values(status=status))
+            for rid in changed:
+                before = next(r.status for r in rows if r.id == rid)
+                write_audit(conn, actor, status, "report", rid, before={"status": before},
+                            after={"status": status})
+            return changed
+
+    def undone_entries(self) -> dict[int, int]:
+        """``{entry id: id of the entry that undid it}`` for every top-level entry undone
+        and not redone since (undoing the undo makes the first entry undoable again).
+
+        Undos are recognised by the reason both doors write (``hoàn tác mục nhật ký #N``)
+        or, for imports, by the ``reverted`` field of their summary."""
+        import re
+
+        pattern = re.compile(r"hoàn tác mục nhật ký #(\d+)")
+        stmt = (select(audit_log.c.id, audit_log.c.reason, audit_log.c.after)
+                .where(audit_log.c.parent_id.is_(None),
+                       audit_log.c.reason.like("%hoàn tác mục nhật ký #%"))
+                .order_by(audit_log.c.id))
+        undone: dict[int, int] = {}
+        with self._read() as conn:
+            for row in conn.execute(stmt):
+                match = pattern.search(row.reason or "")
+                if match is None:
+                    continue
+                target = int(match.group(1))
+                undone[target] = row.id
+        # an undo that was itself undone gives its target back
+        return {target: by for target, by in undone.items() if by not in undone}
+
+    def find_rules_by_unit(self, *, unit: str | None = None, **filters: Any
+                           ) -> tuple[int, list[Any]]:
+        """:meth:`find_rules` where ``unit`` (a province, or ``national``) matches the rule's
+        scope with or without its former-province note: ``Thái Nguyên`` finds ``Thái
+        Nguyên`` and ``Thái Nguyên (cũ: Bắc Kạn)``. Without ``unit``, plain find_rules."""
+        if not unit:
+            return self.find_rules(**filters)  # type: ignore[attr-defined,no-any-return]
+        import datetime as dt
+        import re
+
+        from sqlalchemy import or_
+
+        from .engine import fold
+        from .records import rule_record as record
+
+        like_unit = re.sub(r"([\\%_])", r"\\\1", unit) + " (cũ: %"
+        stmt = select(rules).where(or_(rules.c.scope == unit,
+                                       rules.c.scope.like(like_unit, escape="\\")))
+        if filters.get("overdue"):
+            stmt = stmt.where(rules.c.review_by < dt.date.today())
+        for column, key in ((rules.c.list, "list"), (rules.c.category, "category")):
+            if filters.get(key):
+                stmt = stmt.where(column == filters[key])
+        q = filters.get("q")
+        if q:
+            like = "%" + re.sub(r"([\\%_])", r"\\\1", fold(q.strip())) + "%"
+            stmt = stmt.where(or_(rules.c.pattern.like(like, escape="\\"),
+                                  self._folded(rules.c.name)  # type: ignore[attr-defined]
+                                  .like(like, escape="\\")))
+        with self._read() as conn:
+            total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+            page = conn.execute(stmt.order_by(rules.c.pattern, rules.c.list)
+                                .offset(filters.get("offset", 0))
+                                .limit(filters.get("limit", 50))).all()
+        return int(total), [record(r) for r in page]
 
     def add_stats(self, counts: Mapping[tuple[str, str, str], int]) -> None:
         """Add counters ``(day, verdict, domain) -> n``: one upsert per key, so workers that

@@ -106,6 +106,8 @@ users = Table(
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("password_changed_at", DateTime(timezone=True), nullable=False),
+    # An editor limited to one province's rules ("": every rule).
+    Column("scope", String(128), nullable=False, default="", server_default=""),
     CheckConstraint("role IN ('admin', 'editor')", name="ck_users_role"),
 )
 

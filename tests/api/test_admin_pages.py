@@ -120,7 +120,8 @@ def test_reports_queue_overdue_and_rule_prefill(csrf_app):
         client.post("/api/v1/reports", json={"url": "https://gia-bao.example/a",
                                              "kind": "impersonation", "comment": comment})
     page = client.get("/admin/reports").get_data(as_text=True)
-    assert 'data-host="gia-bao.example"' in page and "<td>2</td>" in page
+    assert 'data-pattern="gia-bao.example"' in page
+    assert '<td data-testid="count">2</td>' in page
     assert "list=deny" in page  # impersonation reports propose a deny rule
     form = client.get("/admin/rules/new?pattern=gia-bao.example&list=deny").get_data(as_text=True)
     assert 'value="gia-bao.example"' in form

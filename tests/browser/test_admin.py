@@ -92,7 +92,13 @@ def test_admin_flow(admin_server, browser):
 
     page.fill("input[name=q]", "bao-moi-thu")
     page.click("button:has-text('Lọc')")
-    page.click("button[aria-label='Xóa bao-moi-thu.vn']")
+    page.click("a[aria-label='Xóa bao-moi-thu.vn']")
+    page.click("button:has-text('Xóa quy tắc')")  # no reason, no tick: nothing is deleted
+    assert verdict(admin_server, "https://bao-moi-thu.vn/a") == "denied"
+    page.fill("#reason", "trang đã gỡ")
+    page.check("#confirm")
+    shot(page, "delete")
+    page.click("button:has-text('Xóa quy tắc')")
     page.wait_for_selector(".flash:has-text('Đã xóa')")
     assert verdict(admin_server, "https://bao-moi-thu.vn/a") == "unknown"
 
