@@ -170,13 +170,12 @@ async function gateBack(msg, sender) {
 async function gateContinue(msg, sender) {
   const intent = await readIntent(msg.token, sender, true);
   if (!intent) return { error: "gate_token" };
+  // Only this tab's next top-level navigation — the one started just below, with the server's
+  // redirects on its way (twitter.com/intent/… → x.com/intent/…) — passes; the rule is
+  // removed as soon as it commits or fails.
   const id = 10000 + Math.floor(Math.random() * 1_000_000);
-  const rest = schemeless(intent.url);
-  const condition = /[*^|]/.test(rest)
-    ? { regexFilter: `^https?://${rest.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$` }
-    : { urlFilter: `||${rest}|` };
   await api.declarativeNetRequest.updateSessionRules({ addRules: [{ id, priority: 2,
-    action: { type: "allow" }, condition: { ...condition, tabIds: [intent.tabId], resourceTypes: ["main_frame"] } }] });
+    action: { type: "allow" }, condition: { tabIds: [intent.tabId], resourceTypes: ["main_frame"] } }] });
   const { passes = {} } = await api.storage.session.get("passes");
   passes[intent.tabId] = { url: intent.url, ruleId: id };
   await api.storage.session.set({ passes });
@@ -289,6 +288,7 @@ globalThis.khongVoi = { openCheck, onCommand, refreshSnapshot, ready }; // brows
 const NAV_FILTER = { url: [...new Set(SHARE_FORMS.flatMap((f) => f.hosts))].map((h) => ({ hostEquals: h })) };
 api.webNavigation.onBeforeNavigate.addListener(onShareNavigation, NAV_FILTER);
 api.webNavigation.onCommitted.addListener(endPass);
+api.webNavigation.onErrorOccurred.addListener(endPass);
 
 api.tabs.onUpdated.addListener(async (tabId, change, tab) => {
   if (change.status !== "complete" || !tab.url?.startsWith("http")) return;

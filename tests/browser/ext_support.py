@@ -37,7 +37,14 @@ class _Stub(BaseHTTPRequestHandler):
     seen: ClassVar[list[str]] = []  # host + path of every request that reached the stub site
 
     def do_GET(self):
-        _Stub.seen.append(self.headers["Host"] + self.path)
+        host = self.headers["Host"]
+        _Stub.seen.append(host + self.path)
+        if host.startswith("twitter.com:") and self.path.startswith("/intent/"):
+            # as twitter.com does: its intents move to x.com
+            self.send_response(301)
+            self.send_header("Location", f"https://x.com:{host.split(':')[1]}{self.path}")
+            self.end_headers()
+            return
         body = STUB_PAGE.format(where=(self.headers["Host"] + self.path).replace("<", "&lt;"))
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")

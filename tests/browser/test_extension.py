@@ -273,6 +273,27 @@ def test_continue_goes_only_to_the_intercepted_intent(ext, api_server, site):
     page.close()
 
 
+def test_continue_follows_the_sites_own_redirect_once(ext, api_server, site):
+    """twitter.com/intent/… answers 301 to x.com/intent/…: the pass covers that redirect (else
+    the official would be stuck on a blocked page), and ends with it."""
+    context, ext_id = ext
+    _set_server(context, ext_id, api_server.url)
+    intent = f"https://twitter.com:{site}/intent/tweet?url=" + quote("https://baochinhphu.vn/r")
+    page = _share(context, site, intent)
+    assert page.get_attribute("body", "data-verdict") == "official"
+    page.click("#continue")
+    page.wait_for_url(f"https://x.com:{site}/intent/tweet**", timeout=10000)
+    assert page.inner_text("#stub").startswith(f"x.com:{site}/intent/tweet")
+    for _ in range(50):
+        if not _worker(context).evaluate(SESSION_RULES):
+            break
+        page.wait_for_timeout(100)
+    assert _worker(context).evaluate(SESSION_RULES) == 0
+    _go(page, intent.replace("twitter.com", "x.com"))  # the next intent is gated again
+    _wait_gate(page)
+    page.close()
+
+
 def test_back_returns_to_the_page_and_nothing_is_shared(ext, api_server, site):
     context, ext_id = ext
     _set_server(context, ext_id, api_server.url)
