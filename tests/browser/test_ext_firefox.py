@@ -250,3 +250,20 @@ def test_firefox_back_returns_to_the_page(ff, site):
     ff.js("document.getElementById('back').click()")
     ff.wait_url(f"https://news.example:{site}/bai")
     assert "t.me" not in "".join(stub_seen()[-1:])
+
+
+@pytest.mark.parametrize(("status", "retry"), [(429, True), (400, False)])
+def test_firefox_report_failures_say_whether_retrying_helps(ff, api_server, status, retry):
+    failing = FailingApi(status)
+    try:
+        _popup(ff, f"https://example.org/bao-cao-ff-{status}")
+        ff.ext_call(f"browser.storage.sync.set({{server: '{failing.url}'}})")
+        ff.js("document.getElementById('report-box').open = true;"
+              "document.getElementById('report').click();")
+        ff.wait("document.getElementById('report-status').dataset.reported === 'false'")
+        text = ff.js("return document.getElementById('report-status').textContent")
+        assert text.startswith("Chưa gửi được báo cáo.")
+        assert ("Thử lại sau có thể được." in text) is retry
+    finally:
+        failing.close()
+        ff.ext_call(f"browser.storage.sync.set({{server: '{api_server.url}'}})")
