@@ -113,6 +113,9 @@ async function installGate() {
   const rules = dnrPatterns().map((regexFilter, i) => ({ id: i + 1, priority: 1, action: { type: "block" },
     condition: { regexFilter, resourceTypes: ["main_frame"] } }));
   const old = await api.declarativeNetRequest.getDynamicRules();
+  const same = old.length === rules.length && old.every((r, i) => r.id === rules[i].id
+    && r.action.type === "block" && r.condition.regexFilter === rules[i].condition.regexFilter);
+  if (same) return; // the worker wakes often: rewrite the rules only when the table changed
   await api.declarativeNetRequest.updateDynamicRules({ removeRuleIds: old.map((r) => r.id), addRules: rules });
 }
 
