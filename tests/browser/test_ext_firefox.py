@@ -10,9 +10,8 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.browser.ext_support import FailingApi, Recorder, start_tls_stub, stub_seen
+from tests.browser.ext_support import FailingApi, recorded_server, stub_seen, stub_site
 from tests.browser.firefox_harness import BASE, FirefoxSession, firefox_binary
-from tests.conftest import TEST_RULES
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,22 +21,14 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    httpd = start_tls_stub(tmp_path_factory.mktemp("tls-ff"))
-    yield httpd.server_address[1]
-    httpd.shutdown()
-    httpd.server_close()
+    with stub_site(tmp_path_factory.mktemp("tls")) as port:
+        yield port
 
 
 @pytest.fixture(scope="module")
 def api_server():
-    from tests.live import LiveServer
-
-    server = LiveServer(extra_rules=TEST_RULES)
-    server.recorder = Recorder(server.app.wsgi_app)
-    server.app.wsgi_app = server.recorder
-    server.start()
-    yield server
-    server.stop()
+    with recorded_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

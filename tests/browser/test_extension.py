@@ -23,38 +23,17 @@ from tests.browser.ext_support import (
     ARTIFACTS,
     ROOT,
     FailingApi,
-    Recorder,
     closed_port_url,
-    start_tls_stub,
+    recorded_server,
     stub_seen,
+    stub_site,
 )
-from tests.conftest import TEST_RULES
 
 pytestmark = pytest.mark.browser
 EXT_DIR = str(ROOT / "extension")
 TOKEN = "kv_" + "t" * 30
 HAS_SNAPSHOT = "async () => Boolean((await chrome.storage.local.get('snapshot')).snapshot)"
 SESSION_RULES = "async () => (await chrome.declarativeNetRequest.getSessionRules()).length"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    httpd = start_tls_stub(tmp_path_factory.mktemp("tls"))
-    yield httpd.server_address[1]
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def api_server():
-    from tests.live import LiveServer
-
-    server = LiveServer(extra_rules=TEST_RULES)
-    server.recorder = Recorder(server.app.wsgi_app)
-    server.app.wsgi_app = server.recorder
-    server.start()
-    yield server
-    server.stop()
 
 
 def _launch(p, profile):
@@ -69,6 +48,18 @@ def _launch(p, profile):
 def _worker(context):
     return context.service_workers[0] if context.service_workers else (
         context.wait_for_event("serviceworker"))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    with stub_site(tmp_path_factory.mktemp("tls")) as port:
+        yield port
+
+
+@pytest.fixture(scope="module")
+def api_server():
+    with recorded_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +124,16 @@ def _share(context, site, intent):
     _go(page, intent)
     _wait_gate(page)
     return page
+
+
+def _assert_pass_ended(context, page):
+    """The one-time allow rule is gone once the passed navigation committed."""
+    worker = _worker(context)
+    for _ in range(50):
+        if not worker.evaluate(SESSION_RULES):
+            break
+        page.wait_for_timeout(100)
+    assert worker.evaluate(SESSION_RULES) == 0
 
 
 def _on_port(url, site):
@@ -284,11 +285,7 @@ def test_continue_follows_the_sites_own_redirect_once(ext, api_server, site):
     page.click("#continue")
     page.wait_for_url(f"https://x.com:{site}/intent/tweet**", timeout=10000)
     assert page.inner_text("#stub").startswith(f"x.com:{site}/intent/tweet")
-    for _ in range(50):
-        if not _worker(context).evaluate(SESSION_RULES):
-            break
-        page.wait_for_timeout(100)
-    assert _worker(context).evaluate(SESSION_RULES) == 0
+    _assert_pass_ended(context, page)
     _go(page, intent.replace("twitter.com", "x.com"))  # the next intent is gated again
     _wait_gate(page)
     page.close()
@@ -344,12 +341,7 @@ def test_allow_once_lets_the_intent_through_exactly_once(ext, api_server, site):
     page.click("#continue")
     page.wait_for_url(f"https://t.me:{site}/**", timeout=10000)
     page.wait_for_selector("#stub")
-    worker = _worker(context)
-    for _ in range(50):
-        if not worker.evaluate(SESSION_RULES):
-            break
-        page.wait_for_timeout(100)
-    assert worker.evaluate(SESSION_RULES) == 0
+    _assert_pass_ended(context, page)
     _go(page, intent)  # the same intent again: gated again
     _wait_gate(page)
     page.close()
