@@ -308,6 +308,25 @@ def test_back_returns_to_the_page_and_nothing_is_shared(ext, api_server, site):
     page.close()
 
 
+def test_share_window_opened_by_a_button_is_gated_and_closed_by_back(ext, api_server, site):
+    """Share buttons usually window.open() the sharer: that new window is gated, and "Quay lại"
+    closes it (it has no page to go back to)."""
+    context, ext_id = ext
+    _set_server(context, ext_id, api_server.url)
+    page = context.new_page()
+    page.goto(f"https://news.example:{site}/bai")
+    intent = f"https://www.facebook.com:{site}/sharer/sharer.php?u=" + quote("https://example.org/w")
+    with context.expect_page() as opened:
+        page.evaluate("u => window.open(u, 'fb-share', 'width=626,height=436')", intent)
+    popup = opened.value
+    _wait_gate(popup)
+    assert popup.get_attribute("body", "data-verdict") == "unknown"
+    with popup.expect_event("close"):
+        popup.click("#back")
+    assert intent.split("://", 1)[1] not in stub_seen()
+    page.close()
+
+
 # --- security 2: every link in every parameter -----------------------------------------------
 
 def test_every_link_is_checked_and_the_strictest_wins(ext, api_server, site):
