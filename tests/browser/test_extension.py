@@ -335,6 +335,7 @@ def test_every_link_is_checked_and_the_strictest_wins(ext, api_server, site):
     text = "Đọc ngay https://tin-gia-mao.com/bai"
     page = _share(context, site, f"https://x.com:{site}/intent/tweet?url="
                   + quote("https://baochinhphu.vn/a") + "&text=" + quote(text))
+    assert page.inner_text("#sharing") == "Bạn sắp chia sẻ lên X:"
     assert page.get_attribute("body", "data-verdict") == "denied"
     assert page.locator("#links li").count() == 2
     assert page.is_disabled("#continue") and page.is_visible("#override-row")
@@ -524,6 +525,13 @@ def test_first_install_page_no_false_notice_and_retry(pw, tmp_path, api_server):
         page = _popup(context, ext_id, "https://baochinhphu.vn/a")
         assert page.get_attribute("body", "data-verdict") == "official"
         page.close()
+        first.reload()
+        first.wait_for_selector("body[data-ready=true]")
+        first.fill("#server", api_server.url)
+        first.click("#test")
+        first.wait_for_selector("#status[data-state=reachable]")
+        assert first.inner_text("#status") == "Kết nối được máy chủ; đã tải danh sách nguồn."
+        assert first.inner_text("#lists").startswith("Danh sách nguồn đã tải, số quy tắc:")
     finally:
         context.close()
 
