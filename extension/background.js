@@ -124,13 +124,12 @@ function randomToken() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-const schemeless = (url) => url.replace(/^https?:\/\//i, "");
-
 async function onShareNavigation(details) {
   if (details.frameId !== 0 || !intentLinks(details.url)) return;
   const { passes = {} } = await api.storage.session.get("passes");
-  const pass = passes[details.tabId];
-  if (pass && schemeless(pass.url) === schemeless(details.url)) return; // the one chosen pass
+  // the one chosen pass: the intent, and the site's redirects on its way (Firefox reports
+  // those as navigations of their own), until it commits
+  if (passes[details.tabId]) return;
   const token = randomToken();
   // the page the share button was on, for "Quay lại" (a new share window has none)
   const tab = await api.tabs.get(details.tabId).catch(() => null);

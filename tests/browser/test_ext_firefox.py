@@ -258,3 +258,15 @@ def test_firefox_report_failures_say_whether_retrying_helps(ff, api_server, stat
     finally:
         failing.close()
         ff.ext_call(f"browser.storage.sync.set({{server: '{api_server.url}'}})")
+
+
+def test_firefox_pass_covers_the_sites_redirect(ff, site):
+    """twitter.com/intent/… answers 301 to x.com/intent/…: the one pass covers it."""
+    intent = f"https://twitter.com:{site}/intent/tweet?url=" + quote("https://baochinhphu.vn/r")
+    _share(ff, site, intent)
+    assert ff.body("verdict") == "official"
+    ff.js("document.getElementById('continue').click()")
+    ff.wait_url(f"https://x.com:{site}/intent/tweet")
+    ff.wait("document.getElementById('stub')")
+    assert ff.js("return document.getElementById('stub').textContent").startswith(
+        f"x.com:{site}/intent/tweet")
