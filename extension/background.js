@@ -48,7 +48,7 @@ async function refreshSnapshot() {
   const ok = outcome === "updated" || outcome === "unchanged";
   if (ok) await api.alarms.clear("retry");
   else if (!snapshot) api.alarms.create("retry", { periodInMinutes: RETRY_MINUTES });
-  return { outcome, loaded: ok || Boolean(snapshot) };
+  return { outcome, loaded: ok || Boolean(snapshot), problem: res.ok ? null : res.problem };
 }
 
 function verdictOf(rule) {
