@@ -48,7 +48,7 @@ async function refreshSnapshot() {
   const ok = outcome === "updated" || outcome === "unchanged";
   if (ok) await api.alarms.clear("retry");
   else if (!snapshot) api.alarms.create("retry", { periodInMinutes: RETRY_MINUTES });
-  return { outcome, loaded: ok || Boolean(snapshot) };
+  return { outcome, loaded: ok || Boolean(snapshot), problem: res.ok ? null : res.problem };
 }
 
 function verdictOf(rule) {
@@ -113,6 +113,9 @@ async function installGate() {
   const rules = dnrPatterns().map((regexFilter, i) => ({ id: i + 1, priority: 1, action: { type: "block" },
     condition: { regexFilter, resourceTypes: ["main_frame"] } }));
   const old = await api.declarativeNetRequest.getDynamicRules();
+  const same = old.length === rules.length && old.every((r, i) => r.id === rules[i].id
+    && r.action.type === "block" && r.condition.regexFilter === rules[i].condition.regexFilter);
+  if (same) return; // the worker wakes often: rewrite the rules only when the table changed
   await api.declarativeNetRequest.updateDynamicRules({ removeRuleIds: old.map((r) => r.id), addRules: rules });
 }
 
@@ -121,13 +124,12 @@ function randomToken() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-const schemeless = (url) => url.replace(/^https?:\/\//i, "");
-
 async function onShareNavigation(details) {
   if (details.frameId !== 0 || !intentLinks(details.url)) return;
   const { passes = {} } = await api.storage.session.get("passes");
-  const pass = passes[details.tabId];
-  if (pass && schemeless(pass.url) === schemeless(details.url)) return; // the one chosen pass
+  // the one chosen pass: the intent, and the site's redirects on its way (Firefox reports
+  // those as navigations of their own), until it commits
+  if (passes[details.tabId]) return;
   const token = randomToken();
   // the page the share button was on, for "Quay lại" (a new share window has none)
   const tab = await api.tabs.get(details.tabId).catch(() => null);
@@ -170,13 +172,12 @@ async function gateBack(msg, sender) {
 async function gateContinue(msg, sender) {
   const intent = await readIntent(msg.token, sender, true);
   if (!intent) return { error: "gate_token" };
+  // Only this tab's next top-level navigation — the one started just below, with the server's
+  // redirects on its way (twitter.com/intent/… → x.com/intent/…) — passes; the rule is
+  // removed as soon as it commits or fails.
   const id = 10000 + Math.floor(Math.random() * 1_000_000);
-  const rest = schemeless(intent.url);
-  const condition = /[*^|]/.test(rest)
-    ? { regexFilter: `^https?://${rest.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$` }
-    : { urlFilter: `||${rest}|` };
   await api.declarativeNetRequest.updateSessionRules({ addRules: [{ id, priority: 2,
-    action: { type: "allow" }, condition: { ...condition, tabIds: [intent.tabId], resourceTypes: ["main_frame"] } }] });
+    action: { type: "allow" }, condition: { tabIds: [intent.tabId], resourceTypes: ["main_frame"] } }] });
   const { passes = {} } = await api.storage.session.get("passes");
   passes[intent.tabId] = { url: intent.url, ruleId: id };
   await api.storage.session.set({ passes });
@@ -289,6 +290,7 @@ globalThis.khongVoi = { openCheck, onCommand, refreshSnapshot, ready }; // brows
 const NAV_FILTER = { url: [...new Set(SHARE_FORMS.flatMap((f) => f.hosts))].map((h) => ({ hostEquals: h })) };
 api.webNavigation.onBeforeNavigate.addListener(onShareNavigation, NAV_FILTER);
 api.webNavigation.onCommitted.addListener(endPass);
+api.webNavigation.onErrorOccurred.addListener(endPass);
 
 api.tabs.onUpdated.addListener(async (tabId, change, tab) => {
   if (change.status !== "complete" || !tab.url?.startsWith("http")) return;

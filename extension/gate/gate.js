@@ -39,6 +39,7 @@ async function main() {
   const t0 = performance.now();
   const intent = /^[0-9a-f]{48}$/.test(token) ? await api.runtime.sendMessage({ type: "gateIntent", token }) : null;
   if (!intent || intent.error) return refuse();
+  document.getElementById("sharing").textContent = t("gateSharingOn").replace("{site}", intent.site);
   document.getElementById("shared").textContent = intent.links.join("  ·  ") || t("gateNoLink");
   let result = { verdict: "unknown", reasons: [{ message: t("gateNoLinkReason") }] };
   if (intent.links.length) {

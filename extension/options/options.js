@@ -61,6 +61,6 @@ document.getElementById("test").addEventListener("click", async () => {
   const res = await api.runtime.sendMessage({ type: "refresh" });
   await showLists();
   const ok = res.outcome === "updated" || res.outcome === "unchanged";
-  status.textContent = ok ? t("optTestOk") : `${t("optTestFailed")} ${problemText({ code: res.outcome })}`;
+  status.textContent = ok ? t("optTestOk") : `${t("optTestFailed")} ${problemText(res.problem ?? { code: "error" })}`;
   status.dataset.state = ok ? "reachable" : "unreachable";
 });

@@ -67,7 +67,12 @@ tick.addEventListener("change", updateCopy);
 copy.addEventListener("click", async () => {
   const final = current.chain?.length > 1 ? current.canonical : (current.canonical ?? current.url);
   const { link, removed } = await api.runtime.sendMessage({ type: "clean", url: final });
-  await navigator.clipboard.writeText(link);
+  try {
+    await navigator.clipboard.writeText(link);
+  } catch {
+    status.textContent = `${t("copyFailed")} ${link}`;
+    return;
+  }
   status.textContent = removed.length ? `${t("copiedClean")} ${removed.join(", ")}` : t("copiedAsIs");
   status.dataset.copied = link;
   status.dataset.removed = removed.join(",");

@@ -9,14 +9,16 @@ servers are real HTTP servers on loopback behaving as a hung or overloaded serve
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import ssl
 import subprocess
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -37,7 +39,14 @@ class _Stub(BaseHTTPRequestHandler):
     seen: ClassVar[list[str]] = []  # host + path of every request that reached the stub site
 
     def do_GET(self):
-        _Stub.seen.append(self.headers["Host"] + self.path)
+        host = self.headers["Host"]
+        _Stub.seen.append(host + self.path)
+        if host.startswith("twitter.com:") and self.path.startswith("/intent/"):
+            # as twitter.com does: its intents move to x.com
+            self.send_response(301)
+            self.send_header("Location", f"https://x.com:{host.split(':')[1]}{self.path}")
+            self.end_headers()
+            return
         body = STUB_PAGE.format(where=(self.headers["Host"] + self.path).replace("<", "&lt;"))
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -153,6 +162,33 @@ class Recorder:
         """The URLs posted to /api/v1/check."""
         return [json.loads(r["body"])["url"] for r in self.seen
                 if r["path"] == "/api/v1/check" and r["method"] == "POST"]
+
+
+@contextlib.contextmanager
+def stub_site(tmp: Path) -> Iterator[int]:
+    """The TLS stub site, served until the block ends; yields its port."""
+    httpd = start_tls_stub(tmp)
+    try:
+        yield httpd.server_address[1]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@contextlib.contextmanager
+def recorded_server() -> Iterator[Any]:
+    """The real server (default lists + TEST_RULES) with a Recorder on its app (``.recorder``)."""
+    from tests.conftest import TEST_RULES
+    from tests.live import LiveServer
+
+    server = LiveServer(extra_rules=TEST_RULES)
+    server.recorder = Recorder(server.app.wsgi_app)  # type: ignore[attr-defined]
+    server.app.wsgi_app = server.recorder  # type: ignore[attr-defined]
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def closed_port_url() -> str:

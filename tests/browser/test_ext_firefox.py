@@ -10,9 +10,8 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.browser.ext_support import Recorder, start_tls_stub, stub_seen
+from tests.browser.ext_support import FailingApi, recorded_server, stub_seen, stub_site
 from tests.browser.firefox_harness import BASE, FirefoxSession, firefox_binary
-from tests.conftest import TEST_RULES
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,22 +21,14 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    httpd = start_tls_stub(tmp_path_factory.mktemp("tls-ff"))
-    yield httpd.server_address[1]
-    httpd.shutdown()
-    httpd.server_close()
+    with stub_site(tmp_path_factory.mktemp("tls")) as port:
+        yield port
 
 
 @pytest.fixture(scope="module")
 def api_server():
-    from tests.live import LiveServer
-
-    server = LiveServer(extra_rules=TEST_RULES)
-    server.recorder = Recorder(server.app.wsgi_app)
-    server.app.wsgi_app = server.recorder
-    server.start()
-    yield server
-    server.stop()
+    with recorded_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -181,3 +172,101 @@ def test_firefox_report(ff, api_server):
         "Đã nhận báo cáo của bạn.")
     reports = api_server.store.list_reports()
     assert len(reports) == before + 1 and reports[-1].kind == "missing"
+
+
+def test_firefox_first_run_page_opened_at_install(ff):
+    urls = []
+    current = ff.m.current_window_handle
+    for handle in ff.m.window_handles:
+        ff.m.switch_to_window(handle)
+        urls.append(ff.m.get_url())
+    ff.m.switch_to_window(current)
+    assert f"{BASE}/options/options.html?first=1" in urls
+
+
+def test_firefox_least_data(ff, api_server):
+    rec = api_server.recorder
+    before = len(rec.checks())
+    _popup(ff, "https://docs.google.com/document/d/SECRETDOC/edit?resourcekey=KEY1#h")
+    _popup(ff, "https://baochinhphu.vn/a?token=SECRET2")  # decided locally: nothing sent
+    assert ff.body("verdict") == "official"
+    assert rec.checks()[before:] == ["https://docs.google.com/"]
+    assert not any("SECRET" in r["body"] + r["query"] for r in rec.seen)
+
+
+def test_firefox_copy_removes_tracking(ff):
+    from marionette_driver.by import By
+
+    _popup(ff, "https://baochinhphu.vn/a?id=7&utm_source=fb&fbclid=XYZ")
+    ff.m.find_element(By.ID, "copy").click()  # a real click: Firefox wants a user gesture
+    ff.wait("document.getElementById('status').dataset.copied")
+    assert ff.js("return document.getElementById('status').dataset.copied") == (
+        "https://baochinhphu.vn/a?id=7")
+    assert ff.js("return document.getElementById('status').textContent") == (
+        "Đã sao chép liên kết gốc, đã bỏ phần theo dõi: utm_source, fbclid")
+    with ff.m.using_context("chrome"):  # what is on Firefox's clipboard now
+        pasted = ff.m.execute_script(
+            "const t = Cc['@mozilla.org/widget/transferable;1'].createInstance(Ci.nsITransferable);"
+            "t.init(null); t.addDataFlavor('text/plain');"
+            "Services.clipboard.getData(t, Ci.nsIClipboard.kGlobalClipboard);"
+            "const out = {}; t.getTransferData('text/plain', out);"
+            "return out.value.QueryInterface(Ci.nsISupportsString).data;")
+    assert pasted == "https://baochinhphu.vn/a?id=7"
+
+
+@pytest.mark.parametrize(("status", "words"), [
+    (None, "Máy chủ Không Vội không trả lời sau 4 giây."),
+    (429, "Máy chủ đang bận, hãy thử lại sau 17 giây."),
+])
+def test_firefox_hung_or_busy_server(ff, api_server, site, status, words):
+    failing = FailingApi(status)
+    try:
+        ff.open_ext("options/options.html")
+        ff.ext_call(f"browser.storage.sync.set({{server: '{failing.url}'}})")
+        _share(ff, site, f"https://www.facebook.com:{site}/dialog/share?href="
+               + quote("https://example.org/tin"))
+        assert ff.body("unchecked") == "true"
+        assert ff.js("return document.querySelector('[data-testid=problem]').textContent") == words
+        assert ff.js("return document.getElementById('override-row').hidden") is False
+        assert ff.js("return document.getElementById('tick-row').hidden") is True
+    finally:
+        failing.close()
+        ff.open_ext("options/options.html")
+        ff.ext_call(f"browser.storage.sync.set({{server: '{api_server.url}'}})")
+
+
+def test_firefox_back_returns_to_the_page(ff, site):
+    _share(ff, site, f"https://t.me:{site}/share?url=" + quote("https://tin-gia-mao.com/z"))
+    assert ff.body("verdict") == "denied"
+    ff.js("document.getElementById('back').click()")
+    ff.wait_url(f"https://news.example:{site}/bai")
+    assert "t.me" not in "".join(stub_seen()[-1:])
+
+
+@pytest.mark.parametrize(("status", "retry"), [(429, True), (400, False)])
+def test_firefox_report_failures_say_whether_retrying_helps(ff, api_server, status, retry):
+    failing = FailingApi(status)
+    try:
+        _popup(ff, f"https://example.org/bao-cao-ff-{status}")
+        ff.ext_call(f"browser.storage.sync.set({{server: '{failing.url}'}})")
+        ff.js("document.getElementById('report-box').open = true;"
+              "document.getElementById('report').click();")
+        ff.wait("document.getElementById('report-status').dataset.reported === 'false'")
+        text = ff.js("return document.getElementById('report-status').textContent")
+        assert text.startswith("Chưa gửi được báo cáo.")
+        assert ("Thử lại sau có thể được." in text) is retry
+    finally:
+        failing.close()
+        ff.ext_call(f"browser.storage.sync.set({{server: '{api_server.url}'}})")
+
+
+def test_firefox_pass_covers_the_sites_redirect(ff, site):
+    """twitter.com/intent/… answers 301 to x.com/intent/…: the one pass covers it."""
+    intent = f"https://twitter.com:{site}/intent/tweet?url=" + quote("https://baochinhphu.vn/r")
+    _share(ff, site, intent)
+    assert ff.body("verdict") == "official"
+    ff.js("document.getElementById('continue').click()")
+    ff.wait_url(f"https://x.com:{site}/intent/tweet")
+    ff.wait("document.getElementById('stub')")
+    assert ff.js("return document.getElementById('stub').textContent").startswith(
+        f"x.com:{site}/intent/tweet")

@@ -23,38 +23,17 @@ from tests.browser.ext_support import (
     ARTIFACTS,
     ROOT,
     FailingApi,
-    Recorder,
     closed_port_url,
-    start_tls_stub,
+    recorded_server,
     stub_seen,
+    stub_site,
 )
-from tests.conftest import TEST_RULES
 
 pytestmark = pytest.mark.browser
 EXT_DIR = str(ROOT / "extension")
 TOKEN = "kv_" + "t" * 30
 HAS_SNAPSHOT = "async () => Boolean((await chrome.storage.local.get('snapshot')).snapshot)"
 SESSION_RULES = "async () => (await chrome.declarativeNetRequest.getSessionRules()).length"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    httpd = start_tls_stub(tmp_path_factory.mktemp("tls"))
-    yield httpd.server_address[1]
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def api_server():
-    from tests.live import LiveServer
-
-    server = LiveServer(extra_rules=TEST_RULES)
-    server.recorder = Recorder(server.app.wsgi_app)
-    server.app.wsgi_app = server.recorder
-    server.start()
-    yield server
-    server.stop()
 
 
 def _launch(p, profile):
@@ -69,6 +48,18 @@ def _launch(p, profile):
 def _worker(context):
     return context.service_workers[0] if context.service_workers else (
         context.wait_for_event("serviceworker"))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    with stub_site(tmp_path_factory.mktemp("tls")) as port:
+        yield port
+
+
+@pytest.fixture(scope="module")
+def api_server():
+    with recorded_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +124,16 @@ def _share(context, site, intent):
     _go(page, intent)
     _wait_gate(page)
     return page
+
+
+def _assert_pass_ended(context, page):
+    """The one-time allow rule is gone once the passed navigation committed."""
+    worker = _worker(context)
+    for _ in range(50):
+        if not worker.evaluate(SESSION_RULES):
+            break
+        page.wait_for_timeout(100)
+    assert worker.evaluate(SESSION_RULES) == 0
 
 
 def _on_port(url, site):
@@ -273,6 +274,23 @@ def test_continue_goes_only_to_the_intercepted_intent(ext, api_server, site):
     page.close()
 
 
+def test_continue_follows_the_sites_own_redirect_once(ext, api_server, site):
+    """twitter.com/intent/… answers 301 to x.com/intent/…: the pass covers that redirect (else
+    the official would be stuck on a blocked page), and ends with it."""
+    context, ext_id = ext
+    _set_server(context, ext_id, api_server.url)
+    intent = f"https://twitter.com:{site}/intent/tweet?url=" + quote("https://baochinhphu.vn/r")
+    page = _share(context, site, intent)
+    assert page.get_attribute("body", "data-verdict") == "official"
+    page.click("#continue")
+    page.wait_for_url(f"https://x.com:{site}/intent/tweet**", timeout=10000)
+    assert page.inner_text("#stub").startswith(f"x.com:{site}/intent/tweet")
+    _assert_pass_ended(context, page)
+    _go(page, intent.replace("twitter.com", "x.com"))  # the next intent is gated again
+    _wait_gate(page)
+    page.close()
+
+
 def test_back_returns_to_the_page_and_nothing_is_shared(ext, api_server, site):
     context, ext_id = ext
     _set_server(context, ext_id, api_server.url)
@@ -290,6 +308,25 @@ def test_back_returns_to_the_page_and_nothing_is_shared(ext, api_server, site):
     page.close()
 
 
+def test_share_window_opened_by_a_button_is_gated_and_closed_by_back(ext, api_server, site):
+    """Share buttons usually window.open() the sharer: that new window is gated, and "Quay lại"
+    closes it (it has no page to go back to)."""
+    context, ext_id = ext
+    _set_server(context, ext_id, api_server.url)
+    page = context.new_page()
+    page.goto(f"https://news.example:{site}/bai")
+    intent = f"https://www.facebook.com:{site}/sharer/sharer.php?u=" + quote("https://example.org/w")
+    with context.expect_page() as opened:
+        page.evaluate("u => window.open(u, 'fb-share', 'width=626,height=436')", intent)
+    popup = opened.value
+    _wait_gate(popup)
+    assert popup.get_attribute("body", "data-verdict") == "unknown"
+    with popup.expect_event("close"):
+        popup.click("#back")
+    assert intent.split("://", 1)[1] not in stub_seen()
+    page.close()
+
+
 # --- security 2: every link in every parameter -----------------------------------------------
 
 def test_every_link_is_checked_and_the_strictest_wins(ext, api_server, site):
@@ -298,6 +335,7 @@ def test_every_link_is_checked_and_the_strictest_wins(ext, api_server, site):
     text = "Đọc ngay https://tin-gia-mao.com/bai"
     page = _share(context, site, f"https://x.com:{site}/intent/tweet?url="
                   + quote("https://baochinhphu.vn/a") + "&text=" + quote(text))
+    assert page.inner_text("#sharing") == "Bạn sắp chia sẻ lên X:"
     assert page.get_attribute("body", "data-verdict") == "denied"
     assert page.locator("#links li").count() == 2
     assert page.is_disabled("#continue") and page.is_visible("#override-row")
@@ -323,12 +361,7 @@ def test_allow_once_lets_the_intent_through_exactly_once(ext, api_server, site):
     page.click("#continue")
     page.wait_for_url(f"https://t.me:{site}/**", timeout=10000)
     page.wait_for_selector("#stub")
-    worker = _worker(context)
-    for _ in range(50):
-        if not worker.evaluate(SESSION_RULES):
-            break
-        page.wait_for_timeout(100)
-    assert worker.evaluate(SESSION_RULES) == 0
+    _assert_pass_ended(context, page)
     _go(page, intent)  # the same intent again: gated again
     _wait_gate(page)
     page.close()
@@ -492,6 +525,13 @@ def test_first_install_page_no_false_notice_and_retry(pw, tmp_path, api_server):
         page = _popup(context, ext_id, "https://baochinhphu.vn/a")
         assert page.get_attribute("body", "data-verdict") == "official"
         page.close()
+        first.reload()
+        first.wait_for_selector("body[data-ready=true]")
+        first.fill("#server", api_server.url)
+        first.click("#test")
+        first.wait_for_selector("#status[data-state=reachable]")
+        assert first.inner_text("#status") == "Kết nối được máy chủ; đã tải danh sách nguồn."
+        assert first.inner_text("#lists").startswith("Danh sách nguồn đã tải, số quy tắc:")
     finally:
         context.close()
 
