@@ -230,12 +230,17 @@ def _chart(rows: list[tuple[str, str, int]], days: list[str]) -> dict[str, Any]:
 @bp.route("/stats")
 @login_required
 def stats() -> str:
-    """Checks per day by verdict; what to curate next (most-checked unknown domains)."""
+    """Checks per day by verdict; what to curate next: the most-checked pages on platforms
+    and hosts elsewhere, with today's verdict, the Unicode name of IDNs and a link to a
+    pre-filled rule."""
     service = current_app.extensions["khongvoi.checker"]
     service.flush_stats()
     today = dt.datetime.now(dt.UTC).date()
     days = [(today - dt.timedelta(days=i)).isoformat() for i in range(13, -1, -1)]
     store = _store()
+    from ..curation import top_checked
+
     return render_template(
         "admin/stats.html", chart=_chart(store.stats_by_day(days[0]), days), colours=COLOURS,
-        top={v: store.top_domains(v, days[0]) for v in ("unknown", "denied", "suspicious")})
+        top={v: top_checked(store, service, v, days[0])
+             for v in ("unknown", "denied", "suspicious")})

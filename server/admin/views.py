@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -36,6 +37,24 @@ def _store() -> Any:
 
 def _service() -> Any:
     return current_app.extensions["khongvoi.checker"]
+
+
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
+
+
+@bp.app_template_filter("vntime")
+def vietnam_time(value: str) -> str:
+    """A stored time (ISO, UTC) in Vietnam time with its zone: ``02/12/2026 21:05:09
+    (UTC+7)``; "" stays "" (Vietnam has kept UTC+7 all year since 1975)."""
+    if not value:
+        return ""
+    try:
+        stamp = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.UTC)
+    return stamp.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M:%S (UTC+7)")
 
 
 @bp.app_context_processor
