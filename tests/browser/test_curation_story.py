@@ -44,9 +44,9 @@ def browser():
         b.close()
 
 
-def shot(page, name):
+def shot(page, name, full_page=True):
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"admin-{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"admin-{name}.png"), full_page=full_page)
 
 
 def check(server, url):
@@ -169,5 +169,5 @@ def test_queues_fit_a_1280_px_screen(server, browser, path):
     page.goto(server.url + path)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 1280, width
-    shot(page, path.rsplit("/", 1)[1] + "-1280")
+    shot(page, path.rsplit("/", 1)[1] + "-1280", full_page=False)
     page.close()
