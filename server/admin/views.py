@@ -280,6 +280,15 @@ def audit_revert(entry_id: int) -> Any:
     except ApiError as exc:
         flash(exc.message)
         return redirect(url_for("admin.audit"))
+    unit = user_unit()
+    if unit:  # an editor limited to a province undoes only single changes of its rules
+        entry = _store().get_audit(entry_id)
+        data = entry.after or entry.before or {}
+        if size > 1 or entry.target_type != "rule":
+            raise ApiError(403, "forbidden",
+                           "Chỉ quản trị viên mới hoàn tác được một lần nhập hay thay đổi "
+                           "nhiều quy tắc.", "Only administrators may undo an import.")
+        require_unit(str(data.get("scope") or "national"))
     undone = _store().undone_entries().get(entry_id)
     typed = request.form.get("confirm", "").strip()
     if request.method == "GET" or (size > CONFIRM_ABOVE and typed != str(size)):
