@@ -292,8 +292,11 @@ def decide_pending(store: Any, tables: Any, entry_id: int, values: dict[str, Any
     except InvalidRule as exc:
         raise ApiError(400, exc.code, exc.message, exc.message_en) from None
     try:
-        return store.decide_pending(entry_id, rule is not None, reason,
-                                    None if rule is None else rule.list, actor, rule=rule)
+        record = store.decide_pending(entry_id, rule is not None, reason,
+                                      None if rule is None else rule.list, actor, rule=rule)
+        if record is not None:  # like any saved rule, it closes the reports it covers
+            resolve_covered(store, record, tables, actor)
+        return record
     except NotFound:
         raise ApiError(409, "already_decided", "Mục này đã được xử lý.",
                        "This entry has already been decided.") from None
