@@ -139,13 +139,26 @@ class CheckerService:
         if hit is None:
             result = self.check(url)
             hit = (dumps(result_to_dict(result, lang, self.tables)), result.verdict,
-                   result.domain)
+                   self.stat_key(result))
             with self._cache_lock:
                 self._cache[key] = hit
         self.count(hit[1], hit[2])
         return hit[0]
 
     # -- statistics ------------------------------------------------------------------------
+    def stat_key(self, result: CheckResult) -> str:
+        """What a check is counted under: the page on a shared platform
+        (``facebook.com/tentrang``: the rule an admin would write), else the domain."""
+        domain = result.domain
+        if domain not in self.tables.platforms and result.host not in self.tables.platforms:
+            return domain
+        from .curation import suggested_pattern
+
+        try:
+            return suggested_pattern(result.canonical_url, result.host)[:255]
+        except Exception:  # a page name no pattern can hold: count the platform
+            return domain
+
     def count(self, verdict: str, domain: str) -> None:
         """Count one check in memory; written to the store at most every flush interval."""
         day = time.strftime("%Y-%m-%d", time.gmtime())

@@ -292,8 +292,11 @@ def decide_pending(store: Any, tables: Any, entry_id: int, values: dict[str, Any
     except InvalidRule as exc:
         raise ApiError(400, exc.code, exc.message, exc.message_en) from None
     try:
-        return store.decide_pending(entry_id, rule is not None, reason,
-                                    None if rule is None else rule.list, actor, rule=rule)
+        record = store.decide_pending(entry_id, rule is not None, reason,
+                                      None if rule is None else rule.list, actor, rule=rule)
+        if record is not None:  # like any saved rule, it closes the reports it covers
+            resolve_covered(store, record, tables, actor)
+        return record
     except NotFound:
         raise ApiError(409, "already_decided", "Mục này đã được xử lý.",
                        "This entry has already been decided.") from None
@@ -455,3 +458,43 @@ def import_changes(store: Any, rules: list[Any], most: int = 1000) -> list[dict[
         if len(changes) >= most:
             break
     return changes
+
+
+# -- statistics -----------------------------------------------------------------------------
+
+def unicode_name(pattern: str) -> str:
+    """``bộ-y-tế.vn`` for ``xn--b-y-t-s61b7g.vn``: the host part of a pattern in Unicode."""
+    import idna
+
+    host, slash, path = pattern.partition("/")
+    if "xn--" not in host:
+        return pattern
+    try:
+        return idna.decode(host) + slash + path
+    except (idna.IDNAError, UnicodeError):
+        return pattern
+
+
+def top_checked(store: Any, service: Any, verdict: str, since: str,
+                most: int = 20) -> list[dict[str, Any]]:
+    """The most-checked keys (pages on platforms, domains elsewhere) with ``verdict`` since a
+    day: ``{"key", "name_unicode", "checks", "verdict_now", "prefill"}``; ``verdict_now`` is
+    what the checker answers today (``unknown`` if the key no longer parses), ``prefill``
+    the rule form's fields (deny for what was denied or suspicious, allow otherwise)."""
+    from .core import InvalidURL
+
+    rows = []
+    checker = service.checker()
+    for key, checks in store.top_domains(verdict, since, most):
+        try:
+            now_ = checker.check("https://" + key).verdict
+        except InvalidURL:
+            now_ = "unknown"
+        deny = verdict in ("denied", "suspicious")
+        rows.append({"key": key, "name_unicode": unicode_name(key), "checks": checks,
+                     "verdict_now": now_,
+                     "prefill": {"pattern": key, "list": "deny" if deny else "allow",
+                                 "category": "impersonation" if deny else "",
+                                 "preview_urls": "https://" + key,
+                                 "reason": f"thống kê: {checks} lượt kiểm tra từ {since}"}})
+    return rows

@@ -167,7 +167,7 @@ def import_rules() -> Any:
         return render_template("admin/import.html", result=None)
     data, fmt = _upload()
     force = request.form.get("force") == "on"
-    parsed = prepare_import(data, fmt, request.form.get("list") or None, force)
+    parsed = _only_unit(prepare_import(data, fmt, request.form.get("list") or None, force))
     if request.form.get("action") == "apply" and not parsed.errors:
         res = _store().import_rules(parsed.rules, actor=admin_actor("nhập tệp"))
         current_app.extensions["khongvoi.checker"].refresh(force=True)
@@ -179,6 +179,29 @@ def import_rules() -> Any:
     return render_template("admin/import.html", result=_diff(parsed), fmt=fmt,
                            payload=base64.b64encode(data).decode(),
                            list=request.form.get("list", ""), force=force)
+
+
+def _only_unit(parsed: Any) -> Any:
+    """For an editor limited to a province: rules of other scopes become invalid rows
+    (named by pattern, line 0), so that nothing outside the province is imported."""
+    from ..curation import scope_unit
+    from ..sources import ParseResult, RowError
+    from .auth import user_unit
+
+    unit = user_unit()
+    if not unit:
+        return parsed
+    kept, errors = [], list(parsed.errors)
+    for rule in parsed.rules:
+        if scope_unit(rule.scope) == unit:
+            kept.append(rule)
+        else:
+            errors.append(RowError(0, "forbidden_scope",
+                                   f"{rule.pattern}: tài khoản của bạn chỉ được nhập quy tắc "
+                                   f"có phạm vi {unit} (dòng này: {rule.scope}).",
+                                   f"{rule.pattern}: your account may only import rules of "
+                                   f"{unit} (this one: {rule.scope})."))
+    return ParseResult(kept, errors)
 
 
 def _upload() -> tuple[bytes, str]:
@@ -230,12 +253,17 @@ def _chart(rows: list[tuple[str, str, int]], days: list[str]) -> dict[str, Any]:
 @bp.route("/stats")
 @login_required
 def stats() -> str:
-    """Checks per day by verdict; what to curate next (most-checked unknown domains)."""
+    """Checks per day by verdict; what to curate next: the most-checked pages on platforms
+    and hosts elsewhere, with today's verdict, the Unicode name of IDNs and a link to a
+    pre-filled rule."""
     service = current_app.extensions["khongvoi.checker"]
     service.flush_stats()
     today = dt.datetime.now(dt.UTC).date()
     days = [(today - dt.timedelta(days=i)).isoformat() for i in range(13, -1, -1)]
     store = _store()
+    from ..curation import top_checked
+
     return render_template(
         "admin/stats.html", chart=_chart(store.stats_by_day(days[0]), days), colours=COLOURS,
-        top={v: store.top_domains(v, days[0]) for v in ("unknown", "denied", "suspicious")})
+        top={v: top_checked(store, service, v, days[0])
+             for v in ("unknown", "denied", "suspicious")})

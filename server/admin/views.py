@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -36,6 +37,24 @@ def _store() -> Any:
 
 def _service() -> Any:
     return current_app.extensions["khongvoi.checker"]
+
+
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
+
+
+@bp.app_template_filter("vntime")
+def vietnam_time(value: str) -> str:
+    """A stored time (ISO, UTC) in Vietnam time with its zone: ``02/12/2026 21:05:09
+    (UTC+7)``; "" stays "" (Vietnam has kept UTC+7 all year since 1975)."""
+    if not value:
+        return ""
+    try:
+        stamp = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.UTC)
+    return stamp.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M:%S (UTC+7)")
 
 
 @bp.app_context_processor
@@ -261,6 +280,15 @@ def audit_revert(entry_id: int) -> Any:
     except ApiError as exc:
         flash(exc.message)
         return redirect(url_for("admin.audit"))
+    unit = user_unit()
+    if unit:  # an editor limited to a province undoes only single changes of its rules
+        entry = _store().get_audit(entry_id)
+        data = entry.after or entry.before or {}
+        if size > 1 or entry.target_type != "rule":
+            raise ApiError(403, "forbidden",
+                           "Chỉ quản trị viên mới hoàn tác được một lần nhập hay thay đổi "
+                           "nhiều quy tắc.", "Only administrators may undo an import.")
+        require_unit(str(data.get("scope") or "national"))
     undone = _store().undone_entries().get(entry_id)
     typed = request.form.get("confirm", "").strip()
     if request.method == "GET" or (size > CONFIRM_ABOVE and typed != str(size)):

@@ -195,13 +195,19 @@ def triage_report(report_id: int) -> Response:
 @bp.route("/stats", methods=["GET"])
 @require_scope("admin")
 def get_stats() -> Response:
-    """Checks per day by verdict (14 days) and the most-checked unknown/denied domains."""
+    """Checks per day by verdict (14 days) and what was checked most per verdict: pages on
+    shared platforms (``facebook.com/tentrang``) and domains elsewhere, with the Unicode
+    name of IDNs and the verdict they get today."""
+    from ..curation import top_checked
+
     service().flush_stats()
     since = (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=13)).isoformat()
     store = _store()
     return json_response({
         "by_day": [{"day": d, "verdict": v, "checks": n} for d, v, n in store.stats_by_day(since)],
-        "top": {v: [{"domain": d, "checks": n} for d, n in store.top_domains(v, since)]
+        "top": {v: [{"domain": r["key"], "checks": r["checks"],
+                     "name_unicode": r["name_unicode"], "verdict_now": r["verdict_now"]}
+                    for r in top_checked(store, service(), v, since)]
                 for v in ("unknown", "denied", "suspicious")},
     })
 

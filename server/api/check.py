@@ -54,7 +54,7 @@ def _batch_item(svc: Any, url: Any, language: str) -> dict[str, Any]:
         result = svc.check(url)
     except InvalidURL as exc:
         return {"url": url, "error": {"code": exc.code, "message": exc.message_for(language)}}
-    svc.count(result.verdict, result.domain)
+    svc.count(result.verdict, svc.stat_key(result))
     return result_to_dict(result, language, svc.tables)
 
 

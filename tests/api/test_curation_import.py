@@ -97,7 +97,9 @@ def test_web_import_shows_changes_force_and_bom(app, admin):
     payload = base64.b64encode(platform.encode()).decode()
     refused = admin.post("/admin/import", data={"action": "dry-run", "list": "allow",
                                                "payload": payload, "fmt": "csv"})
-    assert "buộc lưu" in refused.get_data(as_text=True)
+    refused_page = refused.get_data(as_text=True)
+    assert "buộc lưu" in refused_page
+    assert 'name="force" value="on">' in refused_page  # the retry the message offers
     forced = admin.post("/admin/import", data={"action": "dry-run", "list": "allow",
                                               "payload": payload, "fmt": "csv", "force": "on"})
     text = forced.get_data(as_text=True)

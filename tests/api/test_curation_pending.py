@@ -27,6 +27,8 @@ def verdict(client, url):
 def test_approval_needs_own_evidence_and_never_copies_the_unverified_note(app, client, h):
     e = entry(client, h, "tuyengiao.vn")
     assert e["evidence"].startswith("unverified") and e["status"] == "pending"
+    reported = client.post("/api/v1/reports", json={"url": "https://tuyengiao.vn/bai-1",
+                                                    "kind": "missing"}).get_json()["id"]
     store = app.extensions["khongvoi.store"]
     version = store.lists_version()
     for body, code in (({"decision": "allow", "reason": "ok"}, "missing_evidence"),
@@ -50,6 +52,8 @@ def test_approval_needs_own_evidence_and_never_copies_the_unverified_note(app, c
     assert "unverified" not in rule["evidence"] and "Chưa xác minh" not in rule["note"]
     assert rule["name"] == e["name"] and rule["scope"] == e["scope"]
     assert verdict(client, "https://tuyengiao.vn/") == "official"
+    report = client.get(f"/api/v1/reports/{reported}", headers=h).get_json()
+    assert report["status"] == "resolved"  # the approved rule covers it
     assert all(x["id"] != e["id"] for x in client.get("/api/v1/pending",
                                                       headers=h).get_json()["items"])
     again = client.post(f"/api/v1/pending/{e['id']}", headers=h,

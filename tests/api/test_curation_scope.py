@@ -85,3 +85,22 @@ def test_web_form_offers_the_list_and_refuses_others(app, client):
     filtered = client.get("/admin/", query_string={"scope": "Hải Phòng"}).get_data(as_text=True)
     assert filtered.count("<tr data-pattern=") == len(
         app.extensions["khongvoi.store"].find_rules_by_unit(unit="Hải Phòng", limit=500)[1])
+
+
+def test_a_limited_editor_cannot_import_or_undo_outside_the_province(app, editor):
+    import base64
+
+    store = app.extensions["khongvoi.store"]
+    body = ("pattern,name,category,scope,evidence\n"
+            "ha-noi-nhap.vn,HN,press_local,Hà Nội,GP\nhue-nhap.vn,Huế,press_local,Huế,GP\n")
+    payload = base64.b64encode(body.encode()).decode()
+    page = editor.post("/admin/import", data={"action": "dry-run", "list": "allow",
+                                              "payload": payload, "fmt": "csv"})
+    text = page.get_data(as_text=True)
+    assert "hue-nhap.vn: tài khoản của bạn chỉ được nhập quy tắc có phạm vi Hà Nội" in text
+    editor.post("/admin/import", data={"action": "apply", "list": "allow",
+                                       "payload": payload, "fmt": "csv"})
+    assert store.find_rules(q="nhap.vn")[0] == 0  # all or nothing
+    first_import = store.list_audit(top_level=True, limit=500)[1][-1]
+    assert editor.post(f"/admin/audit/{first_import.id}/revert",
+                       data={"confirm": "999"}).status_code == 403

@@ -163,7 +163,15 @@ def test_import_pending_and_stats(admin_server, browser, tmp_path):
 
     page.goto(f"{admin_server.url}/admin/pending")
     row = page.locator("tr[data-pattern='tuyengiao.vn']")
+    assert row.locator("select").input_value() == ""  # nothing chosen in advance
     row.locator("select").select_option("allow")
+    row.locator("input[name=reason]").fill("Đã xác minh trên cổng của Ban")
+    row.locator("button").click()  # no evidence of one's own: refused
+    page.wait_for_selector(".flash:has-text('bằng chứng của chính bạn')")
+    assert verdict(admin_server, "https://tuyengiao.vn/") != "official"
+    row = page.locator("tr[data-pattern='tuyengiao.vn']")
+    row.locator("select").select_option("allow")
+    row.locator("input[name=evidence]").fill("https://dangcongsan.vn/ (liên kết chân trang)")
     row.locator("input[name=reason]").fill("Đã xác minh trên cổng của Ban")
     row.locator("button").click()
     page.wait_for_selector(".flash:has-text('Đã duyệt')")
