@@ -108,29 +108,45 @@ def make_urls(hosts: list[str], n: int, rng: random.Random, tag: str) -> list[st
     ]
 
 
-def time_per_url(fn, urls: list[str]) -> float:  # type: ignore[no-untyped-def]
-    """Seconds per URL for one pass of ``fn`` over ``urls`` (GC paused, as in both engines)."""
-    gc.collect()
-    gc.disable()
-    try:
-        t0 = time.perf_counter()
-        for u in urls:
-            fn(u)
-        return (time.perf_counter() - t0) / len(urls)
-    finally:
-        gc.enable()
+def interleaved(fns: list, rounds: list[list[str]], chunk: int = 1000) -> list[float]:  # type: ignore[type-arg]
+    """Median µs per URL of each function over ``rounds`` (one URL list each).
+
+    These machines are shared and their load drifts, so the functions take turns on chunks
+    of ``chunk`` URLs (the order alternating from chunk to chunk) and each sees every URL of
+    a round once: all of them meet the same load. The clock is this thread's CPU time
+    (``time.thread_time``), so time slices given to other processes are not counted; both
+    engines run in this thread. GC is paused while timing.
+    """
+    per_fn: list[list[float]] = [[] for _ in fns]
+    clock = time.thread_time
+    for urls in rounds:
+        totals = [0.0] * len(fns)
+        gc.collect()
+        gc.disable()
+        try:
+            for n, i in enumerate(range(0, len(urls), chunk)):
+                part = urls[i : i + chunk]
+                order = range(len(fns)) if n % 2 == 0 else range(len(fns) - 1, -1, -1)
+                for k in order:
+                    fn = fns[k]
+                    t0 = clock()
+                    for u in part:
+                        fn(u)
+                    totals[k] += clock() - t0
+        finally:
+            gc.enable()
+        for k, total in enumerate(totals):
+            per_fn[k].append(total / len(urls))
+    return [statistics.median(x) * 1e6 for x in per_fn]
 
 
 def side_by_side(checker: Checker, engine, rounds: list[list[str]]) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    """Median µs per URL for (checker, adblock), alternating rounds (one URL list each)."""
+    """Median µs per URL for (checker, adblock), interleaved (:func:`interleaved`)."""
     def ab(u: str) -> object:
         return engine.check_network_urls(u, u, "document")
 
-    ours, theirs = [], []
-    for urls in rounds:
-        theirs.append(time_per_url(ab, urls))
-        ours.append(time_per_url(checker.check, urls))
-    return statistics.median(ours) * 1e6, statistics.median(theirs) * 1e6
+    ours, theirs = interleaved([checker.check, ab], rounds)
+    return ours, theirs
 
 
 def adblock_engine(domains: list[str]):  # type: ignore[no-untyped-def]
@@ -232,16 +248,8 @@ def bench_scaling(n_urls: int, rounds: int, big: int) -> None:
     listed = deny_big[:1000]
     print(f"{'new hosts':>10} | {'1,000 rules':>11} | {big:>9,} rules | ratio")
     for kind in ("denied", "unknown", "mix"):
-        t_small, t_large = [], []
-        for r in range(rounds):
-            urls = scaling_urls(listed, n_urls, rng, kind)
-            if r % 2:
-                t_large.append(time_per_url(large.check, urls))
-                t_small.append(time_per_url(small.check, urls))
-            else:
-                t_small.append(time_per_url(small.check, urls))
-                t_large.append(time_per_url(large.check, urls))
-        s, b = statistics.median(t_small) * 1e6, statistics.median(t_large) * 1e6
+        rounds_urls = [scaling_urls(listed, n_urls, rng, kind) for _ in range(rounds)]
+        s, b = interleaved([small.check, large.check], rounds_urls)
         print(f"{kind:>10} | {s:8.2f} µs | {b:9.2f} µs | {b / s:.2f}")
     del small, large, deny_big
     out = subprocess.run(

@@ -65,6 +65,7 @@ WRAPPER_SUB: Final = 16  # any subdomain of this suffix is a wrapper
 SHORTENER: Final = 32
 SPECIAL: Final = WRAPPER | SHORTENER
 _PLATFORM_SUBS: Final = frozenset(PLATFORM_SUBDOMAINS)
+_SEEN_SLOTS: Final = 1 << 17
 
 
 def rule_to_meta(rule: Rule) -> bytes:
@@ -117,7 +118,7 @@ class RuleIndex:
     source runs uncompiled when no compiler is present.
     """
 
-    __slots__ = ("_brands", "_cache", "_cache_size", "_d", "cache_get", "count")
+    __slots__ = ("_brands", "_cache", "_cache_size", "_d", "_fresh", "_seen", "count")
 
     def __init__(
         self,
@@ -135,7 +136,11 @@ class RuleIndex:
         # cheapest cache to hit, cleared when full. Safe under the GIL.
         self._cache: dict[str, HostInfo] = {}
         self._cache_size: int = cache_size
-        self.cache_get = self._cache.get
+        # Doorkeeper of the cache: a host is cached on its second sighting. One-off hosts
+        # (most hosts of a stream of new links) then cost no cache insertion; a slot of
+        # this byte array marks hosts seen once (collisions only cache a host early).
+        self._seen: bytearray = bytearray(_SEEN_SLOTS)
+        self._fresh: int = 0
         for rule in suffixes._rules:
             self._flag(rule, PSL_RULE)
         for rule in suffixes._wild_parents:
@@ -222,14 +227,23 @@ class RuleIndex:
                     yield from node[2].values()
 
     def host_info(self, host: str) -> HostInfo:
-        """Memoised :meth:`_host_info`."""
-        info = self._cache.get(host)
-        if info is None:
-            info = self._host_info(host)
-            if len(self._cache) >= self._cache_size:
-                self._cache.clear()
-            self._cache[host] = info
-        return info
+        """:meth:`_host_info`, memoised for hosts seen before."""
+        slot = hash(host) & (_SEEN_SLOTS - 1)
+        if self._seen[slot]:
+            cache = self._cache
+            info = cache.get(host)
+            if info is None:
+                info = self._host_info(host)
+                if len(cache) >= self._cache_size:
+                    cache.clear()
+                cache[host] = info
+            return info
+        self._seen[slot] = 1
+        self._fresh += 1
+        if self._fresh >= _SEEN_SLOTS >> 2:  # a quarter full: forget who was seen once
+            self._fresh = 0
+            self._seen = bytearray(_SEEN_SLOTS)
+        return self._host_info(host)
 
     def lookup(self, host: str, path: str) -> bytes | None:
         """The packed rule deciding ``host`` + ``path``, or None."""
