@@ -118,7 +118,8 @@ class RuleIndex:
     source runs uncompiled when no compiler is present.
     """
 
-    __slots__ = ("_brands", "_cache", "_cache_size", "_d", "_fresh", "_seen", "count")
+    __slots__ = ("_bits", "_brands", "_cache", "_cache_size", "_d", "_fresh", "_mask", "_seen",
+                 "count")
 
     def __init__(
         self,
@@ -129,6 +130,7 @@ class RuleIndex:
         shorteners: Iterable[str] = (),
         wrapper_brands: Iterable[str] = (),
         cache_size: int = 1 << 16,
+        filter_from: int = 1 << 18,
     ) -> None:
         self._d: dict[str, object] = {}
         self._brands: frozenset[str] = frozenset(wrapper_brands)
@@ -158,6 +160,20 @@ class RuleIndex:
             self._add(item if isinstance(item, bytes) else rule_to_meta(item))
             count += 1
         self.count: int = count
+        # Past the CPU caches (a million rules), a lookup of a suffix that is not in the index
+        # costs a few memory reads of the dictionary's table; a filter of 8 bits per key
+        # (one bit per key set, as a one-hash Bloom filter) answers most of those from 1/32
+        # of the memory. Small indexes (under ``filter_from`` keys) fit the caches and skip it.
+        self._mask: int = 0
+        self._bits: bytearray = bytearray()
+        if len(self._d) >= filter_from:
+            size = 1 << max(len(self._d) * 8 - 1, 7).bit_length()
+            bits = bytearray(size >> 3)
+            mask = size - 1
+            for key in self._d:
+                h = hash(key) & mask
+                bits[h >> 3] |= 1 << (h & 7)
+            self._bits, self._mask = bits, mask
 
     def _tails(self, host: str) -> None:
         d = self._d
@@ -258,6 +274,8 @@ class RuleIndex:
         ``special_flags`` has ``WRAPPER``/``SHORTENER`` bits for the host.
         """
         d = self._d
+        mask = self._mask
+        bits = self._bits
         pos = len(host)
         suffix_start = host.rfind(".") + 1
         prev = 0
@@ -266,7 +284,12 @@ class RuleIndex:
         while True:
             dot = host.rfind(".", 0, pos)
             start = dot + 1
-            v = d.get(host[start:])
+            key = host[start:]
+            if mask:
+                h = hash(key) & mask
+                v = d.get(key) if bits[h >> 3] & (1 << (h & 7)) else None
+            else:
+                v = d.get(key)
             if v is None:
                 if prev & PSL_WILD:
                     suffix_start = start
