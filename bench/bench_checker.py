@@ -62,6 +62,15 @@ def random_domain(rng: random.Random) -> str:
     return f"{label}.{rng.choice(SUFFIXES)}"
 
 
+def unlisted_domain(rng: random.Random, listed: set[str] | frozenset[str]) -> str:
+    """A random domain that is not in ``listed`` (short syllable domains often are, with a
+    million of them listed)."""
+    while True:
+        domain = random_domain(rng)
+        if domain not in listed:
+            return domain
+
+
 def allow_patterns() -> list[str]:
     """The default allow list's patterns."""
     with (ROOT / "sources" / "allow.csv").open(encoding="utf-8") as fh:
@@ -108,29 +117,45 @@ def make_urls(hosts: list[str], n: int, rng: random.Random, tag: str) -> list[st
     ]
 
 
-def time_per_url(fn, urls: list[str]) -> float:  # type: ignore[no-untyped-def]
-    """Seconds per URL for one pass of ``fn`` over ``urls`` (GC paused, as in both engines)."""
-    gc.collect()
-    gc.disable()
-    try:
-        t0 = time.perf_counter()
-        for u in urls:
-            fn(u)
-        return (time.perf_counter() - t0) / len(urls)
-    finally:
-        gc.enable()
+def interleaved(fns: list, rounds: list[list[str]], chunk: int = 1000) -> list[float]:  # type: ignore[type-arg]
+    """Median µs per URL of each function over ``rounds`` (one URL list each).
+
+    These machines are shared and their load drifts, so the functions take turns on chunks
+    of ``chunk`` URLs (the order alternating from chunk to chunk) and each sees every URL of
+    a round once: all of them meet the same load. The clock is this thread's CPU time
+    (``time.thread_time``), so time slices given to other processes are not counted; both
+    engines run in this thread. GC is paused while timing.
+    """
+    per_fn: list[list[float]] = [[] for _ in fns]
+    clock = time.thread_time
+    for urls in rounds:
+        totals = [0.0] * len(fns)
+        gc.collect()
+        gc.disable()
+        try:
+            for n, i in enumerate(range(0, len(urls), chunk)):
+                part = urls[i : i + chunk]
+                order = range(len(fns)) if n % 2 == 0 else range(len(fns) - 1, -1, -1)
+                for k in order:
+                    fn = fns[k]
+                    t0 = clock()
+                    for u in part:
+                        fn(u)
+                    totals[k] += clock() - t0
+        finally:
+            gc.enable()
+        for k, total in enumerate(totals):
+            per_fn[k].append(total / len(urls))
+    return [statistics.median(x) * 1e6 for x in per_fn]
 
 
 def side_by_side(checker: Checker, engine, rounds: list[list[str]]) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    """Median µs per URL for (checker, adblock), alternating rounds (one URL list each)."""
+    """Median µs per URL for (checker, adblock), interleaved (:func:`interleaved`)."""
     def ab(u: str) -> object:
         return engine.check_network_urls(u, u, "document")
 
-    ours, theirs = [], []
-    for urls in rounds:
-        theirs.append(time_per_url(ab, urls))
-        ours.append(time_per_url(checker.check, urls))
-    return statistics.median(ours) * 1e6, statistics.median(theirs) * 1e6
+    ours, theirs = interleaved([checker.check, ab], rounds)
+    return ours, theirs
 
 
 def adblock_engine(domains: list[str]):  # type: ignore[no-untyped-def]
@@ -143,7 +168,7 @@ def adblock_engine(domains: list[str]):  # type: ignore[no-untyped-def]
 
 
 def new_host_urls(allow: list[str], deny: list[str], n: int, rng: random.Random,
-                  tag: str) -> list[str]:
+                  tag: str, listed: frozenset[str]) -> list[str]:
     """``n`` URLs whose hosts are all new: 40% on distinct deny-listed domains (taken from
     ``deny``, which is consumed), 30% random subdomains of allow-listed domains, 30% random
     subdomains of unlisted domains; shuffled."""
@@ -151,7 +176,8 @@ def new_host_urls(allow: list[str], deny: list[str], n: int, rng: random.Random,
     n_deny, n_allow = n * 4 // 10, n * 3 // 10
     hosts = [deny.pop() for _ in range(n_deny)]
     hosts += [f"{rand_label(rng)}.{rng.choice(allow_hosts)}" for _ in range(n_allow)]
-    hosts += [f"{rand_label(rng)}.{random_domain(rng)}" for _ in range(n - n_deny - n_allow)]
+    hosts += [f"{rand_label(rng)}.{unlisted_domain(rng, listed)}"
+              for _ in range(n - n_deny - n_allow)]
     rng.shuffle(hosts)
     return [f"https://{h}/tin/{tag}{i}.html" for i, h in enumerate(hosts)]
 
@@ -184,7 +210,9 @@ def bench_adblock(n_rules: int, n_urls: int, n_hosts: int, rounds: int) -> None:
     per_round = min(n_urls, len(deny) * 10 // 4 // rounds)
     pool = list(deny)
     rng.shuffle(pool)
-    streams = [new_host_urls(allow, pool, per_round, rng, f"r{r}-") for r in range(rounds)]
+    listed = frozenset(deny)
+    streams = [new_host_urls(allow, pool, per_round, rng, f"r{r}-", listed)
+               for r in range(rounds)]
     ours, theirs = side_by_side(checker, engine, streams)
     label = f"{per_round:,} URLs x{rounds}, every host new"
     print(f"{label:>34} | {ours:10.2f} | {theirs:10.2f} | {ours / theirs:.2f}")
@@ -208,15 +236,16 @@ print(rss, peak)
 """
 
 
-def scaling_urls(listed: list[str], n: int, rng: random.Random, kind: str) -> list[str]:
+def scaling_urls(listed: list[str], n: int, rng: random.Random, kind: str,
+                 every: frozenset[str] = frozenset()) -> list[str]:
     """``n`` URLs on new hosts: random subdomains of ``listed`` domains (``denied``), of
-    unlisted random domains (``unknown``), or half of each (``mix``)."""
+    random domains not in ``every`` (``unknown``), or half of each (``mix``)."""
     out = []
     for i in range(n):
         if kind == "denied" or (kind == "mix" and i % 2 == 0):
             host = f"{rand_label(rng)}.{rng.choice(listed)}"
         else:
-            host = f"{rand_label(rng)}.{random_domain(rng)}"
+            host = f"{rand_label(rng)}.{unlisted_domain(rng, every)}"
         out.append(f"https://{host}/tin/{kind}{i}.html")
     return out
 
@@ -230,20 +259,13 @@ def bench_scaling(n_urls: int, rounds: int, big: int) -> None:
     small = Checker(deny=deny_big[:1000], force=True)
     large = Checker(deny=deny_big, force=True)
     listed = deny_big[:1000]
+    every = frozenset(deny_big)
     print(f"{'new hosts':>10} | {'1,000 rules':>11} | {big:>9,} rules | ratio")
     for kind in ("denied", "unknown", "mix"):
-        t_small, t_large = [], []
-        for r in range(rounds):
-            urls = scaling_urls(listed, n_urls, rng, kind)
-            if r % 2:
-                t_large.append(time_per_url(large.check, urls))
-                t_small.append(time_per_url(small.check, urls))
-            else:
-                t_small.append(time_per_url(small.check, urls))
-                t_large.append(time_per_url(large.check, urls))
-        s, b = statistics.median(t_small) * 1e6, statistics.median(t_large) * 1e6
+        rounds_urls = [scaling_urls(listed, n_urls, rng, kind, every) for _ in range(rounds)]
+        s, b = interleaved([small.check, large.check], rounds_urls)
         print(f"{kind:>10} | {s:8.2f} µs | {b:9.2f} µs | {b / s:.2f}")
-    del small, large, deny_big
+    del small, large, deny_big, every
     out = subprocess.run(
         [sys.executable, "-c", CHILD.format(root=str(ROOT), n=big)],
         capture_output=True, text=True, check=True, cwd=ROOT,

@@ -22,7 +22,7 @@ from .results import CheckResult, Imitates
 from .results import listed as _listed
 from .rules import Rule, canonical_pattern
 from .tables import Tables, default_tables
-from .urls import _FAST_MATCH, MAX_URL_LENGTH, URL, canonical_host, parse_url
+from .urls import MAX_URL_LENGTH, URL, canonical_host, parse_url
 from .wrappers import Unwrapper
 
 if TYPE_CHECKING:
@@ -49,7 +49,8 @@ _A_SUS: Final = ADVICE["suspicious"]
 _A_UNK: Final = ADVICE["unknown"]
 # Imported objects used on the hot path, bound as Final so that compiled code reads them
 # from C statics instead of the module dictionary.
-_MATCH: Final = _FAST_MATCH
+_HOST_CHARS: Final = "abcdefghijklmnopqrstuvwxyz0123456789-._"
+_DIGITS: Final = "0123456789"
 _MAX_URL: Final = MAX_URL_LENGTH
 _RESULT: Final = CheckResult
 
@@ -90,7 +91,6 @@ class Checker:
             shorteners=self.tables.shorteners,
             wrapper_brands=self._unwrapper.brands,
         )
-        self._cache_get = self._index.cache_get
         if lookalike is True:
             lookalike = _default_lookalike(given)
         self._look_cache: dict[str, tuple[Imitates, tuple[Reason, ...]] | None] = {}
@@ -121,38 +121,65 @@ class Checker:
         (anything but a ``str`` included).
 
         The common shape (lowercase ASCII host, plain path) is handled inline: this is the
-        hot path, kept in one function on purpose (each Python call costs as much as a
-        dictionary lookup; compiled with mypyc when ``make compile`` could build it). A
+        hot path, kept in one function on purpose (in pure Python each call costs as much
+        as a dictionary lookup; compiled with mypyc when ``make compile`` could build it). A
         listed host's result carries its packed rule, unpacked only when read (see
         :mod:`.results`). Everything else goes through :func:`parse_url`.
         """
         if not isinstance(url, str):
             _refuse_non_text(url)
-        m = _MATCH(url)
-        if m is None:
+        # The common shape, read with a few string scans (cheaper than a regular expression,
+        # compiled or not): http(s)://host/path?query#fragment with a plain lowercase host
+        # of at most 63 characters that is no IP address, a path without escapes, dot
+        # segments or doubled slashes, printable ASCII. What passes is canonical as written
+        # (the same as parse_url's result); anything else takes the general path.
+        if url.startswith("https://"):
+            scheme, hs = "https", 8
+        elif url.startswith("http://"):
+            scheme, hs = "http", 7
+        else:
             return self._check_url(url, parse_url(url))
-        scheme, host, path, query, frag = m.groups()
+        slash = url.find("/", hs)
+        host = url[hs:slash]
         if (
-            "--" in host
-            or "." not in host
-            or path is None
-            or "/." in path
-            or "//" in path
+            slash < 0
             or len(url) > _MAX_URL
-            or len(host) > 253
+            or not host
+            or len(host) > 63
+            or host.strip(_HOST_CHARS)
+            or host[0] == "."
+            or host[-1] == "."
+            or "." not in host
+            or ".." in host
+            or "--" in host
+            or host[host.rfind(".") + 1] in _DIGITS
         ):
             return self._check_url(url, parse_url(url))
-        canonical = url if frag is None else url[: m.start(5)]
-        info = self._cache_get(host)
-        if info is None:
-            info = self._index.host_info(host)
-        domain, meta, hits, special = info
+        end = url.find("#", slash)
+        if end < 0:
+            end = len(url)
+            canonical = url
+        else:
+            canonical = url[:end]
+        q = url.find("?", slash, end)
+        tail = url[slash:end]
+        path = tail if q < 0 else url[slash:q]
+        if (
+            not tail.isascii()
+            or not tail.isprintable()
+            or " " in tail
+            or "%" in path
+            or "\\" in path
+            or "/." in path
+            or "//" in path
+        ):
+            return self._check_url(url, parse_url(url))
+        query = "" if q < 0 else url[q + 1 : end]
+        domain, meta, hits, special = self._index.host_info(host)
         if special:
-            return self._check_url(
-                url, URL(canonical, scheme, host, None, path, query[1:] if query else "")
-            )
+            return self._check_url(url, URL(canonical, scheme, host, None, path, query))
         if hits is not None:
-            meta = decide(host, path, hits, query[1:] if query else "")
+            meta = decide(host, path, hits, query)
         if meta is not None:
             if meta[0] == 100:  # b"d": deny
                 return _new(_RESULT, (url, canonical, host, domain, "denied", None, meta,

@@ -65,6 +65,7 @@ WRAPPER_SUB: Final = 16  # any subdomain of this suffix is a wrapper
 SHORTENER: Final = 32
 SPECIAL: Final = WRAPPER | SHORTENER
 _PLATFORM_SUBS: Final = frozenset(PLATFORM_SUBDOMAINS)
+_SEEN_SLOTS: Final = 1 << 17
 
 
 def rule_to_meta(rule: Rule) -> bytes:
@@ -117,7 +118,8 @@ class RuleIndex:
     source runs uncompiled when no compiler is present.
     """
 
-    __slots__ = ("_brands", "_cache", "_cache_size", "_d", "cache_get", "count")
+    __slots__ = ("_bits", "_brands", "_cache", "_cache_size", "_d", "_fresh", "_mask", "_seen",
+                 "count")
 
     def __init__(
         self,
@@ -128,6 +130,7 @@ class RuleIndex:
         shorteners: Iterable[str] = (),
         wrapper_brands: Iterable[str] = (),
         cache_size: int = 1 << 16,
+        filter_from: int = 1 << 18,
     ) -> None:
         self._d: dict[str, object] = {}
         self._brands: frozenset[str] = frozenset(wrapper_brands)
@@ -135,7 +138,11 @@ class RuleIndex:
         # cheapest cache to hit, cleared when full. Safe under the GIL.
         self._cache: dict[str, HostInfo] = {}
         self._cache_size: int = cache_size
-        self.cache_get = self._cache.get
+        # Doorkeeper of the cache: a host is cached on its second sighting. One-off hosts
+        # (most hosts of a stream of new links) then cost no cache insertion; a slot of
+        # this byte array marks hosts seen once (collisions only cache a host early).
+        self._seen: bytearray = bytearray(_SEEN_SLOTS)
+        self._fresh: int = 0
         for rule in suffixes._rules:
             self._flag(rule, PSL_RULE)
         for rule in suffixes._wild_parents:
@@ -153,6 +160,20 @@ class RuleIndex:
             self._add(item if isinstance(item, bytes) else rule_to_meta(item))
             count += 1
         self.count: int = count
+        # Past the CPU caches (a million rules), a lookup of a suffix that is not in the index
+        # costs a few memory reads of the dictionary's table; a filter of 8 bits per key
+        # (one bit per key set, as a one-hash Bloom filter) answers most of those from 1/32
+        # of the memory. Small indexes (under ``filter_from`` keys) fit the caches and skip it.
+        self._mask: int = 0
+        self._bits: bytearray = bytearray()
+        if len(self._d) >= filter_from:
+            size = 1 << max(len(self._d) * 8 - 1, 7).bit_length()
+            bits = bytearray(size >> 3)
+            mask = size - 1
+            for key in self._d:
+                h = hash(key) & mask
+                bits[h >> 3] |= 1 << (h & 7)
+            self._bits, self._mask = bits, mask
 
     def _tails(self, host: str) -> None:
         d = self._d
@@ -222,14 +243,23 @@ class RuleIndex:
                     yield from node[2].values()
 
     def host_info(self, host: str) -> HostInfo:
-        """Memoised :meth:`_host_info`."""
-        info = self._cache.get(host)
-        if info is None:
-            info = self._host_info(host)
-            if len(self._cache) >= self._cache_size:
-                self._cache.clear()
-            self._cache[host] = info
-        return info
+        """:meth:`_host_info`, memoised for hosts seen before."""
+        slot = hash(host) & (_SEEN_SLOTS - 1)
+        if self._seen[slot]:
+            cache = self._cache
+            info = cache.get(host)
+            if info is None:
+                info = self._host_info(host)
+                if len(cache) >= self._cache_size:
+                    cache.clear()
+                cache[host] = info
+            return info
+        self._seen[slot] = 1
+        self._fresh += 1
+        if self._fresh >= _SEEN_SLOTS >> 2:  # a quarter full: forget who was seen once
+            self._fresh = 0
+            self._seen = bytearray(_SEEN_SLOTS)
+        return self._host_info(host)
 
     def lookup(self, host: str, path: str) -> bytes | None:
         """The packed rule deciding ``host`` + ``path``, or None."""
@@ -244,6 +274,8 @@ class RuleIndex:
         ``special_flags`` has ``WRAPPER``/``SHORTENER`` bits for the host.
         """
         d = self._d
+        mask = self._mask
+        bits = self._bits
         pos = len(host)
         suffix_start = host.rfind(".") + 1
         prev = 0
@@ -252,7 +284,12 @@ class RuleIndex:
         while True:
             dot = host.rfind(".", 0, pos)
             start = dot + 1
-            v = d.get(host[start:])
+            key = host[start:]
+            if mask:
+                h = hash(key) & mask
+                v = d.get(key) if bits[h >> 3] & (1 << (h & 7)) else None
+            else:
+                v = d.get(key)
             if v is None:
                 if prev & PSL_WILD:
                     suffix_start = start

@@ -126,3 +126,23 @@ def test_inline_fast_path_agrees_with_the_general_path(scheme, host, tail):
         return
     fast = _CHECKER.check(url)
     assert fast == general
+
+
+def test_the_large_index_filter_changes_no_answer():
+    """Indexes of a million rules put a bit filter before the dictionary; forced on here."""
+    from server.core.domains import default_suffix_list
+    from server.core.matching import RuleIndex
+    from server.core.rules import Rule
+
+    rules = [Rule(p, "deny") for p in ("tuoitre.com", "a.b.vnexpress.net", "gov.vn",
+                                       "facebook.com/gia.mao", "x.blogspot.com")]
+    plain = RuleIndex(rules, default_suffix_list())
+    filtered = RuleIndex(rules, default_suffix_list(), filter_from=0)
+    assert filtered._mask and not plain._mask
+    hosts = ["tuoitre.com", "m.tuoitre.com", "b.vnexpress.net", "z.a.b.vnexpress.net",
+             "gov.vn", "a.gov.vn", "facebook.com", "m.facebook.com", "x.blogspot.com",
+             "y.blogspot.com", "blogspot.com", "unlisted.example", "a.b.c.d.com.vn", "vn"]
+    hosts += [f"h{i}.example{i % 7}.com" for i in range(2000)]
+    for host in hosts:
+        assert filtered.walk(host) == plain.walk(host), host
+        assert filtered.host_info(host) == plain.host_info(host), host
