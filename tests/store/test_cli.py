@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import replace
 
 from server.cli import EXIT_BY_VERDICT
+from server.core.tables import SOURCES_DIR
+
+
+def _rows(name):
+    """Rows of the default list ``sources/<name>.csv``."""
+    with (SOURCES_DIR / f"{name}.csv").open(encoding="utf-8") as fh:
+        return len(list(csv.DictReader(fh)))
 
 
 def test_init_db_is_idempotent(app, runner):
@@ -22,9 +30,11 @@ def test_init_db_loads_defaults_into_empty_db(tmp_path):
     app = make_test_app(tmp_path, defaults=False)
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
-    assert "225 cho phép, 19 chặn, 47 chờ duyệt" in result.output
+    counts = {n: _rows(n) for n in ("allow", "deny", "pending")}
+    assert (f"{counts['allow']} cho phép, {counts['deny']} chặn, {counts['pending']} chờ duyệt"
+            in result.output)
     store = app.extensions["khongvoi.store"]
-    assert len(store.list_pending()) == 47
+    assert len(store.list_pending()) == counts["pending"]
     app.extensions["khongvoi.store"].dispose()
 
 
@@ -136,8 +146,9 @@ def test_init_db_keeps_existing_rules_and_queues_pending_once(tmp_path):
     lines = first.output.splitlines()
     assert lines[0].startswith("Cơ sở dữ liệu đã có danh sách")
     assert lines[1].startswith("The database already holds lists")
-    assert "Queued 47 entries" in first.output
+    pending = _rows("pending")
+    assert f"Queued {pending} entries" in first.output
     assert [r.pattern for r in store.export_rules()] == ["da-co.vn"]
     second = runner.invoke(args=["init-db"])
-    assert "Queued" not in second.output and len(store.list_pending()) == 47
+    assert "Queued" not in second.output and len(store.list_pending()) == pending
     store.dispose()

@@ -96,12 +96,15 @@ REPORTED_HOSTS = {  # deny.csv pattern -> the host reported in the evidence
 #: Fakes with no resemblance to any allow-listed source: banks (not official news sources),
 #: and names that imitate nothing on the lists. Only the deny list catches them.
 NOT_IMITATIONS = {"vdbank.com.vn", "vietcombanker.com", "nganhangsaison.org", "honapply.vn",
-                  "miniboon.vn", "vietgcv.cc", "tracuutthvt.com", "vn-nguoikinhdoanh.com"}
+                  "miniboon.vn", "vietgcv.cc", "tracuutthvt.com", "vn-nguoikinhdoanh.com",
+                  # sbv.gov.vn is pending, not allowed; the "magazine" names no listed source
+                  "sbvhn.com", "giaoducvaphapluat.com"}
 
 
 def test_documented_fakes_caught_without_the_deny_list():
     with (SOURCES_DIR / "deny.csv").open(encoding="utf-8") as fh:
-        fakes = [r["pattern"] for r in csv.DictReader(fh)]
+        # page rules (facebook.com/<fake page>) are not host look-alikes
+        fakes = [r["pattern"] for r in csv.DictReader(fh) if "/" not in r["pattern"]]
     checker = Checker(allow=[p for p, _ in _allow()], deny=[], force=True, lookalike=True)
     caught = {f for f in fakes
               if checker.check(f"https://{REPORTED_HOSTS.get(f, f)}/").verdict == "suspicious"}
@@ -184,7 +187,7 @@ def test_different_vietnamese_names_are_not_imitations(url, left_out):
 
 
 @pytest.mark.parametrize(("url", "code"), [
-    ("https://baoquangninh.vn/", "lookalike_tld_swap"),      # listed as .com.vn
+    ("https://plo.com.vn/", "lookalike_tld_swap"),           # listed as plo.vn
     ("https://baoquangninhh.com.vn/", "lookalike_typosquat"),
     ("https://baoquangnihn.com.vn/", "lookalike_typosquat"),
     ("https://tuoitrw.vn/", "lookalike_typosquat"),          # keyboard neighbour
