@@ -21,7 +21,10 @@ class Defaults:
     SECRET_KEY: str | None = None
     #: How often (seconds) a worker asks the database whether the lists changed.
     LISTS_POLL_SECONDS = 1.0
-    #: Responses cached per (URL, language) until the lists change.
+    #: Responses cached per (URL, language) until the lists change: at most this many bytes
+    #: per worker (about 40,000 typical responses); ``None`` bounds by CHECK_CACHE_SIZE.
+    CHECK_CACHE_BYTES: int | None = 64 * 1024 * 1024
+    #: Count bound, used only when CHECK_CACHE_BYTES is None.
     CHECK_CACHE_SIZE = 50_000
     #: Most URLs in one ``POST /api/v1/check/batch``.
     BATCH_MAX = 1000
