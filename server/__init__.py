@@ -98,6 +98,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         cache_bytes=app.config.get("CHECK_CACHE_BYTES"),
     )
     register_error_handlers(app)
+    from .ops import init_ops
+
+    init_ops(app)
     init_cors(app)
     init_limiter(app)
     app.register_blueprint(api_bp)
