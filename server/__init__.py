@@ -95,8 +95,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         lookalike=bool(app.config["LOOKALIKE"]),
         resolver=_resolver(app),
         stats_flush_seconds=float(app.config["STATS_FLUSH_SECONDS"]),
+        cache_bytes=app.config.get("CHECK_CACHE_BYTES"),
     )
     register_error_handlers(app)
+    from .ops import init_ops
+
+    init_ops(app)
     init_cors(app)
     init_limiter(app)
     app.register_blueprint(api_bp)

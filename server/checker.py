@@ -18,6 +18,8 @@ import collections
 import functools
 import gzip
 import hashlib
+import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -35,7 +37,33 @@ from .core.messages import VERDICT_LABELS
 from .core.tables import Tables, default_tables
 from .core.urls import TRACKING_PARAMS, share_url
 
-__all__ = ["CheckerService", "ListsSnapshot", "result_to_dict"]
+__all__ = ["CheckerService", "ListsSnapshot", "ResponseCache", "result_to_dict"]
+
+log = logging.getLogger(__name__)
+
+#: Bytes one cached response costs besides its JSON body (key tuple, URL of typical length,
+#: value tuple, LRU links), measured with tracemalloc on CPython 3.11 (about 460); see
+#: README "Vận hành / Operations".
+ENTRY_OVERHEAD = 500
+
+
+def _entry_size(value: tuple[bytes, str, str]) -> int:
+    return sys.getsizeof(value[0]) + ENTRY_OVERHEAD
+
+
+class ResponseCache(cachetools.LRUCache):  # type: ignore[type-arg]
+    """The LRU cache of serialised responses, bounded by bytes (``maxsize`` is in bytes
+    when ``by_bytes``) and reporting each lookup to ``on_lookup(hit)`` when set."""
+
+    def __init__(self, maxsize: int, by_bytes: bool = True) -> None:
+        super().__init__(maxsize, getsizeof=_entry_size if by_bytes else None)
+        self.on_lookup: Callable[[bool], None] | None = None
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = super().get(key, default)
+        if self.on_lookup is not None:
+            self.on_lookup(value is not default)
+        return value
 
 
 @dataclass(frozen=True)
@@ -61,6 +89,7 @@ class CheckerService:
         lookalike: bool = True,
         resolver: Any = None,
         stats_flush_seconds: float = 30.0,
+        cache_bytes: int | None = None,
     ) -> None:
         self.store = store
         self.tables = tables or default_tables()
@@ -70,10 +99,14 @@ class CheckerService:
         self._lock = threading.Lock()
         self._checker: Checker | None = None
         self._next_poll = 0.0
-        self._cache: cachetools.LRUCache[tuple[str, str], tuple[bytes, str, str]] = (
-            cachetools.LRUCache(
-            cache_size
-        ))
+        # Bounded by bytes when ``cache_bytes`` is given (a count bound lets long URLs and
+        # long responses grow a worker without limit; see README "Vận hành / Operations").
+        self._cache = ResponseCache(cache_bytes or cache_size, by_bytes=cache_bytes is not None)
+        #: ``time.time()`` of the last successful poll of the lists version (for /metrics).
+        self.last_synced = 0.0
+        #: Called with the exception when a poll fails while older lists keep serving.
+        self.on_poll_error: Callable[[Exception], None] | None = None
+        self._poll_failing = False
         self._cache_lock = threading.Lock()
         self._snapshot: ListsSnapshot | None = None
         self.stats_flush_seconds = stats_flush_seconds
@@ -87,13 +120,35 @@ class CheckerService:
         now = time.monotonic()
         if self._checker is None or now >= self._next_poll:
             self._next_poll = now + self.poll_seconds
-            self.refresh()
+            if self._checker is None:
+                self.refresh()
+            else:
+                self._poll()
         return self._checker  # type: ignore[return-value]
+
+    def _poll(self) -> None:
+        """Refresh, but keep answering from the lists already loaded when the database
+        cannot be read (logged once per outage); the next poll tries again."""
+        try:
+            self.refresh()
+        except Exception as exc:  # the database is down or refuses us: degrade, never fail
+            if not self._poll_failing:
+                log.warning("lists poll failed; answering from lists version %s: %s",
+                            self._checker.version if self._checker else None, exc)
+            self._poll_failing = True
+            if self.on_poll_error is not None:
+                self.on_poll_error(exc)
+            return
+        if self._poll_failing:
+            log.warning("lists poll recovered; lists version %s", self._checker.version
+                        if self._checker else None)
+        self._poll_failing = False
 
     def refresh(self, force: bool = False) -> None:
         """Rebuild from the store when its version differs from ours (or when forced)."""
         current = self._checker
         if not force and current is not None and self.store.lists_version() == current.version:
+            self.last_synced = time.time()
             return
         with self._lock:
             if not force and self._checker is not current:
@@ -102,6 +157,7 @@ class CheckerService:
             if not force and self._checker is not None and self._checker.version == version:
                 return
             self._checker = self._build(version, rows)
+            self.last_synced = time.time()
             self._snapshot = None
             with self._cache_lock:
                 self._cache.clear()
@@ -138,8 +194,10 @@ class CheckerService:
             hit = self._cache.get(key)
         if hit is None:
             result = self.check(url)
-            hit = (dumps(result_to_dict(result, lang, self.tables)), result.verdict,
-                   self.stat_key(result))
+            body = dumps(result_to_dict(result, lang, self.tables))
+            # orjson's bytes keep their whole output buffer (about 8 KiB for a 1 KiB
+            # response); an exact copy makes a cached entry cost its size, not 8x it.
+            hit = (bytes(memoryview(body)), result.verdict, self.stat_key(result))
             with self._cache_lock:
                 self._cache[key] = hit
         self.count(hit[1], hit[2])

@@ -21,7 +21,10 @@ class Defaults:
     SECRET_KEY: str | None = None
     #: How often (seconds) a worker asks the database whether the lists changed.
     LISTS_POLL_SECONDS = 1.0
-    #: Responses cached per (URL, language) until the lists change.
+    #: Responses cached per (URL, language) until the lists change: at most this many bytes
+    #: per worker (about 40,000 typical responses); ``None`` bounds by CHECK_CACHE_SIZE.
+    CHECK_CACHE_BYTES: int | None = 64 * 1024 * 1024
+    #: Count bound, used only when CHECK_CACHE_BYTES is None.
     CHECK_CACHE_SIZE = 50_000
     #: Most URLs in one ``POST /api/v1/check/batch``.
     BATCH_MAX = 1000
@@ -50,3 +53,20 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
     #: Check counters are kept in memory and written at most this often (seconds).
     STATS_FLUSH_SECONDS = 30.0
+
+    # -- operations (server/ops; README "Vận hành / Operations") ---------------------------
+    #: ``json`` writes one JSON line per request and per error on standard error.
+    LOG_FORMAT = "json"
+    #: ``GET /metrics``; with a token it needs ``Authorization: Bearer <token>``, without one
+    #: only the addresses below may read it.
+    METRICS_ENABLED = True
+    METRICS_TOKEN: str | None = None
+    METRICS_ALLOW: tuple[str, ...] | list[str] = ("127.0.0.1/32", "::1/128")
+    #: Proxies in front that set X-Forwarded-For / -Proto / -Host / -Port / -Prefix (0: ignore).
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
+    PROXY_FIX_X_PORT = 0
+    PROXY_FIX_X_PREFIX = 0
+    #: Redis unreachable: ``memory`` (count per instance), ``open`` (no limits), ``closed`` (503).
+    RATELIMIT_REDIS_DOWN = "memory"

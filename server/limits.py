@@ -68,4 +68,12 @@ def init_limiter(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "khongvoi")
+    if redis_url:  # Redis down: see server/ops/degraded.py (memory | open | closed)
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {
+            "socket_connect_timeout": 1, "socket_timeout": 1, "wrap_exceptions": True})
+        mode = str(app.config.get("RATELIMIT_REDIS_DOWN", "memory")).lower()
+        if mode not in ("memory", "open", "closed"):
+            raise ValueError(f"RATELIMIT_REDIS_DOWN must be memory, open or closed: {mode!r}")
+        app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", mode == "memory")
+        app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", mode == "open")
     limiter.init_app(app)

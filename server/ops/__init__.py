@@ -1,0 +1,35 @@
+"""Operations: health, metrics, structured logs, degraded modes, proxy headers.
+
+``init_ops(app)`` is called once by ``create_app()``; each part reads its settings from the
+app config (see ``server.config.Defaults`` and README "Vận hành / Operations").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from flask import Flask, Response
+
+__all__ = ["init_ops", "json_error"]
+
+
+def json_error(status: int, code: str, message: str, message_en: str, **extra: Any) -> Response:
+    """The one JSON error shape for the operations routes (which live outside ``/api/``)."""
+    from ..errors import wants_english
+
+    body: dict[str, Any] = {"error": {"code": code,
+                                      "message": message_en if wants_english() else message}}
+    body.update(extra)
+    return Response(orjson.dumps(body), status=status, mimetype="application/json")
+
+
+def init_ops(app: Flask) -> None:
+    """Wire proxy headers, request logs, metrics, /readyz and the degraded-mode handlers."""
+    from . import degraded, health, logs, metrics, proxy
+
+    proxy.init_proxy(app)
+    logs.init_logs(app)
+    metrics.init_metrics(app)
+    health.init_health(app)
+    degraded.init_degraded(app)
