@@ -96,6 +96,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         resolver=_resolver(app),
         stats_flush_seconds=float(app.config["STATS_FLUSH_SECONDS"]),
     )
+    from .assistant.wiring import init_assistant
+
+    init_assistant(app)
     register_error_handlers(app)
     init_cors(app)
     init_limiter(app)
