@@ -39,6 +39,9 @@ class LocalSites:
         self.ca_path = str(Path(self._dir.name) / "ca.pem")
         self.ca.cert_pem.write_to_path(self.ca_path)
         self._contexts: dict[str, ssl.SSLContext] = {}
+        self._lock = threading.Lock()
+        #: The answer for routes not set (None: 404).
+        self.fallback: Callable[[str], Answer] | None = None
 
     # -- set-up -------------------------------------------------------------------------
     def route(self, host: str, path: str, body: bytes | str = b"", status: int = 200,
@@ -73,11 +76,12 @@ class LocalSites:
     # -- server -------------------------------------------------------------------------
     def _context(self, name: str) -> ssl.SSLContext:
         issued = self.cert_names.get(name, name)
-        if issued not in self._contexts:
-            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            self.ca.issue_cert(issued).configure_cert(ctx)
-            self._contexts[issued] = ctx
-        return self._contexts[issued]
+        with self._lock:
+            if issued not in self._contexts:
+                ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+                self.ca.issue_cert(issued).configure_cert(ctx)
+                self._contexts[issued] = ctx
+            return self._contexts[issued]
 
     def start(self) -> LocalSites:
         """Start serving (returns self)."""
@@ -95,7 +99,9 @@ class LocalSites:
                 headers = {k: v for k, v in self.headers.items()}
                 sites.requests.append((host, self.command, path, headers))
                 found = sites.routes.get((host, path))
-                if found is None:
+                if found is None and sites.fallback is not None:
+                    status, extra, body = sites.fallback(host)
+                elif found is None:
                     status, extra, body = 404, {"Content-Type": "text/plain"}, b"not found"
                 elif callable(found):
                     status, extra, body = found(headers)
