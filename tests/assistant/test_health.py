@@ -5,6 +5,7 @@ the review queue with dated evidence, audited as the assistant and undoable."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -138,3 +139,17 @@ def test_proposals_are_audited_as_the_assistant_and_undoable(happ):
     health = happ.test_client().get("/api/v1/health",
                                     headers={"Authorization": f"Bearer {secret}"}).get_json()
     assert health["run"] == 1 and health["flagged"] == 5
+
+
+def test_health_page_lists_flagged_rules_first(happ):
+    from tests.assistant.test_admin_assistant import PASSWORD, _login
+
+    happ.test_cli_runner().invoke(args=["sources", "health"])
+    happ.extensions["khongvoi.store"].create_user("quantri", PASSWORD, "admin")
+    client = happ.test_client()
+    _login(client, "quantri")
+    page = client.get("/admin/health").get_data(as_text=True)
+    assert "Lượt #1: 6 quy tắc được kiểm tra, <strong>5</strong> cần xem lại" in page
+    rows = re.findall(r'<tr data-pattern="([^"]+)" class="(\w+)"', page)
+    assert rows[-1] == ("on-dinh.vn", "ok") and all(c == "flagged" for _, c in rows[:-1])
+    assert 'data-flag="cert_other_name"' in page and "kế nhiệm: moi-thu.vn" in page
