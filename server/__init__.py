@@ -97,6 +97,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         stats_flush_seconds=float(app.config["STATS_FLUSH_SECONDS"]),
         cache_bytes=app.config.get("CHECK_CACHE_BYTES"),
     )
+    from .assistant.wiring import init_assistant
+
+    init_assistant(app)
     register_error_handlers(app)
     from .ops import init_ops
 

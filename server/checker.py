@@ -113,6 +113,7 @@ class CheckerService:
         self._stats: collections.Counter[tuple[str, str, str]] = collections.Counter()
         self._stats_lock = threading.Lock()
         self._next_flush = time.monotonic() + stats_flush_seconds
+        self._init_feeds()
 
     # -- lists -----------------------------------------------------------------------
     def checker(self) -> Checker:
@@ -122,6 +123,8 @@ class CheckerService:
             self._next_poll = now + self.poll_seconds
             if self._checker is None:
                 self.refresh()
+                if self.feed_loader is not None:
+                    self.refresh_feeds()
             else:
                 self._poll()
         return self._checker  # type: ignore[return-value]
@@ -131,6 +134,8 @@ class CheckerService:
         cannot be read (logged once per outage); the next poll tries again."""
         try:
             self.refresh()
+            if self.feed_loader is not None:
+                self.refresh_feeds()
         except Exception as exc:  # the database is down or refuses us: degrade, never fail
             if not self._poll_failing:
                 log.warning("lists poll failed; answering from lists version %s: %s",
@@ -184,6 +189,8 @@ class CheckerService:
         result = self.checker().check(url)
         if self.resolver is not None and _is_shortened(result):
             result = self._resolve(result)
+        if self._feeds.size and result.rule is None:
+            result = self._feeds.apply(result)
         return result
 
     def check_json(self, url: str, lang: str, dumps: Callable[[Any], bytes]) -> bytes:
@@ -260,6 +267,39 @@ class CheckerService:
             *final.reasons,
         )
         return final._replace(url=result.url, chain=chain, reasons=reasons)
+
+    # -- threat feeds (issue 16; matching in server/assistant/feedindex.py) ----------------
+    def _init_feeds(self) -> None:
+        from .assistant.feedindex import FeedIndex
+
+        #: Set by the assistant's wiring: ``version()`` and ``load_entries()`` of the feeds.
+        self.feed_loader: Any = None
+        self._feeds = FeedIndex()
+        self._feeds_thread: threading.Thread | None = None
+
+    def refresh_feeds(self, wait: bool = False) -> None:
+        """Rebuild the feed index when the feeds version moved: in a background thread, so
+        checks go on with the old index meanwhile (``wait``: build now, in this thread)."""
+        loader = self.feed_loader
+        if loader is None or loader.version() == self._feeds.version:
+            return
+        if wait:
+            self._build_feeds()
+            return
+        with self._lock:
+            if self._feeds_thread is not None and self._feeds_thread.is_alive():
+                return
+            self._feeds_thread = threading.Thread(target=self._build_feeds, daemon=True,
+                                                  name="khongvoi-feeds")
+            self._feeds_thread.start()
+
+    def _build_feeds(self) -> None:
+        from .assistant.feedindex import FeedIndex
+
+        version, rows = self.feed_loader.load_entries()
+        self._feeds = FeedIndex(rows, version)
+        with self._cache_lock:
+            self._cache.clear()
 
     # -- snapshot --------------------------------------------------------------------
     def snapshot(self) -> ListsSnapshot:

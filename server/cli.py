@@ -220,3 +220,6 @@ def register_cli(app: Flask) -> None:
     add_account_commands(users)
     app.cli.add_command(users)
     app.cli.add_command(keys)
+    from .assistant.cli import register_assistant_cli  # feeds, sources health (issue 16)
+
+    register_assistant_cli(app, sources)

@@ -27,6 +27,7 @@ def _admin_args() -> None:
 from . import (  # noqa: E402,F401  (routes register on import)
     admin_extra,
     check,
+    feeds,
     lists,
     openapi,
     reports,

@@ -153,3 +153,60 @@ check_stats = Table(
     Column("domain", String(255), primary_key=True),
     Column("count", BigInteger, nullable=False),
 )
+
+# -- curation assistant (issue 16): threat feeds and list health ---------------------------
+# Feed entries are kept apart from curated rules; a refresh writes a new generation beside
+# the current one and flips ``current_gen`` in one UPDATE (the previous generation stays,
+# so a refresh can be undone and a failed one loses nothing).
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("source", Text, nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("list", String(8), nullable=False, default="deny"),
+    Column("etag", Text, nullable=False, default=""),
+    Column("last_modified", Text, nullable=False, default=""),
+    Column("digest", String(64), nullable=False, default=""),
+    Column("current_gen", Integer, nullable=False, default=0),
+    Column("previous_gen", Integer, nullable=False, default=0),
+    Column("entry_count", Integer, nullable=False, default=0),
+    Column("bad_lines", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("refreshed_at", DateTime(timezone=True), nullable=True),
+    Column("changed_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("removed_at", DateTime(timezone=True), nullable=True),
+    CheckConstraint("format IN ('hosts', 'domains', 'abp')", name="ck_feeds_format"),
+    CheckConstraint("list IN ('deny')", name="ck_feeds_list"),
+)
+
+feed_entries = Table(
+    "feed_entries",
+    metadata,
+    Column("feed_id", Integer, primary_key=True),
+    Column("generation", Integer, primary_key=True),
+    Column("host", String(255), primary_key=True),
+)
+
+feeds_state = Table(
+    "feeds_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", BigInteger, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+health_checks = Table(
+    "health_checks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, nullable=False),
+    Column("rule_id", Integer, nullable=True),
+    Column("pattern", String(512), nullable=False),
+    Column("checked_at", DateTime(timezone=True), nullable=False),
+    Column("flags", Text, nullable=False, default=""),
+    Column("detail", Text, nullable=False, default="{}"),
+)
+Index("ix_health_run", health_checks.c.run_id)
