@@ -12,6 +12,10 @@ Prints, from one run with alternating measurements:
   rotating wrk script (its Lua costs client CPU on these shared cores), (b) one URL again and
   again (cached answer), compared with plain healthz;
 * ``POST /api/v1/check/batch`` with 1000 distinct URLs per request: URLs per second.
+
+Each is also given as the server's CPU time per request (gunicorn master and workers, read
+from /proc): on these shared cores other processes' load lowers the wall-clock rates, not the
+CPU a request costs. The CPU ratio is healthz's CPU per request over the check's.
 """
 
 from __future__ import annotations
@@ -65,16 +69,48 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wrk(url: str, seconds: int, script: str | None = None, conns: int = 8) -> float:
-    """Requests per second reported by wrk."""
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by the gunicorn master ``pid`` and its workers (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / tick
+
+
+class Run:
+    """One wrk run: requests per second (wall clock) and server CPU µs per request."""
+
+    def __init__(self, rps: float, cpu_us: float) -> None:
+        self.rps, self.cpu_us = rps, cpu_us
+
+
+def measured(pid: int, url: str, seconds: int, script: str | None = None,
+             conns: int = 8) -> Run:
+    """:func:`wrk` plus the server's CPU time per request over the run (robust to other
+    processes' load on these shared cores, which the wall-clock rate is not)."""
+    before = server_cpu(pid)
+    rps, count = wrk(url, seconds, script, conns)
+    return Run(rps, (server_cpu(pid) - before) / max(count, 1) * 1e6)
+
+
+def wrk(url: str, seconds: int, script: str | None = None,
+        conns: int = 8) -> tuple[float, int]:
+    """Requests per second reported by wrk, and how many requests it made."""
     cmd = ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--latency"]
     if script:
         cmd += ["-s", script]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    if not match or "Non-2xx" in out:
+    count = re.search(r"(\d+) requests in", out)
+    if not match or not count or "Non-2xx" in out:
         raise RuntimeError(out)
-    return float(match.group(1))
+    return float(match.group(1)), int(count.group(1))
 
 
 def sample_urls(n: int, rng: random.Random) -> list[str]:
@@ -108,9 +144,9 @@ def start_server(tmp: Path, port: int, workers: int) -> tuple[subprocess.Popen, 
         try:
             if requests.get(url, timeout=1).status_code == 200:
                 return proc, time.perf_counter() - t0
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or still building
             pass
-        if time.perf_counter() - t0 > 30:
+        if time.perf_counter() - t0 > 60:
             proc.kill()
             raise RuntimeError("server did not start")
         time.sleep(0.01)
@@ -147,29 +183,46 @@ def main() -> None:
             post = tmp / "post.lua"
             post.write_text(LUA_POST % batch)
             one = f"{base}/api/v1/check?url=https%3A%2F%2Fxaydungchinhsach.baochinhphu.vn%2Fabc"
-            health, health_rot, distinct, cached, batches = [], [], [], [], []
+            runs: dict[str, list[Run]] = {k: [] for k in ("h", "hr", "d", "c", "b")}
+            pid = proc.pid
             for _ in range(args.rounds):
-                health.append(wrk(f"{base}/healthz", args.seconds))
-                health_rot.append(wrk(base, args.seconds, str(hrotate)))
-                distinct.append(wrk(base, args.seconds, str(rotate)))
-                cached.append(wrk(one, args.seconds))
-                batches.append(wrk(f"{base}/api/v1/check/batch", args.seconds, str(post), 2))
+                runs["h"].append(measured(pid, f"{base}/healthz", args.seconds))
+                runs["hr"].append(measured(pid, base, args.seconds, str(hrotate)))
+                runs["d"].append(measured(pid, base, args.seconds, str(rotate)))
+                runs["c"].append(measured(pid, one, args.seconds))
+                runs["b"].append(measured(pid, f"{base}/api/v1/check/batch", args.seconds,
+                                          str(post), 2))
+            load = os.getloadavg()[0]
         finally:
             proc.terminate()
             proc.wait(10)
-    h, d, c, b = (statistics.median(x) for x in (health, distinct, cached, batches))
-    # Ratios per round (each check run next to its own healthz run), then their median:
-    # robust to the machine's drift over the minutes the benchmark takes.
-    rd = statistics.median(x / y for x, y in zip(distinct, health_rot, strict=True))
-    hr = statistics.median(health_rot)
-    rc = statistics.median(x / y for x, y in zip(cached, health, strict=True))
-    print(f"gunicorn -w {args.workers}, wrk -t1 -c8, {args.seconds}s x{args.rounds}, medians")
+
+    def med(key: str, attr: str) -> float:
+        return statistics.median(getattr(r, attr) for r in runs[key])
+
+    def ratio(num: str, den: str, attr: str) -> float:
+        """Per-round ratios (each check run next to its own healthz run), then their median:
+        robust to the machine's drift over the minutes the benchmark takes."""
+        pairs = zip(runs[num], runs[den], strict=True)
+        if attr == "rps":
+            return statistics.median(x.rps / y.rps for x, y in pairs)
+        return statistics.median(y.cpu_us / x.cpu_us for x, y in pairs)  # cost ratio, inverted
+
+    print(f"gunicorn -w {args.workers}, wrk -t1 -c8, {args.seconds}s x{args.rounds}, medians; "
+          f"load average at the end {load:.1f} on {os.cpu_count()} cores")
     print(f"start-up to first answer: {startup:.2f} s")
-    print(f"GET /healthz:                 {h:9.0f} req/s")
-    print(f"GET /healthz (rotating URLs): {hr:9.0f} req/s  (the Lua client, as for distinct)")
-    print(f"GET /api/v1/check (distinct): {d:9.0f} req/s  ratio {rd:.2f} (median of rounds)")
-    print(f"GET /api/v1/check (same URL): {c:9.0f} req/s  ratio {rc:.2f} (median of rounds)")
-    print(f"POST /api/v1/check/batch:     {b * 1000:9.0f} URLs/s ({b:.1f} req/s of 1000)")
+    print(f"{'':30} {'req/s':>9} {'ratio':>6} | {'server CPU/request':>18} {'ratio':>6}")
+    for key, label, den in (("h", "GET /healthz", ""),
+                            ("hr", "GET /healthz (rotating URLs)", ""),
+                            ("d", "GET /api/v1/check (distinct)", "hr"),
+                            ("c", "GET /api/v1/check (same URL)", "h")):
+        rr = f"{ratio(key, den, 'rps'):6.2f}" if den else " " * 6
+        rc = f"{ratio(key, den, 'cpu_us'):6.2f}" if den else " " * 6
+        print(f"{label:30} {med(key, 'rps'):9.0f} {rr} | {med(key, 'cpu_us'):15.0f} µs {rc}")
+    b_rps, b_cpu = med("b", "rps"), med("b", "cpu_us")
+    print(f"POST /api/v1/check/batch (1000 URLs): {b_rps * 1000:9.0f} URLs/s; "
+          f"{1e9 / b_cpu:9.0f} URLs per server CPU second "
+          f"(x{args.workers} workers: {args.workers * 1e9 / b_cpu:.0f} URLs/s on free cores)")
 
 
 if __name__ == "__main__":
