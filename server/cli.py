@@ -217,3 +217,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(check_cmd)
     app.cli.add_command(users)
     app.cli.add_command(keys)
+    from .ops.cli import register_ops_cli  # db backup|restore, check-config
+
+    register_ops_cli(app)
