@@ -223,3 +223,7 @@ def register_cli(app: Flask) -> None:
     from .assistant.cli import register_assistant_cli  # feeds, sources health (issue 16)
 
     register_assistant_cli(app, sources)
+
+    from .ops.cli import register_ops_cli  # db backup|restore, check-config
+
+    register_ops_cli(app)

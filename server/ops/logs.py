@@ -57,6 +57,7 @@ def _install_handler() -> None:
     setattr(handler, _MARK, True)
     root.addHandler(handler)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # we write the access lines
+    logging.getLogger("flask-limiter").setLevel(logging.INFO)  # "storage recovered" lines
 
 
 def _begin() -> None:

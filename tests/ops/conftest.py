@@ -159,3 +159,55 @@ def redis_server() -> Iterator[RedisServer]:
     server = RedisServer().start()
     yield server
     server.stop()
+
+
+class AppProcess:
+    """The app served by ``tests.ops.serve`` in a child process, its log in a file."""
+
+    def __init__(self, directory: Path, config: dict) -> None:  # type: ignore[type-arg]
+        import json
+        import sys
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        directory.mkdir(parents=True, exist_ok=True)
+        self.log_path = directory / "server.log"
+        self._log = self.log_path.open("wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.ops.serve", str(self.port), str(directory),
+             json.dumps(config)],
+            stdout=subprocess.PIPE, stderr=self._log, cwd=Path(__file__).parents[2])
+        line = self.proc.stdout.readline() if self.proc.stdout else b""
+        if line.strip() != b"ready":
+            self.stop()
+            raise RuntimeError("server did not start: " + self.log_path.read_text())
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        self._log.close()
+
+
+@pytest.fixture
+def app_process(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
+    started: list[AppProcess] = []
+
+    def start(config: dict, name: str = "srv") -> AppProcess:  # type: ignore[type-arg]
+        proc = AppProcess(tmp_path / name, config)
+        started.append(proc)
+        return proc
+
+    yield start
+    for p in started:
+        p.stop()
