@@ -170,12 +170,18 @@ class CheckerService:
     def _build(self, version: int, rows: Iterable[tuple]) -> Checker:  # type: ignore[type-arg]
         """Compile streamed store rows; the allow list is also kept for the lookalike detector."""
         official: list[tuple[str, str]] = []
+        feeds = self._feeds
+        curated: set[str] = set()  # host patterns, only collected when feeds are in use
 
         def metas() -> Iterator[bytes]:
             for r in rows:
                 if r[1] == "allow":
                     official.append((r[2], r[3] or ""))
+                if feeds.size:
+                    curated.add(r[2])
                 yield _row_meta(r)
+            if feeds.size:  # after the rules: the allow list is complete by now
+                yield from feeds.metas(curated, {p for p, _ in official if "/" not in p})
 
         checker = Checker(rules=metas(), tables=self.tables, version=version)
         if self.lookalike:
@@ -189,8 +195,8 @@ class CheckerService:
         result = self.checker().check(url)
         if self.resolver is not None and _is_shortened(result):
             result = self._resolve(result)
-        if self._feeds.size and result.rule is None:
-            result = self._feeds.apply(result)
+        if result.verdict == "denied" and result.rule.note[:5] == "feed:":
+            result = self._feeds.renamed(result)
         return result
 
     def check_json(self, url: str, lang: str, dumps: Callable[[Any], bytes]) -> bytes:
@@ -294,10 +300,23 @@ class CheckerService:
             self._feeds_thread.start()
 
     def _build_feeds(self) -> None:
+        """Compile the rules with the new entries outside the lock, then swap them in."""
         from .assistant.feedindex import FeedIndex
 
         version, rows = self.feed_loader.load_entries()
-        self._feeds = FeedIndex(rows, version)
+        index = FeedIndex(rows, version)
+        with self._lock:
+            if version < self._feeds.version:
+                return  # a newer set is in already
+            self._feeds = index
+        lists_version, rules = self.store.load_rules()
+        built = self._build(lists_version, rules)
+        with self._lock:
+            if self._feeds is not index:
+                return  # a newer set came in meanwhile and was compiled by its own build
+            if self._checker is None or self._checker.version <= built.version:
+                self._checker = built
+                self._snapshot = None
         with self._cache_lock:
             self._cache.clear()
 
@@ -325,6 +344,7 @@ class CheckerService:
                 {"pattern": r.pattern, "list": r.list, "name": r.name, "category": r.category,
                  "scope": r.scope}
                 for r in sorted(checker.rules(), key=lambda r: (r.pattern, r.list))
+                if r.id is not None or not r.note.startswith("feed:")  # feeds: too many
             ],
             "categories": {k: {"vi": v[0], "en": v[1]} for k, v in sorted(t.categories.items())},
             "platform_subdomains": ["m", "mbasic", "mobile", "web", "www"],

@@ -1,27 +1,28 @@
-"""Matching threat-feed entries: a host dictionary walked by suffix, applied after the rules.
+"""Threat-feed entries for the checker: compiled into the same rule index as curated rules.
 
-A feed entry covers its host and every subdomain (as a curated host rule does). It decides
-only where no curated rule did: a curated allow rule is never overridden (that clash is shown
-to the admin as a conflict instead), and a curated deny rule keeps its own name. A match turns
-the verdict to ``denied`` with the reason "Có trong danh sách cảnh báo “NAME”", and the rule
-of the response names the feed (``note`` ``feed:NAME``).
-
-Cost: one dictionary lookup per label of the host, whatever the number of entries, and only
-for URLs no rule decided (see ``bench/bench_feeds.py``).
+A feed entry covers its host and every subdomain, as a curated host rule does, so it goes into
+the checker's rule index as a deny host rule (``note`` ``feed:NAME``): a check then costs what
+it costs with curated rules, whatever the number of entries (``bench/bench_feeds.py``). A
+curated rule always decides over an entry: entries on the same host as a curated rule, and
+entries that an allow host rule covers (where the more specific entry would otherwise win), are
+left out of the index; the admin sees these clashes as conflicts. Where an allow rule is more
+specific than an entry (``sub.x.vn`` allowed, ``x.vn`` in a feed) the index already lets the
+allow rule win. A match answers ``denied`` with the reason "Có trong danh sách cảnh báo “NAME”".
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..core.messages import ADVICE, Reason
+from ..core.matching import FIELD_SEP
+from ..core.messages import Reason
 from ..core.rules import Rule
 
 __all__ = ["FeedIndex", "feed_reason"]
 
-_DENIED_ADVICE = ADVICE["denied"]
-_DROP = frozenset(("not_listed",))
+_new = tuple.__new__  # a CheckResult without a Python-level __new__ frame, as the core does
+
 
 
 def feed_reason(name: str) -> Reason:
@@ -65,18 +66,38 @@ class FeedIndex:
             dot = host.find(".")
         return None
 
-    def apply(self, result: Any) -> Any:
-        """``result`` turned ``denied`` when a feed lists its host and no rule decided it."""
-        if result.rule is not None:
-            return result
-        hit = self.lookup(result.host)
-        if hit is None:
-            return result
-        rule, why = hit
-        kept = tuple(r for r in result.reasons if r.code not in _DROP)
-        return result._replace(verdict="denied", reasons=(why, *kept), rule=rule,
-                               advice=_DENIED_ADVICE)
+    def metas(self, curated: set[str], allow_hosts: set[str]) -> Iterator[bytes]:
+        """Entries packed as deny rules for the checker's rule index, except those a curated
+        rule must decide: the same host as a curated rule (allow or deny), or a host an allow
+        host rule covers (in the index the more specific feed entry would win)."""
+        for host, (rule, _) in self._hosts.items():
+            if host in curated or _covered(host, allow_hosts):
+                continue
+            yield FIELD_SEP.join((rule.list, host, rule.name, "", "national", rule.evidence,
+                                  rule.note, "", "", "")).encode("utf-8")
+
+    def renamed(self, result: Any) -> Any:
+        """A result decided by a feed entry, with the feed's reason instead of "deny_listed"."""
+        r = result
+        hit = self._hosts.get(r.rule.pattern)
+        why = hit[1] if hit is not None else feed_reason(r.rule.name)
+        reasons = (why,) if len(r.reasons) == 1 else tuple(
+            why if x.code == "deny_listed" else x for x in r.reasons)
+        return _new(type(r), (r[0], r[1], r[2], r[3], r[4], reasons, *r[6:]))
 
     def hosts(self) -> Iterable[str]:
         """Every entry host."""
         return self._hosts.keys()
+
+
+def _covered(host: str, allow_hosts: set[str]) -> bool:
+    """``host`` or one of its parent domains is an allow host pattern."""
+    if host in allow_hosts:
+        return True
+    dot = host.find(".")
+    while dot >= 0:
+        host = host[dot + 1:]
+        if host in allow_hosts:
+            return True
+        dot = host.find(".")
+    return False
