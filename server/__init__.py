@@ -84,6 +84,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .cors import init_cors
     from .errors import register_error_handlers
     from .limits import init_limiter
+    from .public import bp as public_bp
     from .store import SQLStore
 
     store = SQLStore(app.config["DATABASE_URL"])
@@ -108,6 +109,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     init_limiter(app)
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(public_bp)  # /, /share, the web app
     csrf = CSRFProtect(app)
     csrf.exempt(api_bp)  # the API uses bearer keys, not cookies
     register_cli(app)
