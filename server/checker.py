@@ -299,8 +299,22 @@ class CheckerService:
                                                   name="khongvoi-feeds")
             self._feeds_thread.start()
 
+    def wait_background(self, timeout: float = 10.0) -> None:
+        """Wait for a background feeds build to end (before the store is disposed)."""
+        thread = self._feeds_thread
+        if thread is not None and thread.is_alive():
+            thread.join(timeout)
+
     def _build_feeds(self) -> None:
-        """Compile the rules with the new entries outside the lock, then swap them in."""
+        """Compile the rules with the new entries outside the lock, then swap them in; when
+        the database cannot be read (down, not migrated), keep what is loaded and log it."""
+        try:
+            self._build_feeds_now()
+        except Exception as exc:  # never let a background build die with a traceback
+            log.warning("feed entries could not be loaded; keeping feeds version %s: %s",
+                        self._feeds.version, exc)
+
+    def _build_feeds_now(self) -> None:
         from .assistant.feedindex import FeedIndex
 
         version, rows = self.feed_loader.load_entries()
@@ -308,7 +322,10 @@ class CheckerService:
         with self._lock:
             if version < self._feeds.version:
                 return  # a newer set is in already
+            was_empty = not self._feeds.size
             self._feeds = index
+        if was_empty and not index.size:
+            return  # no entries before or after: the compiled lists and answers stand
         lists_version, rules = self.store.load_rules()
         built = self._build(lists_version, rules)
         with self._lock:

@@ -24,6 +24,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
     """A fresh app with the default lists and TEST_RULES, rate limits off."""
     application = make_test_app(tmp_path, TEST_RULES)
     yield application
+    application.extensions["khongvoi.checker"].wait_background()
     application.extensions["khongvoi.store"].dispose()
 
 

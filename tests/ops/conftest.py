@@ -65,6 +65,7 @@ def backend_app(request, tmp_path: Path) -> Iterator[Flask]:
         config["DATABASE_URL"] = pg_store_url(request.getfixturevalue("pg_schema"))
     app = make_test_app(tmp_path, TEST_RULES, config)
     yield app
+    app.extensions["khongvoi.checker"].wait_background()  # no reads while the schema goes
     app.extensions["khongvoi.store"].dispose()
 
 
