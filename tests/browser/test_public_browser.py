@@ -103,11 +103,11 @@ def test_share_target_gates_sharing_on_with_the_confirmation(live_server, chromi
     assert share.is_visible() and share.is_disabled()
     official.locator(".confirm-box").check()
     share.click()
-    page.wait_for_function("window.__shared.length === 1")
+    page.wait_for_function("() => window.__shared.length === 1")
     assert page.evaluate("window.__shared") == [{"url": "https://tin-chinh-thong.vn/bai"}]
     denied.locator(".confirm-box").check()
     denied.locator("button.share").click()
-    page.wait_for_function("window.__shared.length === 2")
+    page.wait_for_function("() => window.__shared.length === 2")
     assert page.evaluate("window.__shared[1].url") == "https://tin-gia-mao.com/x"  # clean link
     context.close()
 

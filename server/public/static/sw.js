@@ -23,6 +23,8 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
+    // pages go to the network while the worker starts, not after (first render time)
+    if (self.registration.navigationPreload) await self.registration.navigationPreload.enable();
     await self.clients.claim();
   })());
 });
@@ -54,8 +56,13 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (event.request.mode === "navigate") {
-    event.respondWith(fetch(event.request).catch(async () =>
-      (await caches.match("/offline")) ?? Response.error()));
+    event.respondWith((async () => {
+      try {
+        return (await event.preloadResponse) || await fetch(event.request);
+      } catch {
+        return (await caches.match("/offline")) ?? Response.error();
+      }
+    })());
     return;
   }
   if (SHELL.includes(url.pathname)) {
