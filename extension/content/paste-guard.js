@@ -91,6 +91,7 @@
   }
 
   document.addEventListener("paste", (event) => {
+    if (!event.isTrusted) return; // only the official's own paste, not one a page script makes up
     const found = links(event.clipboardData?.getData("text/plain") ?? "");
     if (!found.length) return;
     returnFocus = document.activeElement;

@@ -588,13 +588,30 @@ def test_policy_pushes_server_and_key(pw, tmp_path, api_server):
 # --- paste guard ---------------------------------------------------------------------------
 
 def _paste(page, text, target="#compose"):
+    """A real paste: the text on the clipboard, then Ctrl+V in the compose box (the guard
+    ignores paste events a page script makes up)."""
     page.focus(target)
-    page.evaluate("""([text, target]) => {
+    page.evaluate("text => navigator.clipboard.writeText(text)", text)
+    page.keyboard.press("Control+V")
+
+
+def test_paste_guard_ignores_paste_events_made_up_by_the_page(ext, api_server, site):
+    context, ext_id = ext
+    _set_server(context, ext_id, api_server.url)
+    page = context.new_page()
+    page.goto(f"https://www.facebook.com:{site}/compose")
+    page.wait_for_selector("#compose")
+    page.evaluate("""() => {
         const data = new DataTransfer();
-        data.setData("text/plain", text);
-        document.querySelector(target).dispatchEvent(
+        data.setData("text/plain", "https://tin-gia-mao.com/gia");
+        document.querySelector("#compose").dispatchEvent(
             new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
-    }""", [text, target])
+    }""")
+    page.wait_for_timeout(300)
+    assert page.locator("khong-voi-card").count() == 0
+    _paste(page, "https://tin-gia-mao.com/that")  # the official's own paste still works
+    page.wait_for_selector("khong-voi-card[data-verdict=denied]")
+    page.close()
 
 
 def test_paste_card_keeps_the_keyboard_with_the_page(ext, api_server, site):
@@ -614,7 +631,8 @@ def test_paste_card_keeps_the_keyboard_with_the_page(ext, api_server, site):
     page.screenshot(path=str(ARTIFACTS / "extension-paste-card.png"))
     assert page.evaluate("document.activeElement.id") == "compose"
     page.keyboard.type("tin nay gia ")
-    assert page.input_value("#compose") == "tin nay gia "  # spaces included, nothing lost
+    assert page.input_value("#compose") == (  # both pastes, then what was typed, spaces included
+        "xem tin này https://baochinhphu.vn/ahttps://tin-gia-mao.com/bai-viettin nay gia ")
     assert page.locator("khong-voi-card").count() == 1
     # the extension's command moves focus to the card; Escape there closes it and comes back
     _worker(context).evaluate("khongVoi.onCommand('focus-card')")
