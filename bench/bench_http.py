@@ -140,16 +140,20 @@ def start_server(tmp: Path, port: int, workers: int) -> tuple[subprocess.Popen, 
         env=env, cwd=ROOT,
     )
     url = f"http://127.0.0.1:{port}/api/v1/check?url=https://baochinhphu.vn/a"
-    while True:
-        try:
-            if requests.get(url, timeout=1).status_code == 200:
-                return proc, time.perf_counter() - t0
-        except (requests.ConnectionError, requests.Timeout):  # not up yet, or still building
-            pass
-        if time.perf_counter() - t0 > 60:
-            proc.kill()
-            raise RuntimeError("server did not start")
-        time.sleep(0.01)
+    try:
+        while True:
+            try:
+                if requests.get(url, timeout=1).status_code == 200:
+                    return proc, time.perf_counter() - t0
+            except (requests.ConnectionError, requests.Timeout):  # not up, or still building
+                pass
+            if time.perf_counter() - t0 > 60:
+                raise RuntimeError("server did not start")
+            time.sleep(0.01)
+    except BaseException:
+        proc.kill()  # never leave a server behind
+        proc.wait(10)
+        raise
 
 
 def main() -> None:

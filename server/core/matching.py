@@ -119,7 +119,7 @@ class RuleIndex:
     """
 
     __slots__ = ("_bits", "_brands", "_cache", "_cache_size", "_d", "_fresh", "_mask", "_seen",
-                 "count")
+                 "cache_get", "count")
 
     def __init__(
         self,
@@ -138,6 +138,7 @@ class RuleIndex:
         # cheapest cache to hit, cleared when full. Safe under the GIL.
         self._cache: dict[str, HostInfo] = {}
         self._cache_size: int = cache_size
+        self.cache_get = self._cache.get  # for the uncompiled hot path: no call frame
         # Doorkeeper of the cache: a host is cached on its second sighting. One-off hosts
         # (most hosts of a stream of new links) then cost no cache insertion; a slot of
         # this byte array marks hosts seen once (collisions only cache a host early).
