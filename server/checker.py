@@ -89,8 +89,8 @@ class CheckerService:
         if self._checker is None or now >= self._next_poll:
             self._next_poll = now + self.poll_seconds
             self.refresh()
-            if self.feed_loader is not None:
-                self.refresh_feeds()
+            if self.feed_loader is not None:  # the first load in line, as the rules' is
+                self.refresh_feeds(wait=self._feeds.version == 0)
         return self._checker  # type: ignore[return-value]
 
     def refresh(self, force: bool = False) -> None:
