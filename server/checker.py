@@ -123,8 +123,8 @@ class CheckerService:
             self._next_poll = now + self.poll_seconds
             if self._checker is None:
                 self.refresh()
-                if self.feed_loader is not None:
-                    self.refresh_feeds()
+                if self.feed_loader is not None:  # the first load in line, as the rules' is
+                    self.refresh_feeds(wait=self._feeds.version == 0)
             else:
                 self._poll()
         return self._checker  # type: ignore[return-value]

@@ -32,58 +32,64 @@ def feed_reason(name: str) -> Reason:
 
 
 class FeedIndex:
-    """Host → (entry rule, reason) for every active feed entry (first feed by name wins)."""
+    """Host → feed for every active feed entry (the first feed by name wins a shared host).
 
-    __slots__ = ("_hosts", "size", "version")
+    Kept lean for the garbage collector (a refresh must not stall checks): one dictionary of
+    host → small int, and one record per feed; rules are built only when asked for."""
+
+    __slots__ = ("_feeds", "_hosts", "size", "version")
 
     def __init__(self, rows: Iterable[tuple[str, str, str]] = (), version: int = 0) -> None:
-        hosts: dict[str, tuple[Rule, Reason]] = {}
-        shared: dict[str, tuple[Reason, str, str]] = {}
+        hosts: dict[str, int] = {}
+        feeds: list[tuple[str, str, Reason, bytes]] = []
+        numbers: dict[str, int] = {}
         for host, name, source in rows:
-            if host in hosts:
-                continue
-            info = shared.get(name)
-            if info is None:
-                info = shared[name] = (feed_reason(name), name, source)
-            hosts[host] = (Rule(host, "deny", info[1], "", "national", info[2],
-                                f"feed:{info[1]}"), info[0])
+            number = numbers.get(name)
+            if number is None:
+                number = numbers[name] = len(feeds)
+                tail = FIELD_SEP.join((name, "", "national", source, f"feed:{name}", "", "", ""))
+                feeds.append((name, source, feed_reason(name), tail.encode("utf-8")))
+            hosts.setdefault(host, number)
         self._hosts = hosts
+        self._feeds = feeds
         self.size = len(hosts)
         self.version = version
+
+    def _rule(self, host: str, number: int) -> tuple[Rule, Reason]:
+        name, source, why, _ = self._feeds[number]
+        return Rule(host, "deny", name, "", "national", source, f"feed:{name}"), why
 
     def lookup(self, host: str) -> tuple[Rule, Reason] | None:
         """The entry covering ``host`` (the host itself or a parent domain), or None."""
         hosts = self._hosts
-        hit = hosts.get(host)
-        if hit is not None:
-            return hit
-        dot = host.find(".")
-        while dot >= 0:
-            host = host[dot + 1:]
-            hit = hosts.get(host)
-            if hit is not None:
-                return hit
+        while True:
+            number = hosts.get(host)
+            if number is not None:
+                return self._rule(host, number)
             dot = host.find(".")
-        return None
+            if dot < 0:
+                return None
+            host = host[dot + 1:]
 
     def metas(self, curated: set[str], allow_hosts: set[str]) -> Iterator[bytes]:
         """Entries packed as deny rules for the checker's rule index, except those a curated
         rule must decide: the same host as a curated rule (allow or deny), or a host an allow
         host rule covers (in the index the more specific feed entry would win)."""
-        for host, (rule, _) in self._hosts.items():
+        tails = [f[3] for f in self._feeds]
+        for host, number in self._hosts.items():
             if host in curated or _covered(host, allow_hosts):
                 continue
-            yield FIELD_SEP.join((rule.list, host, rule.name, "", "national", rule.evidence,
-                                  rule.note, "", "", "")).encode("utf-8")
+            yield b"deny\x1f" + host.encode("ascii") + b"\x1f" + tails[number]
 
     def renamed(self, result: Any) -> Any:
         """A result decided by a feed entry, with the feed's reason instead of "deny_listed"."""
         r = result
-        hit = self._hosts.get(r.rule.pattern)
-        why = hit[1] if hit is not None else feed_reason(r.rule.name)
+        number = self._hosts.get(r.rule.pattern)
+        why = self._feeds[number][2] if number is not None else feed_reason(r.rule.name)
         reasons = (why,) if len(r.reasons) == 1 else tuple(
             why if x.code == "deny_listed" else x for x in r.reasons)
-        return _new(type(r), (r[0], r[1], r[2], r[3], r[4], reasons, *r[6:]))
+        return _new(type(r), (r[0], r[1], r[2], r[3], r[4], reasons, r[6], r[7], r[8], r[9],
+                              r[10]))
 
     def hosts(self) -> Iterable[str]:
         """Every entry host."""

@@ -260,3 +260,45 @@ def _actor():
     from server.store.accounts import Actor
 
     return Actor("test")
+
+
+def test_curated_rules_always_decide_over_feed_entries(fapp, tmp_path):
+    from server.core import make_rule
+
+    store = fapp.extensions["khongvoi.store"]
+    store.import_rules([make_rule("allow", "bao.lua-rong.vn", name="Báo Thử Con",
+                                  evidence="e", category="press_local")])
+    path = tmp_path / "mix.txt"
+    path.write_text("lua-rong.vn\ntin-gia-mao.com\ntin.tin-chinh-thong.vn\n", encoding="utf-8")
+    out = fapp.test_cli_runner().invoke(args=["feeds", "add", "mix", str(path),
+                                              "--format", "domains"])
+    assert out.exit_code == 0, out.output
+    client = fapp.test_client()
+    # an allow rule more specific than the entry wins on its hosts; the entry elsewhere
+    assert _check(client, "https://bao.lua-rong.vn/a")["verdict"] == "official"
+    assert _check(client, "https://lua-rong.vn/a")["reasons"][0]["code"] == "feed_listed"
+    # the same host as a curated deny rule: the curated rule (and its name) decides
+    assert _check(client, "https://tin-gia-mao.com/")["rule"]["name"] == \
+        "Giả mạo Báo Thử Nghiệm"
+    # an entry under an allow host rule is left out: the allow rule decides
+    assert _check(client, "https://tin.tin-chinh-thong.vn/")["verdict"] == "official"
+    conflicts = {(c["entry"], c["rule"]) for c in fapp.extensions["khongvoi.feeds"].conflicts(
+        fapp.extensions["khongvoi.checker"])}
+    assert conflicts == {("lua-rong.vn", "bao.lua-rong.vn"),
+                         ("tin.tin-chinh-thong.vn", "tin-chinh-thong.vn")}
+    # the offline snapshot of the lists carries curated rules only
+    rules = client.get("/api/v1/lists").get_json()["rules"]
+    assert not any(r["pattern"] == "lua-rong.vn" for r in rules)
+
+
+def test_checks_go_on_with_the_old_entries_while_a_refresh_is_compiled(fapp, feed_file):
+    runner, client = fapp.test_cli_runner(), fapp.test_client()
+    runner.invoke(args=["feeds", "add", "canhbao", str(feed_file), "--format", "domains"])
+    service = fapp.extensions["khongvoi.checker"]
+    feed_file.write_text("lua-dao-moi.com\n", encoding="utf-8")
+    fapp.extensions["khongvoi.feeds"].refresh("canhbao")  # stored; this worker not told yet
+    assert _check(client, "https://lua-dao-thu.com/")["verdict"] == "denied"  # old entries
+    service.refresh_feeds()  # the poll's way: compiled in a background thread
+    service._feeds_thread.join(30)
+    assert _check(client, "https://lua-dao-moi.com/")["verdict"] == "denied"
+    assert _check(client, "https://lua-dao-thu.com/")["verdict"] == "unknown"
