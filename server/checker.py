@@ -359,7 +359,7 @@ class CheckerService:
             "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "rules": [
                 {"pattern": r.pattern, "list": r.list, "name": r.name, "category": r.category,
-                 "scope": r.scope}
+                 "scope": r.scope, **({"basis": r.basis} if r.basis else {})}
                 for r in sorted(checker.rules(), key=lambda r: (r.pattern, r.list))
                 if r.id is not None or not r.note.startswith("feed:")  # feeds: too many
             ],

@@ -178,6 +178,8 @@ SCHEMAS: dict[str, Any] = {
                         "name": _STR,
                         "category": _STR,
                         "scope": _STR,
+                        "basis": {**_STR, "description": "legal basis, only when the rule "
+                                  "has one"},
                     },
                 },
             },
