@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from ..store.accounts import Actor
-from ..store.base import NotFound
 from . import ASSISTANT
 from .fetch import GuardedFetcher
 from .formats import FORMATS, BadLine, parse_feed
@@ -247,5 +246,3 @@ def _conflict(entry: Any, rule: Any) -> dict[str, str]:
             "message_en": f"“{entry.pattern}” is on {entry.name}, but the allow rule "
                           f"“{rule.pattern}” still applies; please review."}
 
-
-__all__ += ["NotFound"]

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.rules import Rule
@@ -302,11 +302,3 @@ class FeedStore:
         if not done:
             raise ValueError("changed_since")
 
-
-def pending_ids_for(conn: Connection, patterns: Iterable[str]) -> list[int]:
-    """Ids of pending entries with these patterns (helper for tests and pages)."""
-    pats = list(patterns)
-    if not pats:
-        return []
-    return list(conn.execute(select(pending_entries.c.id).where(
-        or_(*(pending_entries.c.pattern == p for p in pats)))).scalars())
