@@ -236,10 +236,15 @@ class LinkResolver:
         adapter = _PinnedAdapter(host, port, address)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
-        resp = session.head(url, allow_redirects=False, timeout=timeout)
+        # the connection goes to the checked address, so the name must be said explicitly
+        # (otherwise the Host header would be that address and shared hosting answers wrong)
+        default = 443 if url.lower().startswith("https:") else 80
+        headers = {"Host": host if port == default else f"{host}:{port}"}
+        resp = session.head(url, allow_redirects=False, timeout=timeout, headers=headers)
         resp.close()
         if resp.status_code in _REFUSED_STATUS:
-            resp = session.get(url, allow_redirects=False, timeout=timeout, stream=True)
+            resp = session.get(url, allow_redirects=False, timeout=timeout, stream=True,
+                               headers=headers)
             resp.close()  # the body is never read
         location = resp.headers.get("Location")
         if resp.is_redirect and location:

@@ -23,8 +23,11 @@ class _Handler(BaseHTTPRequestHandler):
     routes: ClassVar[dict[str, tuple[int, str | None, float]]] = {}
     seen: ClassVar[list[str]] = []
 
+    hosts: ClassVar[list[str]] = []
+
     def _answer(self) -> None:
         self.seen.append(f"{self.command} {self.path}")
+        self.hosts.append(self.headers.get("Host", ""))
         status, location, delay = self.routes.get(self.path, (200, None, 0.0))
         if delay:
             time.sleep(delay)
@@ -44,10 +47,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server:
     def __init__(self, routes: dict[str, tuple[int, str | None, float]]) -> None:
-        handler = type("H", (_Handler,), {"routes": routes, "seen": []})
+        handler = type("H", (_Handler,), {"routes": routes, "seen": [], "hosts": []})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.port = self.httpd.server_address[1]
         self.seen: list[str] = handler.seen
+        self.hosts: list[str] = handler.hosts
         self.base = f"http://127.0.0.1:{self.port}"
         threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True).start()
 
@@ -187,6 +191,21 @@ def test_connects_to_the_checked_address_not_a_second_dns_answer(servers):
     res = resolver.resolve(f"http://rebind.example:{red.port}/ok")
     assert res.error is None and res.final_url == f"http://rebind.example:{red.port}/ok"
     assert red.seen == ["HEAD /ok"]  # it reached the pinned, checked address
+    assert red.hosts == [f"rebind.example:{red.port}"]  # and named the site, not the address
+
+
+def test_the_host_header_names_the_site_on_every_hop_and_method(servers):
+    red, _ = servers
+    red.httpd.RequestHandlerClass.routes.update({"/a": (301, "/no-head", 0.0)})
+
+    def dns(host, port, **kw):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    resolver = LinkResolver(resolver=dns, trusted=frozenset({f"bit.ly:{red.port}"}))
+    res = resolver.resolve(f"http://bit.ly:{red.port}/a")
+    assert res.error is None and res.final_url == f"http://bit.ly:{red.port}/no-head"
+    assert red.seen == ["HEAD /a", "HEAD /no-head", "GET /no-head"]
+    assert red.hosts == [f"bit.ly:{red.port}"] * 3
 
 
 @pytest.mark.parametrize(("address", "public"), [
