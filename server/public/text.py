@@ -49,6 +49,10 @@ TEXT: dict[str, dict[str, str]] = {
         "report_bad_url": "Thiếu liên kết cần báo cáo, hoặc liên kết quá dài.",
         "report_bad_kind": "Loại báo cáo không hợp lệ.",
         "report_long_comment": "Ghi chú tối đa 1000 ký tự.",
+        "report_control": "Liên kết hoặc ghi chú có ký tự điều khiển không hiển thị được; "
+                          "hãy gõ lại.",
+        "report_expired": "Trang đã mở quá lâu nên biểu mẫu hết hạn. Hãy tải lại trang kết "
+                          "quả rồi gửi báo cáo lại.",
         "back": "Về trang kiểm tra",
         "other_lang": "English",
         "offline_title": "Đang ngoại tuyến",
@@ -112,6 +116,10 @@ TEXT: dict[str, dict[str, str]] = {
         "report_bad_url": "The link to report is missing or too long.",
         "report_bad_kind": "Unknown kind of report.",
         "report_long_comment": "The comment may have at most 1000 characters.",
+        "report_control": "The link or comment has invisible control characters; type it "
+                          "again.",
+        "report_expired": "The page was open too long and the form expired. Reload the "
+                          "result page and send the report again.",
         "back": "Back to the check page",
         "other_lang": "Tiếng Việt",
         "offline_title": "Offline",

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Response, current_app, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
 
 from ..checker import result_to_dict
 from ..core import InvalidURL
@@ -74,8 +75,6 @@ def _page(text: str, *, shared: bool = False, status: int = 200) -> tuple[str, i
         items, skipped = _check_all(text, lang)
         if not items:
             error = t["no_links"]
-    elif shared:
-        error = t["no_links"]
     return render_template(
         "public/index.html", t=t, lang=lang, text=text, items=items, skipped=skipped,
         error=error, shared=shared, strictest=_strictest(items), kinds=_REPORT_KINDS,
@@ -83,19 +82,28 @@ def _page(text: str, *, shared: bool = False, status: int = 200) -> tuple[str, i
     ), status
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 @limit("RATELIMIT_CHECK")
 def index() -> tuple[str, int]:
-    """The form, and the results when ``q`` (a link or a pasted message) is given."""
-    return _page(request.args.get("q", "") or request.args.get("url", ""))
+    """The form, and the results when ``q`` (a link or a pasted message) is given.
+
+    The form posts (a pasted message of thousands of Vietnamese characters does not fit in
+    a request line: gunicorn refuses lines over 4 KiB); ``GET /?q=`` stays for links, so a
+    result can be linked to. Checking changes nothing, so the POST needs no CSRF token
+    (``create_app`` exempts it)."""
+    values = request.form if request.method == "POST" else request.args
+    return _page(values.get("q", "") or values.get("url", ""))
 
 
-@bp.get("/share")
+@bp.route("/share", methods=["GET", "POST"])
 @limit("RATELIMIT_CHECK")
 def share() -> tuple[str, int]:
-    """The web app's share target: every link in the shared title, text and url."""
-    parts = [request.args.get(k, "") for k in ("title", "text", "url")]
-    return _page("\n".join(p for p in parts if p), shared=True)
+    """The web app's share target: every link in the shared title, text and url (POST, as
+    the manifest asks; GET also works). Nothing shared: the empty form."""
+    values = request.form if request.method == "POST" else request.args
+    parts = [values.get(k, "") for k in ("title", "text", "url")]
+    text = "\n".join(p for p in parts if p)
+    return _page(text, shared=bool(text.strip()))
 
 
 @bp.post("/report")
@@ -116,6 +124,8 @@ def report() -> tuple[str, int]:
         error = t["report_bad_kind"]
     elif len(comment) > 1000:
         error = t["report_long_comment"]
+    elif any((ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0 for c in url + comment):
+        error = t["report_control"]
     if error is None:
         svc = _service()
         try:
@@ -131,6 +141,15 @@ def report() -> tuple[str, int]:
                 client_hash=_client_hash())
     return render_template("public/reported.html", t=t, lang=lang, error=error, url=url,
                            other_lang="vi" if lang == "en" else "en"), 400 if error else 201
+
+
+@bp.errorhandler(CSRFError)
+def _expired(exc: CSRFError) -> tuple[str, int]:
+    """A report form whose token expired or was lost: say what to do."""
+    lang = _lang()
+    return render_template("public/reported.html", t=TEXT[lang], lang=lang,
+                           error=TEXT[lang]["report_expired"], url="",
+                           other_lang="vi" if lang == "en" else "en"), 400
 
 
 @bp.get("/offline")
@@ -162,7 +181,8 @@ def manifest() -> Response:
         ],
         "share_target": {
             "action": url_for("public.share"),
-            "method": "GET",
+            "method": "POST",
+            "enctype": "application/x-www-form-urlencoded",
             "params": {"title": "title", "text": "text", "url": "url"},
         },
     }

@@ -24,7 +24,7 @@ def test_form_without_query_is_a_labelled_form(client):
     page = resp.get_data(as_text=True)
     assert resp.status_code == 200 and resp.mimetype == "text/html"
     assert '<label for="q">' in page and 'id="q" name="q"' in page
-    assert 'method="get"' in page and "Kiểm tra nguồn tin" in page
+    assert 'method="post"' in page and "Kiểm tra nguồn tin" in page
     assert 'rel="manifest"' in page
     assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
     assert resp.headers["Cache-Control"] == "no-store"
@@ -109,8 +109,10 @@ def test_share_target_checks_title_text_and_url(client):
     assert resp.status_code == 200 and "Nội dung được chia sẻ vào Không Vội" in page
     assert verdicts(resp) == ["denied", "official"]
     assert "Chia sẻ tiếp" in page and "KHÔNG đến từ nguồn chính thống" in page
-    empty = client.get("/share")
-    assert "Không tìm thấy liên kết nào" in empty.get_data(as_text=True)
+    empty = client.get("/share").get_data(as_text=True)  # nothing shared: the plain form
+    assert "Không tìm thấy liên kết nào" not in empty and '<label for="q">' in empty
+    posted = client.post("/share", data={"text": "https://tin-gia-mao.com/y"})
+    assert posted.status_code == 200 and verdicts(posted) == ["denied"]
 
 
 def test_manifest_makes_an_installable_share_target(client):
@@ -122,7 +124,8 @@ def test_manifest_makes_an_installable_share_target(client):
     for icon in body["icons"]:
         with client.get(icon["src"]) as got:
             assert got.status_code == 200 and got.data.startswith(b"\x89PNG")
-    assert body["share_target"] == {"action": "/share", "method": "GET",
+    assert body["share_target"] == {"action": "/share", "method": "POST",
+                                    "enctype": "application/x-www-form-urlencoded",
                                     "params": {"title": "title", "text": "text", "url": "url"}}
 
 
@@ -206,3 +209,48 @@ def test_the_page_never_fails_on_any_text(shared_client, text):
     resp = shared_client.get("/", query_string={"q": text})
     assert resp.status_code in (200, 400)
     assert "Traceback" not in resp.get_data(as_text=True)
+
+
+def test_a_long_vietnamese_message_is_posted_and_checked(tmp_path):
+    """Thousands of Vietnamese characters do not fit a request line (gunicorn: 4 KiB), so
+    the form posts; the post needs no CSRF token, as a check changes nothing."""
+    app = make_test_app(tmp_path, TEST_RULES, config={"WTF_CSRF_ENABLED": True})
+    client = app.test_client()
+    message = "Thông báo khẩn của Ủy ban nhân dân tỉnh về việc ứng phó. " * 60
+    message += "Nguồn: https://tin-chinh-thong.vn/bai và https://tin-gia-mao.com/x"
+    assert len(message.encode()) > 4096
+    resp = client.post("/", data={"q": message})
+    assert resp.status_code == 200 and verdicts(resp) == ["official", "denied"]
+    assert "Thông báo khẩn" in resp.get_data(as_text=True)  # the text stays in the field
+    app.extensions["khongvoi.store"].dispose()
+
+
+def test_every_label_is_text_not_a_template_accident(client):
+    page = client.get("/", query_string={"q": "tin-chinh-thong.vn"}).get_data(as_text=True)
+    assert "Sao chép liên kết" in page and "built-in method" not in page
+    english = client.get("/", query_string={"q": "tin-chinh-thong.vn", "lang": "en"})
+    assert "Copy link" in english.get_data(as_text=True)
+
+
+def test_report_with_control_characters_is_refused(client, app):
+    page = client.get("/", query_string={"q": "tin-gia-mao.com"}).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    before = len(app.extensions["khongvoi.store"].list_reports())
+    bad = client.post("/report", data={"csrf_token": token, "url": "https://tin-gia-mao.com/",
+                                       "kind": "other", "comment": "a\x00b"})
+    assert bad.status_code == 400 and "ký tự điều khiển" in bad.get_data(as_text=True)
+    assert len(app.extensions["khongvoi.store"].list_reports()) == before
+
+
+def test_an_expired_report_form_says_to_reload(tmp_path):
+    app = make_test_app(tmp_path, TEST_RULES, config={"WTF_CSRF_ENABLED": True})
+    resp = app.test_client().post("/report", data={"url": "https://x.vn/", "kind": "other"})
+    assert resp.status_code == 400
+    assert "Hãy tải lại trang kết quả" in resp.get_data(as_text=True)
+    app.extensions["khongvoi.store"].dispose()
+
+
+def test_a_very_long_invalid_link_is_not_repeated_in_full(client):
+    resp = client.get("/", query_string={"q": "javascript:" + "a" * 5000})
+    cards = resp.get_data(as_text=True).split("</textarea>", 1)[1]  # the field keeps it all
+    assert resp.status_code == 200 and "a" * 300 not in cards and "…" in cards
