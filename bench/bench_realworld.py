@@ -95,9 +95,9 @@ def dnstwist_recall(detector: LookalikeDetector) -> dict[str, list]:
             key = fuzzer if fuzzy else "homoglyph (brands < 5 letters)"
             for name in names:
                 label = name.split(".")[0]
-                if name in detector.domains or label in detector.brands and "." not in label:
-                    if name in detector.domains or name.endswith(".vn"):
-                        continue  # another official name (nhandan.org.vn for nhandan.vn)
+                if name in detector.domains or (label in detector.brands
+                                                and name.endswith(".vn")):
+                    continue  # another official name (nhandan.org.vn for nhandan.vn)
                 caught = judge(detector, f"https://{name}/") not in (None, "invalid")
                 h = hits[key]
                 h[0] += caught
