@@ -95,8 +95,8 @@ def dnstwist_recall(detector: LookalikeDetector) -> dict[str, list]:
             key = fuzzer if fuzzy else "homoglyph (brands < 5 letters)"
             for name in names:
                 label = name.split(".")[0]
-                listed = name in detector.domains
-                if listed or (label in detector.brands and name.endswith(".vn")):
+                if name in detector.domains or (label in detector.brands
+                                                and name.endswith(".vn")):
                     continue  # another official name (nhandan.org.vn for nhandan.vn)
                 caught = judge(detector, f"https://{name}/") not in (None, "invalid")
                 h = hits[key]

@@ -127,7 +127,7 @@ GOV_SUBSTRINGS = ("govvn", "chinhphu", "dichvucong", "bocongan", "congan", "cong
                   "bongoaigiao", "boquocphong", "boxaydung", "bokhoahoc", "nganhangnhanuoc",
                   "khobacnhanuoc", "canhsatgiaothong", "dulieuquocgia", "dancuquocgia",
                   "vngov", "vietnamgov", "govviet", "uybannhandan", "toaannhandan",
-                  "vienkiemsat", "thanhtrachinhphu")
+                  "vienkiemsat", "thanhtrachinhphu", "congthue", "thuecanhan")
 #: Agency words that count only as a whole hyphen- or dot-separated token.
 GOV_TOKENS = frozenset(("gov", "vnnic", "ubnd", "cvgov"))
 #: Ministry abbreviations: other organisations' acronyms too (``bca.co.id``, ``btc.com``,
@@ -135,7 +135,7 @@ GOV_TOKENS = frozenset(("gov", "vnnic", "ubnd", "cvgov"))
 #: (``canhan-gdt.com``, ``bca-vn.com``).
 AGENCY_ACRONYMS = frozenset(("mps", "mof", "moh", "moj", "moet", "btc", "bca", "gdt", "dvc",
                              "csgt", "boyte"))
-_VN_MARKERS = frozenset(("vn", "vietnam", "gov", "govvn"))
+_VN_MARKERS = frozenset(("vn", "vietnam", "gov", "govvn", "113"))  # 113: the police line
 #: Words glued to a brand to dress it up (``tuoitreonline``, ``tintuoitre``), including the
 #: words of prize and support scams (``dantri-trungthuong``, ``tuoitre-quatang``): never a
 #: different Vietnamese name, even where they spell Vietnamese syllables.
@@ -143,7 +143,10 @@ FILLER_WORDS = frozenset((
     "online", "news", "tin", "tintuc", "moi", "nhanh", "hot", "live", "today", "daily", "tv",
     "net", "web", "info", "plus", "vn", "24h", "go", "new", "vietnam", "chinhthuc", "hotro",
     "dangky", "xacminh", "xacthuc", "khuyenmai", "quatang", "trungthuong", "tructuyen",
-    "dientu", "uudai", "nhanqua", "tangqua", "trian"))
+    "dientu", "uudai", "nhanqua", "tangqua", "trian", "trang", "kenh", "trangbao", "trangtin",
+    "kenhtin", "247", "new247", "news247"))
+#: Filler after a short brand that counts under .vn too (vov24h.vn): no outlet's own name.
+_VN_SHORT_FILLER = frozenset(("24h", "247", "new247", "news247", "online"))
 _FILLER_SIZES = sorted({len(w) for w in FILLER_WORDS})
 #: Agency words that count even in a Vietnamese name under .vn: services live on gov.vn, and
 #: no newspaper is named after the ministry, the social-insurance or the tax office itself.
@@ -188,7 +191,14 @@ _VOWELS = frozenset("aeiouy")
 _LOOKALIKE = frozenset(frozenset(p) for p in (
     "0o", "1l", "1i", "il", "38", "3e", "5s", "69", "9g", "gq", "bd", "b6", "ce", "co", "mn",
     "nr", "uv", "2z"))
-_SUFFIX_GLUE = ("vn", "comvn", "orgvn", "netvn", "govvn")
+_SUFFIX_GLUE = ("vn", "comvn", "orgvn", "netvn", "govvn", "com", "net", "org")
+#: Free-hosting sites where anyone names a page: registrable domains (``weebly.com``) and
+#: public suffixes (``blogspot.com``, ``github.io``).
+_FREE_HOSTS = frozenset((
+    "weebly.com", "weeblysite.com", "blogspot.com", "github.io", "web.app", "firebaseapp.com",
+    "wixsite.com", "netlify.app", "vercel.app", "pages.dev", "herokuapp.com", "glitch.me",
+    "000webhostapp.com", "webflow.io", "mystrikingly.com", "godaddysites.com", "square.site",
+    "wordpress.com", "sites.google.com", "gitbook.io", "notion.site"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,18 +212,57 @@ class Imitation:
     detail: str = ""
 
 
+#: UTS #39 confusables.txt entries that the pairwise groups of ``confusable-homoglyphs`` do
+#: not reach an ASCII letter from (``ь`` → ``b``, ``ə`` → ``e``).
+#: Also the Cyrillic letters Chromium's IDN spoof checker reads as Latin in whole-script names
+#: (``к``, ``т``, ``м``, ``н``, ``в``).
+_SKELETON_EXTRA = {"ь": "b", "Ь": "b", "ə": "e", "ǝ": "e", "Ə": "e", "ɘ": "e", "đ": "d", "Đ": "d",
+                   "к": "k", "т": "t", "м": "m", "н": "h", "в": "b"}
+
+
+def _strip_marks(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def _resolve(char: str) -> str | None:
+    """The ASCII letter or digit a character passes for: its confusables followed (up to
+    four steps, marks dropped at each) to an ASCII one, else, for a Latin letter, the base
+    letter its Unicode name gives (``ɦ`` LATIN SMALL LETTER H WITH HOOK → ``h``, ``ɴ`` LATIN
+    LETTER SMALL CAPITAL N → ``n``): the same idea as UTS #39's skeleton."""
+    data = confusables.confusables_data
+    seen, frontier = {char}, [char]
+    for _ in range(4):
+        following = []
+        for x in frontier:
+            for g in data.get(x, ()):
+                t = _strip_marks(g["c"])
+                if t.isascii() and t.isalnum():
+                    return t.lower()
+                if len(t) == 1 and t not in seen:
+                    seen.add(t)
+                    following.append(t)
+        frontier = following
+    name = unicodedata.name(char, "")
+    if name.startswith("LATIN"):
+        base = name.split(" LETTER ", 1)[-1].split(" WITH ")[0]
+        for word in ("SMALL CAPITAL ", "CAPITAL ", "SMALL "):
+            base = base.replace(word, "")
+        if len(base) == 1:
+            return base.lower()
+    return None
+
+
 def _confusable_map() -> dict[int, str]:
+    """Every non-ASCII character with an ASCII look-alike, and ASCII digits that read as
+    letters (``0`` → ``o``, ``1`` → ``l``: used only on internationalised names)."""
     table: dict[int, str] = {}
-    for char, glyphs in confusables.confusables_data.items():
-        if len(char) != 1 or char.isascii():
-            continue
-        for g in glyphs:
-            c = g["c"]
-            if len(c) == 1 and c.isascii() and c.isalnum():
-                table[ord(char)] = c.lower()
-                break
-    table[ord("đ")] = "d"
-    table[ord("Đ")] = "d"
+    for char in confusables.confusables_data:
+        if len(char) == 1 and (not char.isascii() or char in "01"):
+            found = _resolve(char)
+            if found is not None and len(found) == 1 and found != char:
+                table[ord(char)] = found
+    for char, to in _SKELETON_EXTRA.items():
+        table[ord(char)] = to
     return table
 
 
@@ -315,7 +364,7 @@ def _slip(a: str, b: str) -> bool:
             or (a in _VOWELS and b in _VOWELS) or frozenset((a, b)) in _LOOKALIKE)
 
 
-def _one_edit(a: str, b: str) -> bool:
+def _one_edit(a: str, b: str, loose: bool = False) -> bool:
     """Damerau–Levenshtein distance exactly 1 (adjacent transposition counts once), where a
     replacement must be a plausible slip (:func:`_slip`)."""
     if a == b or abs(len(a) - len(b)) > 1:
@@ -323,7 +372,8 @@ def _one_edit(a: str, b: str) -> bool:
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
         if len(diff) == 1:
-            return _slip(b[diff[0]], a[diff[0]])
+            return _slip(b[diff[0]], a[diff[0]]) or (
+                loose and not (a[diff[0]].isdigit() and b[diff[0]].isdigit()))
         return (
             len(diff) == 2 and diff[1] == diff[0] + 1
             and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
@@ -417,6 +467,12 @@ class LookalikeDetector:
             return None
         label = domain[: len(domain) - len(suffix) - 1]
         subdomain = host[: len(host) - len(domain) - 1] if host != domain else ""
+        if under_vn and label in self.brands and self.brands[label][0].endswith(".vn"):
+            return None  # baocamau.vn for baocamau.com.vn: the outlet's own old or new name
+        free = suffix in _FREE_HOSTS
+        if domain in _FREE_HOSTS and subdomain:  # binhchon-vtv.weebly.com: the page is named
+            subdomain, _, label = subdomain.rpartition(".")
+            free, under_vn = True, False
         if "xn--" in host:
             found = self._homograph(domain)
             if found is not None:
@@ -426,7 +482,12 @@ class LookalikeDetector:
             host, domain = self._plain(host), self._plain(domain)
             label = domain.rsplit(".", suffix.count(".") + 1)[0]
             subdomain = host[: len(host) - len(domain) - 1] if host != domain else ""
-        found = self._same_name(label, suffix) or self._embedded(host, subdomain)
+        if "-" in label:  # a brand as a whole hyphenated part: anninhthudo-claim
+            for part in label.split("-"):
+                if part in self.brands and part not in self.exact_only and part != label:
+                    return self._hit("lookalike_combosquat", part, f"{part} + other words")
+        found = (self._same_name(label, suffix) or self._split(subdomain, label)
+                 or self._embedded(host, subdomain) or (free and self._free_page(label)) or None)
         if found is not None:
             return found
         word = label.replace("-", "")
@@ -437,7 +498,7 @@ class LookalikeDetector:
         if _AGENCY_NAME_RE(word) is not None:  # bocongan-gov.com imitates Bộ Công an
             return self._typo(label) or self._gov(label, subdomain, tld, portal_only)
         return (self._typo(label)
-                or self._combo(word, under_vn, "-" in label)
+                or self._combo(word, under_vn and not free, "-" in label)
                 or self._typo_with_filler(label)
                 or self._gov(label, subdomain, tld, portal_only))
 
@@ -476,10 +537,10 @@ class LookalikeDetector:
         text = _to_unicode(name)
         if text is None:
             return name
-        return "".join(
-            c for c in unicodedata.normalize("NFD", text.translate(self._skeleton))
-            if not unicodedata.combining(c)
-        ).lower().translate(self._skeleton)
+        plain = _strip_marks(text.translate(self._skeleton)).lower().translate(self._skeleton)
+        if not plain.isascii():  # Latin letters outside the confusables data (ꝁ, ɴ)
+            plain = "".join(c if c.isascii() else (_resolve(c) or c) for c in plain)
+        return plain
 
     def _homograph(self, domain: str) -> Imitation | None:
         """Only where the internationalised part is what spells the official name:
@@ -496,6 +557,10 @@ class LookalikeDetector:
         label = plain.split(".", 1)[0]
         if label in self.brands and domain.startswith("xn--"):
             return self._hit("lookalike_homograph", label, f"{text} ({domain})")
+        if domain.startswith("xn--") and len(label) <= MIN_FUZZY:
+            for brand in self.exact_only:  # short brands: a look-alike letter and one slip
+                if len(brand) >= 3 and _one_edit(label, brand):
+                    return self._hit("lookalike_homograph", brand, f"{text} ({domain})")
         if self._mixed_script(text.split(".", 1)[0]):
             return Imitation("lookalike_mixed_script", plain, "", f"{text} ({domain})")
         return None
@@ -527,6 +592,28 @@ class LookalikeDetector:
                 return self._hit("lookalike_tld_swap", joined[: -len(glue)], "suffix glued on")
         return None
 
+    def _split(self, subdomain: str, label: str) -> Imitation | None:
+        """A brand split across labels: ``thanhn.ien.vn``, ``baochinh.phu.vn``."""
+        if not subdomain:
+            return None
+        last = subdomain.rsplit(".", 1)[-1]
+        for joined in {last + label, subdomain.replace(".", "") + label}:
+            joined = joined.replace("-", "")
+            if joined in self.brands and joined not in self.exact_only:
+                return self._hit("lookalike_typosquat", joined, "split across labels")
+        return None
+
+    def _free_page(self, label: str) -> Imitation | None:
+        """On a free-hosting site a short brand counts between digits or hyphens, as a word of
+        the page's name (``binhchon-2022vtv6vn``); longer brands count anywhere."""
+        for part in re.split(r"[^a-z]+", label):
+            for size in self._exact_sizes:
+                if (part[:size] in self.exact_only and part[size:] in ("", "vn")) or (
+                        part[-size:] in self.exact_only and part[:-size] in ("", "vn")):
+                    brand = part[:size] if part[:size] in self.exact_only else part[-size:]
+                    return self._hit("lookalike_combosquat", brand, f"{brand} in a page name")
+        return None
+
     def _embedded(self, host: str, subdomain: str) -> Imitation | None:
         """An official domain spelled out in the host before its real registrable domain."""
         if not subdomain:
@@ -545,13 +632,19 @@ class LookalikeDetector:
 
     def _typo(self, label: str) -> Imitation | None:
         word = label.replace("-", "") if len(label) - label.count("-") >= MIN_FUZZY else label
-        seen: set[str] = set()
-        for key in _deletes(word) | {word}:
-            for brand in self._deleted.get(key, ()):
-                if brand not in seen and _one_edit(word, brand) and not (
-                        word.startswith(brand) and _extends(brand, word[len(brand) :])):
-                    return self._hit("lookalike_typosquat", brand, f"one edit from {brand}")
-                seen.add(brand)
+        # Any one-letter replacement counts unless the result spells Vietnamese words
+        # (tienphong / bienphong is another word, anninhthzdo a slip).
+        candidates = {b for key in _deletes(word) | {word} for b in self._deleted.get(key, ())}
+        if not candidates:
+            return None
+        loose = not is_vietnamese(word)
+        for brand in sorted(candidates):
+            # one letter added at the end is a slip even where it spells another syllable
+            # (nhandanh); longer words that continue the brand's syllable are another name
+            if _one_edit(word, brand, loose) and not (
+                    word.startswith(brand) and len(word) > len(brand) + 1
+                    and _extends(brand, word[len(brand) :])):
+                return self._hit("lookalike_typosquat", brand, f"one edit from {brand}")
         return None
 
     def _typo_with_filler(self, label: str) -> Imitation | None:
@@ -591,16 +684,21 @@ class LookalikeDetector:
                     or (not hyphenated and (under_vn or i > 0)
                         and self._another_name(word[:i], piece, word[i + size :]))):
                     return self._hit("lookalike_combosquat", piece, f"{piece} + other words")
-        if under_vn and not hyphenated:
-            return None  # vtcnews.vn is VTC's own news site
+        # vtcnews.vn is VTC's own news site: under .vn only 24h-style filler counts (vov24h.vn)
+        fillers = _VN_SHORT_FILLER if under_vn and not hyphenated else FILLER_WORDS
         # Short brands count only with filler words (vov-news, vtv24h), a channel number
-        # (vtv1, vtv24) or Báo before them (baocand).
+        # (vtv1, vtv24) or Báo before them (baocand), also with a channel number after
+        # (kenhvov1).
+        bare = word.rstrip("0123456789")
         for size in self._exact_sizes:
             for brand, rest, after in ((word[:size], word[size:], True),
-                                       (word[-size:], word[:-size], False)):
+                                       (word[-size:], word[:-size], False),
+                                       (bare[-size:], bare[:-size], False)):
                 if brand in self.exact_only and (
-                    rest in FILLER_WORDS or (after and rest.isdigit() and len(rest) <= 2)
-                    or (not after and rest == "bao")):
+                    rest in fillers or (after and rest.isdigit() and len(rest) <= 2
+                                        and not (under_vn and not hyphenated))
+                    or (not after and rest == "bao" and fillers is FILLER_WORDS)
+                    or (not after and rest in fillers and len(word) - len(bare) <= 2)):
                     shown = f"{brand} + {rest}" if after else f"{rest} + {brand}"
                     return self._hit("lookalike_combosquat", brand, shown)
         return None
@@ -612,6 +710,8 @@ class LookalikeDetector:
         words are Vietnamese syllables, not filler (``online``, ``tin``, ``moi``,
         ``trungthuong``), and not *Báo* before a source that is itself a newspaper
         (``baotuoitre`` is Báo Tuổi Trẻ's own name)."""
+        if before == "bao" and not after and brand not in self._papers:
+            return True  # baobacninhtv: Báo Bắc Ninh TV's paper, not the broadcaster dressed up
         if (before == "bao" and not after and brand in self._papers) or not is_vietnamese(brand):
             return False
         if before and after.isdigit():
@@ -629,6 +729,14 @@ class LookalikeDetector:
                              else (_GOV_RE, GOV_TOKENS))
         if not portal_only and any(_one_edit(t, w) for t in tokens if len(t) >= 7
                                    for k in _deletes(t) | {t} for w in _AGENCY_DELETED.get(k, ())):
+            return Imitation("lookalike_gov_token", "gov.vn", "Cơ quan nhà nước (gov.vn)")
+        glued = any(t.rstrip("0123456789").endswith(("gov", "govn", "govvn", "govt"))
+                    or (t.startswith("gov") and 3 < len(t) <= 5 and t[3] not in _VOWELS)
+                    for t in tokens if t != "gov")
+        # another state's registry or suffix (digitalgov.gov, mygov.in) is not an imitation
+        if glued and tld not in ("gov", "mil") and (tld in ("vn", "com", "net", "org")
+                                                    or len(tld) != 2 or tld in _OPEN_CCTLDS) \
+                and not _foreign_gov_name(words, label, tld):
             return Imitation("lookalike_gov_token", "gov.vn", "Cơ quan nhà nước (gov.vn)")
         if tokens & whole or substrings(flat) is not None or (
             not portal_only and tokens & AGENCY_ACRONYMS and any(
