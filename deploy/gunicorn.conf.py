@@ -30,7 +30,7 @@ proc_name = "khongvoi"
 _metrics_dir = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/run/khongvoi/metrics")
 
 
-def on_starting(server):  # noqa: ARG001
+def on_starting(server):
     """Start with an empty metrics directory (old workers' files would be summed)."""
     path = Path(_metrics_dir)
     if path.exists():
@@ -38,7 +38,7 @@ def on_starting(server):  # noqa: ARG001
     path.mkdir(parents=True, exist_ok=True)
 
 
-def child_exit(server, worker):  # noqa: ARG001
+def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
