@@ -19,7 +19,23 @@ import time
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
-from prometheus_client import (
+
+
+def _multiproc_dir() -> None:
+    """Make ``PROMETHEUS_MULTIPROC_DIR`` exist before prometheus-client reads it (a CLI
+    command run with the service's environment, e.g. ``flask db backup``, would fail
+    otherwise); when it cannot be made, fall back to this process's own samples."""
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if path:
+        try:
+            os.makedirs(path, exist_ok=True)
+        except OSError:
+            os.environ.pop("PROMETHEUS_MULTIPROC_DIR")
+
+
+_multiproc_dir()
+
+from prometheus_client import (  # noqa: E402
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
