@@ -108,3 +108,21 @@ def test_web_delete_asks_for_reason_and_confirmation(app, admin):
     assert verdict(admin, "https://tin-gia-mao.com/") != "denied"
     entry = store.list_audit(target_type="rule", limit=1)[1][0]
     assert entry.action == "delete" and entry.reason == "trang đã bị gỡ"
+
+
+def test_api_delete_requires_a_reason_and_changes_nothing_without(app, client, h):
+    store = app.extensions["khongvoi.store"]
+    rid = client.post("/api/v1/sources", headers=h, json={
+        "list": "deny", "pattern": "can-ly-do.vn", "name": "Giả", "evidence": "e",
+        "scope": "national"}).get_json()["id"]
+    version = store.lists_version()
+    for query in ("", "?reason=", "?reason=%20%20"):
+        resp = client.delete(f"/api/v1/sources/{rid}{query}", headers=h)
+        assert resp.status_code == 400, query
+        assert resp.get_json()["error"]["code"] == "missing_reason"
+    assert store.lists_version() == version
+    assert verdict(client, "https://can-ly-do.vn/") == "denied"
+    ok = client.delete(f"/api/v1/sources/{rid}?reason=trùng lặp", headers=h)
+    assert ok.status_code == 200 and verdict(client, "https://can-ly-do.vn/") == "unknown"
+    entry = client.get("/api/v1/audit?limit=1", headers=h).get_json()["items"][0]
+    assert (entry["action"], entry["reason"]) == ("delete", "trùng lặp")
