@@ -71,7 +71,7 @@ def revert_plan(store: Any, entry_id: int, most: int = 500) -> list[dict[str, st
     entries = children or [store.get_audit(entry_id)]
     plan = []
     for e in entries:
-        data = e.after or e.before or {}
+        data = {**(e.before or {}), **(e.after or {})}
         plan.append({"do": do.get(e.action, e.action), "list": str(data.get("list", "")),
                      "pattern": str(data.get("pattern", ""))})
     return plan

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import orjson
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -157,23 +158,21 @@ class CurationMixin:
         """``{entry id: id of the entry that undid it}`` for every top-level entry undone
         and not redone since (undoing the undo makes the first entry undoable again).
 
-        Undos are recognised by the reason both doors write (``hoàn tác mục nhật ký #N``)
-        or, for imports, by the ``reverted`` field of their summary."""
-        import re
-
-        pattern = re.compile(r"hoàn tác mục nhật ký #(\d+)")
-        stmt = (select(audit_log.c.id, audit_log.c.reason, audit_log.c.after)
-                .where(audit_log.c.parent_id.is_(None),
-                       audit_log.c.reason.like("%hoàn tác mục nhật ký #%"))
+        An undo is linked to what it undid by its ``after.reverted`` (written by the store
+        itself, whichever door asked: a single rule's entry or an import undo's summary),
+        never by its reason text."""
+        stmt = (select(audit_log.c.id, audit_log.c.after)
+                .where(audit_log.c.parent_id.is_(None), audit_log.c.after.like('%"reverted":%'))
                 .order_by(audit_log.c.id))
         undone: dict[int, int] = {}
         with self._read() as conn:
             for row in conn.execute(stmt):
-                match = pattern.search(row.reason or "")
-                if match is None:
+                try:
+                    target = orjson.loads(row.after).get("reverted")
+                except (orjson.JSONDecodeError, AttributeError):
                     continue
-                target = int(match.group(1))
-                undone[target] = row.id
+                if isinstance(target, int) and not isinstance(target, bool):
+                    undone[target] = row.id
         # an undo that was itself undone gives its target back
         return {target: by for target, by in undone.items() if by not in undone}
 
