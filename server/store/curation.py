@@ -133,10 +133,13 @@ class CurationMixin:
             write_audit(conn, actor, status, "report", report_id, after={"status": status})
 
     def set_reports_status(self, report_ids: Iterable[int], status: str,
-                           actor: Actor | None = None) -> list[int]:
+                           actor: Actor | None = None,
+                           link: Mapping[str, Any] | None = None) -> list[int]:
         """Set the status of several reports in one transaction, each audited; reports that
         have that status already are left alone (and not logged). Returns the ids changed;
-        :class:`NotFound` (and nothing changes) when one of them does not exist."""
+        :class:`NotFound` (and nothing changes) when one of them does not exist. ``link``
+        is added to each entry's ``after`` (``{"rule", "entry"}``: the rule change that
+        resolved them, so undoing it can reopen them)."""
         ids = sorted(set(report_ids))
         with self.engine.begin() as conn:
             rows = conn.execute(select(reports.c.id, reports.c.status)
@@ -151,8 +154,23 @@ class CurationMixin:
             for rid in changed:
                 before = next(r.status for r in rows if r.id == rid)
                 write_audit(conn, actor, status, "report", rid, before={"status": before},
-                            after={"status": status})
+                            after={"status": status, **(link or {})})
             return changed
+
+    def reports_resolved_by(self, entry_id: int) -> list[int]:
+        """The reports that audit entry ``entry_id`` (a rule change) resolved and that are
+        still resolved now (sorted ids)."""
+        stmt = (select(audit_log.c.target_id, audit_log.c.after)
+                .where(audit_log.c.target_type == "report", audit_log.c.action == "resolved",
+                       audit_log.c.after.like(f'%"entry":{int(entry_id)}%')))
+        with self._read() as conn:
+            ids = {row.target_id for row in conn.execute(stmt)
+                   if orjson.loads(row.after or "{}").get("entry") == entry_id}
+            if not ids:
+                return []
+            still = conn.execute(select(reports.c.id).where(
+                reports.c.id.in_(sorted(ids)), reports.c.status == "resolved")).scalars()
+            return sorted(still)
 
     def undone_entries(self) -> dict[int, int]:
         """``{entry id: id of the entry that undid it}`` for every top-level entry undone
