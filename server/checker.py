@@ -108,6 +108,8 @@ class CheckerService:
         self.on_poll_error: Callable[[Exception], None] | None = None
         self._poll_failing = False
         self._cache_lock = threading.Lock()
+        #: The local date the cached answers were made on (``review_overdue`` depends on it).
+        self._cache_day = ""
         self._snapshot: ListsSnapshot | None = None
         self.stats_flush_seconds = stats_flush_seconds
         self._stats: collections.Counter[tuple[str, str, str]] = collections.Counter()
@@ -202,8 +204,11 @@ class CheckerService:
     def check_json(self, url: str, lang: str, dumps: Callable[[Any], bytes]) -> bytes:
         """The serialised response for one URL, from the cache when possible (and counted)."""
         self.checker()
-        key = (url, lang)
+        key, today = (url, lang), time.strftime("%Y-%m-%d")
         with self._cache_lock:
+            if today != self._cache_day:  # a new day: a rule may be overdue since midnight
+                self._cache.clear()
+                self._cache_day = today
             hit = self._cache.get(key)
         if hit is None:
             result = self.check(url)

@@ -20,8 +20,8 @@ from .errors import ApiError
 from .store import CannotRevert, NotFound
 from .store.accounts import Actor
 
-__all__ = ["CONFIRM_ABOVE", "covered_reports", "resolve_covered", "revert", "revert_plan",
-           "revert_size", "suggested_pattern"]
+__all__ = ["CONFIRM_ABOVE", "covered_reports", "reopen_reports", "resolve_covered", "revert",
+           "revert_plan", "revert_size", "suggested_pattern"]
 
 #: Undoing a change that touches more rules than this needs an explicit confirmation.
 CONFIRM_ABOVE = 20
@@ -71,7 +71,7 @@ def revert_plan(store: Any, entry_id: int, most: int = 500) -> list[dict[str, st
     entries = children or [store.get_audit(entry_id)]
     plan = []
     for e in entries:
-        data = e.after or e.before or {}
+        data = {**(e.before or {}), **(e.after or {})}
         plan.append({"do": do.get(e.action, e.action), "list": str(data.get("list", "")),
                      "pattern": str(data.get("pattern", ""))})
     return plan
@@ -96,7 +96,9 @@ def revert(store: Any, entry_id: int, actor: Actor, confirm: bool = True) -> Any
                 f"Reverting entry {entry_id} changes {size} rules (more than "
                 f"{CONFIRM_ABOVE}); confirm it (confirm=1). Nothing was changed.")
     try:
-        return store.revert(entry_id, actor)
+        result = store.revert(entry_id, actor)
+        reopen_reports(store, entry_id, actor)
+        return result
     except NotFound:
         raise ApiError(404, "not_found", f"Không có mục nhật ký số {entry_id}.",
                        f"No audit entry {entry_id}.") from None
@@ -172,7 +174,21 @@ def resolve_covered(store: Any, record: Any, tables: Any, actor: Actor) -> list[
     if ids:
         why = f"đã có quy tắc #{record.id} ({record.list}: {record.pattern})"
         reason = f"{actor.reason}; {why}" if actor.reason else why
-        store.set_reports_status(ids, "resolved", Actor(actor.name, actor.ip, reason))
+        _, entries = store.list_audit(target_type="rule", target_id=record.id, limit=1)
+        link = {"rule": record.id, **({"entry": entries[0].id} if entries else {})}
+        store.set_reports_status(ids, "resolved", Actor(actor.name, actor.ip, reason), link)
+    return ids
+
+
+def reopen_reports(store: Any, entry_id: int, actor: Actor) -> list[int]:
+    """After undoing entry ``entry_id``: reopen the reports its rule change resolved (and
+    still resolved: a report rejected since is left alone), each audited. Both doors undo
+    through :func:`revert`, so both reopen; a bare ``store.revert`` does not."""
+    ids = store.reports_resolved_by(entry_id)
+    if ids:
+        why = f"quy tắc của mục nhật ký #{entry_id} đã được hoàn tác"
+        reason = f"{actor.reason}; {why}" if actor.reason else why
+        store.set_reports_status(ids, "open", Actor(actor.name, actor.ip, reason))
     return ids
 
 
@@ -478,21 +494,27 @@ def unicode_name(pattern: str) -> str:
 def top_checked(store: Any, service: Any, verdict: str, since: str,
                 most: int = 20) -> list[dict[str, Any]]:
     """The most-checked keys (pages on platforms, domains elsewhere) with ``verdict`` since a
-    day: ``{"key", "name_unicode", "checks", "verdict_now", "prefill"}``; ``verdict_now`` is
-    what the checker answers today (``unknown`` if the key no longer parses), ``prefill``
-    the rule form's fields (deny for what was denied or suspicious, allow otherwise)."""
+    day: ``{"key", "name_unicode", "checks", "verdict_now", "rule_id", "rule_pattern",
+    "prefill"}``; ``verdict_now`` is what the checker answers today (``unknown`` if the key
+    no longer parses), ``rule_id`` the stored rule that answers it today (None when none:
+    then the page offers ``prefill``, the rule form's fields, deny for what was denied or
+    suspicious, allow otherwise; with one, it links to that rule instead)."""
     from .core import InvalidURL
 
     rows = []
     checker = service.checker()
     for key, checks in store.top_domains(verdict, since, most):
+        rule = None
         try:
-            now_ = checker.check("https://" + key).verdict
+            result = checker.check("https://" + key)
+            now_, rule = result.verdict, result.rule
         except InvalidURL:
             now_ = "unknown"
         deny = verdict in ("denied", "suspicious")
         rows.append({"key": key, "name_unicode": unicode_name(key), "checks": checks,
                      "verdict_now": now_,
+                     "rule_id": getattr(rule, "id", None),
+                     "rule_pattern": getattr(rule, "pattern", ""),
                      "prefill": {"pattern": key, "list": "deny" if deny else "allow",
                                  "category": "impersonation" if deny else "",
                                  "preview_urls": "https://" + key,

@@ -283,7 +283,7 @@ def audit_revert(entry_id: int) -> Any:
     unit = user_unit()
     if unit:  # an editor limited to a province undoes only single changes of its rules
         entry = _store().get_audit(entry_id)
-        data = entry.after or entry.before or {}
+        data = {**(entry.before or {}), **(entry.after or {})}
         if size > 1 or entry.target_type != "rule":
             raise ApiError(403, "forbidden",
                            "Chỉ quản trị viên mới hoàn tác được một lần nhập hay thay đổi "

@@ -197,7 +197,8 @@ def triage_report(report_id: int) -> Response:
 def get_stats() -> Response:
     """Checks per day by verdict (14 days) and what was checked most per verdict: pages on
     shared platforms (``facebook.com/tentrang``) and domains elsewhere, with the Unicode
-    name of IDNs and the verdict they get today."""
+    name of IDNs, the verdict they get today and the id of the stored rule that gives it
+    (``rule_id``, null when none)."""
     from ..curation import top_checked
 
     service().flush_stats()
@@ -206,7 +207,8 @@ def get_stats() -> Response:
     return json_response({
         "by_day": [{"day": d, "verdict": v, "checks": n} for d, v, n in store.stats_by_day(since)],
         "top": {v: [{"domain": r["key"], "checks": r["checks"],
-                     "name_unicode": r["name_unicode"], "verdict_now": r["verdict_now"]}
+                     "name_unicode": r["name_unicode"], "verdict_now": r["verdict_now"],
+                     "rule_id": r["rule_id"]}
                     for r in top_checked(store, service(), v, since)]
                 for v in ("unknown", "denied", "suspicious")},
     })

@@ -513,9 +513,9 @@ def _admin_paths() -> dict[str, Any]:
             "put": _admin("Replace a rule", "updateSource",
                           {"200": _json(_ref("RuleSaved"), "The rule")}, 400, 404, 409,
                           413, 415, parameters=_ID, requestBody=body),
-            "delete": _admin("Delete a rule", "deleteSource", {"200": record}, 404,
+            "delete": _admin("Delete a rule", "deleteSource", {"200": record}, 400, 404,
                              parameters=[*_ID, {
-                                 "name": "reason", "in": "query", "required": False,
+                                 "name": "reason", "in": "query", "required": True,
                                  "description": "Why (written to the audit log)",
                                  "schema": _STR}]),
         },

@@ -151,9 +151,14 @@ def update_source(rule_id: int) -> Response:
 @bp.route("/sources/<int:rule_id>", methods=["DELETE"])
 @require_scope("admin")
 def delete_source(rule_id: int) -> Response:
-    """Delete a rule (it can be restored from the audit log)."""
+    """Delete a rule (it can be restored from the audit log). ``?reason=`` is required:
+    without one (or blank) 400 ``missing_reason`` and nothing changes."""
+    reason = _reason(request.args.get("reason"))
+    if not reason:
+        raise ApiError(400, "missing_reason", "Cần ghi lý do xoá quy tắc (tham số “reason”).",
+                       "A reason is required to delete a rule (“reason” parameter).")
     try:
-        record = _store().delete_rule(rule_id, actor(_reason(request.args.get("reason"))))
+        record = _store().delete_rule(rule_id, actor(reason))
     except NotFound:
         raise _not_found(rule_id) from None
     return _changed(record)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import orjson
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -132,10 +133,13 @@ class CurationMixin:
             write_audit(conn, actor, status, "report", report_id, after={"status": status})
 
     def set_reports_status(self, report_ids: Iterable[int], status: str,
-                           actor: Actor | None = None) -> list[int]:
+                           actor: Actor | None = None,
+                           link: Mapping[str, Any] | None = None) -> list[int]:
         """Set the status of several reports in one transaction, each audited; reports that
         have that status already are left alone (and not logged). Returns the ids changed;
-        :class:`NotFound` (and nothing changes) when one of them does not exist."""
+        :class:`NotFound` (and nothing changes) when one of them does not exist. ``link``
+        is added to each entry's ``after`` (``{"rule", "entry"}``: the rule change that
+        resolved them, so undoing it can reopen them)."""
         ids = sorted(set(report_ids))
         with self.engine.begin() as conn:
             rows = conn.execute(select(reports.c.id, reports.c.status)
@@ -150,30 +154,43 @@ class CurationMixin:
             for rid in changed:
                 before = next(r.status for r in rows if r.id == rid)
                 write_audit(conn, actor, status, "report", rid, before={"status": before},
-                            after={"status": status})
+                            after={"status": status, **(link or {})})
             return changed
+
+    def reports_resolved_by(self, entry_id: int) -> list[int]:
+        """The reports that audit entry ``entry_id`` (a rule change) resolved and that are
+        still resolved now (sorted ids)."""
+        stmt = (select(audit_log.c.target_id, audit_log.c.after)
+                .where(audit_log.c.target_type == "report", audit_log.c.action == "resolved",
+                       audit_log.c.after.like(f'%"entry":{int(entry_id)}%')))
+        with self._read() as conn:
+            ids = {row.target_id for row in conn.execute(stmt)
+                   if orjson.loads(row.after or "{}").get("entry") == entry_id}
+            if not ids:
+                return []
+            still = conn.execute(select(reports.c.id).where(
+                reports.c.id.in_(sorted(ids)), reports.c.status == "resolved")).scalars()
+            return sorted(still)
 
     def undone_entries(self) -> dict[int, int]:
         """``{entry id: id of the entry that undid it}`` for every top-level entry undone
         and not redone since (undoing the undo makes the first entry undoable again).
 
-        Undos are recognised by the reason both doors write (``hoàn tác mục nhật ký #N``)
-        or, for imports, by the ``reverted`` field of their summary."""
-        import re
-
-        pattern = re.compile(r"hoàn tác mục nhật ký #(\d+)")
-        stmt = (select(audit_log.c.id, audit_log.c.reason, audit_log.c.after)
-                .where(audit_log.c.parent_id.is_(None),
-                       audit_log.c.reason.like("%hoàn tác mục nhật ký #%"))
+        An undo is linked to what it undid by its ``after.reverted`` (written by the store
+        itself, whichever door asked: a single rule's entry or an import undo's summary),
+        never by its reason text."""
+        stmt = (select(audit_log.c.id, audit_log.c.after)
+                .where(audit_log.c.parent_id.is_(None), audit_log.c.after.like('%"reverted":%'))
                 .order_by(audit_log.c.id))
         undone: dict[int, int] = {}
         with self._read() as conn:
             for row in conn.execute(stmt):
-                match = pattern.search(row.reason or "")
-                if match is None:
+                try:
+                    target = orjson.loads(row.after).get("reverted")
+                except (orjson.JSONDecodeError, AttributeError):
                     continue
-                target = int(match.group(1))
-                undone[target] = row.id
+                if isinstance(target, int) and not isinstance(target, bool):
+                    undone[target] = row.id
         # an undo that was itself undone gives its target back
         return {target: by for target, by in undone.items() if by not in undone}
 

@@ -129,7 +129,7 @@ class UndoMixin:
                     raise CannotRevert("not_revertable")
                 step = _step(entry)
                 _check(conn, [step], entry.id)
-                return _apply(conn, step, actor, None)
+                return _apply(conn, step, actor, None, reverted=entry.id)
         except IntegrityError:
             raise CannotRevert("exists_again") from None
 
@@ -288,24 +288,27 @@ def _deleted_since(conn: Connection, rule_id: int, entry_id: int) -> bool:
 
 
 def _apply(conn: Connection, step: _Step, actor: Actor | None,
-           parent: int | None) -> RuleRecord:
-    """Bring one rule back to ``step.restore`` and log it."""
+           parent: int | None, reverted: int | None = None) -> RuleRecord:
+    """Bring one rule back to ``step.restore`` and log it. ``reverted``: the entry this
+    undoes, written as ``after.reverted`` (the link "already undone" is read from)."""
+    link = {} if reverted is None else {"reverted": reverted}
     stamp = now()
     if step.restore is None:
         row = conn.execute(delete(rules).where(rules.c.id == step.rule_id)
                            .returning(*rules.c)).one()
         write_audit(conn, actor, "delete", "rule", row.id, before=_record(row),
-                    parent_id=parent)
+                    after=link or None, parent_id=parent)
         return _record(row)
     values = _values(step.restore)
     if step.expect is None:  # re-create a deleted rule, under its old id when it is free
         rid = _insert(conn, step.restore, step.rule_id, stamp)
         row = conn.execute(select(rules).where(rules.c.id == rid)).one()
-        write_audit(conn, actor, "create", "rule", row.id, after=_record(row), parent_id=parent)
+        write_audit(conn, actor, "create", "rule", row.id,
+                    after={**asdict(_record(row)), **link}, parent_id=parent)
         return _record(row)
     old = conn.execute(select(rules).where(rules.c.id == step.rule_id)).one()
     row = conn.execute(update(rules).where(rules.c.id == step.rule_id)
                        .values(**values, updated_at=stamp).returning(*rules.c)).one()
-    write_audit(conn, actor, "update", "rule", row.id, before=_record(old), after=_record(row),
-                parent_id=parent)
+    write_audit(conn, actor, "update", "rule", row.id, before=_record(old),
+                after={**asdict(_record(row)), **link}, parent_id=parent)
     return _record(row)

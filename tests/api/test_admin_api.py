@@ -64,7 +64,7 @@ def test_crud_is_audited_applied_at_once_and_revertible(app, client, keys):
     assert edited.status_code == 200 and edited.get_json()["name"] == "Đã đổi"
     assert check().get_json()["verdict"] == "denied"
 
-    assert client.delete(f"/api/v1/sources/{rule['id']}", headers=h).status_code == 200
+    assert client.delete(f"/api/v1/sources/{rule['id']}?reason=trùng", headers=h).status_code == 200
     assert check().get_json()["verdict"] == "unknown"
     assert client.get(f"/api/v1/sources/{rule['id']}", headers=h).status_code == 404
 

@@ -110,7 +110,7 @@ def test_deleted_ids_are_not_handed_out_again(app, client, h):
     other = client.post("/api/v1/sources", headers=h, json={
         **NEW_RULE, "pattern": "so-y-te-x.gov.vn"}).get_json()
     assert other["id"] > fid
-    stale = client.delete(f"/api/v1/sources/{fid}", headers=h)
+    stale = client.delete(f"/api/v1/sources/{fid}?reason=again", headers=h)
     assert stale.status_code == 404  # a stored id never deletes another rule
     gone = client.post(f"/api/v1/audit/{create_entry}/revert", headers=h)
     assert gone.status_code == 409

@@ -132,3 +132,23 @@ def test_web_bulk_close_with_reason(app, admin):
                       follow_redirects=True)
     assert "Đã đóng 2 báo cáo" in done.get_data(as_text=True)
     assert {r.status for r in store.list_reports()} == {"rejected"}
+
+
+def test_undoing_the_rule_reopens_the_reports_it_resolved(app, client, h):
+    store = app.extensions["khongvoi.store"]
+    ids = [report(client, f"{FAKE}/posts/{i}") for i in range(3)]
+    rid = client.post("/api/v1/sources", headers=h, json={
+        "list": "deny", "pattern": "facebook.com/baochinhphutinnong", "name": "Giả mạo",
+        "category": "impersonation", "evidence": "báo cáo", "reason": "giả mạo"}).get_json()["id"]
+    # one of them is rejected by hand afterwards: the undo leaves that decision alone
+    assert client.post(f"/api/v1/reports/{ids[2]}", headers=h, json={
+        "status": "rejected", "reason": "trùng"}).status_code == 200
+    entry = store.list_audit(target_type="rule", target_id=rid)[1][0]
+    undo = client.post(f"/api/v1/audit/{entry.id}/revert", headers=h)
+    assert undo.status_code == 200, undo.get_json()
+    statuses = {r.id: r.status for r in store.list_reports()}
+    assert [statuses[i] for i in ids] == ["open", "open", "rejected"]
+    reopened = [e for e in store.list_audit(target_type="report")[1] if e.action == "open"]
+    assert sorted(e.target_id for e in reopened) == ids[:2]
+    assert all(f"#{entry.id}" in e.reason and e.before == {"status": "resolved"}
+               for e in reopened)

@@ -58,3 +58,30 @@ def test_web_admin_queue_of_overdue_rules(app, client, h):
     overdue = client.get("/admin/?overdue=1").get_data(as_text=True)
     assert 'data-pattern="bao-qua-han.vn"' in overdue
     assert 'data-pattern="baochinhphu.vn"' not in overdue
+
+
+def test_cached_answer_turns_overdue_when_the_date_changes(client, h):
+    """The local date really changes (TZ moved from UTC-12 to UTC+14, at least one day
+    ahead): the cached answer of a rule due "today" must not be served the next day."""
+    import os
+    import time
+
+    old_tz = os.environ.get("TZ")
+    try:
+        os.environ["TZ"] = "Etc/GMT+12"  # UTC-12
+        time.tzset()
+        add(client, h, "bao-het-han-hom-nay.vn", time.strftime("%Y-%m-%d"))
+        url = "https://bao-het-han-hom-nay.vn/"
+        assert [r["code"] for r in check(client, url)["reasons"]] == ["allow_listed"]
+        assert [r["code"] for r in check(client, url)["reasons"]] == ["allow_listed"]  # cached
+        os.environ["TZ"] = "Etc/GMT-14"  # UTC+14: the next day (or the one after)
+        time.tzset()
+        later = check(client, url)
+        assert later["verdict"] == "official"
+        assert [r["code"] for r in later["reasons"]] == ["allow_listed", "review_overdue"]
+    finally:
+        if old_tz is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = old_tz
+        time.tzset()

@@ -49,6 +49,15 @@ def test_stats_page_has_headers_todays_verdict_and_a_prefilled_rule(app, client)
     page = client.get("/admin/stats").get_data(as_text=True)
     row = page.split('data-key="facebook.com/giaubnd"')[1].split("</tr>")[0]
     assert 'data-verdict="denied"' in row  # today's verdict, not the one counted
+    # already listed: the row links to the rule that answers it, not to a new one
+    rid = app.extensions["khongvoi.store"].find_rules(q="facebook.com/giaubnd")[1][0].id
+    assert f'href="/admin/rules/{rid}"' in row and "Tạo quy tắc" not in row
+    assert "/admin/rules/new" not in row
+    from tests.api.test_admin_api import auth
+
+    h = auth(app.extensions["khongvoi.store"].create_key("CMS", "admin")[1])
+    api = client.get("/api/v1/stats", headers=h).get_json()["top"]["unknown"]
+    assert next(r for r in api if r["domain"] == "facebook.com/giaubnd")["rule_id"] == rid
 
 
 def test_audit_times_in_vietnam_time_with_the_zone(app, client):

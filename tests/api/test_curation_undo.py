@@ -108,3 +108,53 @@ def test_web_delete_asks_for_reason_and_confirmation(app, admin):
     assert verdict(admin, "https://tin-gia-mao.com/") != "denied"
     entry = store.list_audit(target_type="rule", limit=1)[1][0]
     assert entry.action == "delete" and entry.reason == "trang đã bị gỡ"
+
+
+def test_api_delete_requires_a_reason_and_changes_nothing_without(app, client, h):
+    store = app.extensions["khongvoi.store"]
+    rid = client.post("/api/v1/sources", headers=h, json={
+        "list": "deny", "pattern": "can-ly-do.vn", "name": "Giả", "evidence": "e",
+        "scope": "national"}).get_json()["id"]
+    version = store.lists_version()
+    for query in ("", "?reason=", "?reason=%20%20"):
+        resp = client.delete(f"/api/v1/sources/{rid}{query}", headers=h)
+        assert resp.status_code == 400, query
+        assert resp.get_json()["error"]["code"] == "missing_reason"
+    assert store.lists_version() == version
+    assert verdict(client, "https://can-ly-do.vn/") == "denied"
+    ok = client.delete(f"/api/v1/sources/{rid}?reason=trùng lặp", headers=h)
+    assert ok.status_code == 200 and verdict(client, "https://can-ly-do.vn/") == "unknown"
+    entry = client.get("/api/v1/audit?limit=1", headers=h).get_json()["items"][0]
+    assert (entry["action"], entry["reason"]) == ("delete", "trùng lặp")
+
+
+def test_already_undone_is_linked_not_read_from_the_reason(app, admin, h):
+    """An undo made through the store (any reason) marks its entry; a change whose reason
+    merely quotes the undo text marks nothing; undoing the undo makes it undoable again."""
+    from server.store.accounts import Actor
+
+    store = app.extensions["khongvoi.store"]
+    rid = admin.post("/api/v1/sources", headers=h, json={
+        "list": "deny", "pattern": "lien-ket-that.vn", "name": "Giả", "evidence": "e",
+        "scope": "national"}).get_json()["id"]
+    created = admin.get("/api/v1/audit?limit=1", headers=h).get_json()["items"][0]["id"]
+    other = admin.post("/api/v1/sources", headers=h, json={
+        "list": "deny", "pattern": "chi-trich-dan.vn", "name": "Giả", "evidence": "e",
+        "scope": "national", "reason": f"hoàn tác mục nhật ký #{created}"})
+    assert other.status_code == 201
+    assert created not in store.undone_entries()  # the reason text links nothing
+
+    store.revert(created, Actor("script", reason="dọn dẹp"))
+    undo = admin.get("/api/v1/audit?limit=1", headers=h).get_json()["items"][0]
+    assert undo["after"]["reverted"] == created
+    assert store.undone_entries() == {created: undo["id"]}
+    audit = admin.get("/admin/audit").get_data(as_text=True)
+    row = re.search(rf'<tr data-entry="{created}".*?</tr>', audit, re.S).group(0)
+    assert f"Đã hoàn tác (mục #{undo['id']})" in row and "<button" not in row
+    again = admin.post(f"/api/v1/audit/{created}/revert", headers=h)
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "cannot_revert"
+    assert verdict(admin, "https://lien-ket-that.vn/") == "unknown"
+
+    store.revert(undo["id"], Actor("script"))  # the undo undone: the rule is back
+    assert verdict(admin, "https://lien-ket-that.vn/") == "denied"
+    assert created not in store.undone_entries() and rid

@@ -113,6 +113,13 @@ def test_a_reported_fake_page_becomes_a_rule_and_the_undo_restores_the_check(ser
     page.wait_for_selector(".flash:has-text('Đã hoàn tác')")
     assert page.locator("[data-testid=undone]").count() >= 1
     shot(page, "audit")
+    # the undo reopens the three reports the rule had closed, each audited
+    assert [r.status for r in server.store.list_reports()] == ["open"] * 4
+    reopened = [e for e in server.store.list_audit(target_type="report")[1]
+                if e.action == "open"]
+    assert len(reopened) == 3 and all("hoàn tác" in e.reason for e in reopened)
+    page.goto(f"{server.url}/admin/reports")
+    assert page.locator(f"tr[data-pattern='{PAGE}']").count() == 1
     assert [check(server, u) for u in REPORTED] == [
         {**b, "lists_version": a["lists_version"]} for b, a in
         zip(before, [check(server, u) for u in REPORTED], strict=True)]
