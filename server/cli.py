@@ -130,13 +130,27 @@ users = click.Group("users", help="Admin and editor accounts.")
 @users.command("create")
 @click.argument("username")
 @click.option("--role", type=click.Choice(["admin", "editor"]), required=True)
-@click.password_option(help="Asked for (twice) when not given; or piped on standard input.")
+@click.option("--password", help="Asked for (twice) when not given; or piped on standard input.")
 @with_appcontext
-def create_user(username: str, role: str, password: str) -> None:
+def create_user(username: str, role: str, password: str | None) -> None:
     """Create an account (there is no default password)."""
-    from .store import Conflict
+    from .store import Conflict, NotFound
     from .store.accounts import Actor
 
+    username = username.strip()
+    if not username or len(username) > 64 or not username.isprintable() or " " in username:
+        click.echo("Tên đăng nhập cần 1–64 ký tự, không có khoảng trắng. "
+                   "The username needs 1–64 characters without spaces.", err=True)
+        sys.exit(1)
+    try:
+        _store().get_user_by_name(username)
+    except NotFound:
+        pass
+    else:  # taken: say so before asking for a password
+        click.echo(f"Tên đăng nhập “{username}” đã có. That username exists.", err=True)
+        sys.exit(1)
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < 10:
         click.echo("Mật khẩu cần ít nhất 10 ký tự. The password needs 10+ characters.", err=True)
         sys.exit(1)

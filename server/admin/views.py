@@ -115,7 +115,8 @@ def rules() -> str:
     """Search, filter (by list, category, province) and page through the rules; overdue
     reviews are marked. An editor limited to a province sees that province's rules."""
     args = request.args
-    page = max(1, int(args.get("page", "1")) if args.get("page", "1").isdigit() else 1)
+    raw_page = args.get("page", "1")
+    page = max(1, int(raw_page) if raw_page.isdigit() and len(raw_page) < 10 else 1)
     unit = user_unit() or args.get("scope") or None
     total, items = _store().find_rules_by_unit(
         unit=unit, list=args.get("list") or None, category=args.get("category") or None,
@@ -256,7 +257,8 @@ def rule_delete(rule_id: int) -> Any:
 def audit() -> str:
     """The audit log, newest first; an import's per-rule entries are listed under it
     (``?parent=<id>``), not among the others."""
-    page = int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1
+    raw_page = request.args.get("page", "1")
+    page = max(1, int(raw_page) if raw_page.isdigit() and len(raw_page) < 10 else 1)
     parent = request.args.get("parent", "")
     parent_id = int(parent) if parent.isdigit() and len(parent) < 19 else None
     total, items = _store().list_audit(target_type=request.args.get("target_type") or None,

@@ -140,6 +140,19 @@ def test_check_key_gets_its_own_higher_limit(tmp_path):
     app.extensions["khongvoi.store"].dispose()
 
 
+def test_cli_refuses_blank_names_and_taken_names_before_the_password(app, runner):
+    store = app.extensions["khongvoi.store"]
+    for name in ("", "   ", "hai từ"):
+        got = runner.invoke(args=["users", "create", name, "--role", "admin"],
+                            input="mật-khẩu-dài-123\nmật-khẩu-dài-123\n")
+        assert got.exit_code == 1 and "1–64 ký tự" in got.output, name
+    assert store.list_users() == []
+    store.create_user("da-co", "mật-khẩu-dài-123", "editor")
+    taken = runner.invoke(args=["users", "create", "da-co", "--role", "admin"], input="")
+    assert taken.exit_code == 1 and "đã có" in taken.output
+    assert "Password" not in taken.output  # refused before any prompt
+
+
 def test_cli_users_and_keys(app, runner):
     weak = runner.invoke(args=["users", "create", "an", "--role", "admin"], input="short\nshort\n")
     assert weak.exit_code == 1
