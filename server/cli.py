@@ -5,6 +5,7 @@ Messages are Vietnamese first, English second; exit codes are stable (see each c
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -81,6 +82,17 @@ def import_cmd(file: Path, list_: str | None, replace: bool, dry_run: bool, forc
                f"phiên bản/version {res.version}")
 
 
+def refuse_unwritable(path: Path) -> None:
+    """Exit with a plain message (not a traceback) when ``path`` cannot be written."""
+    parent = path.resolve().parent
+    if not parent.is_dir():
+        click.echo(f"Thư mục “{parent}” không tồn tại. The folder does not exist.", err=True)
+        sys.exit(1)
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        click.echo(f"Không ghi được vào “{path}”. Cannot write there.", err=True)
+        sys.exit(1)
+
+
 @sources.command("export")
 @click.option("--list", "list_", type=click.Choice(["allow", "deny"]), default=None)
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
@@ -88,6 +100,8 @@ def import_cmd(file: Path, list_: str | None, replace: bool, dry_run: bool, forc
 @with_appcontext
 def export_cmd(list_: str | None, fmt: str, output: Path | None) -> None:
     """Export rules in canonical form (re-imports to the identical state)."""
+    if output is not None:
+        refuse_unwritable(output)
     rules = list(_store().export_rules(list_))
     data = write_json(rules) if fmt == "json" else write_csv(rules, with_list=list_ is None)
     if output is None:

@@ -53,6 +53,13 @@ def _validate(data: dict[str, Any]) -> tuple[str, str, str, str]:
         comment = ""
     if not isinstance(comment, str):
         raise _invalid("comment", "Ghi chú phải là chuỗi ký tự.", "The comment must be text.")
+    if any(not c.isprintable() and c not in "\n\t" for c in comment + url):
+        raise _invalid(
+            "comment" if any(not c.isprintable() and c not in "\n\t" for c in comment)
+            else "url",
+            "Liên kết hoặc ghi chú có ký tự điều khiển không hiển thị được.",
+            "The link or comment contains invisible control characters.",
+        )
     if len(comment) > MAX_COMMENT:
         raise _invalid(
             "comment",

@@ -26,8 +26,10 @@ db = click.Group("db", help="Backup and restore of the database.")
 @with_appcontext
 def backup_cmd(file: Path, fmt: str) -> None:
     """Write a consistent backup of the whole store to FILE (the service may keep running)."""
+    from ..cli import refuse_unwritable
     from .backup import BackupError, backup
 
+    refuse_unwritable(file)
     try:
         used = backup(current_app.extensions["khongvoi.store"].engine, file, fmt)
     except BackupError as exc:

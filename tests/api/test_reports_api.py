@@ -156,3 +156,15 @@ def test_triage_needs_an_admin_key_and_an_existing_report(client, app, admin):
     missing = client.post("/api/v1/reports/999999", json={"status": "rejected"}, headers=admin)
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
     assert client.get("/api/v1/reports/999999", headers=admin).status_code == 404
+
+
+def test_control_characters_in_a_report_are_refused_and_nothing_is_stored(client, app):
+    store = app.extensions["khongvoi.store"]
+    before = len(store.list_reports())
+    for body, code in (({"url": "https://a.vn/", "comment": "a\u0000b"}, "invalid_comment"),
+                       ({"url": "https://a.vn/\u0007", "comment": ""}, "invalid_url")):
+        resp = client.post("/api/v1/reports", json=body)
+        assert resp.status_code == 400 and resp.get_json()["error"]["code"] == code
+    ok = client.post("/api/v1/reports", json={"url": "https://a.vn/", "comment": "dòng 1\ndòng 2"})
+    assert ok.status_code == 201
+    assert len(store.list_reports()) == before + 1

@@ -152,3 +152,16 @@ def test_init_db_keeps_existing_rules_and_queues_pending_once(tmp_path):
     second = runner.invoke(args=["init-db"])
     assert "Queued" not in second.output and len(store.list_pending()) == pending
     store.dispose()
+
+
+def test_unwritable_output_paths_get_a_message_not_a_traceback(tmp_path):
+    from tests.live import make_test_app
+
+    app = make_test_app(tmp_path)
+    runner = app.test_cli_runner()
+    for args in (["sources", "export", "--list", "deny", "-o", "/nonexistent/dir/x.csv"],
+                 ["db", "backup", "/nonexistent/dir/b.db"]):
+        got = runner.invoke(args=args)
+        assert got.exit_code == 1, args
+        assert "không tồn tại" in got.output and "Traceback" not in got.output, got.output
+    app.extensions["khongvoi.store"].dispose()
