@@ -23,4 +23,7 @@ def test_a_domain_under_review_is_not_called_an_imitation(app, client):
     (entry,) = [e for e in store.list_pending() if e.pattern == "hanoimoi.vn"]
     store.decide_pending(entry.id, False, "Không đủ bằng chứng")
     app.extensions["khongvoi.checker"].refresh(force=True)
-    assert _verdict(client, "https://hanoimoi.vn/tin/2") == ("suspicious", "lookalike_tld_swap")
+    # the same name on another .vn suffix reads as the outlet's own domain (issue 13): a
+    # rejection leaves it unlisted, not an imitation; hanoimoi.net still is one
+    assert _verdict(client, "https://hanoimoi.vn/tin/2") == ("unknown", "not_listed")
+    assert _verdict(client, "https://hanoimoi.net/tin/2") == ("suspicious", "lookalike_tld_swap")
