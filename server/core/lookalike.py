@@ -712,6 +712,8 @@ class LookalikeDetector:
         (``baotuoitre`` is Báo Tuổi Trẻ's own name)."""
         if before == "bao" and not after and brand not in self._papers:
             return True  # baobacninhtv: Báo Bắc Ninh TV's paper, not the broadcaster dressed up
+        if not before and after == "tv" and brand.startswith("bao"):
+            return True  # baobacninh·tv: the merged "Báo và PT-TH Bắc Ninh", the paper's successor
         if (before == "bao" and not after and brand in self._papers) or not is_vietnamese(brand):
             return False
         if before and after.isdigit():
