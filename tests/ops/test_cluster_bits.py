@@ -119,3 +119,29 @@ def test_metrics_sum_over_gunicorn_workers(tmp_path) -> None:
         proc.terminate()
         proc.wait(30)
         log.close()
+
+
+def test_systemd_units_run_commands_that_exist_on_valid_schedules(app) -> None:
+    """Every timer has its service; every service's ExecStart names a real `flask` command
+    (run here with --help); every OnCalendar is valid (systemd-analyze, when present)."""
+    import re
+    import shlex
+
+    units = ROOT / "deploy" / "systemd"
+    runner = app.test_cli_runner()
+    timers = sorted(units.glob("*.timer"))
+    assert {t.stem for t in timers} >= {"khongvoi-backup", "khongvoi-feeds", "khongvoi-health"}
+    for timer in timers:
+        service = units / f"{timer.stem}.service"
+        assert service.exists(), timer.name
+        exec_line = re.search(r"^ExecStart=(.*)$", service.read_text(encoding="utf-8"), re.M)
+        words = shlex.split(exec_line.group(1).replace("/bin/sh -c 'exec ", "").rstrip("'"))
+        args = words[words.index("server") + 1:]
+        command = [a for a in args if not a.startswith("/")][:2]
+        got = runner.invoke(args=[*command, "--help"])
+        assert got.exit_code == 0, (service.name, command, got.output)
+        calendar = re.search(r"^OnCalendar=(.*)$", timer.read_text(encoding="utf-8"), re.M)
+        if shutil.which("systemd-analyze"):
+            check = subprocess.run(["systemd-analyze", "calendar", calendar.group(1)],
+                                   capture_output=True, text=True)
+            assert check.returncode == 0, (timer.name, check.stderr)
