@@ -74,6 +74,14 @@ def main() -> None:
             if i:  # the first load also registers the service worker
                 fcp.append(got["fcp"])
                 dcl.append(got["dcl"])
+        plain = []
+        for i in range(21):  # the browser's own floor: a tiny HTML page without CSS or script
+            tab.goto(f"{base}/nothing-here-{i}")
+            tab.wait_for_function(
+                "() => performance.getEntriesByName('first-contentful-paint').length")
+            if i:
+                plain.append(tab.evaluate(
+                    "performance.getEntriesByName('first-contentful-paint')[0].startTime"))
         cold = []
         for i in range(10):  # a first visit: no service worker yet
             fresh = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
@@ -89,6 +97,7 @@ def main() -> None:
     print(f"  first contentful paint         {statistics.median(fcp):7.2f}")
     print(f"  DOMContentLoaded               {statistics.median(dcl):7.2f}")
     print(f"  first paint of a first visit   {statistics.median(cold):7.2f}  (median of 10)")
+    print(f"  floor: a plain 404 page        {statistics.median(plain):7.2f}  (same tab)")
     server.stop()
 
 
