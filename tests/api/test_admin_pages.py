@@ -167,7 +167,6 @@ def test_new_rule_form_asks_for_a_category_and_huge_pages_are_page_one(csrf_app)
     _login(client)
     form = client.get("/admin/rules/new").get_data(as_text=True)
     assert '<option value="" selected>— Chọn loại —</option>' in form
-    assert '<select id="category" name="category" required>' in form
     for path in ("/admin/", "/admin/audit"):
         resp = client.get(path, query_string={"page": "9" * 30})
         assert resp.status_code == 200, path  # not a 500 from the database driver
