@@ -216,7 +216,10 @@ def create_key(name: str, scope: str) -> None:
 @with_appcontext
 def list_keys() -> None:
     """Every key (never the secrets)."""
-    for k in _store().list_keys():
+    found = _store().list_keys()
+    if not found:
+        click.echo("Chưa có khóa API nào (tạo bằng: keys create TÊN --scope check). No keys yet.")
+    for k in found:
         state = f"revoked {k.revoked_at}" if k.revoked_at else "active"
         click.echo(f"#{k.id} {k.prefix}… {k.scope:5} {k.name} — {state}; "
                    f"last used {k.last_used_at or 'never'}")

@@ -62,7 +62,7 @@ def wants_english() -> bool:
 
 def _is_api() -> bool:
     path = request.path
-    return path in ("/api", "/healthz") or path.startswith("/api/")
+    return path in ("/api", "/healthz", "/readyz", "/metrics") or path.startswith("/api/")
 
 
 def error_response(status: int, code: str, message: str, message_en: str) -> Response:

@@ -63,10 +63,13 @@ def _batch_item(svc: Any, url: Any, language: str) -> dict[str, Any]:
 def check_batch() -> Response:
     """Check up to BATCH_MAX URLs; results in input order, a bad item gets its own error."""
     urls = require_object(read_json()).get("urls")
-    if not isinstance(urls, list):
+    if urls is None:
         raise ApiError(
             400, "missing_urls", "Thiếu danh sách “urls”.", "The “urls” list is missing."
         )
+    if not isinstance(urls, list):
+        raise ApiError(400, "invalid_urls", "“urls” phải là một danh sách liên kết.",
+                       "“urls” must be a list of links.")
     most = current_app.config["BATCH_MAX"]
     if len(urls) > most:
         raise ApiError(

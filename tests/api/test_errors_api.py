@@ -63,3 +63,18 @@ def test_html_error_outside_api(client):
     assert resp.status_code == 404
     assert resp.mimetype == "text/html"
     assert "Không tìm thấy" in resp.get_data(as_text=True)
+
+
+def test_batch_urls_of_the_wrong_type_are_named_as_such(client):
+    missing = client.post("/api/v1/check/batch", json={})
+    assert missing.status_code == 400 and missing.get_json()["error"]["code"] == "missing_urls"
+    wrong = client.post("/api/v1/check/batch", json={"urls": "https://a.vn/"})
+    assert wrong.status_code == 400 and wrong.get_json()["error"]["code"] == "invalid_urls"
+    assert "danh sách" in wrong.get_json()["error"]["message"]
+
+
+def test_ops_routes_answer_errors_in_the_json_shape(client):
+    for path in ("/readyz", "/healthz"):
+        resp = client.post(path)
+        assert resp.status_code == 405 and resp.mimetype == "application/json", path
+        assert resp.get_json()["error"]["code"] == "method_not_allowed"

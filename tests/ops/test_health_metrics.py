@@ -15,7 +15,9 @@ from tests.ops.conftest import free_port
 
 
 def sample(text: str, name: str, **labels: str) -> float:
-    """The value of one sample in Prometheus text output (0 when absent)."""
+    """The sum of the samples matching ``labels`` in Prometheus text output (0 when absent):
+    a label left out (``method``) matches every value of it, whatever ran before."""
+    total = 0.0
     for line in text.splitlines():
         if line.startswith("#") or not line.startswith(name):
             continue
@@ -24,8 +26,8 @@ def sample(text: str, name: str, **labels: str) -> float:
             continue
         got = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2) or ""))
         if all(got.get(k) == v for k, v in labels.items()):
-            return float(m.group(3))
-    return 0.0
+            total += float(m.group(3))
+    return total
 
 
 def test_readyz_ready_on_each_backend(backend_app: Flask) -> None:

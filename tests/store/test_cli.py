@@ -165,3 +165,12 @@ def test_unwritable_output_paths_get_a_message_not_a_traceback(tmp_path):
         assert got.exit_code == 1, args
         assert "không tồn tại" in got.output and "Traceback" not in got.output, got.output
     app.extensions["khongvoi.store"].dispose()
+
+
+def test_keys_list_says_when_there_are_none(tmp_path):
+    from tests.live import make_test_app
+
+    app = make_test_app(tmp_path)
+    got = app.test_cli_runner().invoke(args=["keys", "list"])
+    assert got.exit_code == 0 and "Chưa có khóa API nào" in got.output
+    app.extensions["khongvoi.store"].dispose()
