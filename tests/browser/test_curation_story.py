@@ -32,18 +32,6 @@ def server():
     srv.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--headless=new", "--no-sandbox", "--disable-background-networking",
-            "--disable-component-update", "--disable-gpu"])
-        yield b
-        b.close()
-
-
 def shot(page, name, full_page=True):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"admin-{name}.png"), full_page=full_page)

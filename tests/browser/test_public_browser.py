@@ -24,18 +24,6 @@ MESSAGE = ("Khẩn: xem ngay https://tin-gia-mao.com/bai?utm_source=zalo — ngu
            "https://tin-chinh-thong.vn/thong-bao")
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--headless=new", "--no-sandbox", "--disable-background-networking",
-            "--disable-component-update", "--disable-gpu"])
-        yield browser
-        browser.close()
-
-
 def verdicts(page):
     return page.eval_on_selector_all("article[data-testid=result]",
                                      "els => els.map(e => e.dataset.verdict)")
@@ -50,8 +38,8 @@ def serious(results):
             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
-def test_the_form_works_without_javascript_on_a_phone(live_server, chromium):
-    context = chromium.new_context(java_script_enabled=False, **PHONE)
+def test_the_form_works_without_javascript_on_a_phone(live_server, browser):
+    context = browser.new_context(java_script_enabled=False, **PHONE)
     page = context.new_page()
     page.goto(live_server.url + "/")
     page.get_by_label("Liên kết hoặc nội dung cần kiểm tra").fill(MESSAGE)
@@ -67,10 +55,10 @@ def test_the_form_works_without_javascript_on_a_phone(live_server, chromium):
 
 
 @pytest.mark.parametrize("width", [320, 390])
-def test_no_horizontal_scrolling_and_axe_clean(live_server, chromium, width):
+def test_no_horizontal_scrolling_and_axe_clean(live_server, browser, width):
     from axe_playwright_python.sync_playwright import Axe
 
-    context = chromium.new_context(**{**PHONE, "viewport": {"width": width, "height": 800}})
+    context = browser.new_context(**{**PHONE, "viewport": {"width": width, "height": 800}})
     page = context.new_page()
     axe = Axe()
     found = {}
@@ -83,8 +71,8 @@ def test_no_horizontal_scrolling_and_axe_clean(live_server, chromium, width):
     assert {p: v for p, v in found.items() if v} == {}
 
 
-def test_share_target_gates_sharing_on_with_the_confirmation(live_server, chromium):
-    context = chromium.new_context(**PHONE)
+def test_share_target_gates_sharing_on_with_the_confirmation(live_server, browser):
+    context = browser.new_context(**PHONE)
     # Headless Chromium on Linux has no share sheet: record what the page hands to it.
     context.add_init_script("""
         window.__shared = [];
@@ -112,8 +100,8 @@ def test_share_target_gates_sharing_on_with_the_confirmation(live_server, chromi
     context.close()
 
 
-def test_installed_service_worker_decides_listed_links_offline(live_server, chromium):
-    context = chromium.new_context(locale="vi-VN")
+def test_installed_service_worker_decides_listed_links_offline(live_server, browser):
+    context = browser.new_context(locale="vi-VN")
     page = context.new_page()
     page.goto(live_server.url + "/")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
@@ -135,12 +123,12 @@ def test_installed_service_worker_decides_listed_links_offline(live_server, chro
     context.close()
 
 
-def test_the_page_runs_the_shared_cases_with_the_extension_matcher(live_server, chromium):
+def test_the_page_runs_the_shared_cases_with_the_extension_matcher(live_server, browser):
     doc = json.loads((ROOT / "tests" / "cases" / "matching.json").read_text(encoding="utf-8"))
     lines = (ROOT / "sources" / "wrappers.csv").read_text(encoding="utf-8").strip().split("\n")
     wrappers = [dict(zip(("host", "path", "kind", "param"), line.split(","), strict=False))
                 for line in lines[1:]]
-    page = chromium.new_page()
+    page = browser.new_page()
     page.goto(live_server.url + "/offline")
     got = page.evaluate("""async ([doc, wrappers]) => {
         const { Matcher } = await import('/public/lib/matcher.js');
@@ -158,8 +146,8 @@ def test_the_page_runs_the_shared_cases_with_the_extension_matcher(live_server, 
     page.close()
 
 
-def test_desktop_screenshot(live_server, chromium):
-    page = chromium.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+def test_desktop_screenshot(live_server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page.goto(live_server.url + "/?q=" + quote(MESSAGE))
     assert no_horizontal_scroll(page)
     page.screenshot(path=str(SHOTS / "public-desktop.png"), full_page=True)
