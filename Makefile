@@ -66,6 +66,7 @@ extension/node_modules/.package-lock.json: extension/package.json extension/pack
 
 lint: dev-venv
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 unit: dev-venv
 	$(BIN)/pytest -m "not browser" -q
@@ -86,6 +87,7 @@ browser: dev-venv chromium firefox
 ## make test: everything CI runs — lint, Python tests (browser included), JavaScript tests.
 test: dev-venv chromium firefox compile
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory js extension-lint
 	$(BIN)/pytest -q -p no:cacheprovider
 	@# the shared cases and checker tests again on the other path (pure Python)

@@ -47,11 +47,53 @@ from server.core import Checker  # noqa: E402
 from server.core.domains import default_suffix_list  # noqa: E402
 
 SYLLABLES = [
-    "an", "bao", "binh", "cao", "chi", "dan", "dong", "duc", "gia", "giang", "hai", "ha",
-    "hoa", "hung", "khanh", "kim", "lam", "lan", "linh", "long", "mai", "minh", "nam",
-    "ngoc", "nhat", "phong", "phu", "quang", "son", "tam", "tan", "thanh", "thu", "tien",
-    "trung", "tuan", "van", "viet", "xuan", "news", "tin", "moi", "online", "net", "media",
-    "shop", "info",
+    "an",
+    "bao",
+    "binh",
+    "cao",
+    "chi",
+    "dan",
+    "dong",
+    "duc",
+    "gia",
+    "giang",
+    "hai",
+    "ha",
+    "hoa",
+    "hung",
+    "khanh",
+    "kim",
+    "lam",
+    "lan",
+    "linh",
+    "long",
+    "mai",
+    "minh",
+    "nam",
+    "ngoc",
+    "nhat",
+    "phong",
+    "phu",
+    "quang",
+    "son",
+    "tam",
+    "tan",
+    "thanh",
+    "thu",
+    "tien",
+    "trung",
+    "tuan",
+    "van",
+    "viet",
+    "xuan",
+    "news",
+    "tin",
+    "moi",
+    "online",
+    "net",
+    "media",
+    "shop",
+    "info",
 ]
 SUFFIXES = ("com", "vn", "com.vn", "net", "org", "info", "xyz", "top", "net.vn", "org.vn")
 
@@ -160,6 +202,7 @@ def interleaved(fns: list, rounds: list[list[str]], chunk: int = 1000) -> list[f
 
 def side_by_side(checker: Checker, engine, rounds: list[list[str]]) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     """Median µs per URL for (checker, adblock), interleaved (:func:`interleaved`)."""
+
     def ab(u: str) -> object:
         return engine.check_network_urls(u, u, "document")
 
@@ -176,8 +219,9 @@ def adblock_engine(domains: list[str]):  # type: ignore[no-untyped-def]
     return adblock.Engine(filters)
 
 
-def new_host_urls(allow: list[str], deny: list[str], n: int, rng: random.Random,
-                  tag: str, listed: frozenset[str]) -> list[str]:
+def new_host_urls(
+    allow: list[str], deny: list[str], n: int, rng: random.Random, tag: str, listed: frozenset[str]
+) -> list[str]:
     """``n`` URLs whose hosts are all new: 40% on distinct deny-listed domains (taken from
     ``deny``, which is consumed), 30% random subdomains of allow-listed domains, 30% random
     subdomains of unlisted domains; shuffled."""
@@ -185,8 +229,9 @@ def new_host_urls(allow: list[str], deny: list[str], n: int, rng: random.Random,
     n_deny, n_allow = n * 4 // 10, n * 3 // 10
     hosts = [deny.pop() for _ in range(n_deny)]
     hosts += [f"{rand_label(rng)}.{rng.choice(allow_hosts)}" for _ in range(n_allow)]
-    hosts += [f"{rand_label(rng)}.{unlisted_domain(rng, listed)}"
-              for _ in range(n - n_deny - n_allow)]
+    hosts += [
+        f"{rand_label(rng)}.{unlisted_domain(rng, listed)}" for _ in range(n - n_deny - n_allow)
+    ]
     rng.shuffle(hosts)
     return [f"https://{h}/tin/{tag}{i}.html" for i, h in enumerate(hosts)]
 
@@ -220,8 +265,7 @@ def bench_adblock(n_rules: int, n_urls: int, n_hosts: int, rounds: int) -> None:
     pool = list(deny)
     rng.shuffle(pool)
     listed = frozenset(deny)
-    streams = [new_host_urls(allow, pool, per_round, rng, f"r{r}-", listed)
-               for r in range(rounds)]
+    streams = [new_host_urls(allow, pool, per_round, rng, f"r{r}-", listed) for r in range(rounds)]
     ours, theirs = side_by_side(checker, engine, streams)
     label = f"{per_round:,} URLs x{rounds}, every host new"
     print(f"{label:>34} | {ours:10.2f} | {theirs:10.2f} | {ours / theirs:.2f}")
@@ -245,8 +289,9 @@ print(rss, peak)
 """
 
 
-def scaling_urls(listed: list[str], n: int, rng: random.Random, kind: str,
-                 every: frozenset[str] = frozenset()) -> list[str]:
+def scaling_urls(
+    listed: list[str], n: int, rng: random.Random, kind: str, every: frozenset[str] = frozenset()
+) -> list[str]:
     """``n`` URLs on new hosts: random subdomains of ``listed`` domains (``denied``), of
     random domains not in ``every`` (``unknown``), or half of each (``mix``)."""
     out = []
@@ -277,7 +322,10 @@ def bench_scaling(n_urls: int, rounds: int, big: int) -> None:
     del small, large, deny_big, every
     out = subprocess.run(
         [sys.executable, "-c", CHILD.format(root=str(ROOT), n=big)],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     rss, peak = out.stdout.split()
     print(f"process holding {big:,} compiled rules: RSS {rss} MB (peak while building {peak} MB)")
@@ -291,8 +339,10 @@ def main() -> None:
     n_rules, n_urls, big, rounds = (100_000, 100_000, 1_000_000, 5)
     if args.quick:
         n_rules, n_urls, big, rounds = (10_000, 10_000, 50_000, 3)
-    print(f"python {sys.version.split()[0]}, peak RSS now "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
+    print(
+        f"python {sys.version.split()[0]}, peak RSS now "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB"
+    )
     bench_adblock(n_rules, n_urls, 5_000, rounds)
     bench_scaling(n_urls // 4, rounds, big)
 

@@ -80,8 +80,9 @@ def wrk(url: str, seconds: float, script: str | None = None, conns: int = 16) ->
     cmd = ["wrk", "-t1", f"-c{conns}", f"-d{int(seconds)}s", "--latency", "--timeout", "10s"]
     if script:
         cmd += ["-s", script]
-    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True,
-                         timeout=seconds + 60).stdout
+    out = subprocess.run(
+        [*cmd, url], capture_output=True, text=True, check=True, timeout=seconds + 60
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
 
     def pct(p: str) -> float:
@@ -124,14 +125,21 @@ class Cluster:
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
-        env.update({
-            "DATABASE_URL": self.db_url, "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
-            "SECRET_KEY": "bench-" + "x" * 40, "KHONGVOI_RATELIMIT_CHECK": '"10000000 per minute"',
-            "KHONGVOI_RATELIMIT_BATCH": '"10000000 per minute"',
-            "KHONGVOI_RATELIMIT_WITH_KEY": '"10000000 per minute"',
-            "KHONGVOI_PROXY_FIX_X_FOR": "1", "KHONGVOI_LISTS_POLL_SECONDS": "1.0",
-            "KHONGVOI_WORKERS": "1", "KHONGVOI_THREADS": "4", "KHONGVOI_TIMEOUT": "300",
-        })
+        env.update(
+            {
+                "DATABASE_URL": self.db_url,
+                "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
+                "SECRET_KEY": "bench-" + "x" * 40,
+                "KHONGVOI_RATELIMIT_CHECK": '"10000000 per minute"',
+                "KHONGVOI_RATELIMIT_BATCH": '"10000000 per minute"',
+                "KHONGVOI_RATELIMIT_WITH_KEY": '"10000000 per minute"',
+                "KHONGVOI_PROXY_FIX_X_FOR": "1",
+                "KHONGVOI_LISTS_POLL_SECONDS": "1.0",
+                "KHONGVOI_WORKERS": "1",
+                "KHONGVOI_THREADS": "4",
+                "KHONGVOI_TIMEOUT": "300",
+            }
+        )
         return env
 
     def start_db(self) -> None:
@@ -141,28 +149,63 @@ class Cluster:
         with eng.connect() as conn:
             conn.execute(text(f"CREATE SCHEMA {self.schema}"))
         eng.dispose()
-        subprocess.run([str(BIN / "flask"), "--app", "server", "init-db"], env=self.env(),
-                       cwd=ROOT, check=True, capture_output=True, timeout=300)
-        self.procs.append(subprocess.Popen(
-            ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.tmp)], stdout=subprocess.DEVNULL))
+        subprocess.run(
+            [str(BIN / "flask"), "--app", "server", "init-db"],
+            env=self.env(),
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        self.procs.append(
+            subprocess.Popen(
+                [
+                    "redis-server",
+                    "--port",
+                    str(self.redis_port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(self.tmp),
+                ],
+                stdout=subprocess.DEVNULL,
+            )
+        )
 
     def admin_key(self) -> str:
-        out = subprocess.run([str(BIN / "flask"), "--app", "server", "keys", "create", "bench",
-                              "--scope", "admin"], env=self.env(), cwd=ROOT, check=True,
-                             capture_output=True, text=True, timeout=60).stdout
+        out = subprocess.run(
+            [str(BIN / "flask"), "--app", "server", "keys", "create", "bench", "--scope", "admin"],
+            env=self.env(),
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
         return out.strip().splitlines()[-1]
 
     def start_instance(self) -> int:
         port = free_port()
         env = self.env()
         n = len(self.instances)
-        env.update({"KHONGVOI_BIND": f"127.0.0.1:{port}",
-                    "PROMETHEUS_MULTIPROC_DIR": str(self.tmp / f"metrics-{n}")})
+        env.update(
+            {
+                "KHONGVOI_BIND": f"127.0.0.1:{port}",
+                "PROMETHEUS_MULTIPROC_DIR": str(self.tmp / f"metrics-{n}"),
+            }
+        )
         log = (self.tmp / f"instance-{n}.log").open("wb")
-        proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py",
-                                 "server:create_app()"], env=env, cwd=ROOT, stdout=log,
-                                stderr=log)
+        proc = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "server:create_app()"],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=log,
+        )
         self.instances.append((proc, port))
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -195,8 +238,9 @@ class Cluster:
     def stop(self) -> None:
         pidfile = self.tmp / "nginx.pid"
         if pidfile.exists():
-            subprocess.run(["nginx", "-c", str(self.tmp / "nginx.conf"), "-s", "stop"],
-                           timeout=30, check=False)
+            subprocess.run(
+                ["nginx", "-c", str(self.tmp / "nginx.conf"), "-s", "stop"], timeout=30, check=False
+            )
         for proc, _ in self.instances:
             proc.send_signal(signal.SIGTERM)
         for proc in self.procs:
@@ -244,10 +288,16 @@ def main() -> None:
         key = cluster.admin_key()
         for _ in range(args.instances):
             cluster.start_instance()
-        print(f"{CORES} cores; instances: {args.instances} gunicorn (1 worker, 4 threads) "
-              "behind nginx, PostgreSQL + Redis on loopback", flush=True)
-        print(f"{'inst':>4} {'what':<8} {'req/s':>9} {'/core':>8} {'p50 ms':>8} {'p99 ms':>8} "
-              f"{'÷healthz':>8} {'URLs/s':>9}", flush=True)
+        print(
+            f"{CORES} cores; instances: {args.instances} gunicorn (1 worker, 4 threads) "
+            "behind nginx, PostgreSQL + Redis on loopback",
+            flush=True,
+        )
+        print(
+            f"{'inst':>4} {'what':<8} {'req/s':>9} {'/core':>8} {'p50 ms':>8} {'p99 ms':>8} "
+            f"{'÷healthz':>8} {'URLs/s':>9}",
+            flush=True,
+        )
         for n in range(1, args.instances + 1):
             base = cluster.nginx(n)
             wrk(base + "/healthz", 2)  # warm the connections
@@ -256,10 +306,13 @@ def main() -> None:
             c = wrk(base + "/", args.seconds, str(rotate))
             b = wrk(base + "/api/v1/check/batch", args.seconds, str(post), conns=4)
             for what, r, urls_per in (("healthz", h, 0), ("check", c, 1), ("batch100", b, 100)):
-                print(f"{n:>4} {what:<8} {r['rps']:>9.0f} {r['rps'] / CORES:>8.0f} "
-                      f"{r['p50']:>8.2f} {r['p99']:>8.2f} {r['rps'] / h['rps']:>8.2f} "
-                      f"{r['rps'] * urls_per:>9.0f}" + (f"  FAILED {r['failed']}"
-                                                        if r["failed"] else ""), flush=True)
+                print(
+                    f"{n:>4} {what:<8} {r['rps']:>9.0f} {r['rps'] / CORES:>8.0f} "
+                    f"{r['p50']:>8.2f} {r['p99']:>8.2f} {r['rps'] / h['rps']:>8.2f} "
+                    f"{r['rps'] * urls_per:>9.0f}"
+                    + (f"  FAILED {r['failed']}" if r["failed"] else ""),
+                    flush=True,
+                )
             results[f"n{n}"] = {"healthz": h, "check": c, "batch": b}
 
         base = cluster.nginx(args.instances)
@@ -271,10 +324,20 @@ def main() -> None:
         h = {"Authorization": f"Bearer {key}"}
         first = cluster.instances[0][1]
         t0 = time.monotonic()
-        resp = requests.post(f"http://127.0.0.1:{first}/api/v1/sources", headers=h, timeout=30,
-                             json={"list": "deny", "pattern": pattern, "name": "Giả mạo thử",
-                                   "category": "impersonation", "scope": "national",
-                                   "evidence": "bench", "reason": "bench"})
+        resp = requests.post(
+            f"http://127.0.0.1:{first}/api/v1/sources",
+            headers=h,
+            timeout=30,
+            json={
+                "list": "deny",
+                "pattern": pattern,
+                "name": "Giả mạo thử",
+                "category": "impersonation",
+                "scope": "national",
+                "evidence": "bench",
+                "reason": "bench",
+            },
+        )
         if not resp.ok:
             raise RuntimeError(resp.text)
         seen: dict[int, float] = {}
@@ -282,40 +345,62 @@ def main() -> None:
             for _, port in cluster.instances:
                 if port in seen:
                     continue
-                r = requests.get(f"http://127.0.0.1:{port}/api/v1/check",
-                                 params={"url": f"https://{pattern}/x"}, timeout=10)
+                r = requests.get(
+                    f"http://127.0.0.1:{port}/api/v1/check",
+                    params={"url": f"https://{pattern}/x"},
+                    timeout=10,
+                )
                 if r.ok and r.json()["verdict"] == "denied":
                     seen[port] = time.monotonic() - t0
             time.sleep(0.02)
         spread = max(seen.values()) if len(seen) == len(cluster.instances) else float("inf")
-        print(f"rule spread under load: in force on all {len(cluster.instances)} instances "
-              f"after {spread:.2f} s (goal ≤ 2 s)", flush=True)
+        print(
+            f"rule spread under load: in force on all {len(cluster.instances)} instances "
+            f"after {spread:.2f} s (goal ≤ 2 s)",
+            flush=True,
+        )
         results["spread_s"] = spread
         load.join()
 
         # -- admin import while checks run ------------------------------------------------------
         from server.core import make_rule
-        from server.sources import write_csv
+        from server.rule_files import write_csv
 
-        rules = [make_rule("deny", f"nhap-{i}-{rng.randrange(10**9)}.com", name=f"Nhập {i}",
-                           category="impersonation", evidence="bench", force=True)
-                 for i in range(args.import_rules)]
+        rules = [
+            make_rule(
+                "deny",
+                f"nhap-{i}-{rng.randrange(10**9)}.com",
+                name=f"Nhập {i}",
+                category="impersonation",
+                evidence="bench",
+                force=True,
+            )
+            for i in range(args.import_rules)
+        ]
         csv_body = write_csv(rules, with_list=True)
         box: dict[str, object] = {}
-        load = threading.Thread(target=lambda: box.update(wrk(base + "/", 90, str(rotate))),
-                                daemon=True)
+        load = threading.Thread(
+            target=lambda: box.update(wrk(base + "/", 90, str(rotate))), daemon=True
+        )
         load.start()
         time.sleep(3)
         t0 = time.monotonic()
-        resp = requests.post(f"http://127.0.0.1:{first}/api/v1/sources/import", headers={
-            **h, "Content-Type": "text/csv"}, data=csv_body, timeout=600)
+        resp = requests.post(
+            f"http://127.0.0.1:{first}/api/v1/sources/import",
+            headers={**h, "Content-Type": "text/csv"},
+            data=csv_body,
+            timeout=600,
+        )
         took = time.monotonic() - t0
         load.join()
         added = resp.json().get("added") if resp.ok else resp.text[:200]
-        print(f"import of {args.import_rules} rules via the API under load: HTTP "
-              f"{resp.status_code}, added {added}, {took:.1f} s; checks meanwhile: "
-              f"{box.get('requests')} requests, {box.get('failed')} failed, "
-              f"p99 {box.get('p99', float('nan')):.1f} ms", flush=True)
+        print(
+            f"import of {args.import_rules} rules via the API under load: HTTP "
+            f"{resp.status_code}, added {added}, {took:.1f} s; checks meanwhile: "
+            f"{box.get('requests')} requests, {box.get('failed')} failed, "
+            f"p99 {box.get('p99', float('nan')):.1f} ms",
+            flush=True,
+        )
         results["import"] = {"status": resp.status_code, "seconds": took, **box}
 
         # -- soak ---------------------------------------------------------------------------
@@ -323,22 +408,25 @@ def main() -> None:
             samples: list[tuple[float, list[float]]] = []
             box = {}
             load = threading.Thread(
-                target=lambda: box.update(wrk(base + "/", args.soak, str(rotate))), daemon=True)
+                target=lambda: box.update(wrk(base + "/", args.soak, str(rotate))), daemon=True
+            )
             t0 = time.monotonic()
             load.start()
             while load.is_alive():
-                samples.append((time.monotonic() - t0,
-                                [rss_mib(p) for p in cluster.worker_pids()]))
+                samples.append((time.monotonic() - t0, [rss_mib(p) for p in cluster.worker_pids()]))
                 load.join(10)
             warm = [s for t, s in samples if t >= args.soak / 5]
             base_rss = warm[0]
             peak = [max(col) for col in zip(*warm, strict=False)]
             growth = max(pk / b0 - 1 for pk, b0 in zip(peak, base_rss, strict=False))
-            print(f"soak {args.soak:.0f} s: {box.get('requests')} checks, {box.get('failed')} "
-                  f"failed; RSS per worker after warm-up "
-                  f"{', '.join(f'{b:.0f}' for b in base_rss)} MiB → peak "
-                  f"{', '.join(f'{p:.0f}' for p in peak)} MiB; growth {growth * 100:.1f} % "
-                  "(goal ≤ 10 %)", flush=True)
+            print(
+                f"soak {args.soak:.0f} s: {box.get('requests')} checks, {box.get('failed')} "
+                f"failed; RSS per worker after warm-up "
+                f"{', '.join(f'{b:.0f}' for b in base_rss)} MiB → peak "
+                f"{', '.join(f'{p:.0f}' for p in peak)} MiB; growth {growth * 100:.1f} % "
+                "(goal ≤ 10 %)",
+                flush=True,
+            )
             results["soak"] = {"samples": samples, "growth": growth, **box}
         (tmp / "results.json").write_text(json.dumps(results, default=str))
         print(f"raw results: {tmp / 'results.json'}")

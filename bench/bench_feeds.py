@@ -41,14 +41,21 @@ from bench.bench_checker import (  # noqa: E402
 from server import create_app  # noqa: E402
 from server.core import Rule  # noqa: E402
 from server.core.tables import SOURCES_DIR  # noqa: E402
-from server.sources import load_default_sources  # noqa: E402
+from server.rule_files import load_default_sources  # noqa: E402
 from server.store.accounts import Actor  # noqa: E402
 
 
 def make_app(directory: Path):  # type: ignore[no-untyped-def]
-    app = create_app({"DATABASE_URL": f"sqlite:///{directory / 'bench.sqlite3'}",
-                      "SECRET_KEY": "bench", "LOOKALIKE": False, "RATELIMIT_ENABLED": False,
-                      "LISTS_POLL_SECONDS": 1.0, "FEEDS_DIR": str(directory)})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{directory / 'bench.sqlite3'}",
+            "SECRET_KEY": "bench",
+            "LOOKALIKE": False,
+            "RATELIMIT_ENABLED": False,
+            "LISTS_POLL_SECONDS": 1.0,
+            "FEEDS_DIR": str(directory),
+        }
+    )
     store = app.extensions["khongvoi.store"]
     store.create_schema()
     load_default_sources(store, SOURCES_DIR)
@@ -92,7 +99,8 @@ def main() -> None:
         app_a, app_b = make_app(base / "a"), make_app(base / "b")
         t0 = time.perf_counter()
         app_a.extensions["khongvoi.store"].import_rules(
-            Rule(d, "deny", "bench", evidence="bench") for d in domains)
+            Rule(d, "deny", "bench", evidence="bench") for d in domains
+        )
         t_import = time.perf_counter() - t0
         feed_file = base / "b" / "feed.txt"
         feed_file.write_text("\n".join(domains) + "\n", encoding="utf-8")
@@ -118,12 +126,14 @@ def main() -> None:
         print(f"| A: {n:,} curated deny rules | {a_us:.2f} |")
         print(f"| B: {n:,} feed entries | {b_us:.2f} |")
         print(f"\nratio B/A = **{b_us / a_us:.2f}** (goal ≤ 1)\n")
-        print(f"set-up: import of {n:,} curated rules {t_import:.1f} s; first refresh of the "
-              f"feed {t_first:.1f} s\n")
+        print(
+            f"set-up: import of {n:,} curated rules {t_import:.1f} s; first refresh of the "
+            f"feed {t_first:.1f} s\n"
+        )
 
         # -- a refresh of N entries while checking ----------------------------------------
         idle = latencies(svc_b, urls[:20_000])
-        changed = domains[: n // 2] + [f"x{d}" for d in domains[n // 2:]]
+        changed = domains[: n // 2] + [f"x{d}" for d in domains[n // 2 :]]
         feed_file.write_text("\n".join(changed) + "\n", encoding="utf-8")
         old_version = svc_b._feeds.version
         done = threading.Event()
@@ -138,10 +148,14 @@ def main() -> None:
         worker = threading.Thread(target=refresh)
         t0 = time.perf_counter()
         worker.start()
+
         def refreshing() -> bool:
             thread = svc_b._feeds_thread
-            return (not done.is_set() or svc_b._feeds.version == old_version
-                    or (thread is not None and thread.is_alive()))
+            return (
+                not done.is_set()
+                or svc_b._feeds.version == old_version
+                or (thread is not None and thread.is_alive())
+            )
 
         busy = latencies(svc_b, urls, until=refreshing)
         wall = time.perf_counter() - t0
@@ -150,11 +164,15 @@ def main() -> None:
         print(f"## Checks during a refresh replacing {n // 2:,} of {n:,} entries\n")
         print("| | checks | median µs | p99 µs | max ms |\n|---|---|---|---|---|")
         for label, xs in (("no refresh", idle), ("during refresh", busy)):
-            print(f"| {label} | {len(xs):,} | {statistics.median(xs) * 1e6:.1f} | "
-                  f"{percentile(xs, 0.99) * 1e6:.1f} | {max(xs) * 1e3:.1f} |")
-        print(f"\nrefresh: {timing['store']:.1f} s to fetch, parse and store; "
-              f"{wall:.1f} s until every check saw the new entries (index rebuilt in the "
-              "background, swapped in one assignment)")
+            print(
+                f"| {label} | {len(xs):,} | {statistics.median(xs) * 1e6:.1f} | "
+                f"{percentile(xs, 0.99) * 1e6:.1f} | {max(xs) * 1e3:.1f} |"
+            )
+        print(
+            f"\nrefresh: {timing['store']:.1f} s to fetch, parse and store; "
+            f"{wall:.1f} s until every check saw the new entries (index rebuilt in the "
+            "background, swapped in one assignment)"
+        )
         for a in (app_a, app_b):
             a.extensions["khongvoi.store"].dispose()
 

@@ -36,20 +36,27 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "p").mkdir()
         probe = make_test_app(Path(tmp) / "p")
-        rules = [r for r in probe.extensions["khongvoi.store"].export_rules("allow")
-                 if "/" not in r.pattern]
+        rules = [
+            r
+            for r in probe.extensions["khongvoi.store"].export_rules("allow")
+            if "/" not in r.pattern
+        ]
         probe.extensions["khongvoi.store"].dispose()
         names = {r.pattern: r.name for r in rules}
         with LocalSites(sorted(names)) as sites:
-            sites.fallback = lambda host: (200, {"Content-Type": "text/html; charset=utf-8"},
-                                           f"<title>{escape(names.get(host, host))}</title>"
-                                           .encode())
+            sites.fallback = lambda host: (
+                200,
+                {"Content-Type": "text/html; charset=utf-8"},
+                f"<title>{escape(names.get(host, host))}</title>".encode(),
+            )
             for host in names:  # certificates issued before timing (trustme is slowish)
                 sites._context(host)
             (Path(tmp) / "a").mkdir()
             app = make_test_app(Path(tmp) / "a", config=sites.config())
-            print(f"## Health run over the default allow list ({len(rules)} host rules), "
-                  "local HTTPS server\n")
+            print(
+                f"## Health run over the default allow list ({len(rules)} host rules), "
+                "local HTTPS server\n"
+            )
             print("| workers | wall time s | per rule ms | flagged |\n|---|---|---|---|")
             for workers in args.workers or [1, 4, 8]:
                 checker = make_health_checker(app, workers)
@@ -57,8 +64,7 @@ def main() -> None:
                 _, results = checker.run(rules, propose=False)
                 wall = time.perf_counter() - t0
                 flagged = sum(1 for r in results if r["flags"])
-                print(f"| {workers} | {wall:.1f} | {wall / len(results) * 1e3:.0f} | "
-                      f"{flagged} |")
+                print(f"| {workers} | {wall:.1f} | {wall / len(results) * 1e3:.0f} | {flagged} |")
             app.extensions["khongvoi.store"].dispose()
 
 

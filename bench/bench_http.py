@@ -90,8 +90,7 @@ class Run:
         self.rps, self.cpu_us = rps, cpu_us
 
 
-def measured(pid: int, url: str, seconds: int, script: str | None = None,
-             conns: int = 8) -> Run:
+def measured(pid: int, url: str, seconds: int, script: str | None = None, conns: int = 8) -> Run:
     """:func:`wrk` plus the server's CPU time per request over the run (robust to other
     processes' load on these shared cores, which the wall-clock rate is not)."""
     before = server_cpu(pid)
@@ -99,8 +98,7 @@ def measured(pid: int, url: str, seconds: int, script: str | None = None,
     return Run(rps, (server_cpu(pid) - before) / max(count, 1) * 1e6)
 
 
-def wrk(url: str, seconds: int, script: str | None = None,
-        conns: int = 8) -> tuple[float, int]:
+def wrk(url: str, seconds: int, script: str | None = None, conns: int = 8) -> tuple[float, int]:
     """Requests per second reported by wrk, and how many requests it made."""
     cmd = ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--latency"]
     if script:
@@ -124,20 +122,32 @@ def sample_urls(n: int, rng: random.Random) -> list[str]:
 def start_server(tmp: Path, port: int, workers: int) -> tuple[subprocess.Popen, float]:  # type: ignore[type-arg]
     """Initialise the database, spawn gunicorn, return (process, seconds to first answer)."""
     env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
-        "KHONGVOI_RATELIMIT_ENABLED": "false",
-        "SECRET_KEY": "bench",
-    })
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+            "KHONGVOI_RATELIMIT_ENABLED": "false",
+            "SECRET_KEY": "bench",
+        }
+    )
     flask = str(Path(sys.executable).parent / "flask")
-    subprocess.run([flask, "--app", "server", "init-db"], env=env, cwd=ROOT, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [flask, "--app", "server", "init-db"], env=env, cwd=ROOT, check=True, capture_output=True
+    )
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "server:create_app()"],
-        env=env, cwd=ROOT,
+        [
+            gunicorn,
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "server:create_app()",
+        ],
+        env=env,
+        cwd=ROOT,
     )
     url = f"http://127.0.0.1:{port}/api/v1/check?url=https://baochinhphu.vn/a"
     try:
@@ -194,8 +204,9 @@ def main() -> None:
                 runs["hr"].append(measured(pid, base, args.seconds, str(hrotate)))
                 runs["d"].append(measured(pid, base, args.seconds, str(rotate)))
                 runs["c"].append(measured(pid, one, args.seconds))
-                runs["b"].append(measured(pid, f"{base}/api/v1/check/batch", args.seconds,
-                                          str(post), 2))
+                runs["b"].append(
+                    measured(pid, f"{base}/api/v1/check/batch", args.seconds, str(post), 2)
+                )
             load = os.getloadavg()[0]
         finally:
             proc.terminate()
@@ -212,21 +223,27 @@ def main() -> None:
             return statistics.median(x.rps / y.rps for x, y in pairs)
         return statistics.median(y.cpu_us / x.cpu_us for x, y in pairs)  # cost ratio, inverted
 
-    print(f"gunicorn -w {args.workers}, wrk -t1 -c8, {args.seconds}s x{args.rounds}, medians; "
-          f"load average at the end {load:.1f} on {os.cpu_count()} cores")
+    print(
+        f"gunicorn -w {args.workers}, wrk -t1 -c8, {args.seconds}s x{args.rounds}, medians; "
+        f"load average at the end {load:.1f} on {os.cpu_count()} cores"
+    )
     print(f"start-up to first answer: {startup:.2f} s")
     print(f"{'':30} {'req/s':>9} {'ratio':>6} | {'server CPU/request':>18} {'ratio':>6}")
-    for key, label, den in (("h", "GET /healthz", ""),
-                            ("hr", "GET /healthz (rotating URLs)", ""),
-                            ("d", "GET /api/v1/check (distinct)", "hr"),
-                            ("c", "GET /api/v1/check (same URL)", "h")):
+    for key, label, den in (
+        ("h", "GET /healthz", ""),
+        ("hr", "GET /healthz (rotating URLs)", ""),
+        ("d", "GET /api/v1/check (distinct)", "hr"),
+        ("c", "GET /api/v1/check (same URL)", "h"),
+    ):
         rr = f"{ratio(key, den, 'rps'):6.2f}" if den else " " * 6
         rc = f"{ratio(key, den, 'cpu_us'):6.2f}" if den else " " * 6
         print(f"{label:30} {med(key, 'rps'):9.0f} {rr} | {med(key, 'cpu_us'):15.0f} µs {rc}")
     b_rps, b_cpu = med("b", "rps"), med("b", "cpu_us")
-    print(f"POST /api/v1/check/batch (1000 URLs): {b_rps * 1000:9.0f} URLs/s; "
-          f"{1e9 / b_cpu:9.0f} URLs per server CPU second "
-          f"(x{args.workers} workers: {args.workers * 1e9 / b_cpu:.0f} URLs/s on free cores)")
+    print(
+        f"POST /api/v1/check/batch (1000 URLs): {b_rps * 1000:9.0f} URLs/s; "
+        f"{1e9 / b_cpu:9.0f} URLs per server CPU second "
+        f"(x{args.workers} workers: {args.workers * 1e9 / b_cpu:.0f} URLs/s on free cores)"
+    )
 
 
 if __name__ == "__main__":

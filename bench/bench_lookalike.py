@@ -36,15 +36,72 @@ from server.core import Checker, InvalidURL, parse_url  # noqa: E402
 from server.core.domains import default_suffix_list  # noqa: E402
 from server.core.lookalike import LookalikeDetector  # noqa: E402
 
-KEYBOARD = {c: n for c, n in zip("qwertyuiopasdfghjklzxcvbnm", [
-    "wa", "qeas", "wrds", "etdf", "rtfg", "tygh", "yuhj", "uijk", "iokl", "opl", "qwsz",
-    "weadzx", "erdsfxc", "rtfgcv", "tyghvb", "yuhjbn", "uijknm", "iojlm", "opk", "asx",
-    "zsdc", "xdfv", "cfgb", "vghn", "bhjm", "njk"], strict=True)}
-HOMOGLYPHS = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у",
-              "i": "і", "d": "đ", "n": "ո", "h": "һ"}
+KEYBOARD = {
+    c: n
+    for c, n in zip(
+        "qwertyuiopasdfghjklzxcvbnm",
+        [
+            "wa",
+            "qeas",
+            "wrds",
+            "etdf",
+            "rtfg",
+            "tygh",
+            "yuhj",
+            "uijk",
+            "iokl",
+            "opl",
+            "qwsz",
+            "weadzx",
+            "erdsfxc",
+            "rtfgcv",
+            "tyghvb",
+            "yuhjbn",
+            "uijknm",
+            "iojlm",
+            "opk",
+            "asx",
+            "zsdc",
+            "xdfv",
+            "cfgb",
+            "vghn",
+            "bhjm",
+            "njk",
+        ],
+        strict=True,
+    )
+}
+HOMOGLYPHS = {
+    "a": "а",
+    "e": "е",
+    "o": "о",
+    "p": "р",
+    "c": "с",
+    "x": "х",
+    "y": "у",
+    "i": "і",
+    "d": "đ",
+    "n": "ո",
+    "h": "һ",
+}
 VOWELS = "aeiou"
-WORDS = ["news", "tin", "online", "24h", "moi", "vn", "today", "hot", "live", "daily",
-         "trungthuong", "quatang", "chinhthuc", "hotro", "khuyenmai"]  # scam words too
+WORDS = [
+    "news",
+    "tin",
+    "online",
+    "24h",
+    "moi",
+    "vn",
+    "today",
+    "hot",
+    "live",
+    "daily",
+    "trungthuong",
+    "quatang",
+    "chinhthuc",
+    "hotro",
+    "khuyenmai",
+]  # scam words too
 TLDS = ["com", "net", "org", "info", "xyz", "top", "cc", "com.vn", "net.vn", "site", "online"]
 
 
@@ -93,8 +150,7 @@ def judge(detector: LookalikeDetector, url: str) -> str | None:
 def read_domains(name: str) -> list[str]:
     """The domains of a list in ``bench/data`` (comments and blank lines skipped)."""
     text = (ROOT / "bench" / "data" / name).read_text("utf-8")
-    return [line.strip() for line in text.splitlines()
-            if line.strip() and not line.startswith("#")]
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
 def false_positives(detector: LookalikeDetector, domains: list[str]) -> list[tuple[str, str]]:
@@ -135,14 +191,19 @@ def main() -> None:
         tld = rng.choice([t for t in TLDS if t != suffix])
         cases: dict[str, list[str]] = {
             "tld-swap": [f"{brand}.{tld}"],
-            "subdomain-embedding": [f"{domain}.tin-{rng.randint(1, 99)}.xyz",
-                                    f"{brand}.{rng.choice(['xyz', 'com'])}-news.net"],
+            "subdomain-embedding": [
+                f"{domain}.tin-{rng.randint(1, 99)}.xyz",
+                f"{brand}.{rng.choice(['xyz', 'com'])}-news.net",
+            ],
             "combosquat": [f"{brand}{rng.choice(WORDS)}.{tld}", f"{rng.choice(WORDS)}-{brand}.com"],
         }
         if brand not in detector.exact_only:
             for tech, labels in fuzz(brand, rng).items():
-                cases[tech] = [f"{lab}.{suffix}" for lab in labels if f"{lab}.{suffix}"
-                               not in detector.domains and lab not in detector.brands]
+                cases[tech] = [
+                    f"{lab}.{suffix}"
+                    for lab in labels
+                    if f"{lab}.{suffix}" not in detector.domains and lab not in detector.brands
+                ]
         for tech, urls in cases.items():
             for u in urls:
                 if u in detector.domains:
@@ -153,8 +214,10 @@ def main() -> None:
                 if not found:
                     missed[tech].append(u)
     long_brands = len(detector.brands) - len(detector.exact_only)
-    print(f"allow-listed brands: {len(detector.brands)} ({long_brands} matched fuzzily); "
-          f"official domains: {len(detector.domains)}")
+    print(
+        f"allow-listed brands: {len(detector.brands)} ({long_brands} matched fuzzily); "
+        f"official domains: {len(detector.domains)}"
+    )
     print(f"{'technique':>20} | recall")
     total = [0, 0]
     for tech, (ok, n) in sorted(hits.items()):
@@ -166,11 +229,15 @@ def main() -> None:
     for name in ("popular-domains.txt", "top-domains.txt", "hard-cases.txt"):
         listed = read_domains(name)
         fps = false_positives(detector, listed)
-        print(f"false positives, bench/data/{name}: {len(fps)}/{len(listed)} = "
-              f"{len(fps) / len(listed):.2%} {fps}")
+        print(
+            f"false positives, bench/data/{name}: {len(fps)}/{len(listed)} = "
+            f"{len(fps) / len(listed):.2%} {fps}"
+        )
     loo, domains = leave_one_source_out(allow)
-    print(f"false positives, each allow-listed domain vs the other sources: {len(loo)}/"
-          f"{domains} = {len(loo) / domains:.2%} {loo}")
+    print(
+        f"false positives, each allow-listed domain vs the other sources: {len(loo)}/"
+        f"{domains} = {len(loo) / domains:.2%} {loo}"
+    )
     sfx = default_suffix_list()
     hosts = [parse_url(f"https://{d}/").host for d in popular] * 20
     times = []
@@ -180,8 +247,10 @@ def main() -> None:
         detector.find(h, dom)
         times.append(time.perf_counter() - t0)
     times.sort()
-    print(f"find() on unknown domains: median {statistics.median(times) * 1e6:.1f} µs, "
-          f"p99 {times[int(len(times) * 0.99)] * 1e6:.1f} µs")
+    print(
+        f"find() on unknown domains: median {statistics.median(times) * 1e6:.1f} µs, "
+        f"p99 {times[int(len(times) * 0.99)] * 1e6:.1f} µs"
+    )
     checker_cost(allow, popular, read_domains("top-domains.txt"))
 
 
@@ -217,8 +286,9 @@ def checker_cost(allow: list[tuple[str, str]], popular: list[str], fresh: list[s
     print(f"{'Checker.check':>26} | lookalike off | lookalike on | added")
     for name, runs in medians.items():
         off, on = statistics.median(runs[False]), statistics.median(runs[True])
-        print(f"{name:>26} | {off * 1e6:10.2f} µs | {on * 1e6:9.2f} µs | "
-              f"{(on - off) * 1e6:+.2f} µs")
+        print(
+            f"{name:>26} | {off * 1e6:10.2f} µs | {on * 1e6:9.2f} µs | {(on - off) * 1e6:+.2f} µs"
+        )
 
 
 if __name__ == "__main__":

@@ -48,8 +48,15 @@ def main() -> None:
     page, message, health = [], [], []
     for i in range(args.rounds):
         page.append(timed(s, f"{base}/?q=" + quote(f"https://baochinhphu.vn/tin-{i}.htm")))
-        message.append(timed(s, f"{base}/?q=" + quote(
-            f"Xem https://vnexpress.net/a-{i} và tuoitre.vn/b-{i}, cả https://la-{i}.com/")))
+        message.append(
+            timed(
+                s,
+                f"{base}/?q="
+                + quote(
+                    f"Xem https://vnexpress.net/a-{i} và tuoitre.vn/b-{i}, cả https://la-{i}.com/"
+                ),
+            )
+        )
         health.append(timed(s, f"{base}/healthz"))
     print(f"server, median of {args.rounds} (ms):")
     print(f"  GET /?q=<listed link>          {statistics.median(page):7.2f}")
@@ -59,15 +66,17 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                    args=["--headless=new", "--no-sandbox"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--headless=new", "--no-sandbox"]
+        )
         ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
         tab = ctx.new_page()
         fcp, dcl = [], []
         for i in range(21):
             tab.goto(f"{base}/?q=" + quote(f"https://baochinhphu.vn/trang-{i}"))
             tab.wait_for_function(
-                "() => performance.getEntriesByName('first-contentful-paint').length")
+                "() => performance.getEntriesByName('first-contentful-paint').length"
+            )
             got = tab.evaluate("""() => ({
                 fcp: performance.getEntriesByName('first-contentful-paint')[0].startTime,
                 dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd})""")
@@ -78,19 +87,25 @@ def main() -> None:
         for i in range(21):  # the browser's own floor: a tiny HTML page without CSS or script
             tab.goto(f"{base}/nothing-here-{i}")
             tab.wait_for_function(
-                "() => performance.getEntriesByName('first-contentful-paint').length")
+                "() => performance.getEntriesByName('first-contentful-paint').length"
+            )
             if i:
-                plain.append(tab.evaluate(
-                    "performance.getEntriesByName('first-contentful-paint')[0].startTime"))
+                plain.append(
+                    tab.evaluate(
+                        "performance.getEntriesByName('first-contentful-paint')[0].startTime"
+                    )
+                )
         cold = []
         for i in range(10):  # a first visit: no service worker yet
             fresh = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
             t2 = fresh.new_page()
             t2.goto(f"{base}/?q=" + quote(f"https://baochinhphu.vn/lan-dau-{i}"))
             t2.wait_for_function(
-                "() => performance.getEntriesByName('first-contentful-paint').length")
-            cold.append(t2.evaluate(
-                "performance.getEntriesByName('first-contentful-paint')[0].startTime"))
+                "() => performance.getEntriesByName('first-contentful-paint').length"
+            )
+            cold.append(
+                t2.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
+            )
             fresh.close()
         browser.close()
     print("Chromium, 390 px, median of 20 loads of a listed host's result (ms):")

@@ -95,8 +95,7 @@ def dnstwist_recall(detector: LookalikeDetector) -> dict[str, list]:
             key = fuzzer if fuzzy else "homoglyph (brands < 5 letters)"
             for name in names:
                 label = name.split(".")[0]
-                if name in detector.domains or (label in detector.brands
-                                                and name.endswith(".vn")):
+                if name in detector.domains or (label in detector.brands and name.endswith(".vn")):
                     continue  # another official name (nhandan.org.vn for nhandan.vn)
                 caught = judge(detector, f"https://{name}/") not in (None, "invalid")
                 h = hits[key]
@@ -134,8 +133,10 @@ def main() -> None:
         if show and split == "tuning":
             print("   missed:", " ".join(missed))
     vn, world = read_list("vn-legit.txt"), read_list("world-top.txt")
-    for name, names in (("Vietnamese legitimate (vn-legit.txt)", vn),
-                        ("worldwide popular (world-top.txt)", world)):
+    for name, names in (
+        ("Vietnamese legitimate (vn-legit.txt)", vn),
+        ("worldwide popular (world-top.txt)", world),
+    ):
         fps = false_alarms(detector, names)
         print(f"False alarms, {name}: {len(fps)}/{len(names)} = {len(fps) / len(names):.2%}")
         if fps:

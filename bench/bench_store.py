@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_checker import deny_domains  # noqa: E402
-from server.sources import read_rules  # noqa: E402
+from server.rule_files import read_rules  # noqa: E402
 from server.store import SQLStore  # noqa: E402
 
 CHILD = """
@@ -59,8 +59,10 @@ def write_csv(path: Path, n: int) -> list[str]:
     with path.open("w", encoding="utf-8") as fh:
         fh.write("pattern,name,category,scope,evidence,note,review_by\n")
         for i, d in enumerate(domains):
-            fh.write(f"{d},Trang giả mạo số {i},impersonation,national,"
-                     f"https://canhbao.example.vn/bao-cao/{i},,\n")
+            fh.write(
+                f"{d},Trang giả mạo số {i},impersonation,national,"
+                f"https://canhbao.example.vn/bao-cao/{i},,\n"
+            )
     return domains
 
 
@@ -117,13 +119,17 @@ def import_csv(url: str, csv_path: Path, n: int) -> None:
     t2 = time.perf_counter()
     assert not parsed.errors and result.added == n, (parsed.errors[:3], result)
     print(f"backend: {store.engine.dialect.name}; rules: {n:,}")
-    print(f"import from CSV: {t2 - t0:.1f} s (parse+validate {t1 - t0:.1f} s, "
-          f"write {t2 - t1:.1f} s); importing process peak RSS {peak_rss_mb()} MB")
+    print(
+        f"import from CSV: {t2 - t0:.1f} s (parse+validate {t1 - t0:.1f} s, "
+        f"write {t2 - t1:.1f} s); importing process peak RSS {peak_rss_mb()} MB"
+    )
     t3 = time.perf_counter()
     again = store.import_rules(parsed.rules, replace_lists=["deny"])
     assert (again.added, again.changed, again.unchanged) == (0, 0, n), again
-    print(f"re-import of the same rules with replace (the diff path): "
-          f"{time.perf_counter() - t3:.1f} s; peak RSS {peak_rss_mb()} MB")
+    print(
+        f"re-import of the same rules with replace (the diff path): "
+        f"{time.perf_counter() - t3:.1f} s; peak RSS {peak_rss_mb()} MB"
+    )
     del parsed
     seconds, count = time_load_rules(store)
     assert count == n
@@ -134,8 +140,13 @@ def import_csv(url: str, csv_path: Path, n: int) -> None:
 def build_service(url: str, probe: str) -> None:
     """In a fresh process: the service built from the store; its time and memory."""
     child = CHILD.format(root=str(ROOT), url=url, probe=probe)
-    out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
-                         env=dict(os.environ), cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", child],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        cwd=ROOT,
+    )
     if out.returncode:
         sys.exit(out.stderr)
     built, rss, peak = out.stdout.split()

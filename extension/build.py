@@ -17,9 +17,22 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DIST = HERE.parent / "dist"
-SHIP = ("manifest.json", "managed_schema.json", "background.js", "lib", "popup", "gate", "options",
-        "content", "_locales", "icons/icon-16.png", "icons/icon-32.png", "icons/icon-48.png",
-        "icons/icon-96.png", "icons/icon-128.png")
+SHIP = (
+    "manifest.json",
+    "managed_schema.json",
+    "background.js",
+    "lib",
+    "popup",
+    "gate",
+    "options",
+    "content",
+    "_locales",
+    "icons/icon-16.png",
+    "icons/icon-32.png",
+    "icons/icon-48.png",
+    "icons/icon-96.png",
+    "icons/icon-128.png",
+)
 
 
 def manifest_for(browser: str) -> dict:  # type: ignore[type-arg]
@@ -48,7 +61,8 @@ def build(browser: str, dist: Path = DIST) -> Path:
             (out / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, out / name)
     (out / "manifest.json").write_text(
-        json.dumps(manifest_for(browser), ensure_ascii=False, indent=2) + "\n", "utf-8")
+        json.dumps(manifest_for(browser), ensure_ascii=False, indent=2) + "\n", "utf-8"
+    )
     archive = dist / f"khong-voi-{browser}.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(out.rglob("*")):

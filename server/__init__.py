@@ -79,7 +79,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from .admin import bp as admin_bp
     from .api import bp as api_bp
-    from .checker import CheckerService
+    from .check_service import CheckerService
     from .cli import register_cli
     from .cors import init_cors
     from .errors import register_error_handlers

@@ -15,7 +15,7 @@ from flask.cli import with_appcontext
 
 from .core import InvalidURL
 from .core.tables import SOURCES_DIR
-from .sources import load_default_sources, read_rules, write_csv, write_json
+from .rule_files import load_default_sources, read_rules, write_csv, write_json
 
 __all__ = ["register_cli"]
 
@@ -28,8 +28,14 @@ def _store():  # type: ignore[no-untyped-def]
 
 
 @click.command("init-db")
-@click.option("--sources", "sources_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=SOURCES_DIR, show_default=True, help="Folder with allow/deny/pending.csv")
+@click.option(
+    "--sources",
+    "sources_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=SOURCES_DIR,
+    show_default=True,
+    help="Folder with allow/deny/pending.csv",
+)
 @with_appcontext
 def init_db(sources_dir: Path) -> None:
     """Create or upgrade the schema; load the default lists into an empty database."""
@@ -37,16 +43,22 @@ def init_db(sources_dir: Path) -> None:
     store.create_schema()
     loaded = load_default_sources(store, sources_dir)
     if "allow" in loaded:
-        click.echo(f"Đã tạo cơ sở dữ liệu và nạp danh sách mặc định: {loaded['allow']} "
-                   f"cho phép, {loaded['deny']} chặn, {loaded.get('pending', 0)} chờ duyệt.")
-        click.echo(f"Database ready; default lists loaded: {loaded['allow']} allow, "
-                   f"{loaded['deny']} deny, {loaded.get('pending', 0)} pending review.")
+        click.echo(
+            f"Đã tạo cơ sở dữ liệu và nạp danh sách mặc định: {loaded['allow']} "
+            f"cho phép, {loaded['deny']} chặn, {loaded.get('pending', 0)} chờ duyệt."
+        )
+        click.echo(
+            f"Database ready; default lists loaded: {loaded['allow']} allow, "
+            f"{loaded['deny']} deny, {loaded.get('pending', 0)} pending review."
+        )
     else:
         click.echo("Cơ sở dữ liệu đã có danh sách: giữ nguyên, chỉ cập nhật cấu trúc (nếu cần).")
         click.echo("The database already holds lists: kept as they are; schema upgraded if needed.")
         if "pending" in loaded:
-            click.echo(f"Đã đưa {loaded['pending']} mục vào hàng chờ duyệt. "
-                       f"Queued {loaded['pending']} entries for review.")
+            click.echo(
+                f"Đã đưa {loaded['pending']} mục vào hàng chờ duyệt. "
+                f"Queued {loaded['pending']} entries for review."
+            )
     click.echo(f"Phiên bản danh sách / lists version: {store.lists_version()}")
 
 
@@ -55,16 +67,25 @@ sources = click.Group("sources", help="Import and export rules (CSV or JSON).")
 
 @sources.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--list", "list_", type=click.Choice(["allow", "deny"]), default=None,
-              help="Target list (else the file's 'list' column).")
-@click.option("--replace", is_flag=True,
-              help="Remove the rules the file lacks (of --list, or of both lists without it).")
+@click.option(
+    "--list",
+    "list_",
+    type=click.Choice(["allow", "deny"]),
+    default=None,
+    help="Target list (else the file's 'list' column).",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Remove the rules the file lacks (of --list, or of both lists without it).",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
 @click.option("--force", is_flag=True, help="Accept host-only rules on shared platforms.")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows even if some are not.")
 @with_appcontext
-def import_cmd(file: Path, list_: str | None, replace: bool, dry_run: bool, force: bool,
-               skip_invalid: bool) -> None:
+def import_cmd(
+    file: Path, list_: str | None, replace: bool, dry_run: bool, force: bool, skip_invalid: bool
+) -> None:
     """Import FILE (.csv or .json). Exit 1 when rows are invalid (nothing applied)."""
     fmt = "json" if file.suffix.lower() == ".json" else "csv"
     with file.open("rb") as fh:
@@ -77,9 +98,11 @@ def import_cmd(file: Path, list_: str | None, replace: bool, dry_run: bool, forc
     replace_lists = [list_] if replace and list_ else (["allow", "deny"] if replace else [])
     res = _store().import_rules(parsed.rules, replace_lists=replace_lists, dry_run=dry_run)
     prefix = "(thử / dry run) " if dry_run else ""
-    click.echo(f"{prefix}thêm/added {res.added}, sửa/changed {res.changed}, "
-               f"giữ nguyên/unchanged {res.unchanged}, xóa/removed {res.removed}; "
-               f"phiên bản/version {res.version}")
+    click.echo(
+        f"{prefix}thêm/added {res.added}, sửa/changed {res.changed}, "
+        f"giữ nguyên/unchanged {res.unchanged}, xóa/removed {res.removed}; "
+        f"phiên bản/version {res.version}"
+    )
 
 
 def refuse_unwritable(path: Path) -> None:
@@ -153,8 +176,11 @@ def create_user(username: str, role: str, password: str | None) -> None:
 
     username = username.strip()
     if not username or len(username) > 64 or not username.isprintable() or " " in username:
-        click.echo("Tên đăng nhập cần 1–64 ký tự, không có khoảng trắng. "
-                   "The username needs 1–64 characters without spaces.", err=True)
+        click.echo(
+            "Tên đăng nhập cần 1–64 ký tự, không có khoảng trắng. "
+            "The username needs 1–64 characters without spaces.",
+            err=True,
+        )
         sys.exit(1)
     try:
         _store().get_user_by_name(username)
@@ -221,8 +247,10 @@ def list_keys() -> None:
         click.echo("Chưa có khóa API nào (tạo bằng: keys create TÊN --scope check). No keys yet.")
     for k in found:
         state = f"revoked {k.revoked_at}" if k.revoked_at else "active"
-        click.echo(f"#{k.id} {k.prefix}… {k.scope:5} {k.name} — {state}; "
-                   f"last used {k.last_used_at or 'never'}")
+        click.echo(
+            f"#{k.id} {k.prefix}… {k.scope:5} {k.name} — {state}; "
+            f"last used {k.last_used_at or 'never'}"
+        )
 
 
 @keys.command("revoke")

@@ -22,8 +22,9 @@ def _store() -> Any:
     return current_app.extensions["khongvoi.store"]
 
 
-def _change(username: str, reason: str, done_vi: str, done_en: str,
-            change: Callable[[Any, Any], Any]) -> None:
+def _change(
+    username: str, reason: str, done_vi: str, done_en: str, change: Callable[[Any, Any], Any]
+) -> None:
     from .store import NotFound
     from .store.accounts import AccountRefused, Actor
 
@@ -33,8 +34,11 @@ def _change(username: str, reason: str, done_vi: str, done_en: str,
         click.echo(f"Không có tài khoản “{username}”. No such account.", err=True)
         sys.exit(1)
     except AccountRefused:
-        click.echo("Không thể: sẽ không còn quản trị viên nào đang hoạt động. Refused: no "
-                   "active administrator would be left.", err=True)
+        click.echo(
+            "Không thể: sẽ không còn quản trị viên nào đang hoạt động. Refused: no "
+            "active administrator would be left.",
+            err=True,
+        )
         sys.exit(4)
     click.echo(f"{done_vi} {done_en}")
 
@@ -48,9 +52,13 @@ _reason = click.option("--reason", default="", help="Why (written to the audit l
 @with_appcontext
 def disable(username: str, reason: str) -> None:
     """Disable an account: it cannot sign in and its sessions end."""
-    _change(username, reason, f"Đã khóa tài khoản {username}; mọi phiên đã kết thúc.",
-            "Account disabled.",
-            lambda s, a: s.update_user(username, active=False, actor=a))
+    _change(
+        username,
+        reason,
+        f"Đã khóa tài khoản {username}; mọi phiên đã kết thúc.",
+        "Account disabled.",
+        lambda s, a: s.update_user(username, active=False, actor=a),
+    )
 
 
 @click.command("enable")
@@ -59,8 +67,13 @@ def disable(username: str, reason: str) -> None:
 @with_appcontext
 def enable(username: str, reason: str) -> None:
     """Enable a disabled account again."""
-    _change(username, reason, f"Đã mở lại tài khoản {username}.", "Account enabled.",
-            lambda s, a: s.update_user(username, active=True, actor=a))
+    _change(
+        username,
+        reason,
+        f"Đã mở lại tài khoản {username}.",
+        "Account enabled.",
+        lambda s, a: s.update_user(username, active=True, actor=a),
+    )
 
 
 @click.command("delete")
@@ -70,15 +83,23 @@ def enable(username: str, reason: str) -> None:
 @with_appcontext
 def delete(username: str, reason: str) -> None:
     """Delete an account for good (``--yes`` to skip the question)."""
-    _change(username, reason, f"Đã xóa tài khoản {username}.", "Account deleted.",
-            lambda s, a: s.delete_user(username, actor=a))
+    _change(
+        username,
+        reason,
+        f"Đã xóa tài khoản {username}.",
+        "Account deleted.",
+        lambda s, a: s.delete_user(username, actor=a),
+    )
 
 
 @click.command("role")
 @click.argument("username")
 @click.argument("role", type=click.Choice(["admin", "editor"]))
-@click.option("--scope", default=None,
-              help="An editor's one province (as in sources/scopes.csv); \"\" for all rules.")
+@click.option(
+    "--scope",
+    default=None,
+    help='An editor\'s one province (as in sources/scopes.csv); "" for all rules.',
+)
 @_reason
 @with_appcontext
 def role(username: str, role: str, scope: str | None, reason: str) -> None:
@@ -92,8 +113,13 @@ def role(username: str, role: str, scope: str | None, reason: str) -> None:
         except InvalidRule as exc:
             click.echo(f"{exc.message} {exc.message_en}", err=True)
             sys.exit(2)
-    _change(username, reason, f"Tài khoản {username} giờ là {role}.", f"Role is now {role}.",
-            lambda s, a: s.update_user(username, role=role, scope=scope, actor=a))
+    _change(
+        username,
+        reason,
+        f"Tài khoản {username} giờ là {role}.",
+        f"Role is now {role}.",
+        lambda s, a: s.update_user(username, role=role, scope=scope, actor=a),
+    )
 
 
 @click.command("list")

@@ -20,8 +20,16 @@ from .errors import ApiError
 from .store import CannotRevert, NotFound
 from .store.accounts import Actor
 
-__all__ = ["CONFIRM_ABOVE", "covered_reports", "reopen_reports", "resolve_covered", "revert",
-           "revert_plan", "revert_size", "suggested_pattern"]
+__all__ = [
+    "CONFIRM_ABOVE",
+    "covered_reports",
+    "reopen_reports",
+    "resolve_covered",
+    "revert",
+    "revert_plan",
+    "revert_size",
+    "suggested_pattern",
+]
 
 #: Undoing a change that touches more rules than this needs an explicit confirmation.
 CONFIRM_ABOVE = 20
@@ -31,26 +39,34 @@ def _message(exc: CannotRevert) -> tuple[str, str]:
     rule_vi = f"Quy tắc “{exc.pattern}” (số {exc.rule_id})" if exc.pattern else "Quy tắc"
     rule_en = f"The rule “{exc.pattern}” (id {exc.rule_id})" if exc.pattern else "The rule"
     if exc.reason == "changed_since":
-        return (f"{rule_vi} đã được sửa sau thay đổi này; hãy hoàn tác thay đổi mới hơn trước. "
-                "Chưa hoàn tác gì.",
-                f"{rule_en} changed again since; revert the newer change first. "
-                "Nothing was reverted.")
+        return (
+            f"{rule_vi} đã được sửa sau thay đổi này; hãy hoàn tác thay đổi mới hơn trước. "
+            "Chưa hoàn tác gì.",
+            f"{rule_en} changed again since; revert the newer change first. Nothing was reverted.",
+        )
     if exc.reason == "gone":
-        return (f"{rule_vi} không còn tồn tại. Chưa hoàn tác gì.",
-                f"{rule_en} no longer exists. Nothing was reverted.")
+        return (
+            f"{rule_vi} không còn tồn tại. Chưa hoàn tác gì.",
+            f"{rule_en} no longer exists. Nothing was reverted.",
+        )
     if exc.reason == "exists_again":
-        return (f"Mẫu “{exc.pattern}” đã có lại trong danh sách. Chưa hoàn tác gì.",
-                f"The pattern “{exc.pattern}” is on the list again already. "
-                "Nothing was reverted.")
+        return (
+            f"Mẫu “{exc.pattern}” đã có lại trong danh sách. Chưa hoàn tác gì.",
+            f"The pattern “{exc.pattern}” is on the list again already. Nothing was reverted.",
+        )
     if exc.reason == "already_reverted":
         return ("Thay đổi này đã được hoàn tác rồi.", "This change has already been reverted.")
     if exc.reason == "no_detail":
-        return ("Lần nhập này được ghi trước khi nhật ký lưu từng quy tắc, nên không hoàn tác "
-                "được; hãy sửa các quy tắc hoặc nhập lại tệp cũ.",
-                "This import was logged before the audit log kept each rule, so it cannot be "
-                "reverted; edit the rules or import the old file again.")
-    return ("Chỉ hoàn tác được thay đổi của quy tắc hoặc một lần nhập.",
-            "Only rule changes and imports can be reverted.")
+        return (
+            "Lần nhập này được ghi trước khi nhật ký lưu từng quy tắc, nên không hoàn tác "
+            "được; hãy sửa các quy tắc hoặc nhập lại tệp cũ.",
+            "This import was logged before the audit log kept each rule, so it cannot be "
+            "reverted; edit the rules or import the old file again.",
+        )
+    return (
+        "Chỉ hoàn tác được thay đổi của quy tắc hoặc một lần nhập.",
+        "Only rule changes and imports can be reverted.",
+    )
 
 
 def revert_size(store: Any, entry_id: int) -> int:
@@ -58,8 +74,9 @@ def revert_size(store: Any, entry_id: int) -> int:
     try:
         store.get_audit(entry_id)
     except NotFound:
-        raise ApiError(404, "not_found", f"Không có mục nhật ký số {entry_id}.",
-                       f"No audit entry {entry_id}.") from None
+        raise ApiError(
+            404, "not_found", f"Không có mục nhật ký số {entry_id}.", f"No audit entry {entry_id}."
+        ) from None
     return store.count_children([entry_id]).get(entry_id, 1)
 
 
@@ -72,8 +89,13 @@ def revert_plan(store: Any, entry_id: int, most: int = 500) -> list[dict[str, st
     plan = []
     for e in entries:
         data = {**(e.before or {}), **(e.after or {})}
-        plan.append({"do": do.get(e.action, e.action), "list": str(data.get("list", "")),
-                     "pattern": str(data.get("pattern", ""))})
+        plan.append(
+            {
+                "do": do.get(e.action, e.action),
+                "list": str(data.get("list", "")),
+                "pattern": str(data.get("pattern", "")),
+            }
+        )
     return plan
 
 
@@ -84,29 +106,32 @@ def revert(store: Any, entry_id: int, actor: Actor, confirm: bool = True) -> Any
     more than :data:`CONFIRM_ABOVE` rules and ``confirm`` is false; then nothing changed."""
     undone = store.undone_entries().get(entry_id)
     if undone is not None:
-        raise ApiError(409, "cannot_revert",
-                       *_message(CannotRevert("already_reverted")))
+        raise ApiError(409, "cannot_revert", *_message(CannotRevert("already_reverted")))
     if not confirm:
         size = revert_size(store, entry_id)
         if size > CONFIRM_ABOVE:
             raise ApiError(
-                409, "confirm_required",
+                409,
+                "confirm_required",
                 f"Hoàn tác mục #{entry_id} sẽ thay đổi {size} quy tắc (hơn {CONFIRM_ABOVE}); "
                 "hãy xác nhận (confirm=1). Chưa thay đổi gì.",
                 f"Reverting entry {entry_id} changes {size} rules (more than "
-                f"{CONFIRM_ABOVE}); confirm it (confirm=1). Nothing was changed.")
+                f"{CONFIRM_ABOVE}); confirm it (confirm=1). Nothing was changed.",
+            )
     try:
         result = store.revert(entry_id, actor)
         reopen_reports(store, entry_id, actor)
         return result
     except NotFound:
-        raise ApiError(404, "not_found", f"Không có mục nhật ký số {entry_id}.",
-                       f"No audit entry {entry_id}.") from None
+        raise ApiError(
+            404, "not_found", f"Không có mục nhật ký số {entry_id}.", f"No audit entry {entry_id}."
+        ) from None
     except CannotRevert as exc:
         raise ApiError(409, "cannot_revert", *_message(exc)) from None
 
 
 # -- reports: the rule that would cover them --------------------------------------------------
+
 
 def suggested_pattern(canonical_url: str, host: str) -> str:
     """The narrowest rule pattern that would cover a reported URL, in canonical form: the
@@ -242,7 +267,8 @@ def check_scope(value: object) -> str:
         f"Phạm vi “{value}” không hợp lệ: hãy chọn national (toàn quốc) hoặc một trong 34 "
         "tỉnh, thành phố (sources/scopes.csv), có thể kèm “(cũ: tên tỉnh cũ)”.",
         f"The scope “{value}” is not valid: use national or one of the 34 provinces and "
-        "cities (sources/scopes.csv), optionally followed by “(cũ: former province)”.")
+        "cities (sources/scopes.csv), optionally followed by “(cũ: former province)”.",
+    )
 
 
 # -- the review queue -----------------------------------------------------------------------
@@ -250,8 +276,9 @@ def check_scope(value: object) -> str:
 DECISIONS = ("allow", "deny", "reject")
 
 
-def decide_pending(store: Any, tables: Any, entry_id: int, values: dict[str, Any],
-                   actor: Actor, unit: str = "") -> Any:
+def decide_pending(
+    store: Any, tables: Any, entry_id: int, values: dict[str, Any], actor: Actor, unit: str = ""
+) -> Any:
     """Approve a queued entry into ``allow``/``deny`` or ``reject`` it (shared by the API and
     the web admin). ``values``: ``decision``, ``reason`` (always required), and for an
     approval the reviewer's own ``evidence`` (required) and ``basis`` (optional; the entry's
@@ -262,30 +289,45 @@ def decide_pending(store: Any, tables: Any, entry_id: int, values: dict[str, Any
     (``invalid_decision``, ``missing_reason``, ``missing_evidence``, the rule's own codes),
     403, 404, 409 ``conflict`` (the pattern is on that list already)."""
     from .core import InvalidRule
-    from .sources import build_rule, check_text
+    from .rule_files import build_rule, check_text
     from .store import Conflict
 
     decision = values.get("decision")
     if decision not in DECISIONS:
-        raise ApiError(400, "invalid_decision",
-                       "Hãy chọn quyết định: duyệt vào danh sách cho phép, chặn, hoặc từ chối.",
-                       "Choose a decision: allow, deny or reject.")
+        raise ApiError(
+            400,
+            "invalid_decision",
+            "Hãy chọn quyết định: duyệt vào danh sách cho phép, chặn, hoặc từ chối.",
+            "Choose a decision: allow, deny or reject.",
+        )
     try:
         entry = store.get_pending(entry_id)
     except NotFound:
-        raise ApiError(404, "not_found", f"Không có mục chờ duyệt số {entry_id}.",
-                       f"No pending entry {entry_id}.") from None
+        raise ApiError(
+            404,
+            "not_found",
+            f"Không có mục chờ duyệt số {entry_id}.",
+            f"No pending entry {entry_id}.",
+        ) from None
     if entry.status != "pending":
-        raise ApiError(409, "already_decided", "Mục này đã được xử lý.",
-                       "This entry has already been decided.")
+        raise ApiError(
+            409, "already_decided", "Mục này đã được xử lý.", "This entry has already been decided."
+        )
     if unit and scope_unit(entry.scope) != unit:
-        raise ApiError(403, "forbidden", f"Tài khoản của bạn chỉ được duyệt mục của {unit}.",
-                       f"Your account may only decide entries of {unit}.")
+        raise ApiError(
+            403,
+            "forbidden",
+            f"Tài khoản của bạn chỉ được duyệt mục của {unit}.",
+            f"Your account may only decide entries of {unit}.",
+        )
     try:
         reason = check_text("reason", values.get("reason"))
         if not reason:
-            raise InvalidRule("missing_reason", "Hãy ghi lý do quyết định.",
-                              "A reason for the decision is required.")
+            raise InvalidRule(
+                "missing_reason",
+                "Hãy ghi lý do quyết định.",
+                "A reason for the decision is required.",
+            )
         if decision == "reject":
             rule = None
         else:
@@ -297,28 +339,49 @@ def decide_pending(store: Any, tables: Any, entry_id: int, values: dict[str, Any
                     "tra); ghi chú “chưa xác minh” của mục chờ duyệt không được dùng làm "
                     "bằng chứng.",
                     "Approval needs your own evidence (a URL or document you checked); the "
-                    "entry's unverified note is never used as evidence.")
-            rule = build_rule({"list": decision, "pattern": entry.pattern, "name": entry.name,
-                               "category": entry.category, "scope": entry.scope,
-                               "evidence": evidence, "basis": values.get("basis") or "",
-                               "note": values.get("note") or "",
-                               "review_by": entry.review_by},
-                              force=True, categories=tables.categories)
+                    "entry's unverified note is never used as evidence.",
+                )
+            rule = build_rule(
+                {
+                    "list": decision,
+                    "pattern": entry.pattern,
+                    "name": entry.name,
+                    "category": entry.category,
+                    "scope": entry.scope,
+                    "evidence": evidence,
+                    "basis": values.get("basis") or "",
+                    "note": values.get("note") or "",
+                    "review_by": entry.review_by,
+                },
+                force=True,
+                categories=tables.categories,
+            )
             check_scope(rule.scope)
     except InvalidRule as exc:
         raise ApiError(400, exc.code, exc.message, exc.message_en) from None
     try:
-        record = store.decide_pending(entry_id, rule is not None, reason,
-                                      None if rule is None else rule.list, actor, rule=rule)
+        record = store.decide_pending(
+            entry_id,
+            rule is not None,
+            reason,
+            None if rule is None else rule.list,
+            actor,
+            rule=rule,
+        )
         if record is not None:  # like any saved rule, it closes the reports it covers
             resolve_covered(store, record, tables, actor)
         return record
     except NotFound:
-        raise ApiError(409, "already_decided", "Mục này đã được xử lý.",
-                       "This entry has already been decided.") from None
+        raise ApiError(
+            409, "already_decided", "Mục này đã được xử lý.", "This entry has already been decided."
+        ) from None
     except Conflict:
-        raise ApiError(409, "conflict", "Mẫu này đã có trong danh sách đó.",
-                       "This pattern is already on that list.") from None
+        raise ApiError(
+            409,
+            "conflict",
+            "Mẫu này đã có trong danh sách đó.",
+            "This pattern is already on that list.",
+        ) from None
 
 
 # -- imports as spreadsheets make them ----------------------------------------------------
@@ -335,8 +398,7 @@ HEADER_NAMES = {
     "note": ("ghi chu",),
     "review_by": ("ngay can xem lai", "han xem lai", "xem lai", "ngay xem lai"),
 }
-LIST_WORDS = {"cho phep": "allow", "chinh thong": "allow", "chan": "deny",
-              "khong tin cay": "deny"}
+LIST_WORDS = {"cho phep": "allow", "chinh thong": "allow", "chan": "deny", "khong tin cay": "deny"}
 _DMY = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*")
 
 
@@ -367,7 +429,7 @@ def _iso_date(value: str) -> str:
 
 @dataclass
 class Prepared:
-    """A file made ready for :func:`server.sources.read_rules`: its bytes (rewritten to
+    """A file made ready for :func:`server.rule_files.read_rules`: its bytes (rewritten to
     canonical CSV when needed) and the rows refused here, by line (invalid scope)."""
 
     data: bytes
@@ -382,7 +444,7 @@ def prepare_csv(data: bytes) -> Prepared:
     is not one of :func:`scopes` are refused here with their line (and blanked, so that the
     other rows keep their line numbers). Files that are not UTF-8 pass unchanged (the reader
     names the problem)."""
-    from .sources import RowError
+    from .rule_files import RowError
 
     try:
         text = data.decode("utf-8-sig")
@@ -414,8 +476,14 @@ def prepare_csv(data: bytes) -> Prepared:
                 try:
                     check_scope(row[index["scope"]])
                 except Exception as exc:  # InvalidRule
-                    errors.append(RowError(first_line, exc.code, exc.message,  # type: ignore[attr-defined]
-                                           exc.message_en))  # type: ignore[attr-defined]
+                    errors.append(
+                        RowError(
+                            first_line,
+                            exc.code,
+                            exc.message,  # type: ignore[attr-defined]
+                            exc.message_en,
+                        )
+                    )  # type: ignore[attr-defined]
                     row = [""] * len(row)
             writer.writerow(row)
     except csv.Error:
@@ -425,8 +493,8 @@ def prepare_csv(data: bytes) -> Prepared:
 
 def prepare_import(data: bytes, fmt: str, list_: str | None, force: bool = False) -> Any:
     """Parse an upload (CSV as spreadsheets write it, or JSON) into a
-    :class:`~server.sources.ParseResult` whose errors include rows with an invalid scope."""
-    from .sources import ParseResult, RowError, read_rules
+    :class:`~server.rule_files.ParseResult` whose errors include rows with an invalid scope."""
+    from .rule_files import ParseResult, RowError, read_rules
 
     if fmt == "json":
         parsed = read_rules(data, list_=list_, fmt="json", force=force)
@@ -436,9 +504,14 @@ def prepare_import(data: bytes, fmt: str, list_: str | None, force: bool = False
                 check_scope(rule.scope)
                 kept.append(rule)
             except Exception as exc:
-                errors.append(RowError(0, exc.code,  # type: ignore[attr-defined]
-                                       f"{rule.pattern}: {exc.message}",  # type: ignore[attr-defined]
-                                       f"{rule.pattern}: {exc.message_en}"))  # type: ignore[attr-defined]
+                errors.append(
+                    RowError(
+                        0,
+                        exc.code,  # type: ignore[attr-defined]
+                        f"{rule.pattern}: {exc.message}",  # type: ignore[attr-defined]
+                        f"{rule.pattern}: {exc.message_en}",
+                    )
+                )  # type: ignore[attr-defined]
         return ParseResult(kept, errors)
     prepared = prepare_csv(data)
     parsed = read_rules(prepared.data, list_=list_, fmt="csv", force=force)
@@ -460,23 +533,39 @@ def import_changes(store: Any, rules: list[Any], most: int = 1000) -> list[dict[
         old = current.get((rule.list, rule.pattern))
         after = {f: str(getattr(rule, f) or "") for f in FIELDS}
         if old is None:
-            changes.append({"action": "add", "list": rule.list, "pattern": rule.pattern,
-                            "before": None, "after": after, "fields": list(FIELDS)})
+            changes.append(
+                {
+                    "action": "add",
+                    "list": rule.list,
+                    "pattern": rule.pattern,
+                    "before": None,
+                    "after": after,
+                    "fields": list(FIELDS),
+                }
+            )
         else:
             before = {f: str(getattr(old, f) or "") for f in FIELDS}
             if after["scope"] == "" and before["scope"] == "national":
                 after["scope"] = "national"
             fields = [f for f in FIELDS if before[f] != after[f]]
             if fields:
-                changes.append({"action": "change", "list": rule.list,
-                                "pattern": rule.pattern, "before": before, "after": after,
-                                "fields": fields})
+                changes.append(
+                    {
+                        "action": "change",
+                        "list": rule.list,
+                        "pattern": rule.pattern,
+                        "before": before,
+                        "after": after,
+                        "fields": fields,
+                    }
+                )
         if len(changes) >= most:
             break
     return changes
 
 
 # -- statistics -----------------------------------------------------------------------------
+
 
 def unicode_name(pattern: str) -> str:
     """``bộ-y-tế.vn`` for ``xn--b-y-t-s61b7g.vn``: the host part of a pattern in Unicode."""
@@ -491,8 +580,9 @@ def unicode_name(pattern: str) -> str:
         return pattern
 
 
-def top_checked(store: Any, service: Any, verdict: str, since: str,
-                most: int = 20) -> list[dict[str, Any]]:
+def top_checked(
+    store: Any, service: Any, verdict: str, since: str, most: int = 20
+) -> list[dict[str, Any]]:
     """The most-checked keys (pages on platforms, domains elsewhere) with ``verdict`` since a
     day: ``{"key", "name_unicode", "checks", "verdict_now", "rule_id", "rule_pattern",
     "prefill"}``; ``verdict_now`` is what the checker answers today (``unknown`` if the key
@@ -511,12 +601,21 @@ def top_checked(store: Any, service: Any, verdict: str, since: str,
         except InvalidURL:
             now_ = "unknown"
         deny = verdict in ("denied", "suspicious")
-        rows.append({"key": key, "name_unicode": unicode_name(key), "checks": checks,
-                     "verdict_now": now_,
-                     "rule_id": getattr(rule, "id", None),
-                     "rule_pattern": getattr(rule, "pattern", ""),
-                     "prefill": {"pattern": key, "list": "deny" if deny else "allow",
-                                 "category": "impersonation" if deny else "",
-                                 "preview_urls": "https://" + key,
-                                 "reason": f"thống kê: {checks} lượt kiểm tra từ {since}"}})
+        rows.append(
+            {
+                "key": key,
+                "name_unicode": unicode_name(key),
+                "checks": checks,
+                "verdict_now": now_,
+                "rule_id": getattr(rule, "id", None),
+                "rule_pattern": getattr(rule, "pattern", ""),
+                "prefill": {
+                    "pattern": key,
+                    "list": "deny" if deny else "allow",
+                    "category": "impersonation" if deny else "",
+                    "preview_urls": "https://" + key,
+                    "reason": f"thống kê: {checks} lượt kiểm tra từ {since}",
+                },
+            }
+        )
     return rows

@@ -25,15 +25,27 @@ _HTTP: dict[int, tuple[str, str, str]] = {
     403: ("forbidden", "Bạn không có quyền làm việc này.", "You may not do this."),
     404: ("not_found", "Không tìm thấy địa chỉ này.", "Nothing is here."),
     409: ("conflict", "Dữ liệu mâu thuẫn với dữ liệu đã có.", "This clashes with existing data."),
-    405: ("method_not_allowed", "Phương thức HTTP này không được hỗ trợ ở đây.",
-          "This HTTP method is not allowed here."),
+    405: (
+        "method_not_allowed",
+        "Phương thức HTTP này không được hỗ trợ ở đây.",
+        "This HTTP method is not allowed here.",
+    ),
     413: ("payload_too_large", "Dữ liệu gửi lên quá lớn.", "The request body is too large."),
-    415: ("unsupported_media_type", "Hãy gửi dữ liệu dạng JSON (Content-Type: application/json).",
-          "Send JSON (Content-Type: application/json)."),
-    429: ("rate_limited", "Bạn gửi quá nhiều yêu cầu; hãy thử lại sau ít phút.",
-          "Too many requests; try again in a few minutes."),
-    500: ("internal_error", "Máy chủ gặp lỗi; vui lòng thử lại sau.",
-          "The server had a problem; please try again later."),
+    415: (
+        "unsupported_media_type",
+        "Hãy gửi dữ liệu dạng JSON (Content-Type: application/json).",
+        "Send JSON (Content-Type: application/json).",
+    ),
+    429: (
+        "rate_limited",
+        "Bạn gửi quá nhiều yêu cầu; hãy thử lại sau ít phút.",
+        "Too many requests; try again in a few minutes.",
+    ),
+    500: (
+        "internal_error",
+        "Máy chủ gặp lỗi; vui lòng thử lại sau.",
+        "The server had a problem; please try again later.",
+    ),
     503: ("unavailable", "Dịch vụ tạm thời chưa sẵn sàng.", "The service is not ready yet."),
 }
 

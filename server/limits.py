@@ -17,6 +17,7 @@ from flask_limiter.util import get_remote_address
 
 __all__ = ["init_limiter", "limit", "limiter"]
 
+
 def _client() -> str:
     """Who spends the budget: the API key when one is given, else the client address."""
     from .auth import current_key
@@ -28,8 +29,9 @@ def _client() -> str:
 limiter = Limiter(key_func=_client, headers_enabled=True)
 
 
-def limit(config_key: str,
-          deduct_when: Callable[[Response], bool] | None = None) -> Callable[[Any], Any]:
+def limit(
+    config_key: str, deduct_when: Callable[[Response], bool] | None = None
+) -> Callable[[Any], Any]:
     """Decorate a view with the limit named by ``config_key`` in the app config.
 
     ``deduct_when(response)``: count a request only when it is true (for example, only
@@ -39,8 +41,7 @@ def limit(config_key: str,
     """
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        limited = limiter.limit(lambda: _limit_for(config_key),
-                                deduct_when=deduct_when)(view)
+        limited = limiter.limit(lambda: _limit_for(config_key), deduct_when=deduct_when)(view)
 
         @functools.wraps(view)
         def inner(*args: Any, **kwargs: Any) -> Any:
@@ -69,8 +70,10 @@ def init_limiter(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "khongvoi")
     if redis_url:  # Redis down: see server/ops/degraded.py (memory | open | closed)
-        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {
-            "socket_connect_timeout": 1, "socket_timeout": 1, "wrap_exceptions": True})
+        app.config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS",
+            {"socket_connect_timeout": 1, "socket_timeout": 1, "wrap_exceptions": True},
+        )
         mode = str(app.config.get("RATELIMIT_REDIS_DOWN", "memory")).lower()
         if mode not in ("memory", "open", "closed"):
             raise ValueError(f"RATELIMIT_REDIS_DOWN must be memory, open or closed: {mode!r}")

@@ -243,8 +243,9 @@ class LinkResolver:
         resp = session.head(url, allow_redirects=False, timeout=timeout, headers=headers)
         resp.close()
         if resp.status_code in _REFUSED_STATUS:
-            resp = session.get(url, allow_redirects=False, timeout=timeout, stream=True,
-                               headers=headers)
+            resp = session.get(
+                url, allow_redirects=False, timeout=timeout, stream=True, headers=headers
+            )
             resp.close()  # the body is never read
         location = resp.headers.get("Location")
         if resp.is_redirect and location:

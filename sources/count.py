@@ -52,9 +52,13 @@ def is_verified(evidence: str) -> bool:
 
 
 def is_current_press(row: dict[str, str], province: str) -> bool:
-    return (row["category"] == "press_local" and row["scope"] == province
-            and not row["name"].startswith("Tên miền cũ") and "ấn phẩm của" not in row["name"]
-            and is_verified(row["evidence"]))
+    return (
+        row["category"] == "press_local"
+        and row["scope"] == province
+        and not row["name"].startswith("Tên miền cũ")
+        and "ấn phẩm của" not in row["name"]
+        and is_verified(row["evidence"])
+    )
 
 
 def figures(directory: Path = HERE, today: date | None = None) -> dict[str, object]:
@@ -64,14 +68,18 @@ def figures(directory: Path = HERE, today: date | None = None) -> dict[str, obje
     with_press = [p for p in provinces if any(is_current_press(r, p) for r in allow)]
     pages = [r for r in allow if r["category"] == "official_page"]
     legacy = [r for r in allow if r["name"].startswith("Tên miền cũ") or "(cũ:" in r["scope"]]
-    overdue = [r["pattern"] for r in allow + deny
-               if r["review_by"] and date.fromisoformat(r["review_by"]) < today]
+    overdue = [
+        r["pattern"]
+        for r in allow + deny
+        if r["review_by"] and date.fromisoformat(r["review_by"]) < today
+    ]
     return {
         "allow_rows": len(allow),
         "allow_verified": sum(is_verified(r["evidence"]) for r in allow),
         "allow_with_page_evidence": sum(
             any(not u.startswith("https://github.com/") for u in URL.findall(r["evidence"]))
-            for r in allow),
+            for r in allow
+        ),
         "provinces": len(provinces),
         "provinces_with_current_press": len(with_press),
         "provinces_without_current_press": [p for p in provinces if p not in with_press],

@@ -24,7 +24,7 @@ from werkzeug.serving import make_server
 from server import create_app
 from server.core import make_rule
 from server.core.tables import SOURCES_DIR
-from server.sources import load_default_sources
+from server.rule_files import load_default_sources
 
 __all__ = ["LiveServer", "make_test_app"]
 

@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def _native():  # type: ignore[no-untyped-def]
     """``server/core/_native.py`` on its own (importing the package would import the
     modules being built)."""
-    spec = importlib.util.spec_from_file_location("_khongvoi_native",
-                                                  ROOT / "server" / "core" / "_native.py")
+    spec = importlib.util.spec_from_file_location(
+        "_khongvoi_native", ROOT / "server" / "core" / "_native.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -40,10 +41,19 @@ def main() -> None:
     os.chdir(ROOT)
     native.STAMP.unlink(missing_ok=True)
     digest = native.sources_digest()
-    ext = mypycify(["--follow-imports=silent", "--ignore-missing-imports", *sources],
-                   opt_level="3", target_dir="build/mypyc", group_name="server.core.native")
-    setup(name="khong-voi-native", packages=[], py_modules=[], ext_modules=ext,
-          script_args=["build_ext", "--inplace", "--build-temp", "build/mypyc-temp"])
+    ext = mypycify(
+        ["--follow-imports=silent", "--ignore-missing-imports", *sources],
+        opt_level="3",
+        target_dir="build/mypyc",
+        group_name="server.core.native",
+    )
+    setup(
+        name="khong-voi-native",
+        packages=[],
+        py_modules=[],
+        ext_modules=ext,
+        script_args=["build_ext", "--inplace", "--build-temp", "build/mypyc-temp"],
+    )
     native.STAMP.write_text(digest + "\n", encoding="ascii")
     print(f"compiled {', '.join(sources)}", file=sys.stderr)
 

@@ -19,8 +19,9 @@ GREEN = (27, 127, 59)
 WHITE = (255, 255, 255)
 
 
-def _segment_distance(px: float, py: float, a: tuple[float, float],
-                      b: tuple[float, float]) -> float:
+def _segment_distance(
+    px: float, py: float, a: tuple[float, float], b: tuple[float, float]
+) -> float:
     ax, ay = a
     bx, by = b
     dx, dy = bx - ax, by - ay
@@ -32,8 +33,10 @@ def _sample(x: float, y: float) -> tuple[int, int, int, int]:
     """Colour of the unit-square point (x, y)."""
     if math.hypot(x - 0.5, y - 0.5) > 0.48:
         return (0, 0, 0, 0)
-    tick = min(_segment_distance(x, y, (0.27, 0.52), (0.43, 0.68)),
-               _segment_distance(x, y, (0.43, 0.68), (0.74, 0.34)))
+    tick = min(
+        _segment_distance(x, y, (0.27, 0.52), (0.43, 0.68)),
+        _segment_distance(x, y, (0.43, 0.68), (0.74, 0.34)),
+    )
     if tick < 0.075:
         return (*WHITE, 255)
     return (*GREEN, 255)
@@ -62,12 +65,18 @@ def render(size: int) -> bytes:
 
 def png(size: int) -> bytes:
     """A PNG file of one icon."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
     header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(render(size), 9)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(render(size), 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,6 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
-from . import assistant_views, curation_views, people_views, views  # noqa: E402,F401
+from . import assistant_views, people_views, queue_views, views  # noqa: E402,F401
 
 __all__ = ["bp"]

@@ -14,8 +14,7 @@ from ..store import Conflict, NotFound
 from . import bp
 from .auth import admin_actor, admin_only, login_required
 
-_UNDOABLE = {("feed", "create"), ("feed", "delete"), ("feed", "refresh"),
-             ("pending", "propose")}
+_UNDOABLE = {("feed", "create"), ("feed", "delete"), ("feed", "refresh"), ("pending", "propose")}
 
 
 def _feeds() -> Any:
@@ -35,9 +34,13 @@ def feeds() -> str:
     _, log = store.list_audit(target_type="feed", limit=20)
     _, proposals = store.list_audit(actor="assistant", target_type="pending", limit=20)
     recent = sorted([*log, *proposals], key=lambda e: -e.id)[:30]
-    return render_template("admin/feeds.html", feeds=_feeds().feeds.list_feeds(),
-                           conflicts=_feeds().conflicts(_checker()), recent=recent,
-                           undoable=_UNDOABLE)
+    return render_template(
+        "admin/feeds.html",
+        feeds=_feeds().feeds.list_feeds(),
+        conflicts=_feeds().conflicts(_checker()),
+        recent=recent,
+        undoable=_UNDOABLE,
+    )
 
 
 @bp.route("/feeds", methods=["POST"])
@@ -46,8 +49,13 @@ def feed_add() -> Response:
     """Subscribe to a feed, then refresh it once."""
     form = request.form
     try:
-        feed = _feeds().add(form.get("name", "").strip(), form.get("source", ""),
-                            form.get("format", ""), "deny", admin_actor())
+        feed = _feeds().add(
+            form.get("name", "").strip(),
+            form.get("source", ""),
+            form.get("format", ""),
+            "deny",
+            admin_actor(),
+        )
     except FeedError as exc:
         flash(exc.message)
         return redirect(url_for("admin.feeds"))
@@ -74,8 +82,10 @@ def _refreshed(name: str) -> Response:
     if result.status == "failed":
         flash(f"{name}: {result.message}")
     else:
-        flash(f"{name}: {result.message}, {result.entries} mục (+{result.added} "
-              f"−{result.removed}), {result.bad_count} dòng lỗi.")
+        flash(
+            f"{name}: {result.message}, {result.entries} mục (+{result.added} "
+            f"−{result.removed}), {result.bad_count} dòng lỗi."
+        )
     return redirect(url_for("admin.feeds"))
 
 
@@ -98,8 +108,7 @@ def feed_remove(name: str) -> Response:
 def assistant_undo(entry_id: int) -> Response:
     """Undo a feed change or a proposal of the assistant."""
     try:
-        undo(current_app.extensions["khongvoi.store"], _feeds().feeds, entry_id,
-             admin_actor())
+        undo(current_app.extensions["khongvoi.store"], _feeds().feeds, entry_id, admin_actor())
     except NotFound:
         flash("Không có mục nhật ký này.")
     except UndoRefused as exc:
@@ -117,5 +126,6 @@ def health() -> str:
     """The latest list-health run: flagged rules first, then proposals."""
     run, results = _feeds().feeds.latest_health()
     results.sort(key=lambda r: (not r["flags"], r["pattern"]))
-    return render_template("admin/health.html", run=run, results=results,
-                           flagged=sum(1 for r in results if r["flags"]))
+    return render_template(
+        "admin/health.html", run=run, results=results, flagged=sum(1 for r in results if r["flags"])
+    )

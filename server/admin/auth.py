@@ -12,8 +12,7 @@ from ..errors import ApiError
 from ..store import NotFound
 from ..store.accounts import Actor, User
 
-__all__ = ["admin_actor", "login_required", "require_unit", "sign_in", "sign_out",
-           "user_unit"]
+__all__ = ["admin_actor", "login_required", "require_unit", "sign_in", "sign_out", "user_unit"]
 
 
 def _store() -> Any:
@@ -43,8 +42,9 @@ def current_user() -> User | None:
                 user = _store().get_user(int(uid))
             except NotFound:
                 user = None
-            if user is not None and (not user.active
-                                     or user.password_changed_at != session.get("pwd")):
+            if user is not None and (
+                not user.active or user.password_changed_at != session.get("pwd")
+            ):
                 user = None
         g.admin_user = user
     return g.admin_user  # type: ignore[no-any-return]
@@ -57,8 +57,9 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     def inner(*args: Any, **kwargs: Any) -> Any:
         if current_user() is None:
             if request.method != "GET":
-                raise ApiError(401, "unauthorized", "Bạn cần đăng nhập lại.",
-                               "Please sign in again.")
+                raise ApiError(
+                    401, "unauthorized", "Bạn cần đăng nhập lại.", "Please sign in again."
+                )
             return redirect(url_for("admin.login", next=request.full_path))
         return view(*args, **kwargs)
 
@@ -68,8 +69,9 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
 def admin_actor(reason: str = "") -> Actor:
     """The signed-in user as an audit actor."""
     user = current_user()
-    return Actor(f"user:{user.username}" if user else "anonymous", request.remote_addr or "",
-                 reason)
+    return Actor(
+        f"user:{user.username}" if user else "anonymous", request.remote_addr or "", reason
+    )
 
 
 def user_unit() -> str:
@@ -87,9 +89,12 @@ def require_unit(scope: str) -> None:
 
     unit = user_unit()
     if unit and scope_unit(scope) != unit:
-        raise ApiError(403, "forbidden",
-                       f"Tài khoản của bạn chỉ được sửa các quy tắc của {unit}.",
-                       f"Your account may only change the rules of {unit}.")
+        raise ApiError(
+            403,
+            "forbidden",
+            f"Tài khoản của bạn chỉ được sửa các quy tắc của {unit}.",
+            f"Your account may only change the rules of {unit}.",
+        )
 
 
 def admin_only(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -99,8 +104,12 @@ def admin_only(view: Callable[..., Any]) -> Callable[..., Any]:
     @login_required
     def inner(*args: Any, **kwargs: Any) -> Any:
         if current_user().role != "admin":  # type: ignore[union-attr]
-            raise ApiError(403, "forbidden", "Chỉ quản trị viên mới làm được việc này.",
-                           "Only administrators may do this.")
+            raise ApiError(
+                403,
+                "forbidden",
+                "Chỉ quản trị viên mới làm được việc này.",
+                "Only administrators may do this.",
+            )
         return view(*args, **kwargs)
 
     return inner

@@ -20,8 +20,9 @@ def _store() -> Any:
 @admin_only
 def people() -> str:
     """Accounts and API keys."""
-    return render_template("admin/people.html", users=_store().list_users(),
-                           keys=_store().list_keys(), secret=None)
+    return render_template(
+        "admin/people.html", users=_store().list_users(), keys=_store().list_keys(), secret=None
+    )
 
 
 @bp.route("/people/users", methods=["POST"])
@@ -31,11 +32,19 @@ def user_create() -> Any:
     form = request.form
     from ..curation import scopes
 
-    name, password, role = form.get("username", "").strip(), form.get("password", ""), \
-        form.get("role", "editor")
+    name, password, role = (
+        form.get("username", "").strip(),
+        form.get("password", ""),
+        form.get("role", "editor"),
+    )
     scope = form.get("scope", "") if role == "editor" else ""
-    if not name or len(password) < 10 or role not in ("admin", "editor") or (
-            scope and scope not in scopes()) or len(name) > 64:
+    if (
+        not name
+        or len(password) < 10
+        or role not in ("admin", "editor")
+        or (scope and scope not in scopes())
+        or len(name) > 64
+    ):
         flash("Cần tên đăng nhập, vai trò và mật khẩu ít nhất 10 ký tự.")
     else:
         try:
@@ -78,17 +87,24 @@ def user_update(user_id: int) -> Any:
     action = form.get("action", "")
     actor = admin_actor(form.get("reason", "").strip()[:1000])
     if action == "disable":
-        return _account_change(name, f"Đã khóa tài khoản {name}; mọi phiên đã kết thúc.",
-                               lambda: store.update_user(name, active=False, actor=actor))
+        return _account_change(
+            name,
+            f"Đã khóa tài khoản {name}; mọi phiên đã kết thúc.",
+            lambda: store.update_user(name, active=False, actor=actor),
+        )
     if action == "enable":
-        return _account_change(name, f"Đã mở lại tài khoản {name}.",
-                               lambda: store.update_user(name, active=True, actor=actor))
+        return _account_change(
+            name,
+            f"Đã mở lại tài khoản {name}.",
+            lambda: store.update_user(name, active=True, actor=actor),
+        )
     if action == "delete":
         if form.get("confirm") != "on":
             flash(f"Hãy đánh dấu ô xác nhận để xóa tài khoản {name}.")
             return redirect(url_for("admin.people"))
-        return _account_change(name, f"Đã xóa tài khoản {name}.",
-                               lambda: store.delete_user(name, actor=actor))
+        return _account_change(
+            name, f"Đã xóa tài khoản {name}.", lambda: store.delete_user(name, actor=actor)
+        )
     if action == "role":
         role, scope = form.get("role", ""), form.get("scope", "")
         if role not in ("admin", "editor"):
@@ -102,16 +118,20 @@ def user_update(user_id: int) -> Any:
         scope = "" if role == "admin" or scope == "" else scope
         label = "quản trị viên" if role == "admin" else "biên tập viên"
         return _account_change(
-            name, f"Tài khoản {name} giờ là {label}" + (f" ({scope})." if scope else "."),
-            lambda: store.update_user(name, role=role, scope=scope, actor=actor))
+            name,
+            f"Tài khoản {name} giờ là {label}" + (f" ({scope})." if scope else "."),
+            lambda: store.update_user(name, role=role, scope=scope, actor=actor),
+        )
     if action == "password":
         new = form.get("password", "")
         if not 10 <= len(new) <= 200:
             flash("Mật khẩu mới cần ít nhất 10 ký tự.")
             return redirect(url_for("admin.people"))
         return _account_change(
-            name, f"Đã đặt lại mật khẩu của {name}; mọi phiên của tài khoản đó đã kết thúc.",
-            lambda: store.set_password(name, new, admin_actor("đặt lại mật khẩu")))
+            name,
+            f"Đã đặt lại mật khẩu của {name}; mọi phiên của tài khoản đó đã kết thúc.",
+            lambda: store.set_password(name, new, admin_actor("đặt lại mật khẩu")),
+        )
     flash("Không rõ thao tác.")
     return redirect(url_for("admin.people"))
 
@@ -125,8 +145,9 @@ def key_create() -> Any:
         flash("Cần tên và phạm vi của khóa.")
         return redirect(url_for("admin.people"))
     _, secret = _store().create_key(name, scope, admin_actor())
-    return render_template("admin/people.html", users=_store().list_users(),
-                           keys=_store().list_keys(), secret=secret)
+    return render_template(
+        "admin/people.html", users=_store().list_users(), keys=_store().list_keys(), secret=secret
+    )
 
 
 @bp.route("/people/keys/<int:key_id>/revoke", methods=["POST"])

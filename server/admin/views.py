@@ -13,7 +13,7 @@ from ..core import Checker, InvalidRule, InvalidURL
 from ..core.messages import VERDICT_LABELS
 from ..errors import ApiError
 from ..limits import limit
-from ..sources import build_rule, check_text
+from ..rule_files import build_rule, check_text
 from ..store import Conflict, NotFound
 from . import bp
 from .auth import (
@@ -27,8 +27,7 @@ from .auth import (
 )
 
 PAGE = 50
-FIELDS = ("list", "pattern", "name", "category", "scope", "evidence", "basis", "note",
-          "review_by")
+FIELDS = ("list", "pattern", "name", "category", "scope", "evidence", "basis", "note", "review_by")
 
 
 def _store() -> Any:
@@ -61,9 +60,13 @@ def vietnam_time(value: str) -> str:
 def _globals() -> dict[str, Any]:
     from ..curation import scopes
 
-    return {"admin_user": current_user(), "verdict_labels": VERDICT_LABELS,
-            "categories": _service().tables.categories, "scopes": scopes(),
-            "user_unit": user_unit()}
+    return {
+        "admin_user": current_user(),
+        "verdict_labels": VERDICT_LABELS,
+        "categories": _service().tables.categories,
+        "scopes": scopes(),
+        "user_unit": user_unit(),
+    }
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -72,14 +75,17 @@ def login() -> Any:
     """Sign in; wrong passwords are counted by the rate limit (lock-out after a few)."""
     error = None
     if request.method == "POST":
-        user = _store().authenticate(request.form.get("username", "").strip(),
-                                     request.form.get("password", ""))
+        user = _store().authenticate(
+            request.form.get("username", "").strip(), request.form.get("password", "")
+        )
         if user is not None:
             sign_in(user)
             target = request.args.get("next", "")
             return redirect(target if target.startswith("/admin") else url_for("admin.rules"))
-        error = ("Sai tên đăng nhập hoặc mật khẩu. Sau nhiều lần sai, bạn phải đợi vài phút "
-                 "mới thử lại được.")
+        error = (
+            "Sai tên đăng nhập hoặc mật khẩu. Sau nhiều lần sai, bạn phải đợi vài phút "
+            "mới thử lại được."
+        )
     return render_template("admin/login.html", error=error), 401 if error else 200
 
 
@@ -119,13 +125,25 @@ def rules() -> str:
     page = max(1, int(raw_page) if raw_page.isdigit() and len(raw_page) < 10 else 1)
     unit = user_unit() or args.get("scope") or None
     total, items = _store().find_rules_by_unit(
-        unit=unit, list=args.get("list") or None, category=args.get("category") or None,
-        q=args.get("q") or None, overdue=args.get("overdue") == "1",
-        offset=(page - 1) * PAGE, limit=PAGE)
+        unit=unit,
+        list=args.get("list") or None,
+        category=args.get("category") or None,
+        q=args.get("q") or None,
+        overdue=args.get("overdue") == "1",
+        offset=(page - 1) * PAGE,
+        limit=PAGE,
+    )
     overdue, _ = _store().find_rules_by_unit(unit=user_unit() or None, overdue=True, limit=1)
-    return render_template("admin/rules.html", items=items, total=total, page=page,
-                           pages=max(1, -(-total // PAGE)), args=args, overdue=overdue,
-                           today=date.today().isoformat())
+    return render_template(
+        "admin/rules.html",
+        items=items,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE)),
+        args=args,
+        overdue=overdue,
+        today=date.today().isoformat(),
+    )
 
 
 def _draft(form: Any) -> Any:
@@ -135,9 +153,12 @@ def _draft(form: Any) -> Any:
 
     try:
         check_text("reason", form.get("reason"))
-        rule = build_rule({k: form.get(k, "") for k in FIELDS},
-                          force=form.get("force") == "on",
-                          categories=_service().tables.categories, category_required=True)
+        rule = build_rule(
+            {k: form.get(k, "") for k in FIELDS},
+            force=form.get("force") == "on",
+            categories=_service().tables.categories,
+            category_required=True,
+        )
         check_scope(rule.scope)
     except InvalidRule as exc:
         return exc.message
@@ -155,8 +176,13 @@ def _preview(draft: Any, urls: str, replacing: int | None) -> list[dict[str, Any
     rows = []
     for url in [u.strip() for u in urls.splitlines() if u.strip()][:20]:
         try:
-            rows.append({"url": url, "before": current.check(url).verdict,
-                         "after": after.check(url).verdict})
+            rows.append(
+                {
+                    "url": url,
+                    "before": current.check(url).verdict,
+                    "after": after.check(url).verdict,
+                }
+            )
         except InvalidURL as exc:
             rows.append({"url": url, "error": exc.message})
     return rows
@@ -181,8 +207,10 @@ def _save_rule(rule_id: int | None) -> Any:
         return f"Mẫu “{draft.pattern}” đã có trong danh sách {draft.list}.", None
     _service().refresh(force=True)
     closed = resolve_covered(_store(), record, _service().tables, actor)
-    flash(f"Đã lưu quy tắc {record.pattern}."
-          + (f" Đã đóng {len(closed)} báo cáo quy tắc này phủ." if closed else ""))
+    flash(
+        f"Đã lưu quy tắc {record.pattern}."
+        + (f" Đã đóng {len(closed)} báo cáo quy tắc này phủ." if closed else "")
+    )
     return "", None
 
 
@@ -196,8 +224,9 @@ def rule_new() -> Any:
         if error == "":
             return redirect(url_for("admin.rules"))
     prefill = request.form if request.method == "POST" else request.args  # from a report
-    return render_template("admin/rule_form.html", rule=prefill, error=error,
-                           preview=preview, rule_id=None)
+    return render_template(
+        "admin/rule_form.html", rule=prefill, error=error, preview=preview, rule_id=None
+    )
 
 
 @bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
@@ -214,8 +243,13 @@ def rule_edit(rule_id: int) -> Any:
         error, preview = _save_rule(rule_id)
         if error == "":
             return redirect(url_for("admin.rules"))
-    return render_template("admin/rule_form.html", rule=request.form or asdict(record),
-                           error=error, preview=preview, rule_id=rule_id)
+    return render_template(
+        "admin/rule_form.html",
+        rule=request.form or asdict(record),
+        error=error,
+        preview=preview,
+        rule_id=rule_id,
+    )
 
 
 @bp.route("/rules/<int:rule_id>/delete", methods=["GET", "POST"])
@@ -248,8 +282,9 @@ def rule_delete(rule_id: int) -> Any:
             _service().refresh(force=True)
             flash(f"Đã xóa quy tắc {record.pattern}. Có thể hoàn tác trong nhật ký.")
             return redirect(url_for("admin.rules"))
-    return render_template("admin/rule_delete.html", rule=record, error=error,
-                           reason=request.form.get("reason", "")), 400 if error else 200
+    return render_template(
+        "admin/rule_delete.html", rule=record, error=error, reason=request.form.get("reason", "")
+    ), 400 if error else 200
 
 
 @bp.route("/audit")
@@ -261,13 +296,25 @@ def audit() -> str:
     page = max(1, int(raw_page) if raw_page.isdigit() and len(raw_page) < 10 else 1)
     parent = request.args.get("parent", "")
     parent_id = int(parent) if parent.isdigit() and len(parent) < 19 else None
-    total, items = _store().list_audit(target_type=request.args.get("target_type") or None,
-                                       parent_id=parent_id, top_level=parent_id is None,
-                                       offset=(max(page, 1) - 1) * PAGE, limit=PAGE)
+    total, items = _store().list_audit(
+        target_type=request.args.get("target_type") or None,
+        parent_id=parent_id,
+        top_level=parent_id is None,
+        offset=(max(page, 1) - 1) * PAGE,
+        limit=PAGE,
+    )
     parts = _store().count_children([e.id for e in items if e.target_type == "rules"])
-    return render_template("admin/audit.html", items=items, total=total, page=max(page, 1),
-                           pages=max(1, -(-total // PAGE)), parent_id=parent_id, parts=parts,
-                           undone=_store().undone_entries(), confirm_above=20)
+    return render_template(
+        "admin/audit.html",
+        items=items,
+        total=total,
+        page=max(page, 1),
+        pages=max(1, -(-total // PAGE)),
+        parent_id=parent_id,
+        parts=parts,
+        undone=_store().undone_entries(),
+        confirm_above=20,
+    )
 
 
 @bp.route("/audit/<int:entry_id>/revert", methods=["GET", "POST"])
@@ -287,30 +334,44 @@ def audit_revert(entry_id: int) -> Any:
         entry = _store().get_audit(entry_id)
         data = {**(entry.before or {}), **(entry.after or {})}
         if size > 1 or entry.target_type != "rule":
-            raise ApiError(403, "forbidden",
-                           "Chỉ quản trị viên mới hoàn tác được một lần nhập hay thay đổi "
-                           "nhiều quy tắc.", "Only administrators may undo an import.")
+            raise ApiError(
+                403,
+                "forbidden",
+                "Chỉ quản trị viên mới hoàn tác được một lần nhập hay thay đổi nhiều quy tắc.",
+                "Only administrators may undo an import.",
+            )
         require_unit(str(data.get("scope") or "national"))
     undone = _store().undone_entries().get(entry_id)
     typed = request.form.get("confirm", "").strip()
     if request.method == "GET" or (size > CONFIRM_ABOVE and typed != str(size)):
-        error = (f"Hãy gõ đúng số quy tắc sẽ thay đổi ({size}) để xác nhận."
-                 if request.method == "POST" else None)
-        return render_template("admin/revert_confirm.html", entry=_store().get_audit(entry_id),
-                               size=size, plan=revert_plan(_store(), entry_id), error=error,
-                               undone=undone, needs_typing=size > CONFIRM_ABOVE
-                               ), 400 if error else 200
+        error = (
+            f"Hãy gõ đúng số quy tắc sẽ thay đổi ({size}) để xác nhận."
+            if request.method == "POST"
+            else None
+        )
+        return render_template(
+            "admin/revert_confirm.html",
+            entry=_store().get_audit(entry_id),
+            size=size,
+            plan=revert_plan(_store(), entry_id),
+            error=error,
+            undone=undone,
+            needs_typing=size > CONFIRM_ABOVE,
+        ), 400 if error else 200
     try:
-        result = revert(_store(), entry_id, admin_actor(f"hoàn tác mục nhật ký #{entry_id}"),
-                        confirm=True)
+        result = revert(
+            _store(), entry_id, admin_actor(f"hoàn tác mục nhật ký #{entry_id}"), confirm=True
+        )
     except ApiError as exc:
         flash(exc.message)
         return redirect(url_for("admin.audit"))
     _service().refresh(force=True)
     if hasattr(result, "reverted"):
-        flash(f"Đã hoàn tác mục nhật ký #{entry_id} (mục #{result.entry}): xóa "
-              f"{result.removed}, khôi phục {result.added}, đưa {result.changed} quy tắc về "
-              "như trước.")
+        flash(
+            f"Đã hoàn tác mục nhật ký #{entry_id} (mục #{result.entry}): xóa "
+            f"{result.removed}, khôi phục {result.added}, đưa {result.changed} quy tắc về "
+            "như trước."
+        )
     else:
         flash(f"Đã hoàn tác mục nhật ký #{entry_id}.")
     return redirect(url_for("admin.audit"))

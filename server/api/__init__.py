@@ -23,7 +23,6 @@ def _admin_args() -> None:
         validate_admin_args()
 
 
-
 from . import (  # noqa: E402,F401  (routes register on import)
     admin_extra,
     check,
@@ -31,7 +30,7 @@ from . import (  # noqa: E402,F401  (routes register on import)
     lists,
     openapi,
     reports,
-    sources,
+    rules,
 )
 
 __all__ = ["bp"]

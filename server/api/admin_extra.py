@@ -10,7 +10,7 @@ from flask import Response, request
 
 from ..auth import actor, require_scope
 from ..errors import ApiError
-from ..sources import write_csv, write_json
+from ..rule_files import write_csv, write_json
 from ..store import NotFound
 from . import bp
 from .http import (
@@ -51,14 +51,20 @@ def _report_json(report: Any) -> dict[str, Any]:
     platform, else the registrable domain; see :func:`server.curation.suggested_pattern`)."""
     from ..curation import suggested_pattern
 
-    return {**asdict(report), "created_at": utc_time(report.created_at),
-            "suggested_pattern": suggested_pattern(report.canonical_url, report.host)}
+    return {
+        **asdict(report),
+        "created_at": utc_time(report.created_at),
+        "suggested_pattern": suggested_pattern(report.canonical_url, report.host),
+    }
 
 
 def _row_error(error: Any, language: str) -> dict[str, Any]:
     """An invalid row as the API shows it: line, code and one message in ``language``."""
-    return {"line": error.line, "code": error.code,
-            "message": error.message_en if language == "en" else error.message}
+    return {
+        "line": error.line,
+        "code": error.code,
+        "message": error.message_en if language == "en" else error.message,
+    }
 
 
 @bp.route("/sources/import", methods=["POST"])
@@ -80,17 +86,20 @@ def import_sources() -> Response:
     parsed = prepare_import(request.get_data(), fmt, list_, force)
     errors = [_row_error(e, language) for e in parsed.errors]
     if errors and not dry:
-        message = ("Some rows are invalid; nothing was imported." if language == "en"
-                   else "Có dòng không hợp lệ; không nhập gì.")
-        return json_response({"error": {"code": "invalid_rows", "message": message},
-                              "invalid": errors}, status=400)
+        message = (
+            "Some rows are invalid; nothing was imported."
+            if language == "en"
+            else "Có dòng không hợp lệ; không nhập gì."
+        )
+        return json_response(
+            {"error": {"code": "invalid_rows", "message": message}, "invalid": errors}, status=400
+        )
     changes = import_changes(_store(), parsed.rules) if dry else None
     res = _store().import_rules(parsed.rules, dry_run=dry, actor=actor("API import"))
     if not dry:
         service().refresh(force=True)
         return json_response({**asdict(res), "dry_run": dry, "invalid": errors})
-    return json_response({**asdict(res), "dry_run": dry, "invalid": errors,
-                          "changes": changes})
+    return json_response({**asdict(res), "dry_run": dry, "invalid": errors, "changes": changes})
 
 
 @bp.route("/sources/export", methods=["GET"])
@@ -127,25 +136,41 @@ def triage_reports() -> Response:
     ``{"changed": [ids], "items": [reports]}``."""
     data = require_object(read_json())
     ids, status, reason = data.get("ids"), data.get("status"), data.get("reason")
-    if (not isinstance(ids, list) or not ids or len(ids) > MAX_BULK
-            or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31
-                       for i in ids)):
-        raise ApiError(400, "invalid_ids",
-                       f"“ids” phải là danh sách số báo cáo (1 đến {MAX_BULK} số).",
-                       f"“ids” must be a list of report ids (1 to {MAX_BULK}).")
+    if (
+        not isinstance(ids, list)
+        or not ids
+        or len(ids) > MAX_BULK
+        or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31 for i in ids)
+    ):
+        raise ApiError(
+            400,
+            "invalid_ids",
+            f"“ids” phải là danh sách số báo cáo (1 đến {MAX_BULK} số).",
+            f"“ids” must be a list of report ids (1 to {MAX_BULK}).",
+        )
     if status not in ("resolved", "rejected"):
-        raise ApiError(400, "invalid_status", "“status” phải là resolved hoặc rejected.",
-                       "“status” must be resolved or rejected.")
+        raise ApiError(
+            400,
+            "invalid_status",
+            "“status” phải là resolved hoặc rejected.",
+            "“status” must be resolved or rejected.",
+        )
     if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
-        raise ApiError(400, "invalid_reason",
-                       f"Cần ghi lý do (“reason”, chuỗi ký tự, tối đa {MAX_REASON} ký tự).",
-                       f"A reason is required (“reason”, text of at most {MAX_REASON} "
-                       "characters).")
+        raise ApiError(
+            400,
+            "invalid_reason",
+            f"Cần ghi lý do (“reason”, chuỗi ký tự, tối đa {MAX_REASON} ký tự).",
+            f"A reason is required (“reason”, text of at most {MAX_REASON} characters).",
+        )
     try:
         changed = _store().set_reports_status(ids, status, actor(reason.strip()))
     except NotFound as exc:
-        raise ApiError(404, "not_found", f"Không có báo cáo số {exc.args[0]}; chưa đổi gì.",
-                       f"No report {exc.args[0]}; nothing was changed.") from None
+        raise ApiError(
+            404,
+            "not_found",
+            f"Không có báo cáo số {exc.args[0]}; chưa đổi gì.",
+            f"No report {exc.args[0]}; nothing was changed.",
+        ) from None
     wanted = set(ids)
     items = [_report_json(r) for r in _store().list_reports() if r.id in wanted]
     return json_response({"changed": changed, "items": items})
@@ -154,8 +179,9 @@ def triage_reports() -> Response:
 def _report(report_id: int) -> Any:
     found = [r for r in _store().list_reports() if r.id == report_id]
     if not found:
-        raise ApiError(404, "not_found", f"Không có báo cáo số {report_id}.",
-                       f"No report {report_id}.")
+        raise ApiError(
+            404, "not_found", f"Không có báo cáo số {report_id}.", f"No report {report_id}."
+        )
     return found[0]
 
 
@@ -174,20 +200,27 @@ def triage_report(report_id: int) -> Response:
     data = require_object(read_json())
     status, reason = data.get("status"), data.get("reason", "")
     if status not in REPORT_STATUSES:
-        raise ApiError(400, "invalid_status",
-                       "“status” phải là: " + ", ".join(REPORT_STATUSES) + ".",
-                       "“status” must be one of: " + ", ".join(REPORT_STATUSES) + ".")
+        raise ApiError(
+            400,
+            "invalid_status",
+            "“status” phải là: " + ", ".join(REPORT_STATUSES) + ".",
+            "“status” must be one of: " + ", ".join(REPORT_STATUSES) + ".",
+        )
     if not isinstance(reason, str) or len(reason) > MAX_REASON:
-        raise ApiError(400, "invalid_reason",
-                       f"“reason” phải là chuỗi ký tự, tối đa {MAX_REASON} ký tự.",
-                       f"“reason” must be text of at most {MAX_REASON} characters.")
+        raise ApiError(
+            400,
+            "invalid_reason",
+            f"“reason” phải là chuỗi ký tự, tối đa {MAX_REASON} ký tự.",
+            f"“reason” must be text of at most {MAX_REASON} characters.",
+        )
     report = _report(report_id)
     if report.status != status:
         try:
             _store().set_report_status(report_id, status, actor(reason.strip()))
         except NotFound:
-            raise ApiError(404, "not_found", f"Không có báo cáo số {report_id}.",
-                           f"No report {report_id}.") from None
+            raise ApiError(
+                404, "not_found", f"Không có báo cáo số {report_id}.", f"No report {report_id}."
+            ) from None
         report = _report(report_id)
     return json_response(_report_json(report))
 
@@ -204,14 +237,26 @@ def get_stats() -> Response:
     service().flush_stats()
     since = (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=13)).isoformat()
     store = _store()
-    return json_response({
-        "by_day": [{"day": d, "verdict": v, "checks": n} for d, v, n in store.stats_by_day(since)],
-        "top": {v: [{"domain": r["key"], "checks": r["checks"],
-                     "name_unicode": r["name_unicode"], "verdict_now": r["verdict_now"],
-                     "rule_id": r["rule_id"]}
-                    for r in top_checked(store, service(), v, since)]
-                for v in ("unknown", "denied", "suspicious")},
-    })
+    return json_response(
+        {
+            "by_day": [
+                {"day": d, "verdict": v, "checks": n} for d, v, n in store.stats_by_day(since)
+            ],
+            "top": {
+                v: [
+                    {
+                        "domain": r["key"],
+                        "checks": r["checks"],
+                        "name_unicode": r["name_unicode"],
+                        "verdict_now": r["verdict_now"],
+                        "rule_id": r["rule_id"],
+                    }
+                    for r in top_checked(store, service(), v, since)
+                ]
+                for v in ("unknown", "denied", "suspicious")
+            },
+        }
+    )
 
 
 @bp.route("/keys", methods=["GET"])
@@ -228,14 +273,21 @@ def create_api_key() -> Response:
     data = require_object(read_json())
     name, scope = data.get("name"), data.get("scope")
     if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_KEY_NAME:
-        raise ApiError(400, "invalid_key",
-                       f"Cần tên khóa (chuỗi ký tự, tối đa {MAX_KEY_NAME} ký tự) và phạm vi "
-                       "(check hoặc admin).",
-                       f"A name (text, at most {MAX_KEY_NAME} characters) and a scope "
-                       "(check or admin) are required.")
+        raise ApiError(
+            400,
+            "invalid_key",
+            f"Cần tên khóa (chuỗi ký tự, tối đa {MAX_KEY_NAME} ký tự) và phạm vi "
+            "(check hoặc admin).",
+            f"A name (text, at most {MAX_KEY_NAME} characters) and a scope "
+            "(check or admin) are required.",
+        )
     if scope not in ("check", "admin"):
-        raise ApiError(400, "invalid_key", "Phạm vi của khóa phải là check hoặc admin.",
-                       "The key's scope must be check or admin.")
+        raise ApiError(
+            400,
+            "invalid_key",
+            "Phạm vi của khóa phải là check hoặc admin.",
+            "The key's scope must be check or admin.",
+        )
     key, secret = _store().create_key(name.strip(), scope, actor())
     return json_response({**_key_json(key), "secret": secret}, status=201)
 
@@ -247,8 +299,9 @@ def revoke_api_key(key_id: int) -> Response:
     try:
         return json_response(_key_json(_store().revoke_key(key_id, actor())))
     except NotFound:
-        raise ApiError(404, "not_found", f"Không có khóa số {key_id}.",
-                       f"No key {key_id}.") from None
+        raise ApiError(
+            404, "not_found", f"Không có khóa số {key_id}.", f"No key {key_id}."
+        ) from None
 
 
-from . import admin_curation  # noqa: E402,F401  (its routes register with this module)
+from . import queues  # noqa: E402,F401  (its routes register with this module)

@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 from flask import Response, current_app, request
 
-from ..checker import result_to_dict
+from ..check_service import result_to_dict
 from ..core import InvalidURL
 from ..errors import ApiError
 from ..limits import limit
@@ -16,9 +16,7 @@ from .http import json_response, lang, read_json, require_object, service
 
 
 def _missing_url() -> ApiError:
-    return ApiError(
-        400, "missing_url", "Thiếu tham số “url”.", "The “url” parameter is missing."
-    )
+    return ApiError(400, "missing_url", "Thiếu tham số “url”.", "The “url” parameter is missing.")
 
 
 def _url_from_request() -> str:
@@ -47,9 +45,15 @@ def check() -> Response:
 
 def _batch_item(svc: Any, url: Any, language: str) -> dict[str, Any]:
     if not isinstance(url, str):
-        return {"url": url, "error": {"code": "invalid_url", "message": (
-            "URL must be a string." if language == "en" else "Liên kết phải là chuỗi ký tự."
-        )}}
+        return {
+            "url": url,
+            "error": {
+                "code": "invalid_url",
+                "message": (
+                    "URL must be a string." if language == "en" else "Liên kết phải là chuỗi ký tự."
+                ),
+            },
+        }
     try:
         result = svc.check(url)
     except InvalidURL as exc:
@@ -68,8 +72,12 @@ def check_batch() -> Response:
             400, "missing_urls", "Thiếu danh sách “urls”.", "The “urls” list is missing."
         )
     if not isinstance(urls, list):
-        raise ApiError(400, "invalid_urls", "“urls” phải là một danh sách liên kết.",
-                       "“urls” must be a list of links.")
+        raise ApiError(
+            400,
+            "invalid_urls",
+            "“urls” phải là một danh sách liên kết.",
+            "“urls” must be a list of links.",
+        )
     most = current_app.config["BATCH_MAX"]
     if len(urls) > most:
         raise ApiError(

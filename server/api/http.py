@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 from flask import Response, current_app, request
 
-from ..checker import CheckerService
+from ..check_service import CheckerService
 from ..errors import ApiError, wants_english
 
 __all__ = [
@@ -32,8 +32,12 @@ def lang() -> str:
     """``"en"`` or ``"vi"`` for this request; an unknown ``?lang=`` is refused (400)."""
     value = request.args.get("lang")
     if value is not None and value not in ("vi", "en"):
-        raise ApiError(400, "invalid_lang", "Tham số lang chỉ nhận vi hoặc en.",
-                       "The lang parameter must be vi or en.")
+        raise ApiError(
+            400,
+            "invalid_lang",
+            "Tham số lang chỉ nhận vi hoặc en.",
+            "The lang parameter must be vi or en.",
+        )
     return "en" if wants_english() else "vi"
 
 
@@ -97,9 +101,12 @@ def bool_arg(name: str, default: bool = False) -> bool:
         return True
     if folded in _FALSE:
         return False
-    raise ApiError(400, f"invalid_{name}",
-                   f"Tham số “{name}” chỉ nhận 1/0, true/false, yes/no hoặc on/off.",
-                   f"The “{name}” parameter must be 1/0, true/false, yes/no or on/off.")
+    raise ApiError(
+        400,
+        f"invalid_{name}",
+        f"Tham số “{name}” chỉ nhận 1/0, true/false, yes/no hoặc on/off.",
+        f"The “{name}” parameter must be 1/0, true/false, yes/no or on/off.",
+    )
 
 
 def choice_arg(name: str, choices: tuple[str, ...]) -> str | None:
@@ -108,17 +115,23 @@ def choice_arg(name: str, choices: tuple[str, ...]) -> str | None:
     if value is None or value in choices:
         return value
     allowed = ", ".join(choices)
-    raise ApiError(400, f"invalid_{name}",
-                   f"Tham số “{name}” chỉ nhận: {allowed} (hoặc bỏ trống để lấy tất cả).",
-                   f"The “{name}” parameter must be one of: {allowed} (or left out for all).")
+    raise ApiError(
+        400,
+        f"invalid_{name}",
+        f"Tham số “{name}” chỉ nhận: {allowed} (hoặc bỏ trống để lấy tất cả).",
+        f"The “{name}” parameter must be one of: {allowed} (or left out for all).",
+    )
 
 
 def _count_arg(name: str) -> None:
     value = request.args.get(name)
     if value is not None and not (value.isascii() and value.isdigit()):
-        raise ApiError(400, f"invalid_{name}",
-                       f"Tham số “{name}” phải là số nguyên không âm.",
-                       f"The “{name}” parameter must be a whole number, zero or more.")
+        raise ApiError(
+            400,
+            f"invalid_{name}",
+            f"Tham số “{name}” phải là số nguyên không âm.",
+            f"The “{name}” parameter must be a whole number, zero or more.",
+        )
 
 
 #: Query parameters shared by admin routes, checked once for all of them.

@@ -30,11 +30,12 @@ def _validate(data: dict[str, Any]) -> tuple[str, str, str, str]:
     if not isinstance(url, str):
         raise _invalid("url", "“url” phải là chuỗi ký tự.", "“url” must be a string.")
     if len(url) > MAX_URL_LENGTH:
-        raise ApiError(400, "url_too_long",
-                       f"Liên kết dài quá {MAX_URL_LENGTH} ký tự, không phải địa chỉ web "
-                       "thông thường.",
-                       f"The link is longer than {MAX_URL_LENGTH} characters, which no web "
-                       "address is.")
+        raise ApiError(
+            400,
+            "url_too_long",
+            f"Liên kết dài quá {MAX_URL_LENGTH} ký tự, không phải địa chỉ web thông thường.",
+            f"The link is longer than {MAX_URL_LENGTH} characters, which no web address is.",
+        )
     if seen is None:
         seen = ""
     if seen not in ("", *VERDICTS):
@@ -55,8 +56,7 @@ def _validate(data: dict[str, Any]) -> tuple[str, str, str, str]:
         raise _invalid("comment", "Ghi chú phải là chuỗi ký tự.", "The comment must be text.")
     if any(not c.isprintable() and c not in "\n\t" for c in comment + url):
         raise _invalid(
-            "comment" if any(not c.isprintable() and c not in "\n\t" for c in comment)
-            else "url",
+            "comment" if any(not c.isprintable() and c not in "\n\t" for c in comment) else "url",
             "Liên kết hoặc ghi chú có ký tự điều khiển không hiển thị được.",
             "The link or comment contains invisible control characters.",
         )

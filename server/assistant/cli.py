@@ -63,9 +63,11 @@ def list_cmd() -> None:
         click.echo("Chưa có nguồn cảnh báo nào. No feeds yet.")
     for f in items:
         state = f"lỗi/error: {f.last_error}" if f.last_error else "ok"
-        click.echo(f"{f.name}\t{f.format}\t{f.entry_count} mục/entries\t"
-                   f"{f.bad_lines} dòng lỗi/bad lines\t{f.refreshed_at or '-'}\t{state}\t"
-                   f"{f.source}")
+        click.echo(
+            f"{f.name}\t{f.format}\t{f.entry_count} mục/entries\t"
+            f"{f.bad_lines} dòng lỗi/bad lines\t{f.refreshed_at or '-'}\t{state}\t"
+            f"{f.source}"
+        )
 
 
 @feeds_group.command("refresh")
@@ -87,9 +89,11 @@ def _report(results: list[RefreshResult]) -> None:
             failed = True
             click.echo(f"{r.name}: {r.message} / {r.message_en}", err=True)
             continue
-        click.echo(f"{r.name}: {r.message} / {r.message_en}: {r.entries} mục/entries "
-                   f"(+{r.added} −{r.removed}), {r.bad_count} dòng lỗi/bad lines, "
-                   f"{r.unsupported} dòng không hỗ trợ/unsupported; nhật ký/audit #{r.audit_id}")
+        click.echo(
+            f"{r.name}: {r.message} / {r.message_en}: {r.entries} mục/entries "
+            f"(+{r.added} −{r.removed}), {r.bad_count} dòng lỗi/bad lines, "
+            f"{r.unsupported} dòng không hỗ trợ/unsupported; nhật ký/audit #{r.audit_id}"
+        )
         for b in r.bad[:5]:
             click.echo(f"  dòng/line {b.line}: {b.text} — {b.message} / {b.message_en}")
     checker = _rebuild()
@@ -121,15 +125,15 @@ def undo_cmd(entry: int) -> None:
     from .undo import UndoRefused, undo
 
     try:
-        done = undo(current_app.extensions["khongvoi.store"], _service().feeds, entry,
-                    Actor("cli"))
+        done = undo(current_app.extensions["khongvoi.store"], _service().feeds, entry, Actor("cli"))
     except NotFound:
         _fail(f"Không có mục nhật ký #{entry}.", f"No audit entry #{entry}.")
     except UndoRefused as exc:
         _fail(exc.message, exc.message_en)
     _rebuild()
-    click.echo(f"Đã hoàn tác mục #{done['entry']} ({done['undone']} {done['target_type']}). "
-               "Undone.")
+    click.echo(
+        f"Đã hoàn tác mục #{done['entry']} ({done['undone']} {done['target_type']}). Undone."
+    )
 
 
 def _rebuild() -> Any:

@@ -24,11 +24,11 @@ __all__ = ["FeedIndex", "feed_reason"]
 _new = tuple.__new__  # a CheckResult without a Python-level __new__ frame, as the core does
 
 
-
 def feed_reason(name: str) -> Reason:
     """The reason of a feed match, in both languages."""
-    return Reason("feed_listed", f"Có trong danh sách cảnh báo “{name}”.",
-                  f"On the warning list “{name}”.")
+    return Reason(
+        "feed_listed", f"Có trong danh sách cảnh báo “{name}”.", f"On the warning list “{name}”."
+    )
 
 
 class FeedIndex:
@@ -69,7 +69,7 @@ class FeedIndex:
             dot = host.find(".")
             if dot < 0:
                 return None
-            host = host[dot + 1:]
+            host = host[dot + 1 :]
 
     def metas(self, curated: set[str], allow_hosts: set[str]) -> Iterator[bytes]:
         """Entries packed as deny rules for the checker's rule index, except those a curated
@@ -86,10 +86,12 @@ class FeedIndex:
         r = result
         number = self._hosts.get(r.rule.pattern)
         why = self._feeds[number][2] if number is not None else feed_reason(r.rule.name)
-        reasons = (why,) if len(r.reasons) == 1 else tuple(
-            why if x.code == "deny_listed" else x for x in r.reasons)
-        return _new(type(r), (r[0], r[1], r[2], r[3], r[4], reasons, r[6], r[7], r[8], r[9],
-                              r[10]))
+        reasons = (
+            (why,)
+            if len(r.reasons) == 1
+            else tuple(why if x.code == "deny_listed" else x for x in r.reasons)
+        )
+        return _new(type(r), (r[0], r[1], r[2], r[3], r[4], reasons, r[6], r[7], r[8], r[9], r[10]))
 
     def hosts(self) -> Iterable[str]:
         """Every entry host."""
@@ -102,7 +104,7 @@ def _covered(host: str, allow_hosts: set[str]) -> bool:
         return True
     dot = host.find(".")
     while dot >= 0:
-        host = host[dot + 1:]
+        host = host[dot + 1 :]
         if host in allow_hosts:
             return True
         dot = host.find(".")

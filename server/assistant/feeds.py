@@ -62,20 +62,32 @@ class RefreshResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form."""
-        return {"name": self.name, "status": self.status, "entries": self.entries,
-                "added": self.added, "removed": self.removed, "bad_lines": self.bad_count,
-                "unsupported_lines": self.unsupported,
-                "bad": [{"line": b.line, "text": b.text, "message": b.message,
-                         "message_en": b.message_en} for b in self.bad],
-                "error": self.error or None, "message": self.message,
-                "message_en": self.message_en, "audit_id": self.audit_id}
+        return {
+            "name": self.name,
+            "status": self.status,
+            "entries": self.entries,
+            "added": self.added,
+            "removed": self.removed,
+            "bad_lines": self.bad_count,
+            "unsupported_lines": self.unsupported,
+            "bad": [
+                {"line": b.line, "text": b.text, "message": b.message, "message_en": b.message_en}
+                for b in self.bad
+            ],
+            "error": self.error or None,
+            "message": self.message,
+            "message_en": self.message_en,
+            "audit_id": self.audit_id,
+        }
 
 
 _FAILURES = {
     "http_status": ("nguồn trả lời lỗi {detail}", "the source answered {detail}"),
     "too_large": ("tệp lớn hơn giới hạn {detail} byte", "the file is larger than {detail} bytes"),
-    "empty": ("nguồn không còn mục nào (có thể trang lỗi); giữ danh sách cũ",
-              "the source has no entry any more (an error page?); the old list is kept"),
+    "empty": (
+        "nguồn không còn mục nào (có thể trang lỗi); giữ danh sách cũ",
+        "the source has no entry any more (an error page?); the old list is kept",
+    ),
     "unreadable": ("không đọc được tệp {detail}", "the file {detail} cannot be read"),
 }
 
@@ -92,8 +104,15 @@ def _failure(code: str, detail: str = "") -> tuple[str, str]:
 class FeedService:
     """Feeds on top of :class:`FeedStore`, fetching through one :class:`GuardedFetcher`."""
 
-    def __init__(self, feeds: FeedStore, fetcher: GuardedFetcher, platforms: frozenset[str],
-                 *, feeds_dir: Path, max_bytes: int = 64 << 20) -> None:
+    def __init__(
+        self,
+        feeds: FeedStore,
+        fetcher: GuardedFetcher,
+        platforms: frozenset[str],
+        *,
+        feeds_dir: Path,
+        max_bytes: int = 64 << 20,
+    ) -> None:
         self.feeds = feeds
         self.fetcher = fetcher
         self.platforms = platforms
@@ -101,39 +120,57 @@ class FeedService:
         self.max_bytes = max_bytes
 
     # -- subscribing -----------------------------------------------------------------------
-    def add(self, name: str, source: str, fmt: str, list_: str, actor: Actor,
-            any_file: bool = False) -> FeedRecord:
+    def add(
+        self, name: str, source: str, fmt: str, list_: str, actor: Actor, any_file: bool = False
+    ) -> FeedRecord:
         """Subscribe to a feed (validated; :class:`FeedError`, store ``Conflict``)."""
         if not isinstance(name, str) or not NAME_RE.fullmatch(name):
-            raise FeedError("invalid_name", "Tên nguồn chỉ gồm chữ không dấu, số, . _ - "
-                            "(tối đa 64 ký tự).", "A feed name is 1–64 letters, digits, . _ -.")
+            raise FeedError(
+                "invalid_name",
+                "Tên nguồn chỉ gồm chữ không dấu, số, . _ - (tối đa 64 ký tự).",
+                "A feed name is 1–64 letters, digits, . _ -.",
+            )
         if fmt not in FORMATS:
-            raise FeedError("invalid_format", "Định dạng phải là hosts, domains hoặc abp.",
-                            "The format must be hosts, domains or abp.")
+            raise FeedError(
+                "invalid_format",
+                "Định dạng phải là hosts, domains hoặc abp.",
+                "The format must be hosts, domains or abp.",
+            )
         if list_ != "deny":
-            raise FeedError("invalid_list", "Nguồn cảnh báo bên ngoài chỉ dùng cho danh sách "
-                            "chặn (deny).", "External feeds can only feed the deny list.")
+            raise FeedError(
+                "invalid_list",
+                "Nguồn cảnh báo bên ngoài chỉ dùng cho danh sách chặn (deny).",
+                "External feeds can only feed the deny list.",
+            )
         return self.feeds.add_feed(name, self._source(source, any_file), fmt, actor)
 
     def _source(self, source: Any, any_file: bool) -> str:
         if not isinstance(source, str) or not source.strip() or len(source) > 2000:
-            raise FeedError("invalid_source", "Hãy ghi địa chỉ (http/https) hoặc tệp của nguồn.",
-                            "Give the feed's http(s) address or file.")
+            raise FeedError(
+                "invalid_source",
+                "Hãy ghi địa chỉ (http/https) hoặc tệp của nguồn.",
+                "Give the feed's http(s) address or file.",
+            )
         source = source.strip()
         if re.match(r"(?i)https?://", source):
             return source
         if "://" in source:
-            raise FeedError("invalid_source", "Chỉ nhận địa chỉ http hoặc https.",
-                            "Only http or https addresses are accepted.")
+            raise FeedError(
+                "invalid_source",
+                "Chỉ nhận địa chỉ http hoặc https.",
+                "Only http or https addresses are accepted.",
+            )
         path = Path(source).expanduser()
         if not any_file:
             path = (self.feeds_dir / source).resolve()
             if not path.is_relative_to(self.feeds_dir.resolve()):
-                raise FeedError("invalid_source", "Tệp phải nằm trong thư mục FEEDS_DIR.",
-                                "The file must be inside FEEDS_DIR.")
+                raise FeedError(
+                    "invalid_source",
+                    "Tệp phải nằm trong thư mục FEEDS_DIR.",
+                    "The file must be inside FEEDS_DIR.",
+                )
         if not path.is_file():
-            raise FeedError("invalid_source", f"Không thấy tệp “{source}”.",
-                            f"No file “{source}”.")
+            raise FeedError("invalid_source", f"Không thấy tệp “{source}”.", f"No file “{source}”.")
         return str(path.resolve())
 
     def remove(self, name: str, actor: Actor) -> FeedRecord:
@@ -153,34 +190,63 @@ class FeedService:
             return self._failed(feed, got[1], got[2], actor)
         if got is None:
             audit = self.feeds.note_refresh(feed, "", actor)
-            return RefreshResult(feed.name, "unchanged", feed.entry_count, audit_id=audit,
-                                 message="không thay đổi", message_en="unchanged")
+            return RefreshResult(
+                feed.name,
+                "unchanged",
+                feed.entry_count,
+                audit_id=audit,
+                message="không thay đổi",
+                message_en="unchanged",
+            )
         body, meta = got
         if meta["digest"] == feed.digest and feed.current_gen:
             audit = self.feeds.note_refresh(feed, "", actor, meta)
-            return RefreshResult(feed.name, "unchanged", feed.entry_count, audit_id=audit,
-                                 message="không thay đổi", message_en="unchanged")
-        parsed = parse_feed(body.decode("utf-8", "replace").splitlines(), feed.format,
-                            self.platforms)
+            return RefreshResult(
+                feed.name,
+                "unchanged",
+                feed.entry_count,
+                audit_id=audit,
+                message="không thay đổi",
+                message_en="unchanged",
+            )
+        parsed = parse_feed(
+            body.decode("utf-8", "replace").splitlines(), feed.format, self.platforms
+        )
         if not parsed.hosts and feed.entry_count:
             return self._failed(feed, "empty", "", actor)
         old = set(self.feeds.entries(feed))
         gen = self.feeds.write_generation(feed, sorted(parsed.hosts))
         added, removed = len(parsed.hosts - old), len(old - parsed.hosts)
         summary = {"added": added, "removed": removed, "bad_lines": parsed.bad_count}
-        audit = self.feeds.activate(feed, gen, len(parsed.hosts), parsed.bad_count, meta,
-                                    summary, actor)
-        return RefreshResult(feed.name, "updated", len(parsed.hosts), added, removed,
-                             parsed.bad_count, parsed.unsupported, parsed.bad,
-                             audit_id=audit, message="đã cập nhật", message_en="updated")
+        audit = self.feeds.activate(
+            feed, gen, len(parsed.hosts), parsed.bad_count, meta, summary, actor
+        )
+        return RefreshResult(
+            feed.name,
+            "updated",
+            len(parsed.hosts),
+            added,
+            removed,
+            parsed.bad_count,
+            parsed.unsupported,
+            parsed.bad,
+            audit_id=audit,
+            message="đã cập nhật",
+            message_en="updated",
+        )
 
     def _failed(self, feed: FeedRecord, code: str, detail: str, actor: Actor) -> RefreshResult:
         vi, en = _failure(code, detail)
         audit = self.feeds.note_refresh(feed, f"{code}: {en}", actor)
-        return RefreshResult(feed.name, "failed", feed.entry_count, error=code,
-                             message=f"Không cập nhật được, giữ {feed.entry_count} mục cũ: {vi}.",
-                             message_en=f"Not refreshed, {feed.entry_count} previous entries "
-                             f"kept: {en}.", audit_id=audit)
+        return RefreshResult(
+            feed.name,
+            "failed",
+            feed.entry_count,
+            error=code,
+            message=f"Không cập nhật được, giữ {feed.entry_count} mục cũ: {vi}.",
+            message_en=f"Not refreshed, {feed.entry_count} previous entries kept: {en}.",
+            audit_id=audit,
+        )
 
     def _read(self, feed: FeedRecord) -> Any:
         """``(body, meta)``, None for "not modified", or ``("error", code, detail)``."""
@@ -207,9 +273,11 @@ class FeedService:
             return ("error", "http_status", str(got.status))
         if len(got.body) > self.max_bytes:
             return ("error", "too_large", str(self.max_bytes))
-        return got.body, {"digest": hashlib.sha256(got.body).hexdigest(),
-                          "etag": got.headers.get("ETag", "")[:500],
-                          "last_modified": got.headers.get("Last-Modified", "")[:100]}
+        return got.body, {
+            "digest": hashlib.sha256(got.body).hexdigest(),
+            "etag": got.headers.get("ETag", "")[:500],
+            "last_modified": got.headers.get("Last-Modified", "")[:100],
+        }
 
     # -- conflicts -------------------------------------------------------------------------
     def conflicts(self, checker: Any) -> list[dict[str, str]]:
@@ -239,10 +307,13 @@ class FeedService:
 
 
 def _conflict(entry: Any, rule: Any) -> dict[str, str]:
-    return {"feed": entry.name, "entry": entry.pattern, "rule": rule.pattern,
-            "rule_name": rule.name,
-            "message": f"“{entry.pattern}” có trong {entry.name} nhưng quy tắc cho phép "
-                       f"“{rule.pattern}” vẫn được áp dụng; hãy xem lại.",
-            "message_en": f"“{entry.pattern}” is on {entry.name}, but the allow rule "
-                          f"“{rule.pattern}” still applies; please review."}
-
+    return {
+        "feed": entry.name,
+        "entry": entry.pattern,
+        "rule": rule.pattern,
+        "rule_name": rule.name,
+        "message": f"“{entry.pattern}” có trong {entry.name} nhưng quy tắc cho phép "
+        f"“{rule.pattern}” vẫn được áp dụng; hãy xem lại.",
+        "message_en": f"“{entry.pattern}” is on {entry.name}, but the allow rule "
+        f"“{rule.pattern}” still applies; please review.",
+    }

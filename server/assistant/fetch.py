@@ -64,8 +64,14 @@ class GuardedFetcher(LinkResolver):
         super().__init__(*args, **kwargs)
         self.ca_bundle = ca_bundle
 
-    def fetch(self, url: str, *, method: str = "GET", headers: dict[str, str] | None = None,
-              max_bytes: int = 1 << 20) -> FetchResult:
+    def fetch(
+        self,
+        url: str,
+        *,
+        method: str = "GET",
+        headers: dict[str, str] | None = None,
+        max_bytes: int = 1 << 20,
+    ) -> FetchResult:
         """Follow redirects of ``url`` (guarded, bounded) and read at most ``max_bytes``."""
         chain = [url]
         deadline = time.monotonic() + self.total_timeout
@@ -82,8 +88,9 @@ class GuardedFetcher(LinkResolver):
                     chain.append(urljoin(chain[-1], location.strip()))
                     continue
                 body, truncated = _read(resp, max_bytes if method == "GET" else 0, deadline)
-                return FetchResult(tuple(chain), resp.status_code, dict(resp.headers), body,
-                                   None, truncated)
+                return FetchResult(
+                    tuple(chain), resp.status_code, dict(resp.headers), body, None, truncated
+                )
             return FetchResult(tuple(chain), error="resolve_too_many_hops")
         except _Refused as exc:
             return FetchResult(tuple(chain), error=exc.code)
@@ -96,8 +103,14 @@ class GuardedFetcher(LinkResolver):
         finally:
             session.close()
 
-    def _request(self, session: requests.Session, method: str, url: str,
-                 headers: dict[str, str], deadline: float) -> requests.Response:
+    def _request(
+        self,
+        session: requests.Session,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        deadline: float,
+    ) -> requests.Response:
         host, port, address = self._check(url)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -109,8 +122,14 @@ class GuardedFetcher(LinkResolver):
         # the pinned adapter connects to the address; the Host header must still name the
         # site (urllib3 would otherwise send the address)
         headers = {**headers, "Host": host if port == default else f"{host}:{port}"}
-        return session.request(method, url, headers=headers, allow_redirects=False,
-                               timeout=min(self.hop_timeout, remaining), stream=True)
+        return session.request(
+            method,
+            url,
+            headers=headers,
+            allow_redirects=False,
+            timeout=min(self.hop_timeout, remaining),
+            stream=True,
+        )
 
     def tls(self, host: str, port: int = 443) -> TlsInfo:
         """Connect to ``host:port`` (guarded) and describe its certificate."""
@@ -152,10 +171,11 @@ def _read(resp: requests.Response, max_bytes: int, deadline: float) -> tuple[byt
     return b"".join(chunks), False
 
 
-def _peer_der(context: ssl.SSLContext, address: str, port: int, host: str,
-              timeout: float) -> bytes:
-    with socket.create_connection((address, port), timeout=timeout) as sock, \
-            context.wrap_socket(sock, server_hostname=host) as tls:
+def _peer_der(context: ssl.SSLContext, address: str, port: int, host: str, timeout: float) -> bytes:
+    with (
+        socket.create_connection((address, port), timeout=timeout) as sock,
+        context.wrap_socket(sock, server_hostname=host) as tls,
+    ):
         return tls.getpeercert(binary_form=True) or b""
 
 

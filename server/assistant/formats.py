@@ -28,11 +28,22 @@ __all__ = ["FORMATS", "BadLine", "ParsedFeed", "parse_feed"]
 
 FORMATS = ("hosts", "domains", "abp")
 #: Names hosts files map to themselves, never entries.
-_HOSTS_NOISE = frozenset((
-    "localhost", "localhost.localdomain", "local", "broadcasthost", "ip6-localhost",
-    "ip6-loopback", "ip6-localnet", "ip6-mcastprefix", "ip6-allnodes", "ip6-allrouters",
-    "ip6-allhosts", "0.0.0.0",
-))
+_HOSTS_NOISE = frozenset(
+    (
+        "localhost",
+        "localhost.localdomain",
+        "local",
+        "broadcasthost",
+        "ip6-localhost",
+        "ip6-loopback",
+        "ip6-localnet",
+        "ip6-mcastprefix",
+        "ip6-allnodes",
+        "ip6-allrouters",
+        "ip6-allhosts",
+        "0.0.0.0",
+    )
+)
 _ABP_DOMAIN = re.compile(r"\|\|([^\^/*|$]+)\^(?:\|)?(?:\$(.*))?")
 _ABP_NARROWING = ("domain=", "denyallow=", "from=", "to=")
 #: Bad lines described in a refresh's result (the rest are only counted).
@@ -104,20 +115,24 @@ def _entry(text: str, platforms: frozenset[str]) -> str:
     if text.startswith("*."):
         text = text[2:]
     if "/" in text or "*" in text:
-        raise InvalidRule("invalid_line", "Có đường dẫn hoặc ký tự đại diện.",
-                          "Has a path or a wildcard.")
+        raise InvalidRule(
+            "invalid_line", "Có đường dẫn hoặc ký tự đại diện.", "Has a path or a wildcard."
+        )
     pattern = canonical_pattern(text, force=True)
     _refuse_namespace(pattern, frozenset(), maybe_ip=False)  # public suffixes, shorteners
     first, _, rest = pattern.partition(".")
     if pattern in platforms or (first in PLATFORM_SUBDOMAINS and rest in platforms):
-        raise InvalidRule("platform_host", f"“{pattern}” là nền tảng dùng chung: không thể chặn "
-                          "cả nền tảng.", f"“{pattern}” is a shared platform: it cannot be "
-                          "denied as a whole.")
+        raise InvalidRule(
+            "platform_host",
+            f"“{pattern}” là nền tảng dùng chung: không thể chặn cả nền tảng.",
+            f"“{pattern}” is a shared platform: it cannot be denied as a whole.",
+        )
     if "/" in pattern:
         raise InvalidRule("invalid_line", "Có đường dẫn.", "Has a path.")
     if is_ip_host(pattern):
-        raise InvalidRule("ip_address", "Là địa chỉ IP, không phải tên miền.",
-                          "An IP address, not a domain name.")
+        raise InvalidRule(
+            "ip_address", "Là địa chỉ IP, không phải tên miền.", "An IP address, not a domain name."
+        )
     return pattern
 
 

@@ -49,38 +49,119 @@ __all__ = ["FLAGS", "HealthChecker", "social_pattern"]
 BODY_BYTES = 96 * 1024
 #: code → (Vietnamese, English) words for admins; ``{x}`` is filled per finding.
 FLAGS = {
-    "no_resolve": ("Tên miền không còn phân giải được (có thể đã hết hạn): xem xét giữ, thay "
-                   "bằng tên miền mới hay chuyển sang danh sách chặn.",
-                   "The domain no longer resolves (lapsed?): keep, replace with the successor, "
-                   "or move to deny."),
+    "no_resolve": (
+        "Tên miền không còn phân giải được (có thể đã hết hạn): xem xét giữ, thay "
+        "bằng tên miền mới hay chuyển sang danh sách chặn.",
+        "The domain no longer resolves (lapsed?): keep, replace with the successor, "
+        "or move to deny.",
+    ),
     "unreachable": ("Không mở được trang: {x}.", "The site could not be reached: {x}."),
     "http_error": ("Trang chủ trả lời lỗi {x}.", "The home page answers {x}."),
-    "redirect_other_domain": ("Trang chuyển hướng sang tên miền khác: {x}. Nếu đây là tên "
-                              "miền mới, hãy duyệt đề xuất thay thế.",
-                              "It redirects to another domain: {x}. If that is its new home, "
-                              "review the proposed successor."),
-    "parked": ("Trang có dấu hiệu bị bỏ/rao bán (“{x}”): tên miền có thể đã đổi chủ.",
-               "The page looks parked or for sale (“{x}”): the domain may have changed hands."),
-    "cert_other_name": ("Chứng chỉ TLS cấp cho tên khác: {x}.",
-                        "The TLS certificate is for another name: {x}."),
+    "redirect_other_domain": (
+        "Trang chuyển hướng sang tên miền khác: {x}. Nếu đây là tên "
+        "miền mới, hãy duyệt đề xuất thay thế.",
+        "It redirects to another domain: {x}. If that is its new home, "
+        "review the proposed successor.",
+    ),
+    "parked": (
+        "Trang có dấu hiệu bị bỏ/rao bán (“{x}”): tên miền có thể đã đổi chủ.",
+        "The page looks parked or for sale (“{x}”): the domain may have changed hands.",
+    ),
+    "cert_other_name": (
+        "Chứng chỉ TLS cấp cho tên khác: {x}.",
+        "The TLS certificate is for another name: {x}.",
+    ),
     "cert_invalid": ("Chứng chỉ TLS không hợp lệ ({x}).", "The TLS certificate is invalid ({x})."),
-    "title_mismatch": ("Tiêu đề trang (“{x}”) không còn nhắc tới tên nguồn.",
-                       "The page title (“{x}”) no longer names the source."),
+    "title_mismatch": (
+        "Tiêu đề trang (“{x}”) không còn nhắc tới tên nguồn.",
+        "The page title (“{x}”) no longer names the source.",
+    ),
 }
-_PARKED = ("domain is for sale", "domain may be for sale", "buy this domain", "domain for sale",
-           "this domain is parked", "parked free", "parked domain", "domain parking",
-           "is for sale", "ten mien nay dang duoc rao ban", "ten mien dang duoc rao ban",
-           "ten mien nay dang duoc ban", "mua ten mien nay")
-_PARKING_HOSTS = ("sedoparking.com", "parkingcrew.net", "bodis.com", "dan.com", "afternic.com",
-                  "hugedomains.com", "sedo.com", "above.com", "parklogic.com")
-_GENERIC_WORDS = frozenset(("bao", "dien", "tu", "cong", "thong", "tin", "trang", "cua", "va",
-                            "online", "the", "of", "and", "portal", "news", "tp", "tinh",
-                            "so", "ubnd", "chinh", "thuc", "viet", "nam", "vn", "cu", "moi"))
+_PARKED = (
+    "domain is for sale",
+    "domain may be for sale",
+    "buy this domain",
+    "domain for sale",
+    "this domain is parked",
+    "parked free",
+    "parked domain",
+    "domain parking",
+    "is for sale",
+    "ten mien nay dang duoc rao ban",
+    "ten mien dang duoc rao ban",
+    "ten mien nay dang duoc ban",
+    "mua ten mien nay",
+)
+_PARKING_HOSTS = (
+    "sedoparking.com",
+    "parkingcrew.net",
+    "bodis.com",
+    "dan.com",
+    "afternic.com",
+    "hugedomains.com",
+    "sedo.com",
+    "above.com",
+    "parklogic.com",
+)
+_GENERIC_WORDS = frozenset(
+    (
+        "bao",
+        "dien",
+        "tu",
+        "cong",
+        "thong",
+        "tin",
+        "trang",
+        "cua",
+        "va",
+        "online",
+        "the",
+        "of",
+        "and",
+        "portal",
+        "news",
+        "tp",
+        "tinh",
+        "so",
+        "ubnd",
+        "chinh",
+        "thuc",
+        "viet",
+        "nam",
+        "vn",
+        "cu",
+        "moi",
+    )
+)
 _CONTACT = re.compile(r"(?i)lien-?he|contact|gioi-?thieu|about")
-_SOCIAL_SKIP = frozenset(("sharer", "sharer.php", "share.php", "share", "dialog", "plugins",
-                          "tr", "login", "login.php", "watch", "embed", "results", "hashtag",
-                          "intent", "home.php", "events", "groups", "photo.php", "story.php",
-                          "permalink.php", "policies", "privacy", "help", "legal"))
+_SOCIAL_SKIP = frozenset(
+    (
+        "sharer",
+        "sharer.php",
+        "share.php",
+        "share",
+        "dialog",
+        "plugins",
+        "tr",
+        "login",
+        "login.php",
+        "watch",
+        "embed",
+        "results",
+        "hashtag",
+        "intent",
+        "home.php",
+        "events",
+        "groups",
+        "photo.php",
+        "story.php",
+        "permalink.php",
+        "policies",
+        "privacy",
+        "help",
+        "legal",
+    )
+)
 
 
 class _Page(HTMLParser):
@@ -148,8 +229,10 @@ def social_pattern(url: str, platforms: frozenset[str]) -> tuple[str, str] | Non
     if host in ("facebook.com", "fb.com"):
         if first.lower() == "profile.php":
             match = re.search(r"(?:^|&)id=(\d+)", u.query)
-            raw, label = (f"facebook.com/profile.php?id={match.group(1)}" if match else ""), \
-                "Facebook"
+            raw, label = (
+                (f"facebook.com/profile.php?id={match.group(1)}" if match else ""),
+                "Facebook",
+            )
         elif first.lower() == "pages" and len(segments) >= 3:
             raw, label = f"facebook.com/{segments[2]}", "Facebook"  # /pages/Name/ID
         else:
@@ -185,8 +268,11 @@ def _names_source(title: str, rule: Any, suffixes: SuffixList) -> bool:
     folded = fold(title)
     words = set(re.findall(r"[a-z0-9]+", folded))
     compact = re.sub(r"[^a-z0-9]", "", folded)
-    name_words = [w for w in re.findall(r"[a-z0-9]+", fold(rule.name or ""))
-                  if len(w) >= 3 and w not in _GENERIC_WORDS]
+    name_words = [
+        w
+        for w in re.findall(r"[a-z0-9]+", fold(rule.name or ""))
+        if len(w) >= 3 and w not in _GENERIC_WORDS
+    ]
     label = (suffixes.registrable_domain(rule.pattern) or rule.pattern).split(".")[0]
     if len(label) >= 4 and label.replace("-", "") in compact:
         return True
@@ -196,9 +282,16 @@ def _names_source(title: str, rule: Any, suffixes: SuffixList) -> bool:
 class HealthChecker:
     """Runs the checks above over allow rules and records findings and proposals."""
 
-    def __init__(self, fetcher: GuardedFetcher, feeds: Any, platforms: frozenset[str], *,
-                 ports: dict[str, int] | None = None, workers: int = 4,
-                 suffixes: SuffixList | None = None) -> None:
+    def __init__(
+        self,
+        fetcher: GuardedFetcher,
+        feeds: Any,
+        platforms: frozenset[str],
+        *,
+        ports: dict[str, int] | None = None,
+        workers: int = 4,
+        suffixes: SuffixList | None = None,
+    ) -> None:
         self.fetcher = fetcher
         self.feeds = feeds
         self.platforms = platforms
@@ -220,14 +313,27 @@ class HealthChecker:
         default = 443 if scheme == "https" else 80
         return f"{scheme}://{host}/" if port == default else f"{scheme}://{host}:{port}/"
 
-    def check_rule(self, rule: Any, allowed: set[str] = frozenset(),  # type: ignore[assignment]
-                   propose: bool = True) -> dict[str, Any]:
+    def check_rule(
+        self,
+        rule: Any,
+        allowed: set[str] = frozenset(),  # type: ignore[assignment]
+        propose: bool = True,
+    ) -> dict[str, Any]:
         """The findings for one rule (proposals written when ``propose``)."""
         host = rule.pattern
-        out: dict[str, Any] = {"rule_id": rule.id, "pattern": host, "name": rule.name,
-                               "checked_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                               "resolves": True, "chain": [], "status": None, "title": "",
-                               "tls": None, "flags": [], "proposals": []}
+        out: dict[str, Any] = {
+            "rule_id": rule.id,
+            "pattern": host,
+            "name": rule.name,
+            "checked_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "resolves": True,
+            "chain": [],
+            "status": None,
+            "title": "",
+            "tls": None,
+            "flags": [],
+            "proposals": [],
+        }
         try:
             self.fetcher._check(self._url("https", host))
         except _Refused as exc:
@@ -236,8 +342,13 @@ class HealthChecker:
                 out["flags"].append(_flag("no_resolve"))
                 return out
         tls = self.fetcher.tls(host, self.ports["https"])
-        out["tls"] = {"valid": tls.valid, "error": tls.error, "names": list(tls.names),
-                      "holder": tls.holder, "not_after": tls.not_after}
+        out["tls"] = {
+            "valid": tls.valid,
+            "error": tls.error,
+            "names": list(tls.names),
+            "holder": tls.holder,
+            "not_after": tls.not_after,
+        }
         self._tls_flags(tls, out)
         got = self._visit(host, tls)
         out["chain"] = list(got.chain)
@@ -273,11 +384,19 @@ class HealthChecker:
             return head
         target = head.final_url
         got = self.fetcher.fetch(target, max_bytes=BODY_BYTES)
-        return FetchResult(head.chain + got.chain[1:], got.status, got.headers, got.body,
-                           got.error, got.truncated)
+        return FetchResult(
+            head.chain + got.chain[1:], got.status, got.headers, got.body, got.error, got.truncated
+        )
 
-    def _page_flags(self, rule: Any, got: FetchResult, page: _Page, out: dict[str, Any],
-                    allowed: set[str], propose: bool) -> None:
+    def _page_flags(
+        self,
+        rule: Any,
+        got: FetchResult,
+        page: _Page,
+        out: dict[str, Any],
+        allowed: set[str],
+        propose: bool,
+    ) -> None:
         if got.status is not None and got.status >= 400:
             out["flags"].append(_flag("http_error", str(got.status)))
         final = urlsplit(got.final_url).hostname or ""
@@ -292,12 +411,17 @@ class HealthChecker:
             ok = got.status is not None and got.status < 400 and not parked
             if propose and ok:
                 self._propose_successor(rule, final.removeprefix("www."), got, out, allowed)
-        if page.title and rule.name and not parked and not _names_source(
-                page.title, rule, self.suffixes):
+        if (
+            page.title
+            and rule.name
+            and not parked
+            and not _names_source(page.title, rule, self.suffixes)
+        ):
             out["flags"].append(_flag("title_mismatch", page.title[:120]))
 
-    def _propose_successor(self, rule: Any, target: str, got: FetchResult,
-                           out: dict[str, Any], allowed: set[str]) -> None:
+    def _propose_successor(
+        self, rule: Any, target: str, got: FetchResult, out: dict[str, Any], allowed: set[str]
+    ) -> None:
         try:
             pattern = canonical_pattern(target, platforms=self.platforms)
         except InvalidRule:
@@ -305,10 +429,17 @@ class HealthChecker:
         if pattern in allowed:
             return
         today = dt.date.today().isoformat()
-        proposal = Rule(pattern, "allow", rule.name, rule.category, rule.scope,
-                        evidence=f"Chuyển hướng ngày {today}: {' → '.join(got.chain)}",
-                        note=f"Tên miền kế nhiệm của {rule.pattern} (successor of "
-                             f"{rule.pattern}), thấy ngày {today}", basis=rule.basis)
+        proposal = Rule(
+            pattern,
+            "allow",
+            rule.name,
+            rule.category,
+            rule.scope,
+            evidence=f"Chuyển hướng ngày {today}: {' → '.join(got.chain)}",
+            note=f"Tên miền kế nhiệm của {rule.pattern} (successor of "
+            f"{rule.pattern}), thấy ngày {today}",
+            basis=rule.basis,
+        )
         pid = self.feeds.propose(proposal, "assistant:successor", _actor(rule))
         out["proposals"].append({"kind": "successor", "pattern": pattern, "pending_id": pid})
 
@@ -320,8 +451,11 @@ class HealthChecker:
             if len(pages) >= 3:
                 break
             url = urljoin(got.final_url, href)
-            if (urlsplit(url).hostname == site and url not in seen_pages
-                    and (_CONTACT.search(href) or _CONTACT.search(fold(text)))):
+            if (
+                urlsplit(url).hostname == site
+                and url not in seen_pages
+                and (_CONTACT.search(href) or _CONTACT.search(fold(text)))
+            ):
                 seen_pages.add(url)
                 more = self.fetcher.fetch(url, max_bytes=BODY_BYTES)
                 if not more.error and more.status == 200:
@@ -334,13 +468,19 @@ class HealthChecker:
                     found[hit[0]] = (hit[1], where)
         today = dt.date.today().isoformat()
         for pattern, (label, where) in list(found.items())[:10]:
-            proposal = Rule(pattern, "allow", f"{rule.name} ({label})", "official_page",
-                            rule.scope, evidence=f"{where} (liên kết trên trang chính thức, "
-                            f"ngày {today})", note=f"Tìm thấy trên {rule.pattern} (found on the "
-                            f"official site) ngày {today}")
+            proposal = Rule(
+                pattern,
+                "allow",
+                f"{rule.name} ({label})",
+                "official_page",
+                rule.scope,
+                evidence=f"{where} (liên kết trên trang chính thức, ngày {today})",
+                note=f"Tìm thấy trên {rule.pattern} (found on the official site) ngày {today}",
+            )
             pid = self.feeds.propose(proposal, "assistant:social", _actor(rule))
-            out["proposals"].append({"kind": "social", "pattern": pattern, "found_on": where,
-                                     "pending_id": pid})
+            out["proposals"].append(
+                {"kind": "social", "pattern": pattern, "found_on": where, "pending_id": pid}
+            )
 
 
 def _why(code: str) -> str:

@@ -21,14 +21,23 @@ def make_health_checker(app, workers: int = 4):  # type: ignore[no-untyped-def]
     from .wiring import make_fetcher
 
     fetcher = make_fetcher(app.config, max_hops=5, hop_timeout=5.0, total_timeout=15.0)
-    return HealthChecker(fetcher, app.extensions["khongvoi.feeds"].feeds,
-                         app.extensions["khongvoi.checker"].tables.platforms,
-                         ports=app.config.get("ASSISTANT_PORTS"), workers=workers)
+    return HealthChecker(
+        fetcher,
+        app.extensions["khongvoi.feeds"].feeds,
+        app.extensions["khongvoi.checker"].tables.platforms,
+        ports=app.config.get("ASSISTANT_PORTS"),
+        workers=workers,
+    )
 
 
 @click.command("health")
-@click.option("--workers", type=click.IntRange(1, 16), default=4, show_default=True,
-              help="Sites probed at once.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 16),
+    default=4,
+    show_default=True,
+    help="Sites probed at once.",
+)
 @click.option("--no-propose", is_flag=True, help="Record findings only; queue no proposal.")
 @with_appcontext
 def health_cmd(workers: int, no_propose: bool) -> None:
@@ -46,12 +55,17 @@ def health_cmd(workers: int, no_propose: bool) -> None:
     proposals = [(r["pattern"], p) for r in results for p in r["proposals"] if p["pending_id"]]
     for origin, p in proposals:
         kind = "kế nhiệm/successor" if p["kind"] == "successor" else "trang chính thức/page"
-        click.echo(f"  đề xuất/proposed #{p['pending_id']} {kind}: {p['pattern']} "
-                   f"(từ/from {origin})")
-    click.echo(f"Lượt #{run}: đã kiểm tra {len(results)} quy tắc cho phép, {len(flagged)} cần "
-               f"xem lại, {len(proposals)} đề xuất mới chờ duyệt "
-               f"({time.monotonic() - started:.1f} s).")
-    click.echo(f"Run #{run}: {len(results)} allow rules checked, {len(flagged)} flagged for "
-               f"review, {len(proposals)} new proposals pending.")
+        click.echo(
+            f"  đề xuất/proposed #{p['pending_id']} {kind}: {p['pattern']} (từ/from {origin})"
+        )
+    click.echo(
+        f"Lượt #{run}: đã kiểm tra {len(results)} quy tắc cho phép, {len(flagged)} cần "
+        f"xem lại, {len(proposals)} đề xuất mới chờ duyệt "
+        f"({time.monotonic() - started:.1f} s)."
+    )
+    click.echo(
+        f"Run #{run}: {len(results)} allow rules checked, {len(flagged)} flagged for "
+        f"review, {len(proposals)} new proposals pending."
+    )
     if flagged:
         sys.exit(4)

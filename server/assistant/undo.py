@@ -15,11 +15,15 @@ from .store import FeedStore
 __all__ = ["UNDO_REASONS", "UndoRefused", "undo"]
 
 UNDO_REASONS = {
-    "not_revertable": ("Mục nhật ký này không hoàn tác được ở đây.",
-                       "This log entry cannot be undone here."),
+    "not_revertable": (
+        "Mục nhật ký này không hoàn tác được ở đây.",
+        "This log entry cannot be undone here.",
+    ),
     "already_reverted": ("Việc này đã được hoàn tác.", "This was already undone."),
-    "changed_since": ("Đã có thay đổi sau đó; hãy hoàn tác thay đổi mới hơn trước.",
-                      "It changed since; undo the newer change first."),
+    "changed_since": (
+        "Đã có thay đổi sau đó; hãy hoàn tác thay đổi mới hơn trước.",
+        "It changed since; undo the newer change first.",
+    ),
     "gone": ("Nguồn này không còn.", "This feed no longer exists."),
     "exists_again": ("Đã có nguồn khác cùng tên.", "Another feed has that name now."),
 }
@@ -42,14 +46,28 @@ def undo(store: Any, feeds: FeedStore, entry_id: int, actor: Actor) -> dict[str,
         try:
             if entry.target_type == "feed" and entry.target_id is not None:
                 feeds.undo_feed(conn, entry.action, entry.target_id, entry.after)
-            elif (entry.target_type == "pending" and entry.action == "propose"
-                  and entry.target_id is not None):
+            elif (
+                entry.target_type == "pending"
+                and entry.action == "propose"
+                and entry.target_id is not None
+            ):
                 feeds.undo_proposal(conn, entry.target_id)
             else:
                 raise ValueError("not_revertable")
         except ValueError as exc:
             raise UndoRefused(str(exc)) from None
-        write_audit(conn, actor, "revert", entry.target_type, entry.target_id,
-                    after={"undoes": entry_id, "action": entry.action}, parent_id=entry_id)
-    return {"entry": entry_id, "undone": entry.action, "target_type": entry.target_type,
-            "target_id": entry.target_id}
+        write_audit(
+            conn,
+            actor,
+            "revert",
+            entry.target_type,
+            entry.target_id,
+            after={"undoes": entry_id, "action": entry.action},
+            parent_id=entry_id,
+        )
+    return {
+        "entry": entry_id,
+        "undone": entry.action,
+        "target_type": entry.target_type,
+        "target_id": entry.target_id,
+    }

@@ -61,8 +61,10 @@ def init_assistant(app: Any) -> None:
     checker = app.extensions["khongvoi.checker"]
     feeds_dir = Path(app.config.get("FEEDS_DIR") or Path(app.instance_path) / "feeds")
     service = FeedService(
-        feeds, make_fetcher(app.config, hop_timeout=10.0, total_timeout=60.0),
-        checker.tables.platforms, feeds_dir=feeds_dir,
+        feeds,
+        make_fetcher(app.config, hop_timeout=10.0, total_timeout=60.0),
+        checker.tables.platforms,
+        feeds_dir=feeds_dir,
         max_bytes=int(app.config.get("FEEDS_MAX_BYTES") or 64 << 20),
     )
     app.extensions["khongvoi.feeds"] = service

@@ -206,14 +206,56 @@ class Checker:
             meta = decide(host, path, hits, query)
         if meta is not None:
             if meta[0] == 100:  # b"d": deny
-                return _new(_RESULT, (url, canonical, host, domain, "denied", None, meta,
-                                          (url,), None, _A_DEN, self.version))
-            return _new(_RESULT, (url, canonical, host, domain, "official", None, meta,
-                                      (url,), None, _A_OFF, self.version))
+                return _new(
+                    _RESULT,
+                    (
+                        url,
+                        canonical,
+                        host,
+                        domain,
+                        "denied",
+                        None,
+                        meta,
+                        (url,),
+                        None,
+                        _A_DEN,
+                        self.version,
+                    ),
+                )
+            return _new(
+                _RESULT,
+                (
+                    url,
+                    canonical,
+                    host,
+                    domain,
+                    "official",
+                    None,
+                    meta,
+                    (url,),
+                    None,
+                    _A_OFF,
+                    self.version,
+                ),
+            )
         if self._lookalike is not None:
             return self._unlisted(url, canonical, host, domain, (url,), 0, 0)
-        return _new(_RESULT, (url, canonical, host, domain, "unknown", _NOT_LISTED, None,
-                                  (url,), None, _A_UNK, self.version))
+        return _new(
+            _RESULT,
+            (
+                url,
+                canonical,
+                host,
+                domain,
+                "unknown",
+                _NOT_LISTED,
+                None,
+                (url,),
+                None,
+                _A_UNK,
+                self.version,
+            ),
+        )
 
     def _check_url(self, url: str, u: URL) -> CheckResult:
         _require_public_host(u.host)
@@ -225,8 +267,19 @@ class Checker:
         if meta is not None:
             verdict, reasons, rule = _listed(meta)
             advice = _A_OFF if verdict == "official" else _A_DEN
-            return CheckResult(url, u.canonical, u.host, domain, verdict, reasons, rule, (url,),
-                               None, advice, self.version)
+            return CheckResult(
+                url,
+                u.canonical,
+                u.host,
+                domain,
+                verdict,
+                reasons,
+                rule,
+                (url,),
+                None,
+                advice,
+                self.version,
+            )
         return self._unlisted(url, u.canonical, u.host, domain, (url,), 0, special)
 
     def _unwrap(self, url: str, u: URL, domain: str) -> CheckResult:
@@ -256,8 +309,19 @@ class Checker:
         verdict, reasons, rule = _listed(meta)
         reasons = (*reasons, *self._hop_reasons(chain)) if hops else reasons
         advice = _A_OFF if verdict == "official" else _A_DEN
-        return CheckResult(url, u.canonical, u.host, domain, verdict, reasons, rule, chain,
-                           None, advice, self.version)
+        return CheckResult(
+            url,
+            u.canonical,
+            u.host,
+            domain,
+            verdict,
+            reasons,
+            rule,
+            chain,
+            None,
+            advice,
+            self.version,
+        )
 
     def _hop_reasons(self, chain: tuple[str, ...]) -> tuple[Reason, ...]:
         hosts = [parse_url(c).host for c in chain[:-1]]
@@ -270,8 +334,9 @@ class Checker:
             return cache[host]
         return self._remember(host, self._lookalike.find(host, domain))  # type: ignore[union-attr]
 
-    def _page_imitation(self, domain: str, canonical: str
-                        ) -> tuple[Imitates, tuple[Reason, ...]] | None:
+    def _page_imitation(
+        self, domain: str, canonical: str
+    ) -> tuple[Imitates, tuple[Reason, ...]] | None:
         """The lookalike verdict for a page on a platform with official pages, memoised by the
         path's first two segments (all a page name can depend on)."""
         head = "/".join(canonical.split("?", 1)[0].split("/", 6)[3:5])
@@ -280,10 +345,14 @@ class Checker:
             return self._look_cache[key]
         return self._remember(key, self._lookalike.find_page(domain, head))  # type: ignore
 
-    def _remember(self, key: str, found: Imitation | None
-                  ) -> tuple[Imitates, tuple[Reason, ...]] | None:
-        value = None if found is None else (
-            Imitates(found.domain, found.name), (_imitation_reason(found),))
+    def _remember(
+        self, key: str, found: Imitation | None
+    ) -> tuple[Imitates, tuple[Reason, ...]] | None:
+        value = (
+            None
+            if found is None
+            else (Imitates(found.domain, found.name), (_imitation_reason(found),))
+        )
         cache = self._look_cache
         if len(cache) >= 1 << 16:
             cache.clear()
@@ -321,8 +390,19 @@ class Checker:
                 verdict, advice = "suspicious", _A_SUS
                 imitates = imitates or disguise[0]
                 reasons = (disguise[1], *(r for r in reasons if r.code != "not_listed"))
-        return CheckResult(url, canonical, host, domain, verdict, hop_reasons + reasons, None,
-                           chain, imitates, advice, self.version)
+        return CheckResult(
+            url,
+            canonical,
+            host,
+            domain,
+            verdict,
+            hop_reasons + reasons,
+            None,
+            chain,
+            imitates,
+            advice,
+            self.version,
+        )
 
     def _userinfo_disguise(self, url: str, host: str) -> tuple[Imitates | None, Reason] | None:
         """``http://nhandan.vn@evil.example/``: a domain-like user name before ``@`` is what
@@ -365,10 +445,14 @@ def _require_public_host(host: str, via: str = "") -> None:
     dotted or bracketed by now."""
     if "." in host or host.startswith("["):
         return
-    vi = (f"“{host}” thiếu phần đuôi tên miền (như .vn hay .com) nên không phải địa chỉ web trên "
-          "Internet. Hãy sao chép lại toàn bộ liên kết.")
-    en = (f"“{host}” has no domain ending (such as .vn or .com), so it is not an Internet "
-          "address. Copy the whole link again.")
+    vi = (
+        f"“{host}” thiếu phần đuôi tên miền (như .vn hay .com) nên không phải địa chỉ web trên "
+        "Internet. Hãy sao chép lại toàn bộ liên kết."
+    )
+    en = (
+        f"“{host}” has no domain ending (such as .vn or .com), so it is not an Internet "
+        "address. Copy the whole link again."
+    )
     if via:
         via_host = parse_url(via).host
         vi = f"Liên kết chuyển hướng qua {via_host} trỏ tới một địa chỉ không phải trang web: {vi}"
@@ -393,8 +477,11 @@ def _imitation_reason(found: Imitation) -> Reason:
     from .lookalike import REASONS as LOOKALIKE_REASONS
 
     vi, en = LOOKALIKE_REASONS[found.code]
-    return Reason(found.code, vi.format(domain=found.domain, shown=found.detail),
-                  en.format(domain=found.domain, shown=found.detail))
+    return Reason(
+        found.code,
+        vi.format(domain=found.domain, shown=found.detail),
+        en.format(domain=found.domain, shown=found.detail),
+    )
 
 
 def _default_lookalike(given: list[Rule]) -> LookalikeFinder | None:

@@ -119,40 +119,127 @@ REASONS: dict[str, tuple[str, str]] = {
 }
 
 #: Distinctive agency words found anywhere in a label.
-GOV_SUBSTRINGS = ("govvn", "chinhphu", "dichvucong", "bocongan", "congan", "congthongtin",
-                  "baohiemxahoi", "bhxh", "tongcucthue", "cucthue", "thuedientu", "bocongthuong",
-                  "nopthue", "hoanthue", "tracuuthue", "quyettoanthue",
-                  # the apps, ministries, courts and national databases scams name
-                  "vneid", "vssid", "botaichinh", "boytevn", "bogiaoduc", "botuphap", "bonoivu",
-                  "bongoaigiao", "boquocphong", "boxaydung", "bokhoahoc", "nganhangnhanuoc",
-                  "khobacnhanuoc", "canhsatgiaothong", "dulieuquocgia", "dancuquocgia",
-                  "vngov", "vietnamgov", "govviet", "uybannhandan", "toaannhandan",
-                  "vienkiemsat", "thanhtrachinhphu", "congthue", "thuecanhan")
+GOV_SUBSTRINGS = (
+    "govvn",
+    "chinhphu",
+    "dichvucong",
+    "bocongan",
+    "congan",
+    "congthongtin",
+    "baohiemxahoi",
+    "bhxh",
+    "tongcucthue",
+    "cucthue",
+    "thuedientu",
+    "bocongthuong",
+    "nopthue",
+    "hoanthue",
+    "tracuuthue",
+    "quyettoanthue",
+    # the apps, ministries, courts and national databases scams name
+    "vneid",
+    "vssid",
+    "botaichinh",
+    "boytevn",
+    "bogiaoduc",
+    "botuphap",
+    "bonoivu",
+    "bongoaigiao",
+    "boquocphong",
+    "boxaydung",
+    "bokhoahoc",
+    "nganhangnhanuoc",
+    "khobacnhanuoc",
+    "canhsatgiaothong",
+    "dulieuquocgia",
+    "dancuquocgia",
+    "vngov",
+    "vietnamgov",
+    "govviet",
+    "uybannhandan",
+    "toaannhandan",
+    "vienkiemsat",
+    "thanhtrachinhphu",
+    "congthue",
+    "thuecanhan",
+)
 #: Agency words that count only as a whole hyphen- or dot-separated token.
 GOV_TOKENS = frozenset(("gov", "vnnic", "ubnd", "cvgov"))
 #: Ministry abbreviations: other organisations' acronyms too (``bca.co.id``, ``btc.com``,
 #: ``moh.gov.sg``), so they count only beside Vietnamese words or ``vn``/``vietnam``/``gov``
 #: (``canhan-gdt.com``, ``bca-vn.com``).
-AGENCY_ACRONYMS = frozenset(("mps", "mof", "moh", "moj", "moet", "btc", "bca", "gdt", "dvc",
-                             "csgt", "boyte"))
+AGENCY_ACRONYMS = frozenset(
+    ("mps", "mof", "moh", "moj", "moet", "btc", "bca", "gdt", "dvc", "csgt", "boyte")
+)
 _VN_MARKERS = frozenset(("vn", "vietnam", "gov", "govvn", "113"))  # 113: the police line
 #: Words glued to a brand to dress it up (``tuoitreonline``, ``tintuoitre``), including the
 #: words of prize and support scams (``dantri-trungthuong``, ``tuoitre-quatang``): never a
 #: different Vietnamese name, even where they spell Vietnamese syllables.
-FILLER_WORDS = frozenset((
-    "online", "news", "tin", "tintuc", "moi", "nhanh", "hot", "live", "today", "daily", "tv",
-    "net", "web", "info", "plus", "vn", "24h", "go", "new", "vietnam", "chinhthuc", "hotro",
-    "dangky", "xacminh", "xacthuc", "khuyenmai", "quatang", "trungthuong", "tructuyen",
-    "dientu", "uudai", "nhanqua", "tangqua", "trian", "trang", "kenh", "trangbao", "trangtin",
-    "kenhtin", "247", "new247", "news247"))
+FILLER_WORDS = frozenset(
+    (
+        "online",
+        "news",
+        "tin",
+        "tintuc",
+        "moi",
+        "nhanh",
+        "hot",
+        "live",
+        "today",
+        "daily",
+        "tv",
+        "net",
+        "web",
+        "info",
+        "plus",
+        "vn",
+        "24h",
+        "go",
+        "new",
+        "vietnam",
+        "chinhthuc",
+        "hotro",
+        "dangky",
+        "xacminh",
+        "xacthuc",
+        "khuyenmai",
+        "quatang",
+        "trungthuong",
+        "tructuyen",
+        "dientu",
+        "uudai",
+        "nhanqua",
+        "tangqua",
+        "trian",
+        "trang",
+        "kenh",
+        "trangbao",
+        "trangtin",
+        "kenhtin",
+        "247",
+        "new247",
+        "news247",
+    )
+)
 #: Filler after a short brand that counts under .vn too (vov24h.vn): no outlet's own name.
 _VN_SHORT_FILLER = frozenset(("24h", "247", "new247", "news247", "online"))
 _FILLER_SIZES = sorted({len(w) for w in FILLER_WORDS})
 #: Agency words that count even in a Vietnamese name under .vn: services live on gov.vn, and
 #: no newspaper is named after the ministry, the social-insurance or the tax office itself.
-PORTAL_SUBSTRINGS = ("govvn", "vneid", "vssid", "dichvucong", "bocongan", "baohiemxahoi", "bhxh",
-                     "tongcucthue", "cucthue", "thuedientu", "chinhphudientu",
-                     "congthongtinchinhphu")
+PORTAL_SUBSTRINGS = (
+    "govvn",
+    "vneid",
+    "vssid",
+    "dichvucong",
+    "bocongan",
+    "baohiemxahoi",
+    "bhxh",
+    "tongcucthue",
+    "cucthue",
+    "thuedientu",
+    "chinhphudientu",
+    "congthongtinchinhphu",
+)
 #: Second-level labels of other states' government registries (``moh.gov.sg``, ``mof.go.jp``):
 #: vetted like gov.vn, and no imitation of a Vietnamese source.
 _FOREIGN_GOV = frozenset(("gov", "go", "gob", "gouv", "govt", "gv", "mil", "gub", "gc"))
@@ -162,43 +249,176 @@ _FOREIGN_GOV = frozenset(("gov", "go", "gob", "gouv", "govt", "gv", "mil", "gub"
 _VETTED_VN = (".gov.vn", ".edu.vn")
 #: Agency names that contain a newspaper's brand (bocongan ⊃ congan, toaannhandan ⊃ nhandan):
 #: such a name imitates the agency, not the newspaper.
-_AGENCY_NAMES = ("bocongan", "uybannhandan", "toaannhandan", "vienkiemsat", "thanhtrachinhphu",
-                 "congthongtinchinhphu")
+_AGENCY_NAMES = (
+    "bocongan",
+    "uybannhandan",
+    "toaannhandan",
+    "vienkiemsat",
+    "thanhtrachinhphu",
+    "congthongtinchinhphu",
+)
 #: Long agency words whose one-slip misspellings are caught too (dulieuqucogia, dichvucog).
-_AGENCY_TYPO_WORDS = ("dichvucong", "bocongan", "baohiemxahoi", "tongcucthue", "thuedientu",
-                      "congthongtin", "dulieuquocgia", "dichvucongquocgia")
+_AGENCY_TYPO_WORDS = (
+    "dichvucong",
+    "bocongan",
+    "baohiemxahoi",
+    "tongcucthue",
+    "thuedientu",
+    "congthongtin",
+    "dulieuquocgia",
+    "dichvucongquocgia",
+)
 #: ``công`` starts many words: dịch vụ công *nghệ*, *chứng*, *ty*, *trình* are private services.
-_CONG_COMPOUNDS = ("nghe", "nghiep", "chung", "ty", "trinh", "dong", "nhan", "viec", "cu",
-                   "thuc", "so", "tac", "suat", "ich", "no", "ngh")
+_CONG_COMPOUNDS = (
+    "nghe",
+    "nghiep",
+    "chung",
+    "ty",
+    "trinh",
+    "dong",
+    "nhan",
+    "viec",
+    "cu",
+    "thuc",
+    "so",
+    "tac",
+    "suat",
+    "ich",
+    "no",
+    "ngh",
+)
 #: Words ending in ``công`` before *An* (gia công / thi công / thành công An …).
 _CONG_BEFORE = ("gia", "thi", "thanh", "nhan", "lao", "tan", "phan", "dong", "nha")
 #: ccTLDs anyone in the world can register in (no government registry behind gov.<tld>).
-_OPEN_CCTLDS = frozenset(("cc", "tk", "ml", "ga", "cf", "gq", "ws", "co", "io", "me", "tv", "to",
-                          "ly", "la", "nu", "pw", "vc", "su", "ai", "sh", "st", "fm"))
+_OPEN_CCTLDS = frozenset(
+    (
+        "cc",
+        "tk",
+        "ml",
+        "ga",
+        "cf",
+        "gq",
+        "ws",
+        "co",
+        "io",
+        "me",
+        "tv",
+        "to",
+        "ly",
+        "la",
+        "nu",
+        "pw",
+        "vc",
+        "su",
+        "ai",
+        "sh",
+        "st",
+        "fm",
+    )
+)
 _OTHER_SCRIPTS = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC")
 _GOV_RE = re.compile("|".join(GOV_SUBSTRINGS)).search
 _PORTAL_RE = re.compile("|".join(PORTAL_SUBSTRINGS)).search
 _AGENCY_NAME_RE = re.compile("|".join(_AGENCY_NAMES)).search
 PORTAL_TOKENS = frozenset(("gov",))
 MIN_FUZZY = 5
-_KEYBOARD = dict(zip("qwertyuiopasdfghjklzxcvbnm1234567890", (
-    "wa", "qeas", "wrds", "etdf", "rtfg", "tygh", "yuhj", "uijk", "iokl", "opl", "qwsz",
-    "weadzx", "erdsfxc", "rtfgcv", "tyghvb", "yuhjbn", "uijknm", "iojlm", "opk", "asx", "zsdc",
-    "xdfv", "cfgb", "vghn", "bhjm", "njk", "2q", "13qw", "24we", "35er", "46rt", "57ty", "68yu",
-    "79ui", "80io", "9op"), strict=True))
+_KEYBOARD = dict(
+    zip(
+        "qwertyuiopasdfghjklzxcvbnm1234567890",
+        (
+            "wa",
+            "qeas",
+            "wrds",
+            "etdf",
+            "rtfg",
+            "tygh",
+            "yuhj",
+            "uijk",
+            "iokl",
+            "opl",
+            "qwsz",
+            "weadzx",
+            "erdsfxc",
+            "rtfgcv",
+            "tyghvb",
+            "yuhjbn",
+            "uijknm",
+            "iojlm",
+            "opk",
+            "asx",
+            "zsdc",
+            "xdfv",
+            "cfgb",
+            "vghn",
+            "bhjm",
+            "njk",
+            "2q",
+            "13qw",
+            "24we",
+            "35er",
+            "46rt",
+            "57ty",
+            "68yu",
+            "79ui",
+            "80io",
+            "9op",
+        ),
+        strict=True,
+    )
+)
 _VOWELS = frozenset("aeiouy")
 #: ASCII characters mistaken for one another (dnstwist's ASCII homoglyphs, and a few more).
-_LOOKALIKE = frozenset(frozenset(p) for p in (
-    "0o", "1l", "1i", "il", "38", "3e", "5s", "69", "9g", "gq", "bd", "b6", "ce", "co", "mn",
-    "nr", "uv", "2z"))
+_LOOKALIKE = frozenset(
+    frozenset(p)
+    for p in (
+        "0o",
+        "1l",
+        "1i",
+        "il",
+        "38",
+        "3e",
+        "5s",
+        "69",
+        "9g",
+        "gq",
+        "bd",
+        "b6",
+        "ce",
+        "co",
+        "mn",
+        "nr",
+        "uv",
+        "2z",
+    )
+)
 _SUFFIX_GLUE = ("vn", "comvn", "orgvn", "netvn", "govvn", "com", "net", "org")
 #: Free-hosting sites where anyone names a page: registrable domains (``weebly.com``) and
 #: public suffixes (``blogspot.com``, ``github.io``).
-_FREE_HOSTS = frozenset((
-    "weebly.com", "weeblysite.com", "blogspot.com", "github.io", "web.app", "firebaseapp.com",
-    "wixsite.com", "netlify.app", "vercel.app", "pages.dev", "herokuapp.com", "glitch.me",
-    "000webhostapp.com", "webflow.io", "mystrikingly.com", "godaddysites.com", "square.site",
-    "wordpress.com", "sites.google.com", "gitbook.io", "notion.site"))
+_FREE_HOSTS = frozenset(
+    (
+        "weebly.com",
+        "weeblysite.com",
+        "blogspot.com",
+        "github.io",
+        "web.app",
+        "firebaseapp.com",
+        "wixsite.com",
+        "netlify.app",
+        "vercel.app",
+        "pages.dev",
+        "herokuapp.com",
+        "glitch.me",
+        "000webhostapp.com",
+        "webflow.io",
+        "mystrikingly.com",
+        "godaddysites.com",
+        "square.site",
+        "wordpress.com",
+        "sites.google.com",
+        "gitbook.io",
+        "notion.site",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,8 +436,21 @@ class Imitation:
 #: not reach an ASCII letter from (``ь`` → ``b``, ``ə`` → ``e``).
 #: Also the Cyrillic letters Chromium's IDN spoof checker reads as Latin in whole-script names
 #: (``к``, ``т``, ``м``, ``н``, ``в``).
-_SKELETON_EXTRA = {"ь": "b", "Ь": "b", "ə": "e", "ǝ": "e", "Ə": "e", "ɘ": "e", "đ": "d", "Đ": "d",
-                   "к": "k", "т": "t", "м": "m", "н": "h", "в": "b"}
+_SKELETON_EXTRA = {
+    "ь": "b",
+    "Ь": "b",
+    "ə": "e",
+    "ǝ": "e",
+    "Ə": "e",
+    "ɘ": "e",
+    "đ": "d",
+    "Đ": "d",
+    "к": "k",
+    "т": "t",
+    "м": "m",
+    "н": "h",
+    "в": "b",
+}
 
 
 def _strip_marks(text: str) -> str:
@@ -285,14 +518,18 @@ def _to_unicode(name: str) -> str | None:
     """Punycode labels decoded with the standard codec (hosts are validated on parsing;
     ``idna.decode`` validates again and costs several times more on long names)."""
     try:
-        return ".".join(label[4:].encode("ascii").decode("punycode").lower()
-                        if label.startswith("xn--") else label for label in name.split("."))
+        return ".".join(
+            label[4:].encode("ascii").decode("punycode").lower()
+            if label.startswith("xn--")
+            else label
+            for label in name.split(".")
+        )
     except UnicodeError:
         return None
 
 
 def _one_syllable(s: str) -> bool:
-    return any(s.startswith(o) and s[len(o):] in _RHYMES for o in _ONSETS)
+    return any(s.startswith(o) and s[len(o) :] in _RHYMES for o in _ONSETS)
 
 
 def _last_syllable(word: str) -> str:
@@ -312,7 +549,8 @@ def _extends(brand: str, after: str) -> bool:
     last = _last_syllable(brand)
     return bool(last) and any(
         _one_syllable(last + after[:k]) and (k == len(after) or is_vietnamese(after[k:]))
-        for k in range(1, min(3, len(after)) + 1))
+        for k in range(1, min(3, len(after)) + 1)
+    )
 
 
 def _drop_compounds(flat: str) -> str:
@@ -327,8 +565,9 @@ def _drop_compounds(flat: str) -> str:
     for w in ("chinhphu", "congan"):
         i = out.find(w)
         while i >= 0:
-            if _extends(w, out[i + len(w) :]) or (w == "congan" and not out.endswith("bo", 0, i)
-                                                   and out.endswith(_CONG_BEFORE, 0, i)):
+            if _extends(w, out[i + len(w) :]) or (
+                w == "congan" and not out.endswith("bo", 0, i) and out.endswith(_CONG_BEFORE, 0, i)
+            ):
                 out = out[:i] + "#" + out[i + 1 :]
             i = out.find(w, i + 1)
     return out
@@ -337,9 +576,11 @@ def _drop_compounds(flat: str) -> str:
 def _foreign_gov_name(words: str, label: str, tld: str) -> bool:
     """``gov`` as another state's registered name (gov.cz, gov.wales, gov.bc.ca) or a US
     government cloud (amazonaws-us-gov.com, gov.teams.microsoft.us)."""
-    if label in ("gov", "gouv", "govt") and tld not in (
-            "vn", "com", "net", "org", "info", "xyz", "top", "online", "site") and (
-            len(tld) != 2 or tld not in _OPEN_CCTLDS):
+    if (
+        label in ("gov", "gouv", "govt")
+        and tld not in ("vn", "com", "net", "org", "info", "xyz", "top", "online", "site")
+        and (len(tld) != 2 or tld not in _OPEN_CCTLDS)
+    ):
         return True
     return tld == "us" or "us-gov" in words
 
@@ -359,9 +600,13 @@ def _slip(a: str, b: str) -> bool:
     """Whether typing ``b`` for ``a`` is a plausible slip or disguise."""
     if a.isdigit() and b.isdigit():
         return False  # numbered siblings (baoquankhu2 / baoquankhu4) are not typos
-    return (b in _KEYBOARD.get(a, "") or a in _KEYBOARD.get(b, "")
-            or (ord(a) ^ ord(b)).bit_count() == 1
-            or (a in _VOWELS and b in _VOWELS) or frozenset((a, b)) in _LOOKALIKE)
+    return (
+        b in _KEYBOARD.get(a, "")
+        or a in _KEYBOARD.get(b, "")
+        or (ord(a) ^ ord(b)).bit_count() == 1
+        or (a in _VOWELS and b in _VOWELS)
+        or frozenset((a, b)) in _LOOKALIKE
+    )
 
 
 def _one_edit(a: str, b: str, loose: bool = False) -> bool:
@@ -373,10 +618,13 @@ def _one_edit(a: str, b: str, loose: bool = False) -> bool:
         diff = [i for i in range(len(a)) if a[i] != b[i]]
         if len(diff) == 1:
             return _slip(b[diff[0]], a[diff[0]]) or (
-                loose and not (a[diff[0]].isdigit() and b[diff[0]].isdigit()))
+                loose and not (a[diff[0]].isdigit() and b[diff[0]].isdigit())
+            )
         return (
-            len(diff) == 2 and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
         )
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
@@ -385,8 +633,12 @@ def _one_edit(a: str, b: str, loose: bool = False) -> bool:
 class LookalikeDetector:
     """Finds imitations of the official sources given at construction."""
 
-    def __init__(self, official: Iterable[tuple[str, str]], suffixes: SuffixList | None = None,
-                 candidates: Iterable[str] = ()):
+    def __init__(
+        self,
+        official: Iterable[tuple[str, str]],
+        suffixes: SuffixList | None = None,
+        candidates: Iterable[str] = (),
+    ):
         """``official``: (pattern, name) of allow-listed rules; path patterns use their host.
         ``candidates``: patterns waiting in the review queue for the allow list; their domains
         are never called imitations (``hanoimoi.vn``, the current domain of the listed
@@ -394,7 +646,8 @@ class LookalikeDetector:
         that a source under review fakes itself would be wrong."""
         self.suffixes = suffixes or default_suffix_list()
         self.candidates = frozenset(  # host patterns only: a queued page is not its site
-            d for p in candidates if "/" not in p and (d := self.suffixes.registrable_domain(p)))
+            d for p in candidates if "/" not in p and (d := self.suffixes.registrable_domain(p))
+        )
         self.domains: dict[str, str] = {}  # official registrable domain -> name
         self.brands: dict[str, tuple[str, str]] = {}  # brand label -> (domain, name)
         # A domain is named after its own rule when it has one, not after a subdomain's
@@ -407,8 +660,12 @@ class LookalikeDetector:
             domain = self.suffixes.registrable_domain(host)
             if domain and not path:
                 rows.append((host != domain, domain, name))
-            elif (domain and "?" not in path and path.split("/")[0] not in GENERIC_SEGMENTS
-                  and len(page := page_name(path)) >= MIN_FUZZY):
+            elif (
+                domain
+                and "?" not in path
+                and path.split("/")[0] not in GENERIC_SEGMENTS
+                and len(page := page_name(path)) >= MIN_FUZZY
+            ):
                 self.pages.setdefault(domain, {}).setdefault(page, (pattern, name))
         rows.sort(key=lambda r: r[0])  # stable: the list's order otherwise
         for _, domain, name in rows:
@@ -417,15 +674,20 @@ class LookalikeDetector:
                 continue
             label = domain[: len(domain) - len(self.suffixes.public_suffix(domain)) - 1]
             old = self.brands.get(label)
-            if "." not in label and len(label) >= 3 and (
-                old is None or len(domain) < len(old[0])  # prefer nhandan.vn to .com.vn
+            if (
+                "." not in label
+                and len(label) >= 3
+                and (
+                    old is None or len(domain) < len(old[0])  # prefer nhandan.vn to .com.vn
+                )
             ):
                 self.brands[label] = (domain, self.domains[domain])
         self._most_labels = max((d.count(".") + 1 for d in self.domains), default=0)
         #: Brands matched only exactly or beside filler words: short ones (``vtv``) and those
         #: one letter from a common word (``bnews``: ``news.com.au``, ``cnews.fr``).
-        self.exact_only = {b for b in self.brands
-                       if len(b) < MIN_FUZZY or not FILLER_WORDS.isdisjoint(_deletes(b))}
+        self.exact_only = {
+            b for b in self.brands if len(b) < MIN_FUZZY or not FILLER_WORDS.isdisjoint(_deletes(b))
+        }
         self._exact_sizes = sorted({len(b) for b in self.exact_only})
         self._deleted: dict[str, list[str]] = {}
         for brand in self.brands.keys() - self.exact_only:
@@ -436,8 +698,9 @@ class LookalikeDetector:
         #: whether a word contains any brand matched fuzzily: one C-speed scan before the
         #: per-position search (most unknown names contain none)
         self._any_brand = re.compile("|".join(map(re.escape, fuzzy)) or "(?!)").search
-        self._longest_page = max((len(p) for names in self.pages.values() for p in names),
-                                 default=0)
+        self._longest_page = max(
+            (len(p) for names in self.pages.values() for p in names), default=0
+        )
         self._page_deleted: dict[str, dict[str, list[str]]] = {}
         for domain, names in self.pages.items():
             index = self._page_deleted[domain] = {}
@@ -445,21 +708,26 @@ class LookalikeDetector:
                 for d in _deletes(page) | {page}:
                     index.setdefault(d, []).append(page)
         self._siblings = set().union(*map(place_siblings, self.brands)) - self.brands.keys()
-        self._papers = {b for b, (_, name) in self.brands.items()
-                        if name.lower().startswith("báo")}
+        self._papers = {b for b, (_, name) in self.brands.items() if name.lower().startswith("báo")}
         self._skeleton = _confusable_map()
 
     def _hit(self, code: str, brand_or_domain: str, detail: str = "") -> Imitation:
         domain, name = self.brands.get(brand_or_domain) or (
-            brand_or_domain, self.domains.get(brand_or_domain, ""))
+            brand_or_domain,
+            self.domains.get(brand_or_domain, ""),
+        )
         return Imitation(code, domain, name, detail)
 
     def find(self, host: str, domain: str) -> Imitation | None:
         """The imitated official source, or None. ``host`` and ``domain`` are canonical."""
         if len(host) > 253:
             return None  # no such host (parse_url refuses it); keeps the scans below short
-        if (not domain or domain in self.domains or domain in self.candidates
-                or domain.endswith(_VETTED_VN)):
+        if (
+            not domain
+            or domain in self.domains
+            or domain in self.candidates
+            or domain.endswith(_VETTED_VN)
+        ):
             return None
         suffix = self.suffixes.public_suffix(domain)
         under_vn = suffix == "vn" or suffix.endswith(".vn")
@@ -486,8 +754,13 @@ class LookalikeDetector:
             for part in label.split("-"):
                 if part in self.brands and part not in self.exact_only and part != label:
                     return self._hit("lookalike_combosquat", part, f"{part} + other words")
-        found = (self._same_name(label, suffix) or self._split(subdomain, label)
-                 or self._embedded(host, subdomain) or (free and self._free_page(label)) or None)
+        found = (
+            self._same_name(label, suffix)
+            or self._split(subdomain, label)
+            or self._embedded(host, subdomain)
+            or (free and self._free_page(label))
+            or None
+        )
         if found is not None:
             return found
         word = label.replace("-", "")
@@ -497,10 +770,12 @@ class LookalikeDetector:
         portal_only = under_vn and is_vietnamese(word)
         if _AGENCY_NAME_RE(word) is not None:  # bocongan-gov.com imitates Bộ Công an
             return self._typo(label) or self._gov(label, subdomain, tld, portal_only)
-        return (self._typo(label)
-                or self._combo(word, under_vn and not free, "-" in label)
-                or self._typo_with_filler(label)
-                or self._gov(label, subdomain, tld, portal_only))
+        return (
+            self._typo(label)
+            or self._combo(word, under_vn and not free, "-" in label)
+            or self._typo_with_filler(label)
+            or self._gov(label, subdomain, tld, portal_only)
+        )
 
     def find_page(self, domain: str, path: str) -> Imitation | None:
         """The official page a page on a shared platform imitates (``facebook.com`` +
@@ -524,7 +799,7 @@ class LookalikeDetector:
                         return self._page_hit(names[page], key)
         for page, official in names.items():
             at = joined.find(page)
-            if at >= 0 and not self._another_name(joined[:at], page, joined[at + len(page):]):
+            if at >= 0 and not self._another_name(joined[:at], page, joined[at + len(page) :]):
                 return self._page_hit(official, key)
         return None
 
@@ -609,7 +884,8 @@ class LookalikeDetector:
         for part in re.split(r"[^a-z]+", label):
             for size in self._exact_sizes:
                 if (part[:size] in self.exact_only and part[size:] in ("", "vn")) or (
-                        part[-size:] in self.exact_only and part[:-size] in ("", "vn")):
+                    part[-size:] in self.exact_only and part[:-size] in ("", "vn")
+                ):
                     brand = part[:size] if part[:size] in self.exact_only else part[-size:]
                     return self._hit("lookalike_combosquat", brand, f"{brand} in a page name")
         return None
@@ -642,8 +918,10 @@ class LookalikeDetector:
             # one letter added at the end is a slip even where it spells another syllable
             # (nhandanh); longer words that continue the brand's syllable are another name
             if _one_edit(word, brand, loose) and not (
-                    word.startswith(brand) and len(word) > len(brand) + 1
-                    and _extends(brand, word[len(brand) :])):
+                word.startswith(brand)
+                and len(word) > len(brand) + 1
+                and _extends(brand, word[len(brand) :])
+            ):
                 return self._hit("lookalike_typosquat", brand, f"one edit from {brand}")
         return None
 
@@ -664,8 +942,12 @@ class LookalikeDetector:
                 if label[:k] in FILLER_WORDS:
                     rests.append(label[k:])
         for rest in rests:
-            if (len(rest) >= MIN_FUZZY and rest not in self._siblings and not is_vietnamese(rest)
-                    and (found := self._typo(rest)) is not None):
+            if (
+                len(rest) >= MIN_FUZZY
+                and rest not in self._siblings
+                and not is_vietnamese(rest)
+                and (found := self._typo(rest)) is not None
+            ):
                 return found
         return None
 
@@ -679,10 +961,18 @@ class LookalikeDetector:
                 # Vietnamese words before a brand make another name on any suffix
                 # (vattu·nongnghiep, baoho·laodong); after it only under .vn (outside, a brand
                 # plus words is the scam pattern: dantri·trungthuong).
-                if piece in self.brands and piece not in self.exact_only and not (
-                    _extends(piece, word[i + size :])
-                    or (not hyphenated and (under_vn or i > 0)
-                        and self._another_name(word[:i], piece, word[i + size :]))):
+                if (
+                    piece in self.brands
+                    and piece not in self.exact_only
+                    and not (
+                        _extends(piece, word[i + size :])
+                        or (
+                            not hyphenated
+                            and (under_vn or i > 0)
+                            and self._another_name(word[:i], piece, word[i + size :])
+                        )
+                    )
+                ):
                     return self._hit("lookalike_combosquat", piece, f"{piece} + other words")
         # vtcnews.vn is VTC's own news site: under .vn only 24h-style filler counts (vov24h.vn)
         fillers = _VN_SHORT_FILLER if under_vn and not hyphenated else FILLER_WORDS
@@ -691,14 +981,22 @@ class LookalikeDetector:
         # (kenhvov1).
         bare = word.rstrip("0123456789")
         for size in self._exact_sizes:
-            for brand, rest, after in ((word[:size], word[size:], True),
-                                       (word[-size:], word[:-size], False),
-                                       (bare[-size:], bare[:-size], False)):
+            for brand, rest, after in (
+                (word[:size], word[size:], True),
+                (word[-size:], word[:-size], False),
+                (bare[-size:], bare[:-size], False),
+            ):
                 if brand in self.exact_only and (
-                    rest in fillers or (after and rest.isdigit() and len(rest) <= 2
-                                        and not (under_vn and not hyphenated))
+                    rest in fillers
+                    or (
+                        after
+                        and rest.isdigit()
+                        and len(rest) <= 2
+                        and not (under_vn and not hyphenated)
+                    )
                     or (not after and rest == "bao" and fillers is FILLER_WORDS)
-                    or (not after and rest in fillers and len(word) - len(bare) <= 2)):
+                    or (not after and rest in fillers and len(word) - len(bare) <= 2)
+                ):
                     shown = f"{brand} + {rest}" if after else f"{rest} + {brand}"
                     return self._hit("lookalike_combosquat", brand, shown)
         return None
@@ -720,29 +1018,49 @@ class LookalikeDetector:
             after = ""  # benhviennhandan115: a number after another name
         return all(not w or (w not in FILLER_WORDS and is_vietnamese(w)) for w in (before, after))
 
-    def _gov(self, label: str, subdomain: str, tld: str,
-             portal_only: bool = False) -> Imitation | None:
+    def _gov(
+        self, label: str, subdomain: str, tld: str, portal_only: bool = False
+    ) -> Imitation | None:
         words = f"{subdomain}.{label}" if subdomain else label
         tokens = set(words.replace(".", "-").split("-"))
         if "gov" in tokens and _foreign_gov_name(words, label, tld):
             tokens.discard("gov")
         flat = _drop_compounds(words.replace("-", "").replace(".", ""))
-        substrings, whole = ((_PORTAL_RE, PORTAL_TOKENS) if portal_only
-                             else (_GOV_RE, GOV_TOKENS))
-        if not portal_only and any(_one_edit(t, w) for t in tokens if len(t) >= 7
-                                   for k in _deletes(t) | {t} for w in _AGENCY_DELETED.get(k, ())):
+        substrings, whole = (_PORTAL_RE, PORTAL_TOKENS) if portal_only else (_GOV_RE, GOV_TOKENS)
+        if not portal_only and any(
+            _one_edit(t, w)
+            for t in tokens
+            if len(t) >= 7
+            for k in _deletes(t) | {t}
+            for w in _AGENCY_DELETED.get(k, ())
+        ):
             return Imitation("lookalike_gov_token", "gov.vn", "Cơ quan nhà nước (gov.vn)")
-        glued = any(t.rstrip("0123456789").endswith(("gov", "govn", "govvn", "govt"))
-                    or (t.startswith("gov") and 3 < len(t) <= 5 and t[3] not in _VOWELS)
-                    for t in tokens if t != "gov")
+        glued = any(
+            t.rstrip("0123456789").endswith(("gov", "govn", "govvn", "govt"))
+            or (t.startswith("gov") and 3 < len(t) <= 5 and t[3] not in _VOWELS)
+            for t in tokens
+            if t != "gov"
+        )
         # another state's registry or suffix (digitalgov.gov, mygov.in) is not an imitation
-        if glued and tld not in ("gov", "mil") and (tld in ("vn", "com", "net", "org")
-                                                    or len(tld) != 2 or tld in _OPEN_CCTLDS) \
-                and not _foreign_gov_name(words, label, tld):
+        if (
+            glued
+            and tld not in ("gov", "mil")
+            and (tld in ("vn", "com", "net", "org") or len(tld) != 2 or tld in _OPEN_CCTLDS)
+            and not _foreign_gov_name(words, label, tld)
+        ):
             return Imitation("lookalike_gov_token", "gov.vn", "Cơ quan nhà nước (gov.vn)")
-        if tokens & whole or substrings(flat) is not None or (
-            not portal_only and tokens & AGENCY_ACRONYMS and any(
-                t in _VN_MARKERS or (t not in AGENCY_ACRONYMS and is_vietnamese(t))
-                for t in tokens if t)):
+        if (
+            tokens & whole
+            or substrings(flat) is not None
+            or (
+                not portal_only
+                and tokens & AGENCY_ACRONYMS
+                and any(
+                    t in _VN_MARKERS or (t not in AGENCY_ACRONYMS and is_vietnamese(t))
+                    for t in tokens
+                    if t
+                )
+            )
+        ):
             return Imitation("lookalike_gov_token", "gov.vn", "Cơ quan nhà nước (gov.vn)")
         return None

@@ -31,8 +31,15 @@ from typing import Final, cast
 from .domains import SuffixList, is_ip_host
 from .rules import PLATFORM_SUBDOMAINS, Rule, split_pattern
 
-__all__ = ["DOTLESS_PAGES", "FIELD_SEP", "RuleIndex", "decide", "meta_to_rule", "page_key",
-           "rule_to_meta"]
+__all__ = [
+    "DOTLESS_PAGES",
+    "FIELD_SEP",
+    "RuleIndex",
+    "decide",
+    "meta_to_rule",
+    "page_key",
+    "rule_to_meta",
+]
 
 #: "mypyc" when this module runs compiled (``make compile``), else "pure Python".
 IMPLEMENTATION: Final = "pure Python" if __file__.endswith(".py") else "mypyc"
@@ -56,6 +63,8 @@ def page_key(path: str, query: str = "") -> str:
     if "." not in first or first.lower().partition("?")[0].endswith(".php"):
         return path
     return "/" + first.replace(".", "") + (path[end:] if end > 0 else "")
+
+
 # Node flags (small ints are shared objects in CPython: no memory per node).
 PSL_RULE: Final = 1
 PSL_WILD: Final = 2
@@ -90,8 +99,18 @@ def meta_to_rule(meta: bytes) -> Rule:
     """Unpack :func:`rule_to_meta`."""
     fields = meta.decode("utf-8").split(FIELD_SEP)
     lst, pattern, name, category, scope, evidence, note, review_by, rid, basis = fields
-    return Rule(pattern, lst, name, category, scope, evidence, note, review_by,
-                int(rid) if rid else None, basis)
+    return Rule(
+        pattern,
+        lst,
+        name,
+        category,
+        scope,
+        evidence,
+        note,
+        review_by,
+        int(rid) if rid else None,
+        basis,
+    )
 
 
 def _prefer(old: bytes | None, new: bytes) -> bytes:
@@ -118,8 +137,18 @@ class RuleIndex:
     source runs uncompiled when no compiler is present.
     """
 
-    __slots__ = ("_bits", "_brands", "_cache", "_cache_size", "_d", "_fresh", "_mask", "_seen",
-                 "cache_get", "count")
+    __slots__ = (
+        "_bits",
+        "_brands",
+        "_cache",
+        "_cache_size",
+        "_d",
+        "_fresh",
+        "_mask",
+        "_seen",
+        "cache_get",
+        "count",
+    )
 
     def __init__(
         self,
@@ -340,7 +369,8 @@ class RuleIndex:
         if brands:
             dot = domain.find(".")
             if (domain[:dot] if dot >= 0 else domain) in brands and (
-                    host == domain or host[host.find(".") + 1 :] == domain):
+                host == domain or host[host.find(".") + 1 :] == domain
+            ):
                 special |= WRAPPER
         if hits is None:
             return domain, None, None, special
@@ -362,7 +392,8 @@ def decide(host: str, path: str, hits: Hit | None, query: str = "") -> bytes | N
         start, host_rule, paths, node = cast(Hit, node)
         if paths and (start == 0 or host[: start - 1] in _PLATFORM_SUBS):
             meta = _match_path(
-                page_key(path, query) if host[start:] in DOTLESS_PAGES else path, paths)
+                page_key(path, query) if host[start:] in DOTLESS_PAGES else path, paths
+            )
             if meta is not None:
                 return meta
         if host_rule is not None:

@@ -142,4 +142,3 @@ def reason(code: str, **fields: str) -> Reason:
     """A :class:`Reason` for ``code`` with its placeholders filled."""
     vi, en = REASONS[code]
     return Reason(code, vi.format(**fields), en.format(**fields))
-

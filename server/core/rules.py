@@ -49,13 +49,53 @@ MAX_PATTERN_LENGTH = 512
 #: Public suffixes that may be a rule: every registrant under gov.vn is a state agency.
 SUFFIX_RULES = frozenset(("gov.vn",))
 #: First path segments on platforms that name no page by themselves.
-GENERIC_SEGMENTS = frozenset((
-    "@", "c", "channel", "dialog", "discover", "embed", "events", "explore", "feed", "g",
-    "gaming", "groups", "hashtag", "home.php", "l.php", "live", "login", "marketplace", "p",
-    "pages", "people", "permalink.php", "photo.php", "photos", "playlist", "plugins",
-    "profile.php", "reel", "reels", "results", "s", "search", "share", "sharer", "sharer.php",
-    "shorts", "stories", "story.php", "tag", "user", "video", "videos", "watch",
-))
+GENERIC_SEGMENTS = frozenset(
+    (
+        "@",
+        "c",
+        "channel",
+        "dialog",
+        "discover",
+        "embed",
+        "events",
+        "explore",
+        "feed",
+        "g",
+        "gaming",
+        "groups",
+        "hashtag",
+        "home.php",
+        "l.php",
+        "live",
+        "login",
+        "marketplace",
+        "p",
+        "pages",
+        "people",
+        "permalink.php",
+        "photo.php",
+        "photos",
+        "playlist",
+        "plugins",
+        "profile.php",
+        "reel",
+        "reels",
+        "results",
+        "s",
+        "search",
+        "share",
+        "sharer",
+        "sharer.php",
+        "shorts",
+        "stories",
+        "story.php",
+        "tag",
+        "user",
+        "video",
+        "videos",
+        "watch",
+    )
+)
 _PROFILE_ID = re.compile(
     r"(?i)(?:https?://)?(?:(?:www|m|web|mbasic|mobile)\.)?facebook\.com/profile\.php\?"
     r"(?:[^#]*&)?id=(\d{1,20})(?:[&#].*)?"
@@ -175,12 +215,14 @@ def _tail2(host: str) -> str:
     return host[host.rfind(".", 0, max(host.rfind("."), 0)) + 1 :]
 
 
-def _refuse_namespace(host: str, platforms: frozenset[str] | None,
-                      maybe_ip: bool = True) -> None:
+def _refuse_namespace(host: str, platforms: frozenset[str] | None, maybe_ip: bool = True) -> None:
     """Host-only rules that would cover a platform, a public suffix or a shortener."""
     _refuse_platform_host(host, platforms)
-    if host not in SUFFIX_RULES and not (maybe_ip and is_ip_host(host)) and (
-            default_suffix_list().is_public_suffix(host)):
+    if (
+        host not in SUFFIX_RULES
+        and not (maybe_ip and is_ip_host(host))
+        and (default_suffix_list().is_public_suffix(host))
+    ):
         raise _bad(
             "public_suffix_rule",
             f"“{host}” là đuôi tên miền dùng chung (như .com, .vn): một quy tắc như vậy phủ cả "

@@ -48,9 +48,30 @@ MAX_URL_LENGTH = 8192
 DEFAULT_PORTS = {"http": 80, "https": 443}
 #: Query parameters removed from canonical URLs; a trailing ``*`` matches a prefix.
 TRACKING_PARAMS = (
-    "utm_*", "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid",
-    "ttclid", "twclid", "igshid", "igsh", "mc_cid", "mc_eid", "zarsrc", "_ga", "_gl",
-    "__tn__", "__cft__[0]", "mibextid", "ref_src", "ref_url", "si",
+    "utm_*",
+    "fbclid",
+    "gclid",
+    "gclsrc",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "ttclid",
+    "twclid",
+    "igshid",
+    "igsh",
+    "mc_cid",
+    "mc_eid",
+    "zarsrc",
+    "_ga",
+    "_gl",
+    "__tn__",
+    "__cft__[0]",
+    "mibextid",
+    "ref_src",
+    "ref_url",
+    "si",
 )
 _TRACK_EXACT = frozenset(p for p in TRACKING_PARAMS if not p.endswith("*"))
 _TRACK_PREFIX = tuple(p[:-1] for p in TRACKING_PARAMS if p.endswith("*"))
@@ -104,8 +125,14 @@ def parse_url(raw: str) -> URL:
             and len(host) <= 253
         ):
             if path is None:
-                return URL(f"{scheme}://{host}/{query or ''}", scheme, host, None, "/",
-                           query[1:] if query else "")
+                return URL(
+                    f"{scheme}://{host}/{query or ''}",
+                    scheme,
+                    host,
+                    None,
+                    "/",
+                    query[1:] if query else "",
+                )
             canonical = raw if frag is None else raw[: m.start(5)]
             return URL(canonical, scheme, host, None, path, query[1:] if query else "")
     return _parse_slow(raw)
@@ -150,7 +177,7 @@ def _strip_doubled_scheme(text: str) -> str:
             break
         text, m = text[m.end() :], _SCHEME_PREFIX.match(text[m.end() :])
     if m is not None and ":" not in m.group(0):
-        text = f"{m.group(1)}://{text[m.end():]}"
+        text = f"{m.group(1)}://{text[m.end() :]}"
     return text
 
 
@@ -321,8 +348,10 @@ def _escape_segment(data: bytes) -> str:
     if b"%" not in data:
         return _escape(data, _ESCAPE_PATH)
     pieces = _ESCAPED_SEPARATOR.split(data)  # text, separator code, text, …
-    return "".join(_escape(p, _ESCAPE_PATH) if i % 2 == 0 else f"%{p.upper().decode()}"
-                   for i, p in enumerate(pieces))
+    return "".join(
+        _escape(p, _ESCAPE_PATH) if i % 2 == 0 else f"%{p.upper().decode()}"
+        for i, p in enumerate(pieces)
+    )
 
 
 def _normalise_path(path: str) -> str:

@@ -18,8 +18,35 @@ import functools
 
 __all__ = ["PLACES", "is_vietnamese", "place_siblings"]
 
-_ONSETS = ("ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d",
-           "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "")
+_ONSETS = (
+    "ngh",
+    "ng",
+    "nh",
+    "ch",
+    "gh",
+    "gi",
+    "kh",
+    "ph",
+    "qu",
+    "th",
+    "tr",
+    "b",
+    "c",
+    "d",
+    "g",
+    "h",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "x",
+    "",
+)
 # Rhymes with their diacritics dropped (ă/â → a, ê → e, ô/ơ → o, ư → u).
 _RHYME_TEXT = """
 a ac ach ai ak am an ang anh ao ap at au ay
@@ -81,5 +108,5 @@ def place_siblings(name: str) -> set[str]:
             continue
         for other in PLACES:
             if other != place:
-                out.add(name[:start] + other + name[start + len(place):])
+                out.add(name[:start] + other + name[start + len(place) :])
     return out

@@ -18,8 +18,9 @@ def json_error(status: int, code: str, message: str, message_en: str, **extra: A
     """The one JSON error shape for the operations routes (which live outside ``/api/``)."""
     from ..errors import wants_english
 
-    body: dict[str, Any] = {"error": {"code": code,
-                                      "message": message_en if wants_english() else message}}
+    body: dict[str, Any] = {
+        "error": {"code": code, "message": message_en if wants_english() else message}
+    }
     body.update(extra)
     return Response(orjson.dumps(body), status=status, mimetype="application/json")
 

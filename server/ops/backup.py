@@ -61,14 +61,17 @@ def known_revisions() -> list[str]:
 
 def _check_revision(revision: str | None) -> None:
     if revision is None:
-        raise BackupError("Tệp sao lưu không có phiên bản cấu trúc dữ liệu; không khôi phục.",
-                          "The backup has no schema revision; nothing restored.")
+        raise BackupError(
+            "Tệp sao lưu không có phiên bản cấu trúc dữ liệu; không khôi phục.",
+            "The backup has no schema revision; nothing restored.",
+        )
     if revision not in known_revisions():
         raise BackupError(
             f"Tệp sao lưu có cấu trúc dữ liệu mới hơn phiên bản phần mềm này ({revision}); "
             "hãy cập nhật phần mềm trước. Không thay đổi gì.",
             f"The backup's schema ({revision}) is newer than this software knows; upgrade "
-            "first. Nothing changed.")
+            "first. Nothing changed.",
+        )
 
 
 def _current_revision(engine: Engine) -> str | None:
@@ -98,8 +101,10 @@ def _sqlite_restore(engine: Engine, file: Path) -> None:
         try:
             revision = src.execute("SELECT version_num FROM alembic_version").fetchone()
         except sqlite3.DatabaseError as exc:
-            raise BackupError("Tệp sao lưu SQLite hỏng hoặc không đúng.",
-                              f"The SQLite backup is not usable: {exc}") from exc
+            raise BackupError(
+                "Tệp sao lưu SQLite hỏng hoặc không đúng.",
+                f"The SQLite backup is not usable: {exc}",
+            ) from exc
         _check_revision(revision[0] if revision else None)
         engine.dispose()
         dst = sqlite3.connect(_sqlite_path(engine), timeout=30)
@@ -126,14 +131,25 @@ def _run(args: list[str]) -> subprocess.CompletedProcess[bytes]:
     proc = subprocess.run(args, capture_output=True, timeout=3600, check=False)
     if proc.returncode != 0:
         detail = proc.stderr.decode("utf-8", "replace").strip()[-500:]
-        raise BackupError(f"{args[0]} báo lỗi; không thay đổi gì. {detail}",
-                          f"{args[0]} failed; nothing changed. {detail}")
+        raise BackupError(
+            f"{args[0]} báo lỗi; không thay đổi gì. {detail}",
+            f"{args[0]} failed; nothing changed. {detail}",
+        )
     return proc
 
 
 def _pg_backup(engine: Engine, file: Path) -> None:
-    _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-          f"--schema={_pg_schema(engine)}", f"--file={file}", f"--dbname={_libpq(engine)}"])
+    _run(
+        [
+            "pg_dump",
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            f"--schema={_pg_schema(engine)}",
+            f"--file={file}",
+            f"--dbname={_libpq(engine)}",
+        ]
+    )
 
 
 def _pg_dump_revision(file: Path) -> str | None:
@@ -148,12 +164,24 @@ def _pg_dump_revision(file: Path) -> str | None:
 
 def _pg_restore(engine: Engine, file: Path) -> None:
     if shutil.which("pg_restore") is None:
-        raise BackupError("Cần pg_restore để khôi phục bản sao lưu pg_dump.",
-                          "pg_restore is needed to restore a pg_dump backup.")
+        raise BackupError(
+            "Cần pg_restore để khôi phục bản sao lưu pg_dump.",
+            "pg_restore is needed to restore a pg_dump backup.",
+        )
     _check_revision(_pg_dump_revision(file))
     engine.dispose()
-    _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
-          "--single-transaction", f"--dbname={_libpq(engine)}", str(file)])
+    _run(
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            f"--dbname={_libpq(engine)}",
+            str(file),
+        ]
+    )
 
 
 # -- JSON -----------------------------------------------------------------------------------
@@ -181,20 +209,25 @@ def _decode(column: Any, value: Any) -> Any:
 def _json_backup(engine: Engine, file: Path) -> None:
     from ..store.schema import metadata
 
-    doc: dict[str, Any] = {"format": "khongvoi-backup", "format_version": FORMAT_VERSION,
-                           "created_at": dt.datetime.now(dt.UTC).isoformat(), "tables": {}}
+    doc: dict[str, Any] = {
+        "format": "khongvoi-backup",
+        "format_version": FORMAT_VERSION,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(),
+        "tables": {},
+    }
     # One repeatable-read snapshot on PostgreSQL; SQLite's BEGIN is already a snapshot.
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
-            doc["revision"] = conn.execute(text("SELECT version_num FROM alembic_version")
-                                           ).scalar()
+            doc["revision"] = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             for table in metadata.sorted_tables:
                 cols = [c.name for c in table.columns]
                 rows = conn.execute(select(table).order_by(*table.primary_key.columns))
                 doc["tables"][table.name] = {
-                    "columns": cols, "rows": [[_encode(v) for v in r] for r in rows]}
+                    "columns": cols,
+                    "rows": [[_encode(v) for v in r] for r in rows],
+                }
     tmp = file.with_name(file.name + ".part")
     tmp.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     tmp.replace(file)
@@ -210,8 +243,10 @@ def _json_restore(engine: Engine, file: Path) -> None:
     except (ValueError, UnicodeDecodeError, AttributeError):
         ok = False
     if not ok:
-        raise BackupError("Tệp không phải bản sao lưu JSON của Không Vội; không khôi phục.",
-                          "Not a Không Vội JSON backup; nothing restored.")
+        raise BackupError(
+            "Tệp không phải bản sao lưu JSON của Không Vội; không khôi phục.",
+            "Not a Không Vội JSON backup; nothing restored.",
+        )
     _check_revision(doc.get("revision"))
     upgrade(engine)  # the target schema is this code's (an older backup fits into it)
     tables = {t.name: t for t in metadata.sorted_tables}
@@ -224,19 +259,27 @@ def _json_restore(engine: Engine, file: Path) -> None:
                 continue
             cols = [c for c in data["columns"] if c in table.c]
             idx = [data["columns"].index(c) for c in cols]
-            rows = [{c: _decode(table.c[c], r[i]) for c, i in zip(cols, idx, strict=True)}
-                    for r in data["rows"]]
+            rows = [
+                {c: _decode(table.c[c], r[i]) for c, i in zip(cols, idx, strict=True)}
+                for r in data["rows"]
+            ]
             for start in range(0, len(rows), 5000):
-                conn.execute(insert(table), rows[start:start + 5000])
+                conn.execute(insert(table), rows[start : start + 5000])
         if engine.dialect.name == "postgresql":  # sequences continue after the restored ids
             for table in metadata.sorted_tables:
                 for col in table.primary_key.columns:
-                    seq = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
-                                       {"t": table.name, "c": col.name}).scalar()
+                    seq = conn.execute(
+                        text("SELECT pg_get_serial_sequence(:t, :c)"),
+                        {"t": table.name, "c": col.name},
+                    ).scalar()
                     if seq:
-                        conn.execute(text(
-                            f"SELECT setval(:s, COALESCE((SELECT MAX({col.name}) FROM "
-                            f"{table.name}), 0) + 1, false)"), {"s": seq})
+                        conn.execute(
+                            text(
+                                f"SELECT setval(:s, COALESCE((SELECT MAX({col.name}) FROM "
+                                f"{table.name}), 0) + 1, false)"
+                            ),
+                            {"s": seq},
+                        )
         # SQLite: sqlite_sequence keeps the highest id ever used, so ids are never reused.
 
 
@@ -252,11 +295,15 @@ def backup(engine: Engine, file: Path, fmt: str = "auto") -> str:
         else:
             fmt = "json"
     if fmt == "sqlite" and engine.dialect.name != "sqlite":
-        raise BackupError("Định dạng sqlite chỉ dùng cho cơ sở dữ liệu SQLite.",
-                          "The sqlite format is for SQLite databases only.")
+        raise BackupError(
+            "Định dạng sqlite chỉ dùng cho cơ sở dữ liệu SQLite.",
+            "The sqlite format is for SQLite databases only.",
+        )
     if fmt == "pg_dump" and engine.dialect.name != "postgresql":
-        raise BackupError("Định dạng pg_dump chỉ dùng cho PostgreSQL.",
-                          "The pg_dump format is for PostgreSQL only.")
+        raise BackupError(
+            "Định dạng pg_dump chỉ dùng cho PostgreSQL.",
+            "The pg_dump format is for PostgreSQL only.",
+        )
     {"sqlite": _sqlite_backup, "pg_dump": _pg_backup, "json": _json_backup}[fmt](engine, file)
     return fmt
 
@@ -270,17 +317,21 @@ def restore(engine: Engine, file: Path) -> str:
         head = fh.read(16)
     if head.startswith(_SQLITE_MAGIC):
         if engine.dialect.name != "sqlite":
-            raise BackupError("Bản sao lưu SQLite chỉ khôi phục vào SQLite; hãy dùng "
-                              "--format json để chuyển giữa hai loại.",
-                              "A SQLite backup restores into SQLite only; use --format json "
-                              "to move between backends.")
+            raise BackupError(
+                "Bản sao lưu SQLite chỉ khôi phục vào SQLite; hãy dùng "
+                "--format json để chuyển giữa hai loại.",
+                "A SQLite backup restores into SQLite only; use --format json "
+                "to move between backends.",
+            )
         _sqlite_restore(engine, file)
         upgrade(engine)
         return "sqlite"
     if head.startswith(_PG_MAGIC):
         if engine.dialect.name != "postgresql":
-            raise BackupError("Bản sao lưu pg_dump chỉ khôi phục vào PostgreSQL.",
-                              "A pg_dump backup restores into PostgreSQL only.")
+            raise BackupError(
+                "Bản sao lưu pg_dump chỉ khôi phục vào PostgreSQL.",
+                "A pg_dump backup restores into PostgreSQL only.",
+            )
         _pg_restore(engine, file)
         upgrade(engine)
         return "pg_dump"

@@ -1,7 +1,7 @@
 """Degraded modes: the database or Redis does not answer.
 
 * **Database.** Checks keep answering from the lists already loaded (the poll in
-  ``server/checker.py`` keeps them and tries again every interval). A request that needs the
+  ``server/check_service.py`` keeps them and tries again every interval). A request that needs the
   database — a write, an admin page, an API key lookup — gets 503 ``database_unavailable``
   (JSON under ``/api/``, a Vietnamese page elsewhere). Each write runs in one transaction, so
   a write that failed has changed nothing. Connection failures, timeouts and refused
@@ -54,8 +54,12 @@ def _database_error(exc: Exception) -> Response:
     if not is_unavailable(exc):
         return _unexpected(exc)
     DB_ERRORS.labels("request").inc()
-    log.error("database unavailable on %s %s: %s", request.method, request.path,
-              str(exc).splitlines()[0][:300])
+    log.error(
+        "database unavailable on %s %s: %s",
+        request.method,
+        request.path,
+        str(exc).splitlines()[0][:300],
+    )
     resp = error_response(503, "database_unavailable", *DB_UNAVAILABLE)
     resp.headers["Retry-After"] = "30"
     return resp
@@ -66,12 +70,18 @@ def _limits_error(exc: Exception) -> Response:
     from .metrics import REDIS_ERRORS
 
     REDIS_ERRORS.labels("closed").inc()
-    log.error("rate-limit storage unreachable (RATELIMIT_REDIS_DOWN=closed): refusing %s %s: %s",
-              request.method, request.path, exc)
+    log.error(
+        "rate-limit storage unreachable (RATELIMIT_REDIS_DOWN=closed): refusing %s %s: %s",
+        request.method,
+        request.path,
+        exc,
+    )
     resp = error_response(
-        503, "rate_limit_unavailable",
+        503,
+        "rate_limit_unavailable",
         "Hệ thống đếm lượt truy cập tạm thời gián đoạn; vui lòng thử lại sau ít phút.",
-        "The rate-limit service is briefly unavailable; please try again in a few minutes.")
+        "The rate-limit service is briefly unavailable; please try again in a few minutes.",
+    )
     resp.headers["Retry-After"] = "10"
     return resp
 

@@ -77,12 +77,21 @@ def _readyz() -> Response:
     checks = probe(current_app)  # type: ignore[arg-type]
     down = [name for name, ok in checks.items() if not ok]
     if not down:
-        return Response(b'{"status":"ready","checks":' + _dump(checks) + b"}",
-                        mimetype="application/json", headers={"Cache-Control": "no-store"})
+        return Response(
+            b'{"status":"ready","checks":' + _dump(checks) + b"}",
+            mimetype="application/json",
+            headers={"Cache-Control": "no-store"},
+        )
     vi = "; ".join(_NAMES[n][0] for n in down)
     en = "; ".join(_NAMES[n][1] for n in down)
-    resp = json_error(503, "not_ready", f"Chưa sẵn sàng — không hoạt động: {vi}.",
-                      f"Not ready — not working: {en}.", checks=checks, down=down)
+    resp = json_error(
+        503,
+        "not_ready",
+        f"Chưa sẵn sàng — không hoạt động: {vi}.",
+        f"Not ready — not working: {en}.",
+        checks=checks,
+        down=down,
+    )
     resp.headers["Retry-After"] = "5"
     resp.headers["Cache-Control"] = "no-store"
     return resp

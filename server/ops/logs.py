@@ -32,7 +32,7 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = (g.get("request_id") if has_request_context() else None)
+            record.request_id = g.get("request_id") if has_request_context() else None
         return True
 
 

@@ -50,28 +50,39 @@ disable_created_metrics()  # the *_created series double the output for nothing 
 
 __all__ = ["init_metrics"]
 
-REQUESTS = Counter("khongvoi_http_requests", "HTTP requests by route, method and status",
-                   ["route", "method", "status"])
-LATENCY = Histogram("khongvoi_request_duration_seconds", "Time to answer, by route", ["route"],
-                    buckets=(.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5,
-                             10))
-CHECK_LATENCY = Histogram("khongvoi_check_duration_seconds",
-                          "Time to answer a check or a batch of checks", ["kind"],
-                          buckets=(.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1,
-                                   2.5, 5, 10))
+REQUESTS = Counter(
+    "khongvoi_http_requests",
+    "HTTP requests by route, method and status",
+    ["route", "method", "status"],
+)
+LATENCY = Histogram(
+    "khongvoi_request_duration_seconds",
+    "Time to answer, by route",
+    ["route"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+CHECK_LATENCY = Histogram(
+    "khongvoi_check_duration_seconds",
+    "Time to answer a check or a batch of checks",
+    ["kind"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
 VERDICTS = Counter("khongvoi_verdicts", "Checked URLs by verdict", ["verdict"])
 CACHE = Counter("khongvoi_check_cache_lookups", "Response cache lookups", ["result"])
-RATE_LIMITED = Counter("khongvoi_rate_limited", "Requests refused by a rate limit (429)",
-                       ["route"])
-RESOLVER = Counter("khongvoi_resolver_outcomes", "Shortened links followed, by outcome",
-                   ["outcome"])
+RATE_LIMITED = Counter("khongvoi_rate_limited", "Requests refused by a rate limit (429)", ["route"])
+RESOLVER = Counter(
+    "khongvoi_resolver_outcomes", "Shortened links followed, by outcome", ["outcome"]
+)
 DB_ERRORS = Counter("khongvoi_database_errors", "Database operations that failed", ["where"])
 REDIS_ERRORS = Counter("khongvoi_redis_errors", "Rate-limit storage failures", ["mode"])
-LISTS_VERSION = Gauge("khongvoi_lists_version", "Lists version this worker answers from",
-                      multiprocess_mode="max")
-LISTS_AGE = Gauge("khongvoi_lists_age_seconds",
-                  "Seconds since this worker last confirmed its lists with the database",
-                  multiprocess_mode="max")
+LISTS_VERSION = Gauge(
+    "khongvoi_lists_version", "Lists version this worker answers from", multiprocess_mode="max"
+)
+LISTS_AGE = Gauge(
+    "khongvoi_lists_age_seconds",
+    "Seconds since this worker last confirmed its lists with the database",
+    multiprocess_mode="max",
+)
 
 _CHECK_ROUTES = {"api.check": "check", "api.check_batch": "batch"}
 
@@ -103,15 +114,20 @@ def _metrics() -> Response:
     from . import json_error
 
     if not _allowed():
-        return json_error(403, "forbidden", "Không được xem số liệu vận hành.",
-                              "Metrics are not available to you.")
+        return json_error(
+            403,
+            "forbidden",
+            "Không được xem số liệu vận hành.",
+            "Metrics are not available to you.",
+        )
     svc = current_app.extensions["khongvoi.checker"]
     if svc._checker is not None:
         LISTS_VERSION.set(svc._checker.version)
     if svc.last_synced:
         LISTS_AGE.set(max(0.0, time.time() - svc.last_synced))
-    return Response(generate_latest(_registry()), mimetype=None,
-                    headers={"Content-Type": CONTENT_TYPE_LATEST})
+    return Response(
+        generate_latest(_registry()), mimetype=None, headers={"Content-Type": CONTENT_TYPE_LATEST}
+    )
 
 
 def _observe(response: Response) -> Response:

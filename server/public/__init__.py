@@ -18,8 +18,13 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-bp = Blueprint("public", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/public/static")
+bp = Blueprint(
+    "public",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/public/static",
+)
 
 from . import views  # noqa: E402,F401  (routes register on bp)
 

@@ -12,9 +12,11 @@ __all__ = ["MAX_LINKS", "find_links"]
 #: A pasted message is checked for at most this many links (the rest are named as skipped).
 MAX_LINKS = 20
 
-_TLDS = ("vn|com|net|org|info|biz|xyz|top|online|site|io|me|co|app|dev|news|gov|edu|asia|tv|"
-         "cc|ws|club|live|shop|store|vip|pro|link|click|blog|today|press|media|page|us|uk|cn|"
-         "ru|tk|ml|ga|cf|gq")
+_TLDS = (
+    "vn|com|net|org|info|biz|xyz|top|online|site|io|me|co|app|dev|news|gov|edu|asia|tv|"
+    "cc|ws|club|live|shop|store|vip|pro|link|click|blog|today|press|media|page|us|uk|cn|"
+    "ru|tk|ml|ga|cf|gq"
+)
 _LINK = re.compile(
     r"(?:\bhttps?://[^\s<>\"'`]+)"
     r"|(?:(?<![@\w.-])(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:" + _TLDS + r")\b"

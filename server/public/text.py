@@ -6,7 +6,7 @@ TEXT: dict[str, dict[str, str]] = {
     "vi": {
         "title": "Kiểm tra nguồn tin trước khi chia sẻ",
         "lead": "Dán một liên kết, hoặc cả bài viết có liên kết, để biết nó có đến từ nguồn "
-                "chính thống không. Không Vội không lưu nội dung bạn dán.",
+        "chính thống không. Không Vội không lưu nội dung bạn dán.",
         "field": "Liên kết hoặc nội dung cần kiểm tra",
         "hint": "Ví dụ: https://baochinhphu.vn/… hoặc cả tin nhắn Zalo có liên kết.",
         "submit": "Kiểm tra",
@@ -32,16 +32,16 @@ TEXT: dict[str, dict[str, str]] = {
         "comment": "Ghi chú (không bắt buộc)",
         "send": "Gửi báo cáo",
         "no_links": "Không tìm thấy liên kết nào trong nội dung này. Hãy dán một địa chỉ web "
-                    "(ví dụ https://baochinhphu.vn/…).",
+        "(ví dụ https://baochinhphu.vn/…).",
         "too_long": "Nội dung dài quá {n} ký tự; hãy chỉ dán phần có liên kết.",
         "skipped": "Chỉ kiểm tra {max} liên kết đầu tiên; còn {n} liên kết chưa kiểm tra.",
         "share_on": "Chia sẻ tiếp",
         "share_confirm": "Tôi đã đọc kỹ nội dung, đã giữ “5 không” và chịu trách nhiệm khi "
-                         "chia sẻ liên kết này.",
+        "chia sẻ liên kết này.",
         "share_confirm_strong": "Liên kết này KHÔNG đến từ nguồn chính thống. Tôi vẫn muốn "
-                                "chia sẻ và tự chịu trách nhiệm.",
+        "chia sẻ và tự chịu trách nhiệm.",
         "share_unsupported": "Trình duyệt này không hỗ trợ chia sẻ trực tiếp; hãy sao chép "
-                             "liên kết.",
+        "liên kết.",
         "shared_title": "Nội dung được chia sẻ vào Không Vội",
         "again": "Kiểm tra liên kết khác",
         "reported": "Đã nhận báo cáo. Cảm ơn bạn; quản trị viên sẽ xem xét.",
@@ -50,18 +50,18 @@ TEXT: dict[str, dict[str, str]] = {
         "report_bad_kind": "Loại báo cáo không hợp lệ.",
         "report_long_comment": "Ghi chú tối đa 1000 ký tự.",
         "report_control": "Liên kết hoặc ghi chú có ký tự điều khiển không hiển thị được; "
-                          "hãy gõ lại.",
+        "hãy gõ lại.",
         "report_expired": "Trang đã mở quá lâu nên biểu mẫu hết hạn. Hãy tải lại trang kết "
-                          "quả rồi gửi báo cáo lại.",
+        "quả rồi gửi báo cáo lại.",
         "back": "Về trang kiểm tra",
         "other_lang": "English",
         "offline_title": "Đang ngoại tuyến",
         "offline_lead": "Không có mạng: chỉ các liên kết có trong danh sách đã tải về được "
-                        "quyết định. Không thể phát hiện trang giả mạo khi ngoại tuyến.",
+        "quyết định. Không thể phát hiện trang giả mạo khi ngoại tuyến.",
         "offline_lists": "Danh sách đã tải: phiên bản {v}.",
         "offline_none": "Chưa tải được danh sách nào: hãy mở trang khi có mạng.",
         "offline_unchecked": "Không kiểm tra được khi ngoại tuyến: liên kết không có trong "
-                             "danh sách đã tải. Đừng chia sẻ cho đến khi kiểm tra lại được.",
+        "danh sách đã tải. Đừng chia sẻ cho đến khi kiểm tra lại được.",
         "offline_listed_official": "Có trong danh sách nguồn chính thống (đã tải): {name}.",
         "offline_listed_denied": "Có trong danh sách nguồn không tin cậy (đã tải): {name}.",
         "verdict_official": "Nguồn chính thống",
@@ -69,12 +69,12 @@ TEXT: dict[str, dict[str, str]] = {
         "verdict_unchecked": "Chưa kiểm tra được",
         "invalid": "Không phải địa chỉ web",
         "footer": "Không Vội giúp thực hiện Quy định 85-QĐ/TW: chỉ chia sẻ thông tin từ nguồn "
-                  "chính thống.",
+        "chính thống.",
     },
     "en": {
         "title": "Check a source before you share",
         "lead": "Paste a link, or a whole post with links, to see whether it comes from an "
-                "official source. Không Vội does not keep what you paste.",
+        "official source. Không Vội does not keep what you paste.",
         "field": "Link or message to check",
         "hint": "For example https://baochinhphu.vn/… or a whole Zalo message with links.",
         "submit": "Check",
@@ -100,14 +100,14 @@ TEXT: dict[str, dict[str, str]] = {
         "comment": "Comment (optional)",
         "send": "Send report",
         "no_links": "No link found in this text. Paste a web address "
-                    "(for example https://baochinhphu.vn/…).",
+        "(for example https://baochinhphu.vn/…).",
         "too_long": "The text is longer than {n} characters; paste only the part with links.",
         "skipped": "Only the first {max} links were checked; {n} more were not.",
         "share_on": "Share on",
         "share_confirm": "I have read it carefully, kept the “5 không”, and take responsibility "
-                         "for sharing this link.",
+        "for sharing this link.",
         "share_confirm_strong": "This link is NOT from an official source. I still want to "
-                                "share it, on my own responsibility.",
+        "share it, on my own responsibility.",
         "share_unsupported": "This browser cannot share directly; copy the link instead.",
         "shared_title": "Shared into Không Vội",
         "again": "Check another link",
@@ -116,19 +116,18 @@ TEXT: dict[str, dict[str, str]] = {
         "report_bad_url": "The link to report is missing or too long.",
         "report_bad_kind": "Unknown kind of report.",
         "report_long_comment": "The comment may have at most 1000 characters.",
-        "report_control": "The link or comment has invisible control characters; type it "
-                          "again.",
+        "report_control": "The link or comment has invisible control characters; type it again.",
         "report_expired": "The page was open too long and the form expired. Reload the "
-                          "result page and send the report again.",
+        "result page and send the report again.",
         "back": "Back to the check page",
         "other_lang": "Tiếng Việt",
         "offline_title": "Offline",
         "offline_lead": "No network: only links on the downloaded lists are decided. "
-                        "Imitations cannot be detected offline.",
+        "Imitations cannot be detected offline.",
         "offline_lists": "Downloaded lists: version {v}.",
         "offline_none": "No lists downloaded yet: open the page once while online.",
         "offline_unchecked": "Could not be checked offline: the link is not on the downloaded "
-                             "lists. Do not share it until it can be checked.",
+        "lists. Do not share it until it can be checked.",
         "offline_listed_official": "On the downloaded list of official sources: {name}.",
         "offline_listed_denied": "On the downloaded list of untrusted sources: {name}.",
         "verdict_official": "Official source",
@@ -136,6 +135,6 @@ TEXT: dict[str, dict[str, str]] = {
         "verdict_unchecked": "Not checked",
         "invalid": "Not a web address",
         "footer": "Không Vội helps follow Regulation 85-QĐ/TW: share only what comes from "
-                  "official sources.",
+        "official sources.",
     },
 }

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, current_app, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
-from ..checker import result_to_dict
+from ..check_service import result_to_dict
 from ..core import InvalidURL
 from ..errors import wants_english
 from ..limits import limit
@@ -76,8 +76,16 @@ def _page(text: str, *, shared: bool = False, status: int = 200) -> tuple[str, i
         if not items:
             error = t["no_links"]
     return render_template(
-        "public/index.html", t=t, lang=lang, text=text, items=items, skipped=skipped,
-        error=error, shared=shared, strictest=_strictest(items), kinds=_REPORT_KINDS,
+        "public/index.html",
+        t=t,
+        lang=lang,
+        text=text,
+        items=items,
+        skipped=skipped,
+        error=error,
+        shared=shared,
+        strictest=_strictest(items),
+        kinds=_REPORT_KINDS,
         other_lang="vi" if lang == "en" else "en",
     ), status
 
@@ -134,22 +142,39 @@ def report() -> tuple[str, int]:
             error = exc.message_for(lang)
         else:
             svc.store.add_report(
-                url=url, canonical_url=result.canonical_url, host=result.host,
-                verdict_seen=request.form.get("verdict_seen", "") if request.form.get(
-                    "verdict_seen", "") in _RANK else "",
-                verdict_at_report=result.verdict, kind=kind, comment=comment,
-                client_hash=_client_hash())
-    return render_template("public/reported.html", t=t, lang=lang, error=error, url=url,
-                           other_lang="vi" if lang == "en" else "en"), 400 if error else 201
+                url=url,
+                canonical_url=result.canonical_url,
+                host=result.host,
+                verdict_seen=request.form.get("verdict_seen", "")
+                if request.form.get("verdict_seen", "") in _RANK
+                else "",
+                verdict_at_report=result.verdict,
+                kind=kind,
+                comment=comment,
+                client_hash=_client_hash(),
+            )
+    return render_template(
+        "public/reported.html",
+        t=t,
+        lang=lang,
+        error=error,
+        url=url,
+        other_lang="vi" if lang == "en" else "en",
+    ), 400 if error else 201
 
 
 @bp.errorhandler(CSRFError)
 def _expired(exc: CSRFError) -> tuple[str, int]:
     """A report form whose token expired or was lost: say what to do."""
     lang = _lang()
-    return render_template("public/reported.html", t=TEXT[lang], lang=lang,
-                           error=TEXT[lang]["report_expired"], url="",
-                           other_lang="vi" if lang == "en" else "en"), 400
+    return render_template(
+        "public/reported.html",
+        t=TEXT[lang],
+        lang=lang,
+        error=TEXT[lang]["report_expired"],
+        url="",
+        other_lang="vi" if lang == "en" else "en",
+    ), 400
 
 
 @bp.get("/offline")
@@ -157,8 +182,9 @@ def offline() -> str:
     """The page the service worker answers with when the network is gone: it decides listed
     links with the cached lists snapshot and the extension's matcher."""
     lang = _lang()
-    return render_template("public/offline.html", t=TEXT[lang], lang=lang,
-                           other_lang="vi" if lang == "en" else "en")
+    return render_template(
+        "public/offline.html", t=TEXT[lang], lang=lang, other_lang="vi" if lang == "en" else "en"
+    )
 
 
 @bp.get("/manifest.webmanifest")
@@ -175,8 +201,12 @@ def manifest() -> Response:
         "background_color": "#ffffff",
         "theme_color": "#12355b",
         "icons": [
-            {"src": url_for("public.static", filename=f"icon-{n}.png"), "sizes": f"{n}x{n}",
-             "type": "image/png", "purpose": "any maskable" if n == 512 else "any"}
+            {
+                "src": url_for("public.static", filename=f"icon-{n}.png"),
+                "sizes": f"{n}x{n}",
+                "type": "image/png",
+                "purpose": "any maskable" if n == 512 else "any",
+            }
             for n in (192, 512)
         ],
         "share_target": {
@@ -217,8 +247,10 @@ def _script(path: Path) -> Response:
 
 
 #: The page loads nothing from elsewhere and cannot be framed.
-_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
 
 
 @bp.after_request

@@ -21,8 +21,7 @@ from .base import Conflict, NotFound, StoreError
 from .records import iso, now
 from .schema import api_keys, audit_log, users
 
-__all__ = ["AccountRefused", "AccountsMixin", "Actor", "ApiKey", "AuditEntry", "User",
-           "hash_key"]
+__all__ = ["AccountRefused", "AccountsMixin", "Actor", "ApiKey", "AuditEntry", "User", "hash_key"]
 
 ROLES = ("admin", "editor")
 SCOPES = ("check", "admin")
@@ -91,8 +90,9 @@ class AccountRefused(StoreError):
 
 
 def _user(r: Any) -> User:
-    return User(r.id, r.username, r.role, bool(r.active), _iso(r.password_changed_at),
-                r.scope or "")
+    return User(
+        r.id, r.username, r.role, bool(r.active), _iso(r.password_changed_at), r.scope or ""
+    )
 
 
 def hash_key(secret: str) -> str:
@@ -104,18 +104,37 @@ def _iso(value: Any) -> str:
     return iso(value)
 
 
-def write_audit(conn: Connection, actor: Actor | None, action: str, target_type: str,
-                target_id: int | None, before: Any = None, after: Any = None,
-                parent_id: int | None = None) -> int:
+def write_audit(
+    conn: Connection,
+    actor: Actor | None,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    before: Any = None,
+    after: Any = None,
+    parent_id: int | None = None,
+) -> int:
     """Append an audit row inside the caller's transaction; returns its id."""
     if actor is None:
         actor = Actor("system")
-    return int(conn.execute(insert(audit_log).values(
-        at=now(), actor=actor.name, ip=actor.ip, action=action, target_type=target_type,
-        target_id=target_id, reason=actor.reason, parent_id=parent_id,
-        before=None if before is None else orjson.dumps(_plain(before)).decode(),
-        after=None if after is None else orjson.dumps(_plain(after)).decode(),
-    ).returning(audit_log.c.id)).scalar_one())
+    return int(
+        conn.execute(
+            insert(audit_log)
+            .values(
+                at=now(),
+                actor=actor.name,
+                ip=actor.ip,
+                action=action,
+                target_type=target_type,
+                target_id=target_id,
+                reason=actor.reason,
+                parent_id=parent_id,
+                before=None if before is None else orjson.dumps(_plain(before)).decode(),
+                after=None if after is None else orjson.dumps(_plain(after)).decode(),
+            )
+            .returning(audit_log.c.id)
+        ).scalar_one()
+    )
 
 
 def _plain(obj: Any) -> Any:
@@ -131,8 +150,9 @@ class AccountsMixin:
         raise NotImplementedError
 
     # -- users ------------------------------------------------------------------------------
-    def create_user(self, username: str, password: str, role: str, actor: Actor | None = None,
-                    scope: str = "") -> User:
+    def create_user(
+        self, username: str, password: str, role: str, actor: Actor | None = None, scope: str = ""
+    ) -> User:
         """A new account (:class:`Conflict` if the name is taken); ``scope``: the one
         province an editor may curate ("" for every rule)."""
         if role not in ROLES:
@@ -140,12 +160,27 @@ class AccountsMixin:
         stamp = now()
         try:
             with self.engine.begin() as conn:
-                uid = conn.execute(insert(users).values(
-                    username=username, password_hash=_hasher.hash(password), role=role,
-                    active=True, created_at=stamp, password_changed_at=stamp, scope=scope,
-                ).returning(users.c.id)).scalar_one()
-                write_audit(conn, actor, "create", "user", uid, after={
-                    "username": username, "role": role, "scope": scope})
+                uid = conn.execute(
+                    insert(users)
+                    .values(
+                        username=username,
+                        password_hash=_hasher.hash(password),
+                        role=role,
+                        active=True,
+                        created_at=stamp,
+                        password_changed_at=stamp,
+                        scope=scope,
+                    )
+                    .returning(users.c.id)
+                ).scalar_one()
+                write_audit(
+                    conn,
+                    actor,
+                    "create",
+                    "user",
+                    uid,
+                    after={"username": username, "role": role, "scope": scope},
+                )
         except IntegrityError:
             raise Conflict(username) from None
         return self.get_user(uid)
@@ -174,9 +209,15 @@ class AccountsMixin:
     def set_password(self, username: str, password: str, actor: Actor | None = None) -> User:
         """Change a password; every session of that user ends (:class:`NotFound`)."""
         with self.engine.begin() as conn:
-            row = conn.execute(update(users).where(users.c.username == username).values(
-                password_hash=_hasher.hash(password), password_changed_at=now(),
-            ).returning(users.c.id)).first()
+            row = conn.execute(
+                update(users)
+                .where(users.c.username == username)
+                .values(
+                    password_hash=_hasher.hash(password),
+                    password_changed_at=now(),
+                )
+                .returning(users.c.id)
+            ).first()
             if row is None:
                 raise NotFound(username)
             write_audit(conn, actor, "password", "user", row.id, after={"username": username})
@@ -196,9 +237,15 @@ class AccountsMixin:
             raise NotFound(username)
         return _user(row)
 
-    def update_user(self, username: str, *, active: bool | None = None,
-                    role: str | None = None, scope: str | None = None,
-                    actor: Actor | None = None) -> User:
+    def update_user(
+        self,
+        username: str,
+        *,
+        active: bool | None = None,
+        role: str | None = None,
+        scope: str | None = None,
+        actor: Actor | None = None,
+    ) -> User:
         """Enable or disable an account, change its role or its province (audited, one
         entry with before and after; no entry when nothing changes). A disabled account
         cannot sign in and its sessions end at their next request. :class:`NotFound`;
@@ -206,8 +253,9 @@ class AccountsMixin:
         if role is not None and role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}")
         with self.engine.begin() as conn:
-            row = conn.execute(select(users).where(users.c.username == username)
-                               .with_for_update()).first()
+            row = conn.execute(
+                select(users).where(users.c.username == username).with_for_update()
+            ).first()
             if row is None:
                 raise NotFound(username)
             values: dict[str, Any] = {}
@@ -220,37 +268,58 @@ class AccountsMixin:
             if not values:
                 return _user(row)
             stays_admin = values.get("role", row.role) == "admin" and values.get(
-                "active", bool(row.active))
+                "active", bool(row.active)
+            )
             if row.role == "admin" and row.active and not stays_admin:
                 self._keep_an_admin(conn, row.id)
             conn.execute(update(users).where(users.c.id == row.id).values(**values))
-            before = {k: (bool(row.active) if k == "active" else getattr(row, k) or "")
-                      for k in values}
-            write_audit(conn, actor, "update", "user", row.id,
-                        before={"username": username, **before},
-                        after={"username": username, **values})
+            before = {
+                k: (bool(row.active) if k == "active" else getattr(row, k) or "") for k in values
+            }
+            write_audit(
+                conn,
+                actor,
+                "update",
+                "user",
+                row.id,
+                before={"username": username, **before},
+                after={"username": username, **values},
+            )
         return self.get_user(row.id)
 
     def delete_user(self, username: str, actor: Actor | None = None) -> User:
         """Delete an account (audited; its sessions end). :class:`NotFound`;
         :class:`AccountRefused` for the last active administrator."""
         with self.engine.begin() as conn:
-            row = conn.execute(select(users).where(users.c.username == username)
-                               .with_for_update()).first()
+            row = conn.execute(
+                select(users).where(users.c.username == username).with_for_update()
+            ).first()
             if row is None:
                 raise NotFound(username)
             if row.role == "admin" and row.active:
                 self._keep_an_admin(conn, row.id)
             conn.execute(users.delete().where(users.c.id == row.id))
-            write_audit(conn, actor, "delete", "user", row.id,
-                        before={"username": username, "role": row.role,
-                                "active": bool(row.active), "scope": row.scope or ""})
+            write_audit(
+                conn,
+                actor,
+                "delete",
+                "user",
+                row.id,
+                before={
+                    "username": username,
+                    "role": row.role,
+                    "active": bool(row.active),
+                    "scope": row.scope or "",
+                },
+            )
         return _user(row)
 
     @staticmethod
     def _keep_an_admin(conn: Connection, user_id: int) -> None:
-        others = conn.execute(select(func.count()).select_from(users).where(
-            users.c.role == "admin", users.c.active.is_(True), users.c.id != user_id)
+        others = conn.execute(
+            select(func.count())
+            .select_from(users)
+            .where(users.c.role == "admin", users.c.active.is_(True), users.c.id != user_id)
         ).scalar_one()
         if not others:
             raise AccountRefused("last_admin")
@@ -268,10 +337,18 @@ class AccountsMixin:
         secret = "kv_" + secrets.token_urlsafe(32)
         creator = actor.name if actor else "system"
         with self.engine.begin() as conn:
-            kid = conn.execute(insert(api_keys).values(
-                name=name, prefix=secret[:10], key_hash=hash_key(secret), scope=scope,
-                created_by=creator, created_at=now(),
-            ).returning(api_keys.c.id)).scalar_one()
+            kid = conn.execute(
+                insert(api_keys)
+                .values(
+                    name=name,
+                    prefix=secret[:10],
+                    key_hash=hash_key(secret),
+                    scope=scope,
+                    created_by=creator,
+                    created_at=now(),
+                )
+                .returning(api_keys.c.id)
+            ).scalar_one()
             write_audit(conn, actor, "create", "key", kid, after={"name": name, "scope": scope})
         return self.get_key(kid), secret
 
@@ -293,8 +370,11 @@ class AccountsMixin:
         a minute, so that busy keys do not turn every check into a database write."""
         digest = hash_key(secret)
         with self._read() as conn:
-            row = conn.execute(select(api_keys).where(
-                api_keys.c.key_hash == digest, api_keys.c.revoked_at.is_(None))).first()
+            row = conn.execute(
+                select(api_keys).where(
+                    api_keys.c.key_hash == digest, api_keys.c.revoked_at.is_(None)
+                )
+            ).first()
         if row is None:
             return None
         stamp = now()
@@ -303,8 +383,9 @@ class AccountsMixin:
             last = last.replace(tzinfo=stamp.tzinfo)
         if last is None or (stamp - last).total_seconds() > 60:
             with self.engine.begin() as conn:
-                conn.execute(update(api_keys).where(api_keys.c.id == row.id)
-                             .values(last_used_at=stamp))
+                conn.execute(
+                    update(api_keys).where(api_keys.c.id == row.id).values(last_used_at=stamp)
+                )
             return self.get_key(row.id)
         return _key(row)
 
@@ -312,9 +393,12 @@ class AccountsMixin:
         """Revoke a key (:class:`NotFound`). Revoking a revoked key changes nothing: its
         revocation time stays and no second audit entry is written."""
         with self.engine.begin() as conn:
-            row = conn.execute(update(api_keys).where(api_keys.c.id == key_id,
-                                                      api_keys.c.revoked_at.is_(None))
-                               .values(revoked_at=now()).returning(*api_keys.c)).first()
+            row = conn.execute(
+                update(api_keys)
+                .where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
+                .values(revoked_at=now())
+                .returning(*api_keys.c)
+            ).first()
             if row is None:
                 row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
                 if row is None:
@@ -324,10 +408,17 @@ class AccountsMixin:
         return _key(row)
 
     # -- audit ------------------------------------------------------------------------------
-    def list_audit(self, *, target_type: str | None = None, actor: str | None = None,
-                   target_id: int | None = None, parent_id: int | None = None,
-                   top_level: bool = False, offset: int = 0, limit: int = 50,
-                   ) -> tuple[int, list[AuditEntry]]:
+    def list_audit(
+        self,
+        *,
+        target_type: str | None = None,
+        actor: str | None = None,
+        target_id: int | None = None,
+        parent_id: int | None = None,
+        top_level: bool = False,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> tuple[int, list[AuditEntry]]:
         """``(total, page)`` of the log, newest first.
 
         ``target_id``: one object's history (with ``target_type``); ``parent_id``: the
@@ -353,9 +444,11 @@ class AccountsMixin:
         if not entry_ids:
             return {}
         with self._read() as conn:
-            rows = conn.execute(select(audit_log.c.parent_id, func.count())
-                                .where(audit_log.c.parent_id.in_(entry_ids))
-                                .group_by(audit_log.c.parent_id))
+            rows = conn.execute(
+                select(audit_log.c.parent_id, func.count())
+                .where(audit_log.c.parent_id.in_(entry_ids))
+                .group_by(audit_log.c.parent_id)
+            )
             return {int(r[0]): int(r[1]) for r in rows}
 
     def get_audit(self, entry_id: int) -> AuditEntry:
@@ -368,11 +461,29 @@ class AccountsMixin:
 
 
 def _key(r: Any) -> ApiKey:
-    return ApiKey(r.id, r.name, r.prefix, r.scope, r.created_by, _iso(r.created_at),
-                  _iso(r.last_used_at), _iso(r.revoked_at))
+    return ApiKey(
+        r.id,
+        r.name,
+        r.prefix,
+        r.scope,
+        r.created_by,
+        _iso(r.created_at),
+        _iso(r.last_used_at),
+        _iso(r.revoked_at),
+    )
 
 
 def _audit(r: Any) -> AuditEntry:
-    return AuditEntry(r.id, _iso(r.at), r.actor, r.ip, r.action, r.target_type, r.target_id,
-                      orjson.loads(r.before) if r.before else None,
-                      orjson.loads(r.after) if r.after else None, r.reason, r.parent_id)
+    return AuditEntry(
+        r.id,
+        _iso(r.at),
+        r.actor,
+        r.ip,
+        r.action,
+        r.target_type,
+        r.target_id,
+        orjson.loads(r.before) if r.before else None,
+        orjson.loads(r.after) if r.after else None,
+        r.reason,
+        r.parent_id,
+    )

@@ -60,8 +60,18 @@ class RuleRecord:
 
     def to_rule(self) -> Rule:
         """The core :class:`Rule` of this record."""
-        return Rule(self.pattern, self.list, self.name, self.category, self.scope,
-                    self.evidence, self.note, self.review_by, self.id, self.basis)
+        return Rule(
+            self.pattern,
+            self.list,
+            self.name,
+            self.category,
+            self.scope,
+            self.evidence,
+            self.note,
+            self.review_by,
+            self.id,
+            self.basis,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +135,14 @@ class Store(Protocol):
     def load_rules(self) -> tuple[int, Iterator[RuleRow]]: ...
     def get_rule(self, rule_id: int) -> RuleRecord: ...
     def find_rules(
-        self, *, list: str | None = None, category: str | None = None,
-        scope: str | None = None, q: str | None = None, offset: int = 0, limit: int = 50,
+        self,
+        *,
+        list: str | None = None,
+        category: str | None = None,
+        scope: str | None = None,
+        q: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
     ) -> tuple[int, list[RuleRecord]]: ...
     def add_rule(self, rule: Rule) -> RuleRecord: ...
     def update_rule(self, rule_id: int, rule: Rule) -> RuleRecord: ...

@@ -76,23 +76,39 @@ def _rows(conn: Connection, incoming: dict[str, dict[str, Rule]]) -> Iterator[tu
             review = r.review_by or None
             if review and to_date:
                 review = to_date(review)
-            yield (r.list, r.pattern, r.name, r.category, r.scope, r.evidence, r.basis, r.note,
-                   review)
+            yield (
+                r.list,
+                r.pattern,
+                r.name,
+                r.category,
+                r.scope,
+                r.evidence,
+                r.basis,
+                r.note,
+                review,
+            )
 
 
 def _stage(conn: Connection, incoming: dict[str, dict[str, Rule]]) -> None:
     """Create the temporary staging table and bulk-load the incoming rules into it."""
     pg = conn.dialect.name == "postgresql"
     text, date = ("varchar", "date") if pg else ("TEXT", "DATE")
-    cols = ", ".join(f"{c} {date if c == 'review_by' else text}"
-                     + ("" if c == "review_by" else " NOT NULL") for c in _COLUMNS)
-    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {_STAGE} ({cols})"
-                         + (" ON COMMIT DROP" if pg else ""))
+    cols = ", ".join(
+        f"{c} {date if c == 'review_by' else text}" + ("" if c == "review_by" else " NOT NULL")
+        for c in _COLUMNS
+    )
+    conn.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE {_STAGE} ({cols})" + (" ON COMMIT DROP" if pg else "")
+    )
     raw = conn.connection.driver_connection
     with _driver_errors(conn, f"INSERT INTO {_STAGE}"):
         if conn.dialect.driver == "psycopg":
-            with raw.cursor() as cur, cur.copy(  # type: ignore[union-attr]
-                    f"COPY {_STAGE} ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+            with (
+                raw.cursor() as cur,
+                cur.copy(  # type: ignore[union-attr]
+                    f"COPY {_STAGE} ({', '.join(_COLUMNS)}) FROM STDIN"
+                ) as copy,
+            ):
                 for row in _rows(conn, incoming):
                     copy.write_row(row)
         else:
@@ -117,17 +133,23 @@ def _merge_sql(dialect: str, replace_lists: tuple[str, ...]) -> tuple[str, str, 
     """The UPDATE, INSERT and (with ``replace_lists``) DELETE of a merge."""
     differs = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
     same_key = f"rules.list = {_STAGE}.list AND rules.pattern = {_STAGE}.pattern"
-    update = (f"UPDATE rules SET {', '.join(f'{c} = {_STAGE}.{c}' for c in _FIELDS)}, "
-              f"updated_at = :stamp FROM {_STAGE} WHERE {same_key} AND "
-              f"({', '.join(f'rules.{c}' for c in _FIELDS)}) {differs} "
-              f"({', '.join(f'{_STAGE}.{c}' for c in _FIELDS)})")
-    insert = (f"INSERT INTO rules ({', '.join(_COLUMNS)}, created_at, updated_at) "
-              f"SELECT {', '.join(_COLUMNS)}, :stamp, :stamp FROM {_STAGE} WHERE true "
-              "ON CONFLICT (list, pattern) DO NOTHING")
+    update = (
+        f"UPDATE rules SET {', '.join(f'{c} = {_STAGE}.{c}' for c in _FIELDS)}, "
+        f"updated_at = :stamp FROM {_STAGE} WHERE {same_key} AND "
+        f"({', '.join(f'rules.{c}' for c in _FIELDS)}) {differs} "
+        f"({', '.join(f'{_STAGE}.{c}' for c in _FIELDS)})"
+    )
+    insert = (
+        f"INSERT INTO rules ({', '.join(_COLUMNS)}, created_at, updated_at) "
+        f"SELECT {', '.join(_COLUMNS)}, :stamp, :stamp FROM {_STAGE} WHERE true "
+        "ON CONFLICT (list, pattern) DO NOTHING"
+    )
     delete = None
     if replace_lists:
-        delete = (f"DELETE FROM rules WHERE list IN :lists AND NOT EXISTS "
-                  f"(SELECT 1 FROM {_STAGE} WHERE {same_key})")
+        delete = (
+            f"DELETE FROM rules WHERE list IN :lists AND NOT EXISTS "
+            f"(SELECT 1 FROM {_STAGE} WHERE {same_key})"
+        )
     return update, insert, delete
 
 
@@ -136,15 +158,20 @@ def rule_json_sql(dialect: str, table: str = "rules") -> str:
     fields of :class:`~.base.RuleRecord`, times in ISO 8601)."""
     cols = ", ".join(f"'{c}', {table}.{c}" for c in ("id", "list", "pattern", *_FIELDS[:-1]))
     if dialect == "postgresql":
+
         def stamp(c: str) -> str:
-            return (f"to_char({table}.{c} AT TIME ZONE 'UTC', "
-                    "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
-        return (f"json_build_object({cols}, 'review_by', "
-                f"COALESCE(to_char({table}.review_by, 'YYYY-MM-DD'), ''), "
-                f"'created_at', {stamp('created_at')}, 'updated_at', {stamp('updated_at')})::text")
-    return (f"json_object({cols}, 'review_by', COALESCE({table}.review_by, ''), "
-            f"'created_at', {_sqlite_stamp(table + '.created_at')}, "
-            f"'updated_at', {_sqlite_stamp(table + '.updated_at')})")
+            return f"to_char({table}.{c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+        return (
+            f"json_build_object({cols}, 'review_by', "
+            f"COALESCE(to_char({table}.review_by, 'YYYY-MM-DD'), ''), "
+            f"'created_at', {stamp('created_at')}, 'updated_at', {stamp('updated_at')})::text"
+        )
+    return (
+        f"json_object({cols}, 'review_by', COALESCE({table}.review_by, ''), "
+        f"'created_at', {_sqlite_stamp(table + '.created_at')}, "
+        f"'updated_at', {_sqlite_stamp(table + '.updated_at')})"
+    )
 
 
 def _sqlite_stamp(column: str) -> str:
@@ -152,8 +179,10 @@ def _sqlite_stamp(column: str) -> str:
     return f"replace(replace({column}, ' ', 'T'), '+00:00', '') || 'Z'"
 
 
-_AUDIT_COLUMNS = ("INSERT INTO audit_log (at, actor, ip, action, target_type, target_id, "
-                  "before, after, reason, parent_id) ")
+_AUDIT_COLUMNS = (
+    "INSERT INTO audit_log (at, actor, ip, action, target_type, target_id, "
+    "before, after, reason, parent_id) "
+)
 
 
 def _audit_sql(dialect: str, replace_lists: tuple[str, ...]) -> dict[str, str]:
@@ -163,26 +192,35 @@ def _audit_sql(dialect: str, replace_lists: tuple[str, ...]) -> dict[str, str]:
     differs = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
     head = ":at, :actor, :ip"
     sql = {
-        "update": (f"{_AUDIT_COLUMNS}SELECT {head}, 'update', 'rule', rules.id, {row}, NULL, "
-                   f":reason, :parent FROM rules JOIN {_STAGE} ON {same_key} WHERE "
-                   f"({', '.join(f'rules.{c}' for c in _FIELDS)}) {differs} "
-                   f"({', '.join(f'{_STAGE}.{c}' for c in _FIELDS)})"),
-        "after": (f"UPDATE audit_log SET after = (SELECT {row} FROM rules WHERE "
-                  "rules.id = audit_log.target_id) WHERE parent_id = :parent "
-                  "AND action = 'update'"),
-        "create": (f"{_AUDIT_COLUMNS}SELECT {head}, 'create', 'rule', rules.id, NULL, {row}, "
-                   ":reason, :parent FROM rules WHERE rules.id > :highest "
-                   "AND rules.created_at = :stamp"),
+        "update": (
+            f"{_AUDIT_COLUMNS}SELECT {head}, 'update', 'rule', rules.id, {row}, NULL, "
+            f":reason, :parent FROM rules JOIN {_STAGE} ON {same_key} WHERE "
+            f"({', '.join(f'rules.{c}' for c in _FIELDS)}) {differs} "
+            f"({', '.join(f'{_STAGE}.{c}' for c in _FIELDS)})"
+        ),
+        "after": (
+            f"UPDATE audit_log SET after = (SELECT {row} FROM rules WHERE "
+            "rules.id = audit_log.target_id) WHERE parent_id = :parent "
+            "AND action = 'update'"
+        ),
+        "create": (
+            f"{_AUDIT_COLUMNS}SELECT {head}, 'create', 'rule', rules.id, NULL, {row}, "
+            ":reason, :parent FROM rules WHERE rules.id > :highest "
+            "AND rules.created_at = :stamp"
+        ),
     }
     if replace_lists:
-        sql["delete"] = (f"{_AUDIT_COLUMNS}SELECT {head}, 'delete', 'rule', rules.id, {row}, "
-                         f"NULL, :reason, :parent FROM rules WHERE list IN :lists AND NOT EXISTS "
-                         f"(SELECT 1 FROM {_STAGE} WHERE {same_key})")
+        sql["delete"] = (
+            f"{_AUDIT_COLUMNS}SELECT {head}, 'delete', 'rule', rules.id, {row}, "
+            f"NULL, :reason, :parent FROM rules WHERE list IN :lists AND NOT EXISTS "
+            f"(SELECT 1 FROM {_STAGE} WHERE {same_key})"
+        )
     return sql
 
 
-def _apply(conn: Connection, replace_lists: tuple[str, ...], parent: int | None,
-           actor: Actor | None) -> tuple[int, int, int]:
+def _apply(
+    conn: Connection, replace_lists: tuple[str, ...], parent: int | None, actor: Actor | None
+) -> tuple[int, int, int]:
     """Merge the staged rules into ``rules``: ``(added, changed, removed)``; with a
     ``parent`` audit entry, each change is logged under it first."""
     dialect = conn.dialect.name
@@ -192,8 +230,13 @@ def _apply(conn: Connection, replace_lists: tuple[str, ...], parent: int | None,
     lists = bindparam("lists", list(replace_lists), expanding=True)
     audit = _audit_sql(dialect, replace_lists) if parent is not None else {}
     who = actor or Actor("system")
-    params = {"at": stamp_value, "actor": who.name, "ip": who.ip, "reason": who.reason,
-              "parent": parent}
+    params = {
+        "at": stamp_value,
+        "actor": who.name,
+        "ip": who.ip,
+        "reason": who.reason,
+        "parent": parent,
+    }
     at = bindparam("at", type_=audit_log.c.at.type)
 
     def log(kind: str, **extra: Any) -> None:
@@ -237,7 +280,10 @@ def _big_cache(conn: Connection) -> Iterator[None]:
 
 
 def run_import(
-    store: SQLStore, rules_in: Iterable[Rule], replace_lists: tuple[str, ...], dry_run: bool,
+    store: SQLStore,
+    rules_in: Iterable[Rule],
+    replace_lists: tuple[str, ...],
+    dry_run: bool,
     actor: Actor | None = None,
 ) -> ImportResult:
     """Import ``rules_in`` into ``store`` (see the module docstring)."""
@@ -253,10 +299,18 @@ def run_import(
             if dry_run or not (added or changed or removed):
                 raise _Rollback(ImportResult(added, changed, unchanged, removed, version - 1))
             result = ImportResult(added, changed, unchanged, removed, version, parent)
-            summary = {"added": added, "changed": changed, "unchanged": unchanged,
-                       "removed": removed, "version": version}
-            conn.execute(update(audit_log).where(audit_log.c.id == parent)
-                         .values(after=orjson.dumps(summary).decode()))
+            summary = {
+                "added": added,
+                "changed": changed,
+                "unchanged": unchanged,
+                "removed": removed,
+                "version": version,
+            }
+            conn.execute(
+                update(audit_log)
+                .where(audit_log.c.id == parent)
+                .values(after=orjson.dumps(summary).decode())
+            )
             return result
     except _Rollback as rb:
         return rb.result

@@ -45,8 +45,17 @@ def rule_record(row: Any) -> RuleRecord:
     """A ``rules`` row as a :class:`RuleRecord`."""
     m = row._mapping
     return RuleRecord(
-        m["id"], m["list"], m["pattern"], m["name"], m["category"], m["scope"], m["evidence"],
-        m["note"], iso(m["review_by"]), iso(m["created_at"]), iso(m["updated_at"]),
+        m["id"],
+        m["list"],
+        m["pattern"],
+        m["name"],
+        m["category"],
+        m["scope"],
+        m["evidence"],
+        m["note"],
+        iso(m["review_by"]),
+        iso(m["created_at"]),
+        iso(m["updated_at"]),
         basis=m["basis"],
     )
 
@@ -54,13 +63,36 @@ def rule_record(row: Any) -> RuleRecord:
 def pending_record(r: Any) -> PendingRecord:
     """A ``pending_entries`` row as a :class:`PendingRecord`."""
     return PendingRecord(
-        r.id, r.list, r.pattern, r.name, r.category, r.scope, r.evidence, r.note,
-        iso(r.review_by), r.origin, r.status, r.decision_reason, iso(r.created_at),
-        iso(r.decided_at), basis=r.basis)
+        r.id,
+        r.list,
+        r.pattern,
+        r.name,
+        r.category,
+        r.scope,
+        r.evidence,
+        r.note,
+        iso(r.review_by),
+        r.origin,
+        r.status,
+        r.decision_reason,
+        iso(r.created_at),
+        iso(r.decided_at),
+        basis=r.basis,
+    )
 
 
 def report_record(r: Any) -> ReportRecord:
     """A ``reports`` row as a :class:`ReportRecord`."""
     return ReportRecord(
-        r.id, r.url, r.canonical_url, r.host, r.verdict_seen, r.verdict_at_report, r.kind,
-        r.comment, r.client_hash, r.status, iso(r.created_at))
+        r.id,
+        r.url,
+        r.canonical_url,
+        r.host,
+        r.verdict_seen,
+        r.verdict_at_report,
+        r.kind,
+        r.comment,
+        r.client_hash,
+        r.status,
+        iso(r.created_at),
+    )

@@ -18,14 +18,15 @@ from sqlalchemy.exc import IntegrityError
 from ..core.rules import Rule
 from .accounts import AccountsMixin, Actor, write_audit
 from .base import Conflict, ImportResult, NotFound, RuleRecord, RuleRow
-from .curation import CurationMixin
 from .engine import FOLD_FROM, FOLD_TO, fold, make_engine, upgrade
+from .queues import CurationMixin
 from .records import RULE_FIELDS, now, rule_values
 from .records import rule_record as _record
 from .schema import lists_state, rules
 from .undo import UndoMixin
 
 __all__ = ["SQLStore", "now"]
+
 
 def _snapshot_cursor(conn: Connection) -> Any:
     """A driver cursor over every rule as a :data:`RuleRow` (server-side on PostgreSQL)."""
@@ -34,8 +35,10 @@ def _snapshot_cursor(conn: Connection) -> Any:
     raw = conn.connection.driver_connection
     named = conn.dialect.name == "postgresql"
     cursor = raw.cursor(name="khongvoi_load_rules") if named else raw.cursor()  # type: ignore[union-attr]
-    cursor.execute("SELECT id, list, pattern, name, category, scope, evidence, note, "
-                   f"{review_text_sql(conn.dialect.name)}, basis FROM rules")
+    cursor.execute(
+        "SELECT id, list, pattern, name, category, scope, evidence, note, "
+        f"{review_text_sql(conn.dialect.name)}, basis FROM rules"
+    )
     return cursor
 
 
@@ -131,18 +134,26 @@ class SQLStore(AccountsMixin, CurationMixin, UndoMixin):
         stmt = select(rules)
         if overdue:
             stmt = stmt.where(rules.c.review_by < dt.date.today())
-        for column, value in ((rules.c.list, list), (rules.c.category, category),
-                              (rules.c.scope, scope)):
+        for column, value in (
+            (rules.c.list, list),
+            (rules.c.category, category),
+            (rules.c.scope, scope),
+        ):
             if value:
                 stmt = stmt.where(column == value)
         if q:  # case- and diacritic-insensitive: "chinh phu" finds "Chính phủ"
             like = "%" + re.sub(r"([\\%_])", r"\\\1", fold(q.strip())) + "%"
-            stmt = stmt.where(or_(rules.c.pattern.like(like, escape="\\"),
-                                  self._folded(rules.c.name).like(like, escape="\\")))
+            stmt = stmt.where(
+                or_(
+                    rules.c.pattern.like(like, escape="\\"),
+                    self._folded(rules.c.name).like(like, escape="\\"),
+                )
+            )
         with self._read() as conn:
             total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-            page = conn.execute(stmt.order_by(rules.c.pattern, rules.c.list)
-                                .offset(offset).limit(limit)).all()
+            page = conn.execute(
+                stmt.order_by(rules.c.pattern, rules.c.list).offset(offset).limit(limit)
+            ).all()
         return int(total), [_record(r) for r in page]
 
     def _folded(self, column: Any) -> Any:
@@ -157,7 +168,8 @@ class SQLStore(AccountsMixin, CurationMixin, UndoMixin):
         try:
             with self.engine.begin() as conn:
                 row = conn.execute(
-                    insert(rules).values(**rule_values(rule), created_at=stamp, updated_at=stamp)
+                    insert(rules)
+                    .values(**rule_values(rule), created_at=stamp, updated_at=stamp)
                     .returning(*rules.c)
                 ).one()
                 self._bump(conn)
@@ -172,14 +184,17 @@ class SQLStore(AccountsMixin, CurationMixin, UndoMixin):
             with self.engine.begin() as conn:
                 old = conn.execute(select(rules).where(rules.c.id == rule_id)).first()
                 row = conn.execute(
-                    update(rules).where(rules.c.id == rule_id)
-                    .values(**rule_values(rule), updated_at=now()).returning(*rules.c)
+                    update(rules)
+                    .where(rules.c.id == rule_id)
+                    .values(**rule_values(rule), updated_at=now())
+                    .returning(*rules.c)
                 ).first()
                 if row is None or old is None:
                     raise NotFound(rule_id)
                 self._bump(conn)
-                write_audit(conn, actor, "update", "rule", rule_id, before=_record(old),
-                            after=_record(row))
+                write_audit(
+                    conn, actor, "update", "rule", rule_id, before=_record(old), after=_record(row)
+                )
         except IntegrityError:
             raise Conflict(f"{rule.list}:{rule.pattern}") from None
         return _record(row)
@@ -187,8 +202,9 @@ class SQLStore(AccountsMixin, CurationMixin, UndoMixin):
     def delete_rule(self, rule_id: int, actor: Actor | None = None) -> RuleRecord:
         """Delete a rule and return what it was (:class:`NotFound`)."""
         with self.engine.begin() as conn:
-            row = conn.execute(delete(rules).where(rules.c.id == rule_id)
-                               .returning(*rules.c)).first()
+            row = conn.execute(
+                delete(rules).where(rules.c.id == rule_id).returning(*rules.c)
+            ).first()
             if row is None:
                 raise NotFound(rule_id)
             self._bump(conn)
@@ -201,22 +217,36 @@ class SQLStore(AccountsMixin, CurationMixin, UndoMixin):
         pattern = rules.c.pattern
         if self.engine.dialect.name == "postgresql":
             pattern = pattern.collate("C")  # not the database's locale order
-        stmt = select(rules.c.pattern, rules.c.list, *(rules.c[f] for f in RULE_FIELDS),
-                      rules.c.review_by, rules.c.id).order_by(rules.c.list, pattern)
+        stmt = select(
+            rules.c.pattern,
+            rules.c.list,
+            *(rules.c[f] for f in RULE_FIELDS),
+            rules.c.review_by,
+            rules.c.id,
+        ).order_by(rules.c.list, pattern)
         fields = len(RULE_FIELDS)
         if list:
             stmt = stmt.where(rules.c.list == list)
         with self._read() as conn:
             result = conn.execution_options(stream_results=True, yield_per=10_000).execute(stmt)
             for r in result:
-                described = dict(zip(RULE_FIELDS, r[2:2 + fields], strict=True))
+                described = dict(zip(RULE_FIELDS, r[2 : 2 + fields], strict=True))
                 review = r[2 + fields]
-                yield Rule(r[0], r[1], **described,
-                           review_by=review.isoformat() if review else "", id=r[3 + fields])
+                yield Rule(
+                    r[0],
+                    r[1],
+                    **described,
+                    review_by=review.isoformat() if review else "",
+                    id=r[3 + fields],
+                )
 
     def import_rules(
-        self, rules_in: Iterable[Rule], *, replace_lists: Iterable[str] = (),
-        dry_run: bool = False, actor: Actor | None = None,
+        self,
+        rules_in: Iterable[Rule],
+        *,
+        replace_lists: Iterable[str] = (),
+        dry_run: bool = False,
+        actor: Actor | None = None,
     ) -> ImportResult:
         """Merge rules in one transaction (all or nothing); ``replace_lists`` drops the rest."""
         from .importer import run_import

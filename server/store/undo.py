@@ -28,8 +28,7 @@ from .schema import audit_log, rules
 __all__ = ["CannotRevert", "RevertResult", "UndoMixin"]
 
 #: What decides whether a rule is "as the entry left it".
-KEYS = ("list", "pattern", "name", "category", "scope", "evidence", "basis", "note",
-        "review_by")
+KEYS = ("list", "pattern", "name", "category", "scope", "evidence", "basis", "note", "review_by")
 _INVERSE = {"create": "delete", "update": "update", "delete": "create"}
 
 
@@ -82,8 +81,9 @@ def _step(entry: AuditEntry) -> _Step:
 def _values(data: dict[str, Any]) -> dict[str, Any]:
     values = {k: data.get(k) or "" for k in KEYS}
     values["scope"] = values["scope"] or "national"
-    values["review_by"] = (dt.date.fromisoformat(values["review_by"])
-                           if values["review_by"] else None)
+    values["review_by"] = (
+        dt.date.fromisoformat(values["review_by"]) if values["review_by"] else None
+    )
     return values
 
 
@@ -118,9 +118,14 @@ class UndoMixin:
                 if row is None:
                     raise NotFound(entry_id)
                 entry = _audit(row)
-                children = [_audit(r) for r in conn.execute(
-                    select(audit_log).where(audit_log.c.parent_id == entry_id)
-                    .order_by(audit_log.c.id.desc()))]
+                children = [
+                    _audit(r)
+                    for r in conn.execute(
+                        select(audit_log)
+                        .where(audit_log.c.parent_id == entry_id)
+                        .order_by(audit_log.c.id.desc())
+                    )
+                ]
                 if children:
                     return self._revert_batch(conn, entry, children, version, actor)
                 if entry.target_type == "rules" and entry.action == "import":
@@ -133,8 +138,14 @@ class UndoMixin:
         except IntegrityError:
             raise CannotRevert("exists_again") from None
 
-    def _revert_batch(self, conn: Connection, entry: AuditEntry, children: list[AuditEntry],
-                      version: int, actor: Actor | None) -> RevertResult:
+    def _revert_batch(
+        self,
+        conn: Connection,
+        entry: AuditEntry,
+        children: list[AuditEntry],
+        version: int,
+        actor: Actor | None,
+    ) -> RevertResult:
         steps = [_step(c) for c in children]
         current = _check(conn, steps, entry.id)
         parent = write_audit(conn, actor, "revert", "rules", None)
@@ -143,27 +154,34 @@ class UndoMixin:
         updates = [s for s in steps if s.restore is not None and s.expect is not None]
         creates = [s for s in steps if s.expect is None]
         for i in range(0, len(deletes), _CHUNK):
-            conn.execute(delete(rules).where(rules.c.id.in_(deletes[i:i + _CHUNK])))
+            conn.execute(delete(rules).where(rules.c.id.in_(deletes[i : i + _CHUNK])))
         log.add("delete", [(rid, current.by_id[rid], None) for rid in deletes])
         stamp = now()
         if updates:
             conn.execute(
-                update(rules).where(rules.c.id == bindparam("v_id"))
+                update(rules)
+                .where(rules.c.id == bindparam("v_id"))
                 .values({**{k: bindparam(f"v_{k}") for k in KEYS}, "updated_at": stamp}),
-                [{"v_id": s.rule_id, **{f"v_{k}": v for k, v in _values(s.restore).items()}}
-                 for s in updates if s.restore is not None])
+                [
+                    {"v_id": s.rule_id, **{f"v_{k}": v for k, v in _values(s.restore).items()}}
+                    for s in updates
+                    if s.restore is not None
+                ],
+            )
             after = _rows_by_id(conn, [s.rule_id for s in updates])
-            log.add("update", [(s.rule_id, current.by_id[s.rule_id], after[s.rule_id])
-                               for s in updates])
+            log.add(
+                "update", [(s.rule_id, current.by_id[s.rule_id], after[s.rule_id]) for s in updates]
+            )
         created = [_insert(conn, s.restore, s.rule_id, stamp) for s in creates if s.restore]
-        log.add("create", [(rid, None, row) for rid, row in
-                           _rows_by_id(conn, created).items()])
+        log.add("create", [(rid, None, row) for rid, row in _rows_by_id(conn, created).items()])
         log.flush()
-        result = RevertResult(parent, entry.id, len(creates), len(updates), len(deletes),
-                              version)
+        result = RevertResult(parent, entry.id, len(creates), len(updates), len(deletes), version)
         summary = {k: v for k, v in asdict(result).items() if k != "entry"}
-        conn.execute(update(audit_log).where(audit_log.c.id == parent)
-                     .values(after=orjson.dumps(summary).decode()))
+        conn.execute(
+            update(audit_log)
+            .where(audit_log.c.id == parent)
+            .values(after=orjson.dumps(summary).decode())
+        )
         return result
 
 
@@ -178,12 +196,20 @@ class _BulkLog:
     def add(self, action: str, changes: list[tuple[int, Any, Any]]) -> None:
         at = now()
         for rid, before, after in changes:
-            self.rows.append({
-                "at": at, "actor": self.actor.name, "ip": self.actor.ip, "action": action,
-                "target_type": "rule", "target_id": rid, "reason": self.actor.reason,
-                "parent_id": self.parent,
-                "before": None if before is None else _json(before),
-                "after": None if after is None else _json(after)})
+            self.rows.append(
+                {
+                    "at": at,
+                    "actor": self.actor.name,
+                    "ip": self.actor.ip,
+                    "action": action,
+                    "target_type": "rule",
+                    "target_id": rid,
+                    "reason": self.actor.reason,
+                    "parent_id": self.parent,
+                    "before": None if before is None else _json(before),
+                    "after": None if after is None else _json(after),
+                }
+            )
 
     def flush(self) -> None:
         if self.rows:
@@ -197,7 +223,7 @@ def _json(row: Any) -> str:
 def _rows_by_id(conn: Connection, ids: list[int]) -> dict[int, Any]:
     found: dict[int, Any] = {}
     for i in range(0, len(ids), _CHUNK):
-        for row in conn.execute(select(rules).where(rules.c.id.in_(ids[i:i + _CHUNK]))):
+        for row in conn.execute(select(rules).where(rules.c.id.in_(ids[i : i + _CHUNK]))):
             found[row.id] = row
     return found
 
@@ -206,9 +232,18 @@ def _insert(conn: Connection, data: dict[str, Any], rule_id: int, stamp: dt.date
     """Re-create a deleted rule, under its old id when that is free; returns the id."""
     taken = conn.execute(select(rules.c.id).where(rules.c.id == rule_id)).first()
     ident = {} if taken else {"id": rule_id}
-    return int(conn.execute(insert(rules).values(
-        **ident, **_values(data), created_at=_created_at(data, stamp), updated_at=stamp,
-    ).returning(rules.c.id)).scalar_one())
+    return int(
+        conn.execute(
+            insert(rules)
+            .values(
+                **ident,
+                **_values(data),
+                created_at=_created_at(data, stamp),
+                updated_at=stamp,
+            )
+            .returning(rules.c.id)
+        ).scalar_one()
+    )
 
 
 _CHUNK = 500
@@ -222,14 +257,18 @@ class _Current:
         self.by_key: dict[tuple[str, str], Any] = {}
         ids = [s.rule_id for s in steps if s.expect is not None]
         for i in range(0, len(ids), _CHUNK):
-            for row in conn.execute(select(rules).where(rules.c.id.in_(ids[i:i + _CHUNK]))):
+            for row in conn.execute(select(rules).where(rules.c.id.in_(ids[i : i + _CHUNK]))):
                 self.by_id[row.id] = row
-        keys = {(str(s.restore.get("list")), str(s.restore.get("pattern")))
-                for s in steps if s.expect is None and s.restore is not None}
+        keys = {
+            (str(s.restore.get("list")), str(s.restore.get("pattern")))
+            for s in steps
+            if s.expect is None and s.restore is not None
+        }
         patterns = sorted({p for _, p in keys})
         for i in range(0, len(patterns), _CHUNK):
-            for row in conn.execute(select(rules).where(
-                    rules.c.pattern.in_(patterns[i:i + _CHUNK]))):
+            for row in conn.execute(
+                select(rules).where(rules.c.pattern.in_(patterns[i : i + _CHUNK]))
+            ):
                 if (row.list, row.pattern) in keys:
                     self.by_key[(row.list, row.pattern)] = row
 
@@ -282,33 +321,75 @@ def _check(conn: Connection, steps: list[_Step], entry_id: int) -> _Current:
 def _deleted_since(conn: Connection, rule_id: int, entry_id: int) -> bool:
     """Whether the rule ``rule_id`` was deleted after entry ``entry_id`` (its id then went
     to another rule: possible only for rules stored before ids stopped being reused)."""
-    return bool(conn.execute(select(exists().where(
-        audit_log.c.target_type == "rule", audit_log.c.target_id == rule_id,
-        audit_log.c.action == "delete", audit_log.c.id > entry_id))).scalar())
+    return bool(
+        conn.execute(
+            select(
+                exists().where(
+                    audit_log.c.target_type == "rule",
+                    audit_log.c.target_id == rule_id,
+                    audit_log.c.action == "delete",
+                    audit_log.c.id > entry_id,
+                )
+            )
+        ).scalar()
+    )
 
 
-def _apply(conn: Connection, step: _Step, actor: Actor | None,
-           parent: int | None, reverted: int | None = None) -> RuleRecord:
+def _apply(
+    conn: Connection,
+    step: _Step,
+    actor: Actor | None,
+    parent: int | None,
+    reverted: int | None = None,
+) -> RuleRecord:
     """Bring one rule back to ``step.restore`` and log it. ``reverted``: the entry this
     undoes, written as ``after.reverted`` (the link "already undone" is read from)."""
     link = {} if reverted is None else {"reverted": reverted}
     stamp = now()
     if step.restore is None:
-        row = conn.execute(delete(rules).where(rules.c.id == step.rule_id)
-                           .returning(*rules.c)).one()
-        write_audit(conn, actor, "delete", "rule", row.id, before=_record(row),
-                    after=link or None, parent_id=parent)
+        row = conn.execute(
+            delete(rules).where(rules.c.id == step.rule_id).returning(*rules.c)
+        ).one()
+        write_audit(
+            conn,
+            actor,
+            "delete",
+            "rule",
+            row.id,
+            before=_record(row),
+            after=link or None,
+            parent_id=parent,
+        )
         return _record(row)
     values = _values(step.restore)
     if step.expect is None:  # re-create a deleted rule, under its old id when it is free
         rid = _insert(conn, step.restore, step.rule_id, stamp)
         row = conn.execute(select(rules).where(rules.c.id == rid)).one()
-        write_audit(conn, actor, "create", "rule", row.id,
-                    after={**asdict(_record(row)), **link}, parent_id=parent)
+        write_audit(
+            conn,
+            actor,
+            "create",
+            "rule",
+            row.id,
+            after={**asdict(_record(row)), **link},
+            parent_id=parent,
+        )
         return _record(row)
     old = conn.execute(select(rules).where(rules.c.id == step.rule_id)).one()
-    row = conn.execute(update(rules).where(rules.c.id == step.rule_id)
-                       .values(**values, updated_at=stamp).returning(*rules.c)).one()
-    write_audit(conn, actor, "update", "rule", row.id, before=_record(old),
-                after={**asdict(_record(row)), **link}, parent_id=parent)
+    row = conn.execute(
+        update(rules)
+        .where(rules.c.id == step.rule_id)
+        .values(**values, updated_at=stamp)
+        .returning(*rules.c)
+    ).one()
+    write_audit(
+        conn,
+        actor,
+        "update",
+        "rule",
+        row.id,
+        before=_record(old),
+        after={**asdict(_record(row)), **link},
+        parent_id=parent,
+    )
     return _record(row)

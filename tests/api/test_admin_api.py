@@ -13,23 +13,37 @@ from tests.live import make_test_app
 @pytest.fixture
 def keys(app):
     store = app.extensions["khongvoi.store"]
-    return {"admin": store.create_key("CMS tỉnh", "admin")[1],
-            "check": store.create_key("Chat bot", "check")[1]}
+    return {
+        "admin": store.create_key("CMS tỉnh", "admin")[1],
+        "check": store.create_key("Chat bot", "check")[1],
+    }
 
 
 def auth(secret):
     return {"Authorization": f"Bearer {secret}"}
 
 
-NEW_RULE = {"list": "allow", "pattern": "https://www.Bao-Moi-Thu.vn/", "name": "Báo Mới Thử",
-            "category": "press_local", "scope": "Hà Nội", "evidence": "Quyết định 1/QĐ",
-            "basis": "Giấy phép số 1/GP-BTTTT", "reason": "thêm báo mới"}
+NEW_RULE = {
+    "list": "allow",
+    "pattern": "https://www.Bao-Moi-Thu.vn/",
+    "name": "Báo Mới Thử",
+    "category": "press_local",
+    "scope": "Hà Nội",
+    "evidence": "Quyết định 1/QĐ",
+    "basis": "Giấy phép số 1/GP-BTTTT",
+    "reason": "thêm báo mới",
+}
 
 
 def test_every_state_changing_api_route_refuses_anonymous_and_check_keys(app, client, keys):
-    public = {("POST", "/api/v1/reports"), ("GET", "/api/v1/check"), ("POST", "/api/v1/check"),
-              ("POST", "/api/v1/check/batch"), ("GET", "/api/v1/lists"),
-              ("GET", "/api/v1/openapi.json")}
+    public = {
+        ("POST", "/api/v1/reports"),
+        ("GET", "/api/v1/check"),
+        ("POST", "/api/v1/check"),
+        ("POST", "/api/v1/check/batch"),
+        ("GET", "/api/v1/lists"),
+        ("GET", "/api/v1/openapi.json"),
+    }
     seen = 0
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):
@@ -59,8 +73,11 @@ def test_crud_is_audited_applied_at_once_and_revertible(app, client, keys):
     assert check().get_json()["verdict"] == "official"
     assert check().get_json()["rule"]["basis"] == "Giấy phép số 1/GP-BTTTT"
 
-    edited = client.put(f"/api/v1/sources/{rule['id']}", headers=h,
-                        json={**NEW_RULE, "list": "deny", "name": "Đã đổi"})
+    edited = client.put(
+        f"/api/v1/sources/{rule['id']}",
+        headers=h,
+        json={**NEW_RULE, "list": "deny", "name": "Đã đổi"},
+    )
     assert edited.status_code == 200 and edited.get_json()["name"] == "Đã đổi"
     assert check().get_json()["verdict"] == "denied"
 
@@ -83,13 +100,16 @@ def test_crud_is_audited_applied_at_once_and_revertible(app, client, keys):
     assert again["action"] == "create" and "hoàn tác" in again["reason"]
 
 
-@pytest.mark.parametrize(("body", "code"), [
-    ({**NEW_RULE, "evidence": ""}, "missing_evidence"),
-    ({**NEW_RULE, "pattern": "facebook.com"}, "platform_host_rule"),
-    ({**NEW_RULE, "pattern": "a b.vn"}, "invalid_pattern"),
-    ({**NEW_RULE, "list": "maybe"}, "invalid_list"),
-    ({**NEW_RULE, "review_by": "31/12/2027"}, "invalid_review_by"),
-])
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({**NEW_RULE, "evidence": ""}, "missing_evidence"),
+        ({**NEW_RULE, "pattern": "facebook.com"}, "platform_host_rule"),
+        ({**NEW_RULE, "pattern": "a b.vn"}, "invalid_pattern"),
+        ({**NEW_RULE, "list": "maybe"}, "invalid_list"),
+        ({**NEW_RULE, "review_by": "31/12/2027"}, "invalid_review_by"),
+    ],
+)
 def test_bad_rules_refused_and_nothing_changes(app, client, keys, body, code):
     store = app.extensions["khongvoi.store"]
     version = store.lists_version()
@@ -100,11 +120,13 @@ def test_bad_rules_refused_and_nothing_changes(app, client, keys, body, code):
 
 def test_conflict_and_forced_platform_rule(client, keys):
     h = auth(keys["admin"])
-    dup = client.post("/api/v1/sources", headers=h, json={
-        **NEW_RULE, "pattern": "tin-chinh-thong.vn"})
+    dup = client.post(
+        "/api/v1/sources", headers=h, json={**NEW_RULE, "pattern": "tin-chinh-thong.vn"}
+    )
     assert dup.status_code == 409 and dup.get_json()["error"]["code"] == "conflict"
-    forced = client.post("/api/v1/sources", headers=h, json={
-        **NEW_RULE, "pattern": "zalo.me", "force": True})
+    forced = client.post(
+        "/api/v1/sources", headers=h, json={**NEW_RULE, "pattern": "zalo.me", "force": True}
+    )
     assert forced.status_code == 201
 
 
@@ -125,15 +147,23 @@ def test_revoked_key_refused(app, client, keys):
 
 
 def test_check_key_gets_its_own_higher_limit(tmp_path):
-    app = make_test_app(tmp_path, TEST_RULES, config={
-        "RATELIMIT_ENABLED": True, "RATELIMIT_CHECK": "2 per minute",
-        "RATELIMIT_WITH_KEY": "5 per minute"})
+    app = make_test_app(
+        tmp_path,
+        TEST_RULES,
+        config={
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_CHECK": "2 per minute",
+            "RATELIMIT_WITH_KEY": "5 per minute",
+        },
+    )
     client = app.test_client()
     _, secret = app.extensions["khongvoi.store"].create_key("bot", "check")
     q = {"url": "baochinhphu.vn"}
     anon = [client.get("/api/v1/check", query_string=q).status_code for _ in range(3)]
-    keyed = [client.get("/api/v1/check", query_string=q, headers=auth(secret)).status_code
-             for _ in range(6)]
+    keyed = [
+        client.get("/api/v1/check", query_string=q, headers=auth(secret)).status_code
+        for _ in range(6)
+    ]
     assert anon == [200, 200, 429]
     assert keyed == [200] * 5 + [429]
     assert app.extensions["khongvoi.store"].list_keys()[0].last_used_at
@@ -143,8 +173,10 @@ def test_check_key_gets_its_own_higher_limit(tmp_path):
 def test_cli_refuses_blank_names_and_taken_names_before_the_password(app, runner):
     store = app.extensions["khongvoi.store"]
     for name in ("", "   ", "hai từ"):
-        got = runner.invoke(args=["users", "create", name, "--role", "admin"],
-                            input="mật-khẩu-dài-123\nmật-khẩu-dài-123\n")
+        got = runner.invoke(
+            args=["users", "create", name, "--role", "admin"],
+            input="mật-khẩu-dài-123\nmật-khẩu-dài-123\n",
+        )
         assert got.exit_code == 1 and "1–64 ký tự" in got.output, name
     assert store.list_users() == []
     store.create_user("da-co", "mật-khẩu-dài-123", "editor")
@@ -156,8 +188,10 @@ def test_cli_refuses_blank_names_and_taken_names_before_the_password(app, runner
 def test_cli_users_and_keys(app, runner):
     weak = runner.invoke(args=["users", "create", "an", "--role", "admin"], input="short\nshort\n")
     assert weak.exit_code == 1
-    ok = runner.invoke(args=["users", "create", "an", "--role", "admin"],
-                       input="mật-khẩu-dài-123\nmật-khẩu-dài-123\n")
+    ok = runner.invoke(
+        args=["users", "create", "an", "--role", "admin"],
+        input="mật-khẩu-dài-123\nmật-khẩu-dài-123\n",
+    )
     assert ok.exit_code == 0, ok.output
     store = app.extensions["khongvoi.store"]
     assert store.authenticate("an", "mật-khẩu-dài-123").role == "admin"
@@ -175,19 +209,33 @@ def test_cli_users_and_keys(app, runner):
 def test_import_export_stats_keys(app, client, keys):
     h = auth(keys["admin"])
     csv_body = "pattern,name,evidence\nnhap-api.vn,Nhập API,GP 3\nfacebook.com,Sai,x\n"
-    dry = client.post("/api/v1/sources/import?list=allow&dry_run=1", data=csv_body.encode(),
-                      content_type="text/csv", headers=h)
+    dry = client.post(
+        "/api/v1/sources/import?list=allow&dry_run=1",
+        data=csv_body.encode(),
+        content_type="text/csv",
+        headers=h,
+    )
     assert dry.status_code == 200
     body = dry.get_json()
     assert body["added"] == 1 and body["dry_run"] and body["invalid"][0]["line"] == 3
-    refused = client.post("/api/v1/sources/import?list=allow", data=csv_body.encode(),
-                          content_type="text/csv", headers=h)
+    refused = client.post(
+        "/api/v1/sources/import?list=allow",
+        data=csv_body.encode(),
+        content_type="text/csv",
+        headers=h,
+    )
     assert refused.status_code == 400 and refused.get_json()["invalid"]
-    ok = client.post("/api/v1/sources/import?list=allow", headers=h, content_type="text/csv",
-                     data=b"pattern,name,evidence\nnhap-api.vn,Nhap API,GP 3\n")
+    ok = client.post(
+        "/api/v1/sources/import?list=allow",
+        headers=h,
+        content_type="text/csv",
+        data=b"pattern,name,evidence\nnhap-api.vn,Nhap API,GP 3\n",
+    )
     assert ok.status_code == 200 and ok.get_json()["added"] == 1
-    assert client.get("/api/v1/check", query_string={"url": "nhap-api.vn"}).get_json()[
-        "verdict"] == "official"
+    assert (
+        client.get("/api/v1/check", query_string={"url": "nhap-api.vn"}).get_json()["verdict"]
+        == "official"
+    )
     exported = client.get("/api/v1/sources/export?format=csv", headers=h)
     assert b"nhap-api.vn,Nhap API" in exported.data
     stats = client.get("/api/v1/stats", headers=h).get_json()

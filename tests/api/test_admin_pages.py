@@ -19,8 +19,9 @@ def csrf_app(app):
 def _login(client):
     page = client.get("/admin/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    resp = client.post("/admin/login", data={"username": "quantri", "password": PASSWORD,
-                                             "csrf_token": token})
+    resp = client.post(
+        "/admin/login", data={"username": "quantri", "password": PASSWORD, "csrf_token": token}
+    )
     assert resp.status_code == 302
     return token
 
@@ -49,9 +50,18 @@ def test_every_admin_form_refuses_anonymous_and_missing_csrf(csrf_app):
         resp = client.post(path, data={"list": "allow", "pattern": "x.vn", "evidence": "e"})
         assert resp.status_code == 400, path  # signed in, but no CSRF token
     assert csrf_app.extensions["khongvoi.store"].lists_version() == version
-    ok = client.post("/admin/rules/new", data={"csrf_token": token, "list": "allow",
-                                               "pattern": "x.vn", "evidence": "e", "name": "X",
-                                               "action": "save", "category": "press_local"})
+    ok = client.post(
+        "/admin/rules/new",
+        data={
+            "csrf_token": token,
+            "list": "allow",
+            "pattern": "x.vn",
+            "evidence": "e",
+            "name": "X",
+            "action": "save",
+            "category": "press_local",
+        },
+    )
     assert ok.status_code == 302
 
 
@@ -83,15 +93,18 @@ def test_password_change_in_the_admin_and_the_cli(csrf_app):
     _login(other)
     bad = mine.post("/admin/password", data={"current": "sai", "new": "x" * 12, "again": "x" * 12})
     assert "không đúng" in bad.get_data(as_text=True)
-    ok = mine.post("/admin/password", data={"current": PASSWORD, "new": "mới-mới-mới-1",
-                                            "again": "mới-mới-mới-1"})
+    ok = mine.post(
+        "/admin/password",
+        data={"current": PASSWORD, "new": "mới-mới-mới-1", "again": "mới-mới-mới-1"},
+    )
     assert ok.status_code == 302
-    assert mine.get("/admin/").status_code == 200   # this session goes on
+    assert mine.get("/admin/").status_code == 200  # this session goes on
     assert other.get("/admin/").status_code == 302  # the other one is signed out
     store = csrf_app.extensions["khongvoi.store"]
     assert store.authenticate("quantri", "mới-mới-mới-1") is not None
     result = csrf_app.test_cli_runner().invoke(
-        args=["users", "password", "quantri"], input="cli-mat-khau-2\ncli-mat-khau-2\n")
+        args=["users", "password", "quantri"], input="cli-mat-khau-2\ncli-mat-khau-2\n"
+    )
     assert result.exit_code == 0, result.output
     assert mine.get("/admin/").status_code == 302
     assert store.list_audit(target_type="user")[1][0].action == "password"
@@ -100,12 +113,20 @@ def test_password_change_in_the_admin_and_the_cli(csrf_app):
 def test_login_rate_limited(tmp_path):
     from tests.live import make_test_app
 
-    app = make_test_app(tmp_path, config={"RATELIMIT_ENABLED": True,
-                                          "RATELIMIT_LOGIN": "3 per minute",
-                                          "WTF_CSRF_ENABLED": False}, defaults=False)
+    app = make_test_app(
+        tmp_path,
+        config={
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_LOGIN": "3 per minute",
+            "WTF_CSRF_ENABLED": False,
+        },
+        defaults=False,
+    )
     client = app.test_client()
-    codes = [client.post("/admin/login", data={"username": "x", "password": "y"}).status_code
-             for _ in range(4)]
+    codes = [
+        client.post("/admin/login", data={"username": "x", "password": "y"}).status_code
+        for _ in range(4)
+    ]
     assert codes == [401, 401, 401, 429]
     assert "quá nhiều" in client.post("/admin/login", data={}).get_data(as_text=True)
     app.extensions["khongvoi.store"].dispose()
@@ -117,8 +138,10 @@ def test_reports_queue_overdue_and_rule_prefill(csrf_app):
     client = csrf_app.test_client()
     _login(client)
     for comment in ("trang giả mạo báo", "lừa đảo"):
-        client.post("/api/v1/reports", json={"url": "https://gia-bao.example/a",
-                                             "kind": "impersonation", "comment": comment})
+        client.post(
+            "/api/v1/reports",
+            json={"url": "https://gia-bao.example/a", "kind": "impersonation", "comment": comment},
+        )
     page = client.get("/admin/reports").get_data(as_text=True)
     assert 'data-pattern="gia-bao.example"' in page
     assert '<td data-testid="count">2</td>' in page
@@ -141,8 +164,10 @@ def test_accounts_and_keys_pages_are_admin_only(csrf_app):
     store = csrf_app.extensions["khongvoi.store"]
     admin = csrf_app.test_client()
     _login(admin)
-    made = admin.post("/admin/people/users", data={"username": "bientap", "role": "editor",
-                                                   "password": "bien-tap-vien-1"})
+    made = admin.post(
+        "/admin/people/users",
+        data={"username": "bientap", "role": "editor", "password": "bien-tap-vien-1"},
+    )
     assert made.status_code == 302
     assert [u.username for u in store.list_users()] == ["bientap", "quantri"]
     page = admin.post("/admin/people/keys", data={"name": "Bot Zalo", "scope": "check"})
@@ -155,8 +180,8 @@ def test_accounts_and_keys_pages_are_admin_only(csrf_app):
 
     editor = csrf_app.test_client()
     editor.post("/admin/login", data={"username": "bientap", "password": "bien-tap-vien-1"})
-    assert editor.get("/admin/").status_code == 200          # editors curate rules
-    assert editor.get("/admin/people").status_code == 403     # but not accounts or keys
+    assert editor.get("/admin/").status_code == 200  # editors curate rules
+    assert editor.get("/admin/people").status_code == 403  # but not accounts or keys
     refused = editor.post("/admin/people/keys", data={"name": "x", "scope": "admin"})
     assert refused.status_code == 403
     assert len(store.list_keys()) == 1

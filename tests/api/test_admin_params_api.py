@@ -21,13 +21,19 @@ def h(store):
 
 
 def _import(client, h, query, body=CSV, content_type="text/csv", **headers):
-    return client.post(f"/api/v1/sources/import?{query}", data=body.encode(),
-                       content_type=content_type, headers={**h, **headers})
+    return client.post(
+        f"/api/v1/sources/import?{query}",
+        data=body.encode(),
+        content_type=content_type,
+        headers={**h, **headers},
+    )
 
 
 def _listed(client):
-    return client.get("/api/v1/check", query_string={"url": "thu-dry-run.vn"}).get_json()[
-        "verdict"] == "official"
+    return (
+        client.get("/api/v1/check", query_string={"url": "thu-dry-run.vn"}).get_json()["verdict"]
+        == "official"
+    )
 
 
 @pytest.mark.parametrize("value", ["1", "true", "True", "TRUE", "yes", "YES", "on", "On"])
@@ -57,17 +63,21 @@ def test_any_other_dry_run_is_refused_and_nothing_is_imported(client, h, store, 
 
 
 def test_import_row_errors_in_the_asked_language_with_one_message(client, h):
-    for query, headers, marker in [("list=allow", {}, "nền tảng"),
-                                   ("list=allow&lang=en", {}, "platform"),
-                                   ("list=allow", {"Accept-Language": "en-US,en;q=0.9"},
-                                    "platform")]:
+    for query, headers, marker in [
+        ("list=allow", {}, "nền tảng"),
+        ("list=allow&lang=en", {}, "platform"),
+        ("list=allow", {"Accept-Language": "en-US,en;q=0.9"}, "platform"),
+    ]:
         resp = _import(client, h, query, PLATFORM_CSV, **headers)
         assert resp.status_code == 400
         body = resp.get_json()
         assert body["error"]["code"] == "invalid_rows"
         english = marker == "platform"
-        assert (body["error"]["message"].startswith("Some rows") if english
-                else "không nhập gì" in body["error"]["message"])
+        assert (
+            body["error"]["message"].startswith("Some rows")
+            if english
+            else "không nhập gì" in body["error"]["message"]
+        )
         [row] = body["invalid"]
         assert set(row) == {"line", "code", "message"}
         assert row["line"] == 2 and row["code"] == "platform_host_rule"
@@ -98,18 +108,21 @@ def test_import_reads_other_csv_media_types(client, h, content_type):
     assert resp.status_code == 200 and resp.get_json()["added"] == 1
 
 
-@pytest.mark.parametrize(("path", "code"), [
-    ("/api/v1/sources?list=foo", "invalid_list"),
-    ("/api/v1/sources?list=", "invalid_list"),
-    ("/api/v1/sources?limit=-5", "invalid_limit"),
-    ("/api/v1/sources?offset=-1", "invalid_offset"),
-    ("/api/v1/sources?limit=abc", "invalid_limit"),
-    ("/api/v1/sources?limit=1.5", "invalid_limit"),
-    ("/api/v1/audit?limit=-1", "invalid_limit"),
-    ("/api/v1/reports?status=bogus", "invalid_status"),
-    ("/api/v1/sources/export?list=foo", "invalid_list"),
-    ("/api/v1/sources/export?format=xml", "invalid_format"),
-])
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("/api/v1/sources?list=foo", "invalid_list"),
+        ("/api/v1/sources?list=", "invalid_list"),
+        ("/api/v1/sources?limit=-5", "invalid_limit"),
+        ("/api/v1/sources?offset=-1", "invalid_offset"),
+        ("/api/v1/sources?limit=abc", "invalid_limit"),
+        ("/api/v1/sources?limit=1.5", "invalid_limit"),
+        ("/api/v1/audit?limit=-1", "invalid_limit"),
+        ("/api/v1/reports?status=bogus", "invalid_status"),
+        ("/api/v1/sources/export?list=foo", "invalid_list"),
+        ("/api/v1/sources/export?format=xml", "invalid_format"),
+    ],
+)
 def test_bad_admin_query_parameters_are_refused(client, h, path, code):
     resp = client.get(path, headers=h)
     assert resp.status_code == 400
@@ -126,8 +139,7 @@ def test_good_admin_query_parameters_still_work(client, h):
     assert len(page["items"]) == 2 and all(r["list"] == "deny" for r in page["items"])
     assert client.get("/api/v1/sources?limit=0", headers=h).get_json()["items"] == []
     assert client.get("/api/v1/reports?status=open", headers=h).status_code == 200
-    assert client.get("/api/v1/sources/export?format=json&list=allow",
-                      headers=h).status_code == 200
+    assert client.get("/api/v1/sources/export?format=json&list=allow", headers=h).status_code == 200
 
 
 def test_bad_parameters_without_a_key_still_get_401(client):
@@ -135,10 +147,18 @@ def test_bad_parameters_without_a_key_still_get_401(client):
     assert resp.status_code == 401
 
 
-@pytest.mark.parametrize("body", [{}, {"name": ["a"], "scope": "check"},
-                                  {"name": 5, "scope": "check"}, {"name": "  ", "scope": "check"},
-                                  {"name": "x" * 101, "scope": "check"},
-                                  {"name": "bot", "scope": "root"}, {"name": "bot"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"name": ["a"], "scope": "check"},
+        {"name": 5, "scope": "check"},
+        {"name": "  ", "scope": "check"},
+        {"name": "x" * 101, "scope": "check"},
+        {"name": "bot", "scope": "root"},
+        {"name": "bot"},
+    ],
+)
 def test_bad_key_requests_are_refused(client, h, store, body):
     before = len(store.list_keys())
     resp = client.post("/api/v1/keys", json=body, headers=h)
@@ -155,8 +175,9 @@ def test_key_times_are_utc_and_null_when_never(client, h):
 
 
 def test_revoking_twice_keeps_the_first_time_and_logs_once(client, h, store):
-    key_id = client.post("/api/v1/keys", json={"name": "bot", "scope": "check"},
-                         headers=h).get_json()["id"]
+    key_id = client.post(
+        "/api/v1/keys", json={"name": "bot", "scope": "check"}, headers=h
+    ).get_json()["id"]
     first = client.delete(f"/api/v1/keys/{key_id}", headers=h)
     second = client.delete(f"/api/v1/keys/{key_id}", headers=h)
     assert first.status_code == second.status_code == 200

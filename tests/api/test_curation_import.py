@@ -11,11 +11,13 @@ import pytest
 from tests.api.test_admin_api import auth
 
 PASSWORD = "mật-khẩu-thử-nghiệm-1"
-EXCEL = ("\ufeffDanh sách;Mẫu;Tên nguồn;Loại;Phạm vi;Bằng chứng;Cơ sở pháp lý;Ghi chú;"
-         "Ngày cần xem lại\r\n"
-         "Cho phép;bao-excel.vn;Báo Excel;press_local;Hà Nội;GP 12;\"Giấy phép 12; 2024\";;"
-         "31/12/2027\r\n"
-         "Chặn;gia-excel.com;Giả mạo Excel;impersonation;national;Báo cáo 3;;;1/2/2027\r\n")
+EXCEL = (
+    "\ufeffDanh sách;Mẫu;Tên nguồn;Loại;Phạm vi;Bằng chứng;Cơ sở pháp lý;Ghi chú;"
+    "Ngày cần xem lại\r\n"
+    'Cho phép;bao-excel.vn;Báo Excel;press_local;Hà Nội;GP 12;"Giấy phép 12; 2024";;'
+    "31/12/2027\r\n"
+    "Chặn;gia-excel.com;Giả mạo Excel;impersonation;national;Báo cáo 3;;;1/2/2027\r\n"
+)
 
 
 @pytest.fixture
@@ -24,8 +26,12 @@ def h(app):
 
 
 def post_import(client, h, body, query=""):
-    return client.post(f"/api/v1/sources/import?{query}", headers=h, content_type="text/csv",
-                       data=body.encode("utf-8"))
+    return client.post(
+        f"/api/v1/sources/import?{query}",
+        headers=h,
+        content_type="text/csv",
+        data=body.encode("utf-8"),
+    )
 
 
 def test_semicolons_vietnamese_headers_and_dates_are_read(app, client, h):
@@ -35,7 +41,12 @@ def test_semicolons_vietnamese_headers_and_dates_are_read(app, client, h):
     store = app.extensions["khongvoi.store"]
     rule = store.find_rules(q="bao-excel.vn")[1][0]
     assert (rule.list, rule.name, rule.scope, rule.basis, rule.review_by) == (
-        "allow", "Báo Excel", "Hà Nội", "Giấy phép 12; 2024", "2027-12-31")
+        "allow",
+        "Báo Excel",
+        "Hà Nội",
+        "Giấy phép 12; 2024",
+        "2027-12-31",
+    )
     deny = store.find_rules(q="gia-excel.com")[1][0]
     assert deny.list == "deny" and deny.review_by == "2027-02-01"
 
@@ -52,10 +63,11 @@ def test_dry_run_lists_each_change_before_and_after(app, client, h):
     assert set(changes) == {"bao-excel.vn", "them-excel.vn"}
     changed = changes["bao-excel.vn"]
     assert changed["action"] == "change" and changed["fields"] == ["name", "review_by"]
-    assert (changed["before"]["name"], changed["after"]["name"]) == ("Báo Excel",
-                                                                     "Báo Excel (mới)")
+    assert (changed["before"]["name"], changed["after"]["name"]) == ("Báo Excel", "Báo Excel (mới)")
     assert (changed["before"]["review_by"], changed["after"]["review_by"]) == (
-        "2027-12-31", "2028-06-30")
+        "2027-12-31",
+        "2028-06-30",
+    )
     assert changes["them-excel.vn"]["before"] is None
     assert store.lists_version() == version
 
@@ -87,25 +99,39 @@ def admin(app, client):
 def test_web_import_shows_changes_force_and_bom(app, admin):
     from io import BytesIO
 
-    page = admin.post("/admin/import", data={
-        "action": "dry-run", "list": "", "file": (BytesIO(EXCEL.encode()), "bang-tinh.csv")},
-        content_type="multipart/form-data").get_data(as_text=True)
+    page = admin.post(
+        "/admin/import",
+        data={"action": "dry-run", "list": "", "file": (BytesIO(EXCEL.encode()), "bang-tinh.csv")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     assert 'data-testid="added">2<' in page
     assert 'data-pattern="bao-excel.vn" data-action="add" data-field="review_by"' in page
     assert "2027-12-31" in page
     platform = "pattern,name,category,scope,evidence\nzalo.me,Zalo,press_local,national,x\n"
     payload = base64.b64encode(platform.encode()).decode()
-    refused = admin.post("/admin/import", data={"action": "dry-run", "list": "allow",
-                                               "payload": payload, "fmt": "csv"})
+    refused = admin.post(
+        "/admin/import",
+        data={"action": "dry-run", "list": "allow", "payload": payload, "fmt": "csv"},
+    )
     refused_page = refused.get_data(as_text=True)
     assert "buộc lưu" in refused_page
     assert 'name="force" value="on">' in refused_page  # the retry the message offers
-    forced = admin.post("/admin/import", data={"action": "dry-run", "list": "allow",
-                                              "payload": payload, "fmt": "csv", "force": "on"})
+    forced = admin.post(
+        "/admin/import",
+        data={
+            "action": "dry-run",
+            "list": "allow",
+            "payload": payload,
+            "fmt": "csv",
+            "force": "on",
+        },
+    )
     text = forced.get_data(as_text=True)
     assert 'data-testid="invalid">0<' in text and 'name="force" value="on"' in text
-    applied = admin.post("/admin/import", data={"action": "apply", "list": "allow",
-                                               "payload": payload, "fmt": "csv", "force": "on"})
+    applied = admin.post(
+        "/admin/import",
+        data={"action": "apply", "list": "allow", "payload": payload, "fmt": "csv", "force": "on"},
+    )
     assert applied.status_code == 302
     assert app.extensions["khongvoi.store"].find_rules(q="zalo.me", list="allow")[0] == 1
     export = admin.get("/admin/export.csv?bom=1").data

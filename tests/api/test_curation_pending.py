@@ -27,24 +27,32 @@ def verdict(client, url):
 def test_approval_needs_own_evidence_and_never_copies_the_unverified_note(app, client, h):
     e = entry(client, h, "tuyengiao.vn")
     assert e["evidence"].startswith("unverified") and e["status"] == "pending"
-    reported = client.post("/api/v1/reports", json={"url": "https://tuyengiao.vn/bai-1",
-                                                    "kind": "missing"}).get_json()["id"]
+    reported = client.post(
+        "/api/v1/reports", json={"url": "https://tuyengiao.vn/bai-1", "kind": "missing"}
+    ).get_json()["id"]
     store = app.extensions["khongvoi.store"]
     version = store.lists_version()
-    for body, code in (({"decision": "allow", "reason": "ok"}, "missing_evidence"),
-                       ({"decision": "allow", "evidence": "x"}, "missing_reason"),
-                       ({"reason": "ok", "evidence": "x"}, "invalid_decision"),
-                       ({"decision": "approve", "reason": "ok", "evidence": "x"},
-                        "invalid_decision")):
+    for body, code in (
+        ({"decision": "allow", "reason": "ok"}, "missing_evidence"),
+        ({"decision": "allow", "evidence": "x"}, "missing_reason"),
+        ({"reason": "ok", "evidence": "x"}, "invalid_decision"),
+        ({"decision": "approve", "reason": "ok", "evidence": "x"}, "invalid_decision"),
+    ):
         resp = client.post(f"/api/v1/pending/{e['id']}", headers=h, json=body)
         assert resp.status_code == 400 and resp.get_json()["error"]["code"] == code, body
     assert store.lists_version() == version
     assert verdict(client, "https://tuyengiao.vn/") != "official"
 
-    ok = client.post(f"/api/v1/pending/{e['id']}", headers=h, json={
-        "decision": "allow", "reason": "đã đối chiếu",
-        "evidence": "https://dangcongsan.vn/ (liên kết ở chân trang)",
-        "basis": "Giấy phép 123/GP-BTTTT"})
+    ok = client.post(
+        f"/api/v1/pending/{e['id']}",
+        headers=h,
+        json={
+            "decision": "allow",
+            "reason": "đã đối chiếu",
+            "evidence": "https://dangcongsan.vn/ (liên kết ở chân trang)",
+            "basis": "Giấy phép 123/GP-BTTTT",
+        },
+    )
     assert ok.status_code == 201, ok.get_json()
     rule = ok.get_json()
     assert rule["evidence"] == "https://dangcongsan.vn/ (liên kết ở chân trang)"
@@ -54,29 +62,39 @@ def test_approval_needs_own_evidence_and_never_copies_the_unverified_note(app, c
     assert verdict(client, "https://tuyengiao.vn/") == "official"
     report = client.get(f"/api/v1/reports/{reported}", headers=h).get_json()
     assert report["status"] == "resolved"  # the approved rule covers it
-    assert all(x["id"] != e["id"] for x in client.get("/api/v1/pending",
-                                                      headers=h).get_json()["items"])
-    again = client.post(f"/api/v1/pending/{e['id']}", headers=h,
-                        json={"decision": "reject", "reason": "x"})
+    assert all(
+        x["id"] != e["id"] for x in client.get("/api/v1/pending", headers=h).get_json()["items"]
+    )
+    again = client.post(
+        f"/api/v1/pending/{e['id']}", headers=h, json={"decision": "reject", "reason": "x"}
+    )
     assert again.status_code == 409
 
 
 def test_reject_and_not_found(app, client, h):
     e = entry(client, h, "hanoimoi.vn")
-    resp = client.post(f"/api/v1/pending/{e['id']}", headers=h,
-                       json={"decision": "reject", "reason": "không rõ nguồn"})
+    resp = client.post(
+        f"/api/v1/pending/{e['id']}",
+        headers=h,
+        json={"decision": "reject", "reason": "không rõ nguồn"},
+    )
     assert resp.status_code == 200 and resp.get_json()["status"] == "rejected"
     assert resp.get_json()["decision_reason"] == "không rõ nguồn"
-    missing = client.post("/api/v1/pending/999999", headers=h,
-                          json={"decision": "reject", "reason": "x"})
+    missing = client.post(
+        "/api/v1/pending/999999", headers=h, json={"decision": "reject", "reason": "x"}
+    )
     assert missing.status_code == 404
 
 
 def test_an_entry_an_import_added_leaves_the_queue(app, client, h):
     assert entry(client, h, "hanoimoi.vn")
-    resp = client.post("/api/v1/sources/import?list=allow", headers=h, content_type="text/csv",
-                       data="pattern,name,category,scope,evidence\n"
-                            "hanoimoi.vn,Báo Hànộimới,press_local,Hà Nội,GP 9\n".encode())
+    resp = client.post(
+        "/api/v1/sources/import?list=allow",
+        headers=h,
+        content_type="text/csv",
+        data="pattern,name,category,scope,evidence\n"
+        "hanoimoi.vn,Báo Hànộimới,press_local,Hà Nội,GP 9\n".encode(),
+    )
     assert resp.status_code == 200 and resp.get_json()["added"] == 1
     patterns = [x["pattern"] for x in client.get("/api/v1/pending", headers=h).get_json()["items"]]
     assert "hanoimoi.vn" not in patterns and "tuyengiao.vn" in patterns
@@ -86,8 +104,10 @@ def test_an_entry_an_import_added_leaves_the_queue(app, client, h):
 def admin(app, client):
     app.config["WTF_CSRF_ENABLED"] = False
     app.extensions["khongvoi.store"].create_user("quantri", PASSWORD, "admin")
-    assert client.post("/admin/login", data={"username": "quantri",
-                                             "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/admin/login", data={"username": "quantri", "password": PASSWORD}).status_code
+        == 302
+    )
     return client
 
 
@@ -100,14 +120,16 @@ def test_web_pending_defaults_to_no_decision_and_needs_evidence(app, admin):
     assert selected == [""]  # nothing chosen in advance
     store = app.extensions["khongvoi.store"]
     e = next(x for x in store.review_queue() if x.pattern == "tuyengiao.vn")
-    refused = admin.post(f"/admin/pending/{e.id}", data={"decision": "allow",
-                                                         "reason": "ok"},
-                         follow_redirects=True)
+    refused = admin.post(
+        f"/admin/pending/{e.id}", data={"decision": "allow", "reason": "ok"}, follow_redirects=True
+    )
     assert "bằng chứng của chính bạn" in refused.get_data(as_text=True)
     assert store.get_pending(e.id).status == "pending"
-    done = admin.post(f"/admin/pending/{e.id}", data={
-        "decision": "allow", "reason": "đã xác minh", "evidence": "Công văn 5/BTG"},
-        follow_redirects=True)
+    done = admin.post(
+        f"/admin/pending/{e.id}",
+        data={"decision": "allow", "reason": "đã xác minh", "evidence": "Công văn 5/BTG"},
+        follow_redirects=True,
+    )
     assert "Đã duyệt tuyengiao.vn" in done.get_data(as_text=True)
     rule = store.find_rules(q="tuyengiao.vn")[1][0]
     assert rule.evidence == "Công văn 5/BTG" and rule.note == ""

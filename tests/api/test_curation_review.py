@@ -16,9 +16,19 @@ def h(app):
 
 
 def add(client, h, pattern, review_by, list_="allow"):
-    resp = client.post("/api/v1/sources", headers=h, json={
-        "list": list_, "pattern": pattern, "name": "Báo Cũ", "category": "press_local",
-        "evidence": "GP 1", "review_by": review_by, "reason": "thử"})
+    resp = client.post(
+        "/api/v1/sources",
+        headers=h,
+        json={
+            "list": list_,
+            "pattern": pattern,
+            "name": "Báo Cũ",
+            "category": "press_local",
+            "evidence": "GP 1",
+            "review_by": review_by,
+            "reason": "thử",
+        },
+    )
     assert resp.status_code == 201, resp.get_json()
 
 

@@ -12,10 +12,14 @@ PASSWORD = "mật-khẩu-thử-nghiệm-1"
 def test_checks_counted_per_page_on_platforms_per_host_elsewhere(app, client):
     from tests.api.test_admin_api import auth
 
-    for url in ("https://www.facebook.com/Trang.Gia.Mao/posts/1",
-                "https://m.facebook.com/tranggiamao", "https://facebook.com/trang-khac",
-                "https://tin.chua-biet.example/a", "https://chua-biet.example/b",
-                "https://xn--b-y-t-s61b7g.vn/"):
+    for url in (
+        "https://www.facebook.com/Trang.Gia.Mao/posts/1",
+        "https://m.facebook.com/tranggiamao",
+        "https://facebook.com/trang-khac",
+        "https://tin.chua-biet.example/a",
+        "https://chua-biet.example/b",
+        "https://xn--b-y-t-s61b7g.vn/",
+    ):
         assert client.get("/api/v1/check", query_string={"url": url}).status_code == 200
     client.post("/api/v1/check/batch", json={"urls": ["https://www.youtube.com/@KenhLa/x"]})
     store = app.extensions["khongvoi.store"]
@@ -37,15 +41,23 @@ def test_stats_page_has_headers_todays_verdict_and_a_prefilled_rule(app, client)
     client.post("/admin/login", data={"username": "quantri", "password": PASSWORD})
     page = client.get("/admin/stats").get_data(as_text=True)
     table = page.split('data-testid="top-unknown"')[1].split("</table>")[0]
-    assert "<th scope=\"col\">Lượt kiểm tra</th>" in table
+    assert '<th scope="col">Lượt kiểm tra</th>' in table
     row = table.split('data-key="facebook.com/giaubnd"')[1].split("</tr>")[0]
     assert "<td>3</td>" in row and 'data-verdict="unknown"' in row
     link = html.unescape(re.search(r'href="([^"]+)"', row).group(1))
     form = client.get(link).get_data(as_text=True)
     assert 'value="facebook.com/giaubnd"' in form
-    client.post("/admin/rules/new", data={"list": "deny", "pattern": "facebook.com/giaubnd",
-                                          "name": "Giả", "category": "impersonation",
-                                          "evidence": "e", "action": "save"})
+    client.post(
+        "/admin/rules/new",
+        data={
+            "list": "deny",
+            "pattern": "facebook.com/giaubnd",
+            "name": "Giả",
+            "category": "impersonation",
+            "evidence": "e",
+            "action": "save",
+        },
+    )
     page = client.get("/admin/stats").get_data(as_text=True)
     row = page.split('data-key="facebook.com/giaubnd"')[1].split("</tr>")[0]
     assert 'data-verdict="denied"' in row  # today's verdict, not the one counted

@@ -23,9 +23,12 @@ def verdict(client, url):
 
 def big_import(client, h, n=25):
     rows = "".join(f"hoan-tac-{i}.vn,Báo {i},press_local,national,CV {i}\n" for i in range(n))
-    resp = client.post("/api/v1/sources/import?list=allow",
-                       data=("pattern,name,category,scope,evidence\n" + rows).encode(),
-                       content_type="text/csv", headers=h)
+    resp = client.post(
+        "/api/v1/sources/import?list=allow",
+        data=("pattern,name,category,scope,evidence\n" + rows).encode(),
+        content_type="text/csv",
+        headers=h,
+    )
     assert resp.status_code == 200, resp.get_json()
     return resp.get_json()
 
@@ -52,9 +55,18 @@ def test_undoing_more_than_20_rules_needs_confirm_and_changes_nothing_without(ap
 
 
 def test_small_undo_needs_no_confirmation(app, client, h):
-    resp = client.post("/api/v1/sources", headers=h, json={
-        "list": "deny", "pattern": "nho-thoi.vn", "name": "Giả", "evidence": "e",
-        "reason": "thử", "scope": "national"})
+    resp = client.post(
+        "/api/v1/sources",
+        headers=h,
+        json={
+            "list": "deny",
+            "pattern": "nho-thoi.vn",
+            "name": "Giả",
+            "evidence": "e",
+            "reason": "thử",
+            "scope": "national",
+        },
+    )
     assert resp.status_code == 201
     entry = client.get("/api/v1/audit?limit=1", headers=h).get_json()["items"][0]
     assert client.post(f"/api/v1/audit/{entry['id']}/revert", headers=h).status_code == 200
@@ -65,8 +77,10 @@ def test_small_undo_needs_no_confirmation(app, client, h):
 def admin(app, client):
     app.config["WTF_CSRF_ENABLED"] = False
     app.extensions["khongvoi.store"].create_user("quantri", PASSWORD, "admin")
-    assert client.post("/admin/login", data={"username": "quantri",
-                                             "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/admin/login", data={"username": "quantri", "password": PASSWORD}).status_code
+        == 302
+    )
     return client
 
 
@@ -87,10 +101,11 @@ def test_web_undo_of_an_import_shows_the_changes_and_wants_the_typed_count(app, 
     assert verdict(admin, "https://hoan-tac-3.vn/") == "unknown"
     audit = admin.get("/admin/audit").get_data(as_text=True)
     row = re.search(rf'<tr data-entry="{done["entry"]}".*?</tr>', audit, re.S).group(0)
-    assert "Đã hoàn tác" in row and "<button" not in row and "href" not in row.split(
-        "Đã hoàn tác")[1]
+    assert (
+        "Đã hoàn tác" in row and "<button" not in row and "href" not in row.split("Đã hoàn tác")[1]
+    )
     page = admin.get(f"/admin/audit/{done['entry']}/revert").get_data(as_text=True)
-    assert 'data-testid="already-undone"' in page and "<form method=\"post\">" not in page
+    assert 'data-testid="already-undone"' in page and '<form method="post">' not in page
 
 
 def test_web_delete_asks_for_reason_and_confirmation(app, admin):
@@ -102,8 +117,9 @@ def test_web_delete_asks_for_reason_and_confirmation(app, admin):
         resp = admin.post(f"/admin/rules/{rule.id}/delete", data=form)
         assert resp.status_code == 400, form
         assert store.get_rule(rule.id).pattern == "tin-gia-mao.com"
-    resp = admin.post(f"/admin/rules/{rule.id}/delete",
-                      data={"reason": "trang đã bị gỡ", "confirm": "on"})
+    resp = admin.post(
+        f"/admin/rules/{rule.id}/delete", data={"reason": "trang đã bị gỡ", "confirm": "on"}
+    )
     assert resp.status_code == 302
     assert verdict(admin, "https://tin-gia-mao.com/") != "denied"
     entry = store.list_audit(target_type="rule", limit=1)[1][0]
@@ -112,9 +128,17 @@ def test_web_delete_asks_for_reason_and_confirmation(app, admin):
 
 def test_api_delete_requires_a_reason_and_changes_nothing_without(app, client, h):
     store = app.extensions["khongvoi.store"]
-    rid = client.post("/api/v1/sources", headers=h, json={
-        "list": "deny", "pattern": "can-ly-do.vn", "name": "Giả", "evidence": "e",
-        "scope": "national"}).get_json()["id"]
+    rid = client.post(
+        "/api/v1/sources",
+        headers=h,
+        json={
+            "list": "deny",
+            "pattern": "can-ly-do.vn",
+            "name": "Giả",
+            "evidence": "e",
+            "scope": "national",
+        },
+    ).get_json()["id"]
     version = store.lists_version()
     for query in ("", "?reason=", "?reason=%20%20"):
         resp = client.delete(f"/api/v1/sources/{rid}{query}", headers=h)
@@ -134,13 +158,30 @@ def test_already_undone_is_linked_not_read_from_the_reason(app, admin, h):
     from server.store.accounts import Actor
 
     store = app.extensions["khongvoi.store"]
-    rid = admin.post("/api/v1/sources", headers=h, json={
-        "list": "deny", "pattern": "lien-ket-that.vn", "name": "Giả", "evidence": "e",
-        "scope": "national"}).get_json()["id"]
+    rid = admin.post(
+        "/api/v1/sources",
+        headers=h,
+        json={
+            "list": "deny",
+            "pattern": "lien-ket-that.vn",
+            "name": "Giả",
+            "evidence": "e",
+            "scope": "national",
+        },
+    ).get_json()["id"]
     created = admin.get("/api/v1/audit?limit=1", headers=h).get_json()["items"][0]["id"]
-    other = admin.post("/api/v1/sources", headers=h, json={
-        "list": "deny", "pattern": "chi-trich-dan.vn", "name": "Giả", "evidence": "e",
-        "scope": "national", "reason": f"hoàn tác mục nhật ký #{created}"})
+    other = admin.post(
+        "/api/v1/sources",
+        headers=h,
+        json={
+            "list": "deny",
+            "pattern": "chi-trich-dan.vn",
+            "name": "Giả",
+            "evidence": "e",
+            "scope": "national",
+            "reason": f"hoàn tác mục nhật ký #{created}",
+        },
+    )
     assert other.status_code == 201
     assert created not in store.undone_entries()  # the reason text links nothing
 

@@ -25,9 +25,11 @@ def _int_routes(app):
 
 def test_every_int_route_answers_404_for_ids_beyond_the_database(app, client, admin):
     routes = list(_int_routes(app))
-    assert {r for _, r in routes} >= {"/api/v1/sources/<int:rule_id>",
-                                       "/api/v1/keys/<int:key_id>",
-                                       "/api/v1/audit/<int:entry_id>/revert"}
+    assert {r for _, r in routes} >= {
+        "/api/v1/sources/<int:rule_id>",
+        "/api/v1/keys/<int:key_id>",
+        "/api/v1/audit/<int:entry_id>/revert",
+    }
     assert any(not r.startswith("/api/") for _, r in routes)  # the web admin's too
     body = {"list": "allow", "pattern": "a.vn", "evidence": "x", "status": "resolved"}
     for huge in HUGE_IDS:

@@ -26,8 +26,7 @@ def test_check_limited_per_ip_in_memory(tmp_path):
     url = {"url": "https://baochinhphu.vn/"}
     codes = [client.get("/api/v1/check", query_string=url).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
-    other = client.get("/api/v1/check", query_string=url,
-                       environ_base={"REMOTE_ADDR": "10.1.1.1"})
+    other = client.get("/api/v1/check", query_string=url, environ_base={"REMOTE_ADDR": "10.1.1.1"})
     assert other.status_code == 200  # another address has its own budget
     resp = client.get("/api/v1/check", query_string=url)
     assert resp.get_json()["error"]["code"] == "rate_limited"
@@ -67,14 +66,27 @@ def test_limits_shared_through_redis_by_two_processes(tmp_path):
     ip = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.7"
     first = _limited_app(tmp_path / "a", REDIS_URL=REDIS_URL)
     client = first.test_client()
-    codes = [client.get("/api/v1/check", query_string={"url": "https://baochinhphu.vn/"},
-                        environ_base={"REMOTE_ADDR": ip}).status_code for _ in range(2)]
+    codes = [
+        client.get(
+            "/api/v1/check",
+            query_string={"url": "https://baochinhphu.vn/"},
+            environ_base={"REMOTE_ADDR": ip},
+        ).status_code
+        for _ in range(2)
+    ]
     (tmp_path / "b").mkdir()
     root = str(pathlib.Path(__file__).resolve().parents[2])
     child = subprocess.run(
-        [sys.executable, "-c", SECOND_WORKER.format(root=root, tmp=str(tmp_path / "b"),
-                                                    redis=REDIS_URL, ip=ip)],
-        capture_output=True, text=True, timeout=60, cwd=root)
+        [
+            sys.executable,
+            "-c",
+            SECOND_WORKER.format(root=root, tmp=str(tmp_path / "b"), redis=REDIS_URL, ip=ip),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=root,
+    )
     assert child.returncode == 0, child.stderr
     codes += [int(c) for c in child.stdout.split()]
     assert codes == [200, 200, 200, 429]
@@ -85,19 +97,24 @@ def test_limits_shared_through_redis_by_two_processes(tmp_path):
     first.extensions["khongvoi.store"].dispose()
 
 
-@pytest.mark.parametrize(("origin", "allowed"), [
-    ("chrome-extension://abcdefghijklmnop", True),
-    ("moz-extension://1234-5678", True),
-    ("https://cms.example.vn", True),
-    ("https://evil.example", False),
-])
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        ("chrome-extension://abcdefghijklmnop", True),
+        ("moz-extension://1234-5678", True),
+        ("https://cms.example.vn", True),
+        ("https://evil.example", False),
+    ],
+)
 def test_cors_only_for_extensions_and_configured_origins(tmp_path, origin, allowed):
-    app = make_test_app(tmp_path, config={"CORS_ORIGINS": ["https://cms.example.vn"]},
-                        defaults=False)
+    app = make_test_app(
+        tmp_path, config={"CORS_ORIGINS": ["https://cms.example.vn"]}, defaults=False
+    )
     client = app.test_client()
     resp = client.get("/api/v1/check", query_string={"url": "a.vn"}, headers={"Origin": origin})
     assert (resp.headers.get("Access-Control-Allow-Origin") == origin) is allowed
-    pre = client.options("/api/v1/check", headers={
-        "Origin": origin, "Access-Control-Request-Method": "POST"})
+    pre = client.options(
+        "/api/v1/check", headers={"Origin": origin, "Access-Control-Request-Method": "POST"}
+    )
     assert pre.status_code == (204 if allowed else 403)
     app.extensions["khongvoi.store"].dispose()

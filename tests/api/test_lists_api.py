@@ -44,8 +44,15 @@ def test_gzip_when_accepted(client):
 
 def test_snapshot_carries_the_legal_basis_where_a_rule_has_one(client, app):
     store = app.extensions["khongvoi.store"]
-    store.add_rule(make_rule("allow", "bao-co-co-so.vn", name="Báo", evidence="https://x.vn/gt",
-                             basis="Giấy phép số 5/GP-BTTTT"))
+    store.add_rule(
+        make_rule(
+            "allow",
+            "bao-co-co-so.vn",
+            name="Báo",
+            evidence="https://x.vn/gt",
+            basis="Giấy phép số 5/GP-BTTTT",
+        )
+    )
     app.extensions["khongvoi.checker"].refresh(force=True)
     rules = {r["pattern"]: r for r in client.get("/api/v1/lists").get_json()["rules"]}
     assert rules["bao-co-co-so.vn"]["basis"] == "Giấy phép số 5/GP-BTTTT"

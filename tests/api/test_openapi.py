@@ -51,8 +51,9 @@ def _conforms(doc, schema, instance):
 
 
 def _response_schema(doc, path, method, status):
-    return doc["paths"][path][method]["responses"][str(status)]["content"][
-        "application/json"]["schema"]
+    return doc["paths"][path][method]["responses"][str(status)]["content"]["application/json"][
+        "schema"
+    ]
 
 
 def _param(doc, path, method, name):
@@ -65,8 +66,9 @@ def test_delete_reason_is_documented_and_logged(doc, client, admin, app):
     rule = client.get("/api/v1/sources?list=deny&limit=1", headers=admin).get_json()["items"][0]
     resp = client.delete(f"/api/v1/sources/{rule['id']}?reason=trùng lặp", headers=admin)
     assert resp.status_code == 200
-    _conforms(doc, _response_schema(doc, "/api/v1/sources/{rule_id}", "delete", 200),
-              resp.get_json())
+    _conforms(
+        doc, _response_schema(doc, "/api/v1/sources/{rule_id}", "delete", 200), resp.get_json()
+    )
     _, entries = app.extensions["khongvoi.store"].list_audit(target_type="rule", limit=5)
     assert any(e.action == "delete" and e.reason == "trùng lặp" for e in entries)
 
@@ -85,16 +87,18 @@ def test_key_fields_the_document_requires_are_required(doc, client, admin):
     listed = client.get("/api/v1/keys", headers=admin).get_json()
     _conforms(doc, _response_schema(doc, "/api/v1/keys", "get", 200), listed)
     revoked = client.delete(f"/api/v1/keys/{made.get_json()['id']}", headers=admin)
-    _conforms(doc, _response_schema(doc, "/api/v1/keys/{key_id}", "delete", 200),
-              revoked.get_json())
+    _conforms(
+        doc, _response_schema(doc, "/api/v1/keys/{key_id}", "delete", 200), revoked.get_json()
+    )
 
 
 def test_url_bounds_match_the_answers(doc, client):
     query = _param(doc, "/api/v1/check", "get", "url")["schema"]
     assert query["minLength"] == 1 and "url_too_long" in query["description"]
     assert client.get("/api/v1/check?url=").get_json()["error"]["code"] == "empty_url"
-    body = doc["paths"]["/api/v1/check"]["post"]["requestBody"]["content"][
-        "application/json"]["schema"]["properties"]["url"]
+    body = doc["paths"]["/api/v1/check"]["post"]["requestBody"]["content"]["application/json"][
+        "schema"
+    ]["properties"]["url"]
     most = body["maxLength"]
     ok = client.post("/api/v1/check", json={"url": "vnexpress.net/" + "a" * (most - 14)})
     assert ok.status_code == 200
@@ -103,15 +107,20 @@ def test_url_bounds_match_the_answers(doc, client):
 
 
 def test_check_answers_conform(doc, client):
-    for url in ("https://xaydungchinhsach.baochinhphu.vn/abc", "https://nhan-dan.vn/",
-                "https://www.facebook.com/ubndthunghiemm", "http://0x7f.1/"):
+    for url in (
+        "https://xaydungchinhsach.baochinhphu.vn/abc",
+        "https://nhan-dan.vn/",
+        "https://www.facebook.com/ubndthunghiemm",
+        "http://0x7f.1/",
+    ):
         resp = client.get("/api/v1/check", query_string={"url": url})
         assert resp.status_code == 200
         _conforms(doc, _response_schema(doc, "/api/v1/check", "get", 200), resp.get_json())
 
 
-@pytest.mark.parametrize(("path", "name"), [("/api/v1/sources/import", "dry_run"),
-                                            ("/api/v1/sources/import", "force")])
+@pytest.mark.parametrize(
+    ("path", "name"), [("/api/v1/sources/import", "dry_run"), ("/api/v1/sources/import", "force")]
+)
 def test_yes_no_parameters_are_booleans(doc, path, name):
     assert _param(doc, path, "post", name)["schema"]["type"] == "boolean"
 
@@ -133,14 +142,22 @@ def test_enums_on_import_export_and_search(doc):
 
 
 def _call(client, path, method, query, headers):
-    path = path.replace("{rule_id}", "1").replace("{key_id}", "1").replace(
-        "{entry_id}", "1").replace("{report_id}", "1")
+    path = (
+        path.replace("{rule_id}", "1")
+        .replace("{key_id}", "1")
+        .replace("{entry_id}", "1")
+        .replace("{report_id}", "1")
+    )
     if path == "/api/v1/sources/import":
-        return client.post(path, query_string=query, headers=headers, content_type="text/csv",
-                           data=b"pattern,name,evidence\nenum-thu.vn,T,e\n")
+        return client.post(
+            path,
+            query_string=query,
+            headers=headers,
+            content_type="text/csv",
+            data=b"pattern,name,evidence\nenum-thu.vn,T,e\n",
+        )
     kwargs = {"json": {}} if method in ("post", "put") else {}
-    return client.open(path, method=method.upper(), query_string=query, headers=headers,
-                       **kwargs)
+    return client.open(path, method=method.upper(), query_string=query, headers=headers, **kwargs)
 
 
 def test_every_enum_parameter_is_enforced(doc, client, admin):
@@ -158,19 +175,28 @@ def test_every_enum_parameter_is_enforced(doc, client, admin):
         for value in values:
             good = _call(client, path, method, {**base, name: value}, admin)
             assert good.status_code != 400 or good.get_json()["error"]["code"] != (
-                f"invalid_{name}"), (method, path, name, value)
+                f"invalid_{name}"
+            ), (method, path, name, value)
         seen += 1
     assert seen >= 6
 
 
 def test_import_answers_conform(doc, client, admin):
     path = "/api/v1/sources/import"
-    dry = client.post(f"{path}?list=allow&dry_run=1", headers=admin, content_type="text/csv",
-                      data=b"pattern,name,evidence\nmoi-thu.vn,M,e\nfacebook.com,F,e\n")
+    dry = client.post(
+        f"{path}?list=allow&dry_run=1",
+        headers=admin,
+        content_type="text/csv",
+        data=b"pattern,name,evidence\nmoi-thu.vn,M,e\nfacebook.com,F,e\n",
+    )
     assert dry.status_code == 200
     _conforms(doc, _response_schema(doc, path, "post", 200), dry.get_json())
-    refused = client.post(f"{path}?list=allow", headers=admin, content_type="text/csv",
-                          data=b"pattern,name,evidence\nfacebook.com,F,e\n")
+    refused = client.post(
+        f"{path}?list=allow",
+        headers=admin,
+        content_type="text/csv",
+        data=b"pattern,name,evidence\nfacebook.com,F,e\n",
+    )
     assert refused.status_code == 400
     _conforms(doc, _response_schema(doc, path, "post", 400), refused.get_json())
 
@@ -182,8 +208,9 @@ def test_report_answers_conform(doc, client, admin):
     listed = client.get("/api/v1/reports", headers=admin).get_json()
     _conforms(doc, _response_schema(doc, "/api/v1/reports", "get", 200), listed)
     closed = client.post(f"/api/v1/reports/{rid}", json={"status": "rejected"}, headers=admin)
-    _conforms(doc, _response_schema(doc, "/api/v1/reports/{report_id}", "post", 200),
-              closed.get_json())
+    _conforms(
+        doc, _response_schema(doc, "/api/v1/reports/{report_id}", "post", 200), closed.get_json()
+    )
 
 
 def test_every_documented_error_status_uses_the_error_shape(doc):

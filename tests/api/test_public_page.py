@@ -15,8 +15,10 @@ from tests.live import make_test_app
 
 def verdicts(resp):
     """The verdict of each result card, in order."""
-    return re.findall(r'<article class="result[^"]*" data-testid="result" data-verdict="(\w+)"',
-                      resp.get_data(as_text=True))
+    return re.findall(
+        r'<article class="result[^"]*" data-testid="result" data-verdict="(\w+)"',
+        resp.get_data(as_text=True),
+    )
 
 
 def test_form_without_query_is_a_labelled_form(client):
@@ -32,9 +34,11 @@ def test_form_without_query_is_a_labelled_form(client):
 
 
 def test_a_pasted_message_has_every_link_checked(client):
-    message = ("Khẩn: xem ngay https://tin-gia-mao.com/bai?utm_source=zalo, nguồn gốc tại "
-               "tin-chinh-thong.vn/a. Chi tiết: https://l.facebook.com/l.php?u="
-               "https%3A%2F%2Fbaochinhphu.vn%2Fx%3Ffbclid%3D1")
+    message = (
+        "Khẩn: xem ngay https://tin-gia-mao.com/bai?utm_source=zalo, nguồn gốc tại "
+        "tin-chinh-thong.vn/a. Chi tiết: https://l.facebook.com/l.php?u="
+        "https%3A%2F%2Fbaochinhphu.vn%2Fx%3Ffbclid%3D1"
+    )
     resp = client.get("/", query_string={"q": message})
     page = resp.get_data(as_text=True)
     assert resp.status_code == 200
@@ -54,9 +58,16 @@ def test_source_basis_evidence_and_imitation_are_shown(tmp_path):
     store = app.extensions["khongvoi.store"]
     from server.core import make_rule
 
-    store.add_rule(make_rule("allow", "bao-co-giay-phep.vn", name="Báo Có Giấy Phép",
-                             category="press_central", evidence="https://bao-co-giay-phep.vn/gt",
-                             basis="Giấy phép số 9/GP-BTTTT"))
+    store.add_rule(
+        make_rule(
+            "allow",
+            "bao-co-giay-phep.vn",
+            name="Báo Có Giấy Phép",
+            category="press_central",
+            evidence="https://bao-co-giay-phep.vn/gt",
+            basis="Giấy phép số 9/GP-BTTTT",
+        )
+    )
     client = app.test_client()
     page = client.get("/", query_string={"q": "bao-co-giay-phep.vn/tin"}).get_data(as_text=True)
     assert 'data-testid="basis">Giấy phép số 9/GP-BTTTT<' in page
@@ -69,16 +80,20 @@ def test_source_basis_evidence_and_imitation_are_shown(tmp_path):
 
 def test_english_on_request(client):
     page = client.get("/", query_string={"q": "tin-chinh-thong.vn", "lang": "en"}).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert '<html lang="en">' in page and "Official source" in page and "Reasons" in page
     assert "Tiếng Việt" in page
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("xin chào mọi người, hẹn gặp lại", "Không tìm thấy liên kết nào"),
-    ("javascript:alert(1)", "javascript:"),
-    ("TP.HCM v.v.", "Không tìm thấy liên kết nào"),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("xin chào mọi người, hẹn gặp lại", "Không tìm thấy liên kết nào"),
+        ("javascript:alert(1)", "javascript:"),
+        ("TP.HCM v.v.", "Không tìm thấy liên kết nào"),
+    ],
+)
 def test_text_without_web_links_gets_a_clear_message(client, query, message):
     resp = client.get("/", query_string={"q": query})
     page = resp.get_data(as_text=True)
@@ -102,9 +117,14 @@ def test_at_most_max_links_are_checked_and_the_rest_named(client):
 
 
 def test_share_target_checks_title_text_and_url(client):
-    resp = client.get("/share", query_string={
-        "title": "Thông báo", "text": "Đọc tại https://tin-gia-mao.com/x",
-        "url": "https://tin-chinh-thong.vn/bai"})
+    resp = client.get(
+        "/share",
+        query_string={
+            "title": "Thông báo",
+            "text": "Đọc tại https://tin-gia-mao.com/x",
+            "url": "https://tin-chinh-thong.vn/bai",
+        },
+    )
     page = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "Nội dung được chia sẻ vào Không Vội" in page
     assert verdicts(resp) == ["denied", "official"]
@@ -124,9 +144,12 @@ def test_manifest_makes_an_installable_share_target(client):
     for icon in body["icons"]:
         with client.get(icon["src"]) as got:
             assert got.status_code == 200 and got.data.startswith(b"\x89PNG")
-    assert body["share_target"] == {"action": "/share", "method": "POST",
-                                    "enctype": "application/x-www-form-urlencoded",
-                                    "params": {"title": "title", "text": "text", "url": "url"}}
+    assert body["share_target"] == {
+        "action": "/share",
+        "method": "POST",
+        "enctype": "application/x-www-form-urlencoded",
+        "params": {"title": "title", "text": "text", "url": "url"},
+    }
 
 
 def test_service_worker_and_the_extension_matcher_are_served(client):
@@ -140,16 +163,21 @@ def test_service_worker_and_the_extension_matcher_are_served(client):
 
 
 def test_report_form_stores_a_report(client, app):
-    page = client.get("/", query_string={"q": "https://tin-gia-mao.com/x"}).get_data(
-        as_text=True)
+    page = client.get("/", query_string={"q": "https://tin-gia-mao.com/x"}).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    resp = client.post("/report", data={"csrf_token": token, "url": "https://tin-gia-mao.com/x",
-                                        "kind": "impersonation", "verdict_seen": "denied",
-                                        "comment": "trang giả"})
+    resp = client.post(
+        "/report",
+        data={
+            "csrf_token": token,
+            "url": "https://tin-gia-mao.com/x",
+            "kind": "impersonation",
+            "verdict_seen": "denied",
+            "comment": "trang giả",
+        },
+    )
     assert resp.status_code == 201 and "Đã nhận báo cáo" in resp.get_data(as_text=True)
     reports = app.extensions["khongvoi.store"].list_reports()
-    assert any(r.url == "https://tin-gia-mao.com/x" and r.kind == "impersonation"
-               for r in reports)
+    assert any(r.url == "https://tin-gia-mao.com/x" and r.kind == "impersonation" for r in reports)
 
 
 def test_report_without_csrf_or_with_bad_kind_changes_nothing(tmp_path):
@@ -161,19 +189,23 @@ def test_report_without_csrf_or_with_bad_kind_changes_nothing(tmp_path):
     assert "csrf_token" not in page  # the empty form has no report button
     page = client.get("/", query_string={"q": "tin-gia-mao.com"}).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    bad = client.post("/report", data={"csrf_token": token, "url": "https://x.vn",
-                                       "kind": "spam"})
+    bad = client.post("/report", data={"csrf_token": token, "url": "https://x.vn", "kind": "spam"})
     assert bad.status_code == 400 and "Loại báo cáo không hợp lệ" in bad.get_data(as_text=True)
     app.extensions["khongvoi.store"].dispose()
 
 
 def test_the_page_is_rate_limited_with_a_vietnamese_page(tmp_path):
-    app = make_test_app(tmp_path, TEST_RULES, config={
-        "RATELIMIT_ENABLED": True, "RATELIMIT_CHECK": "2 per minute",
-        "RATELIMIT_KEY_PREFIX": "kv-public-test"})
+    app = make_test_app(
+        tmp_path,
+        TEST_RULES,
+        config={
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_CHECK": "2 per minute",
+            "RATELIMIT_KEY_PREFIX": "kv-public-test",
+        },
+    )
     client = app.test_client()
-    assert [client.get("/", query_string={"q": "a.vn"}).status_code for _ in range(2)] == [
-        200, 200]
+    assert [client.get("/", query_string={"q": "a.vn"}).status_code for _ in range(2)] == [200, 200]
     refused = client.get("/", query_string={"q": "a.vn"})
     assert refused.status_code == 429 and refused.mimetype == "text/html"
     assert "quá nhiều yêu cầu" in refused.get_data(as_text=True)
@@ -186,12 +218,15 @@ def test_not_found_page_links_home_and_home_answers(client):
     assert client.get("/").status_code == 200
 
 
-@pytest.mark.parametrize(("text", "links"), [
-    ("Xem https://a.vn/x?y=1, và b.com.vn/z.", ["https://a.vn/x?y=1", "b.com.vn/z"]),
-    ("TP.HCM, v.v. và email a@b.vn", []),
-    ("(xem www.chinhphu.vn)", ["www.chinhphu.vn"]),
-    ("https://a.vn https://a.vn", ["https://a.vn"]),
-])
+@pytest.mark.parametrize(
+    ("text", "links"),
+    [
+        ("Xem https://a.vn/x?y=1, và b.com.vn/z.", ["https://a.vn/x?y=1", "b.com.vn/z"]),
+        ("TP.HCM, v.v. và email a@b.vn", []),
+        ("(xem www.chinhphu.vn)", ["www.chinhphu.vn"]),
+        ("https://a.vn https://a.vn", ["https://a.vn"]),
+    ],
+)
 def test_find_links_reads_messages_as_the_extension_does(text, links):
     assert find_links(text) == links
 
@@ -236,8 +271,15 @@ def test_report_with_control_characters_is_refused(client, app):
     page = client.get("/", query_string={"q": "tin-gia-mao.com"}).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     before = len(app.extensions["khongvoi.store"].list_reports())
-    bad = client.post("/report", data={"csrf_token": token, "url": "https://tin-gia-mao.com/",
-                                       "kind": "other", "comment": "a\x00b"})
+    bad = client.post(
+        "/report",
+        data={
+            "csrf_token": token,
+            "url": "https://tin-gia-mao.com/",
+            "kind": "other",
+            "comment": "a\x00b",
+        },
+    )
     assert bad.status_code == 400 and "ký tự điều khiển" in bad.get_data(as_text=True)
     assert len(app.extensions["khongvoi.store"].list_reports()) == before
 

@@ -11,8 +11,12 @@ from tests.live import make_test_app
 def test_report_stored_with_current_verdict(client, app):
     resp = client.post(
         "/api/v1/reports",
-        json={"url": "tin-gia-mao.com/bai", "verdict_seen": "denied", "kind": "wrongly_listed",
-              "comment": "Trang này là của cơ quan tôi"},
+        json={
+            "url": "tin-gia-mao.com/bai",
+            "verdict_seen": "denied",
+            "kind": "wrongly_listed",
+            "comment": "Trang này là của cơ quan tôi",
+        },
     )
     assert resp.status_code == 201
     body = resp.get_json()
@@ -45,8 +49,11 @@ def test_bad_reports_refused_and_nothing_stored(client, app, payload, code):
 
 
 def test_reports_rate_limited(tmp_path):
-    app = make_test_app(tmp_path, TEST_RULES, config={
-        "RATELIMIT_ENABLED": True, "RATELIMIT_REPORTS": "2 per minute"})
+    app = make_test_app(
+        tmp_path,
+        TEST_RULES,
+        config={"RATELIMIT_ENABLED": True, "RATELIMIT_REPORTS": "2 per minute"},
+    )
     client = app.test_client()
     codes = [client.post("/api/v1/reports", json={"url": "a.vn"}).status_code for _ in range(3)]
     assert codes == [201, 201, 429]
@@ -79,19 +86,27 @@ def test_report_errors_say_what_is_wrong(client, payload, code, words):
 
 
 def test_null_comment_and_verdict_seen_count_as_empty(client, app):
-    resp = client.post("/api/v1/reports", json={"url": "a.vn", "comment": None,
-                                                "verdict_seen": None})
+    resp = client.post(
+        "/api/v1/reports", json={"url": "a.vn", "comment": None, "verdict_seen": None}
+    )
     assert resp.status_code == 201
     report = app.extensions["khongvoi.store"].list_reports()[-1]
     assert report.comment == "" and report.verdict_seen == ""
 
 
 def test_refused_reports_do_not_use_up_the_quota(tmp_path):
-    app = make_test_app(tmp_path, TEST_RULES, config={
-        "RATELIMIT_ENABLED": True, "RATELIMIT_REPORTS": "2 per minute"})
+    app = make_test_app(
+        tmp_path,
+        TEST_RULES,
+        config={"RATELIMIT_ENABLED": True, "RATELIMIT_REPORTS": "2 per minute"},
+    )
     client = app.test_client()
-    for bad in ({"url": 1}, {"url": "x" * 9000}, {"url": "javascript:x"}, {"url": "a.vn",
-                                                                          "kind": "spam"}):
+    for bad in (
+        {"url": 1},
+        {"url": "x" * 9000},
+        {"url": "javascript:x"},
+        {"url": "a.vn", "kind": "spam"},
+    ):
         assert client.post("/api/v1/reports", json=bad).status_code == 400
     codes = [client.post("/api/v1/reports", json={"url": "a.vn"}).status_code for _ in range(3)]
     assert codes == [201, 201, 429]
@@ -106,8 +121,9 @@ def admin(app):
 
 
 def _report(client, url="tin-gia-mao.com/bai"):
-    return client.post("/api/v1/reports", json={"url": url, "kind": "wrongly_listed"}
-                       ).get_json()["id"]
+    return client.post("/api/v1/reports", json={"url": url, "kind": "wrongly_listed"}).get_json()[
+        "id"
+    ]
 
 
 def test_admin_closes_a_report_and_it_is_audited(client, app, admin):
@@ -116,12 +132,17 @@ def test_admin_closes_a_report_and_it_is_audited(client, app, admin):
     one = client.get(f"/api/v1/reports/{rid}", headers=admin)
     assert one.status_code == 200 and one.get_json()["status"] == "open"
     assert one.get_json()["created_at"].endswith("Z")
-    resp = client.post(f"/api/v1/reports/{rid}", headers=admin,
-                       json={"status": "resolved", "reason": "đã thêm vào danh sách chặn"})
+    resp = client.post(
+        f"/api/v1/reports/{rid}",
+        headers=admin,
+        json={"status": "resolved", "reason": "đã thêm vào danh sách chặn"},
+    )
     assert resp.status_code == 200
     assert resp.get_json()["id"] == rid and resp.get_json()["status"] == "resolved"
-    open_ids = [r["id"] for r in client.get("/api/v1/reports?status=open",
-                                            headers=admin).get_json()["items"]]
+    open_ids = [
+        r["id"]
+        for r in client.get("/api/v1/reports?status=open", headers=admin).get_json()["items"]
+    ]
     assert rid not in open_ids
     _, entries = store.list_audit(target_type="report", limit=10)
     [entry] = [e for e in entries if e.target_id == rid]
@@ -135,11 +156,15 @@ def test_admin_closes_a_report_and_it_is_audited(client, app, admin):
     assert reopened.get_json()["status"] == "open"
 
 
-@pytest.mark.parametrize(("body", "code"), [
-    ({}, "invalid_status"), ({"status": "closed"}, "invalid_status"),
-    ({"status": "rejected", "reason": 5}, "invalid_reason"),
-    ({"status": "rejected", "reason": "x" * 1001}, "invalid_reason"),
-])
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({}, "invalid_status"),
+        ({"status": "closed"}, "invalid_status"),
+        ({"status": "rejected", "reason": 5}, "invalid_reason"),
+        ({"status": "rejected", "reason": "x" * 1001}, "invalid_reason"),
+    ],
+)
 def test_bad_triage_refused(client, app, admin, body, code):
     rid = _report(client)
     resp = client.post(f"/api/v1/reports/{rid}", headers=admin, json=body)
@@ -151,8 +176,14 @@ def test_triage_needs_an_admin_key_and_an_existing_report(client, app, admin):
     rid = _report(client)
     assert client.post(f"/api/v1/reports/{rid}", json={"status": "rejected"}).status_code == 401
     check = app.extensions["khongvoi.store"].create_key("bot", "check")[1]
-    assert client.post(f"/api/v1/reports/{rid}", json={"status": "rejected"},
-                       headers={"Authorization": f"Bearer {check}"}).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/reports/{rid}",
+            json={"status": "rejected"},
+            headers={"Authorization": f"Bearer {check}"},
+        ).status_code
+        == 403
+    )
     missing = client.post("/api/v1/reports/999999", json={"status": "rejected"}, headers=admin)
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
     assert client.get("/api/v1/reports/999999", headers=admin).status_code == 404
@@ -161,8 +192,10 @@ def test_triage_needs_an_admin_key_and_an_existing_report(client, app, admin):
 def test_control_characters_in_a_report_are_refused_and_nothing_is_stored(client, app):
     store = app.extensions["khongvoi.store"]
     before = len(store.list_reports())
-    for body, code in (({"url": "https://a.vn/", "comment": "a\u0000b"}, "invalid_comment"),
-                       ({"url": "https://a.vn/\u0007", "comment": ""}, "invalid_url")):
+    for body, code in (
+        ({"url": "https://a.vn/", "comment": "a\u0000b"}, "invalid_comment"),
+        ({"url": "https://a.vn/\u0007", "comment": ""}, "invalid_url"),
+    ):
         resp = client.post("/api/v1/reports", json=body)
         assert resp.status_code == 400 and resp.get_json()["error"]["code"] == code
     ok = client.post("/api/v1/reports", json={"url": "https://a.vn/", "comment": "dòng 1\ndòng 2"})

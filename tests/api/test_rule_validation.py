@@ -49,8 +49,11 @@ def test_bad_fields_refused_on_create_and_replace(app, client, h, change, code):
     assert created.get_json()["error"]["code"] == code
     assert store.lists_version() == version
     rid = store.find_rules(q="tin-chinh-thong.vn")[1][0].id
-    replaced = client.put(f"/api/v1/sources/{rid}", headers=h,
-                          json={**NEW_RULE, "pattern": "tin-chinh-thong.vn", **change})
+    replaced = client.put(
+        f"/api/v1/sources/{rid}",
+        headers=h,
+        json={**NEW_RULE, "pattern": "tin-chinh-thong.vn", **change},
+    )
     assert replaced.status_code == 400 and replaced.get_json()["error"]["code"] == code
     assert store.lists_version() == version
 
@@ -73,51 +76,82 @@ def test_messages_vietnamese_first_english_on_request(client, h):
 
 
 def test_limits_and_allowed_forms_are_accepted(client, h):
-    ok = client.post("/api/v1/sources", headers=h, json={
-        **NEW_RULE, "name": "x" * 200, "evidence": "Dòng 1\nDòng 2\tcột", "note": "y" * 2000,
-        "category": "", "scope": None, "review_by": None, "force": False,
-        "reason": "r" * 2000})
+    ok = client.post(
+        "/api/v1/sources",
+        headers=h,
+        json={
+            **NEW_RULE,
+            "name": "x" * 200,
+            "evidence": "Dòng 1\nDòng 2\tcột",
+            "note": "y" * 2000,
+            "category": "",
+            "scope": None,
+            "review_by": None,
+            "force": False,
+            "reason": "r" * 2000,
+        },
+    )
     assert ok.status_code == 201, ok.get_json()
     rule = ok.get_json()
     assert rule["category"] == "" and rule["scope"] == "national"
     assert rule["evidence"] == "Dòng 1\nDòng 2\tcột" and len(rule["name"]) == 200
-    untouched = client.post("/api/v1/sources", headers=h, json={
-        "list": "deny", "pattern": "gia-mao-x.com", "name": "  Giả mạo X  ",
-        "evidence": " CV 5 "})
+    untouched = client.post(
+        "/api/v1/sources",
+        headers=h,
+        json={
+            "list": "deny",
+            "pattern": "gia-mao-x.com",
+            "name": "  Giả mạo X  ",
+            "evidence": " CV 5 ",
+        },
+    )
     assert untouched.status_code == 201
     assert (untouched.get_json()["name"], untouched.get_json()["category"]) == ("Giả mạo X", "")
 
 
 def test_delete_reason_is_checked(app, client, h):
     rid = app.extensions["khongvoi.store"].find_rules(q="tin-chinh-thong.vn")[1][0].id
-    bad = client.delete(f"/api/v1/sources/{rid}", query_string={"reason": "a\u0007b"},
-                        headers=h)
+    bad = client.delete(f"/api/v1/sources/{rid}", query_string={"reason": "a\u0007b"}, headers=h)
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid_reason"
     assert client.get(f"/api/v1/sources/{rid}", headers=h).status_code == 200
 
 
 def test_import_rows_validated_like_the_api(client, h):
-    body = ("pattern,name,category,evidence\n"
-            "imp-a.vn,A,press_local,CV 1\n"
-            "imp-b.vn,B,,CV 2\n"
-            "imp-c.vn,C,,\n"
-            "imp-d.vn,,press_local,CV 4\n"
-            "imp-e.vn,E,nonsense,CV 5\n"
-            f"imp-f.vn,{'x' * 201},,CV 6\n")
-    dry = client.post("/api/v1/sources/import?list=allow&dry_run=1", data=body.encode(),
-                      content_type="text/csv", headers=h).get_json()
+    body = (
+        "pattern,name,category,evidence\n"
+        "imp-a.vn,A,press_local,CV 1\n"
+        "imp-b.vn,B,,CV 2\n"
+        "imp-c.vn,C,,\n"
+        "imp-d.vn,,press_local,CV 4\n"
+        "imp-e.vn,E,nonsense,CV 5\n"
+        f"imp-f.vn,{'x' * 201},,CV 6\n"
+    )
+    dry = client.post(
+        "/api/v1/sources/import?list=allow&dry_run=1",
+        data=body.encode(),
+        content_type="text/csv",
+        headers=h,
+    ).get_json()
     assert dry["added"] == 2
     assert [(e["line"], e["code"]) for e in dry["invalid"]] == [
-        (4, "missing_evidence"), (5, "missing_name"), (6, "invalid_category"),
-        (7, "invalid_name")]
-    items = [{"pattern": "imp-j.vn", "name": "J", "evidence": 5},
-             {"pattern": "imp-k.vn", "name": "K", "evidence": "e\u001bx"},
-             {"pattern": "imp-l.vn", "name": "L", "evidence": "CV", "category": None}]
-    dry = client.post("/api/v1/sources/import?list=deny&dry_run=1", json=items,
-                      headers=h).get_json()
+        (4, "missing_evidence"),
+        (5, "missing_name"),
+        (6, "invalid_category"),
+        (7, "invalid_name"),
+    ]
+    items = [
+        {"pattern": "imp-j.vn", "name": "J", "evidence": 5},
+        {"pattern": "imp-k.vn", "name": "K", "evidence": "e\u001bx"},
+        {"pattern": "imp-l.vn", "name": "L", "evidence": "CV", "category": None},
+    ]
+    dry = client.post(
+        "/api/v1/sources/import?list=deny&dry_run=1", json=items, headers=h
+    ).get_json()
     assert dry["added"] == 1
     assert [(e["line"], e["code"]) for e in dry["invalid"]] == [
-        (1, "invalid_evidence"), (2, "invalid_evidence")]
+        (1, "invalid_evidence"),
+        (2, "invalid_evidence"),
+    ]
 
 
 def test_admin_form_validates_alike_and_requires_a_category(app, client):
@@ -125,16 +159,25 @@ def test_admin_form_validates_alike_and_requires_a_category(app, client):
     store = app.extensions["khongvoi.store"]
     store.create_user("quantri", "mật-khẩu-dài-123", "admin")
     client.post("/admin/login", data={"username": "quantri", "password": "mật-khẩu-dài-123"})
-    form = {"list": "allow", "pattern": "form-x.vn", "name": "Báo X", "category": "press_local",
-            "scope": "national", "evidence": "GP 1", "action": "save"}
+    form = {
+        "list": "allow",
+        "pattern": "form-x.vn",
+        "name": "Báo X",
+        "category": "press_local",
+        "scope": "national",
+        "evidence": "GP 1",
+        "action": "save",
+    }
     version = store.lists_version()
-    for change, text in (({"name": " "}, "Cần ghi tên nguồn"),
-                         ({"evidence": ""}, "Cần ghi bằng chứng"),
-                         ({"category": ""}, "Hãy chọn loại nguồn"),
-                         ({"category": "nonsense"}, "không có trong danh mục"),
-                         ({"name": "x" * 201}, "dài quá 200 ký tự"),
-                         ({"note": "a\u0000b"}, "ký tự điều khiển"),
-                         ({"reason": "r" * 2001}, "dài quá 2000 ký tự")):
+    for change, text in (
+        ({"name": " "}, "Cần ghi tên nguồn"),
+        ({"evidence": ""}, "Cần ghi bằng chứng"),
+        ({"category": ""}, "Hãy chọn loại nguồn"),
+        ({"category": "nonsense"}, "không có trong danh mục"),
+        ({"name": "x" * 201}, "dài quá 200 ký tự"),
+        ({"note": "a\u0000b"}, "ký tự điều khiển"),
+        ({"reason": "r" * 2001}, "dài quá 2000 ký tự"),
+    ):
         page = client.post("/admin/rules/new", data={**form, **change})
         assert page.status_code == 200
         assert text in page.get_data(as_text=True), change

@@ -44,12 +44,21 @@ class LocalSites:
         self.fallback: Callable[[str], Answer] | None = None
 
     # -- set-up -------------------------------------------------------------------------
-    def route(self, host: str, path: str, body: bytes | str = b"", status: int = 200,
-              headers: dict[str, str] | None = None) -> None:
+    def route(
+        self,
+        host: str,
+        path: str,
+        body: bytes | str = b"",
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         """Answer ``GET/HEAD host path`` with ``status``, ``headers`` and ``body``."""
         data = body.encode("utf-8") if isinstance(body, str) else body
-        self.routes[(host, path)] = (status, {"Content-Type": "text/html; charset=utf-8",
-                                              **(headers or {})}, data)
+        self.routes[(host, path)] = (
+            status,
+            {"Content-Type": "text/html; charset=utf-8", **(headers or {})},
+            data,
+        )
 
     def handler(self, host: str, path: str, fn: Callable[[dict[str, str]], Answer]) -> None:
         """Answer with ``fn(request headers)``."""

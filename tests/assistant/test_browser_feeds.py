@@ -21,8 +21,9 @@ def server():
     from tests.live import LiveServer
 
     feeds = tempfile.TemporaryDirectory()
-    Path(feeds.name, "canhbao.txt").write_text("lua-dao-thu.com\ntin-chinh-thong.vn\n",
-                                               encoding="utf-8")
+    Path(feeds.name, "canhbao.txt").write_text(
+        "lua-dao-thu.com\ntin-chinh-thong.vn\n", encoding="utf-8"
+    )
     srv = LiveServer(extra_rules=TEST_RULES, config={"FEEDS_DIR": feeds.name}).start()
     srv.store.create_user("quantri", PASSWORD, "admin")
     yield srv
@@ -31,17 +32,25 @@ def server():
 
 
 def _verdict(server, url):
-    return requests.get(f"{server.url}/api/v1/check", params={"url": url},
-                        timeout=5).json()["verdict"]
+    return requests.get(f"{server.url}/api/v1/check", params={"url": url}, timeout=5).json()[
+        "verdict"
+    ]
 
 
 def test_feeds_page_flow(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--headless=new", "--no-sandbox", "--disable-background-networking",
-            "--disable-component-update", "--disable-gpu"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-gpu",
+            ],
+        )
         page = browser.new_page(locale="vi-VN")
         page.goto(f"{server.url}/admin/login")
         page.fill("#username", "quantri")

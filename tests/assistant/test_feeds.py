@@ -18,8 +18,9 @@ from tests.conftest import TEST_RULES
 from tests.live import make_test_app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hostsvn"
-HOSTS, DOMAINS, ABP = (FIXTURES / n for n in ("threat-hosts-VN", "threat-domain-VN.txt",
-                                               "threat-filter-VN.txt"))
+HOSTS, DOMAINS, ABP = (
+    FIXTURES / n for n in ("threat-hosts-VN", "threat-domain-VN.txt", "threat-filter-VN.txt")
+)
 FEED_HOST = "feeds.canhbao-thu.vn"
 PLATFORMS = default_tables().platforms
 
@@ -52,18 +53,50 @@ def test_adblock_file_of_hostsvn_is_read_as_domain_entries():
     assert "0fb.co" in abp.hosts
 
 
-@pytest.mark.parametrize(("fmt", "lines", "hosts", "bad", "unsupported"), [
-    ("hosts", ["0.0.0.0 a-lua-dao.com b.lua-dao.net # two", "127.0.0.1 localhost",
-               "::1 ip6-localhost", "0.0.0.0 facebook.com", "0.0.0.0 www.facebook.com",
-               "just-a-word", "0.0.0.0 1.2.3.4"],
-     {"a-lua-dao.com", "b.lua-dao.net"}, 4, 0),
-    ("domains", ["# comment", "WWW.Lừa-Đảo.VN.", "c.example.org", "two words", "x/y.com"],
-     {canonical_host("lừa-đảo.vn"), "c.example.org"}, 2, 0),
-    ("abp", ["! c", "[Adblock Plus 2.0]", "||lua.vn^", "||lua2.vn^$third-party",
-             "@@||ok.vn^", "||path.vn/x^", "example.com##.ad", "||only.vn^$domain=a.com",
-             "||blogspot.com^"],
-     {"lua.vn", "lua2.vn"}, 1, 4),
-])
+@pytest.mark.parametrize(
+    ("fmt", "lines", "hosts", "bad", "unsupported"),
+    [
+        (
+            "hosts",
+            [
+                "0.0.0.0 a-lua-dao.com b.lua-dao.net # two",
+                "127.0.0.1 localhost",
+                "::1 ip6-localhost",
+                "0.0.0.0 facebook.com",
+                "0.0.0.0 www.facebook.com",
+                "just-a-word",
+                "0.0.0.0 1.2.3.4",
+            ],
+            {"a-lua-dao.com", "b.lua-dao.net"},
+            4,
+            0,
+        ),
+        (
+            "domains",
+            ["# comment", "WWW.Lừa-Đảo.VN.", "c.example.org", "two words", "x/y.com"],
+            {canonical_host("lừa-đảo.vn"), "c.example.org"},
+            2,
+            0,
+        ),
+        (
+            "abp",
+            [
+                "! c",
+                "[Adblock Plus 2.0]",
+                "||lua.vn^",
+                "||lua2.vn^$third-party",
+                "@@||ok.vn^",
+                "||path.vn/x^",
+                "example.com##.ad",
+                "||only.vn^$domain=a.com",
+                "||blogspot.com^",
+            ],
+            {"lua.vn", "lua2.vn"},
+            1,
+            4,
+        ),
+    ],
+)
 def test_each_format_takes_good_lines_and_counts_the_rest(fmt, lines, hosts, bad, unsupported):
     parsed = parse_feed(lines, fmt, PLATFORMS)
     assert parsed.hosts == hosts
@@ -78,8 +111,9 @@ def test_each_format_takes_good_lines_and_counts_the_rest(fmt, lines, hosts, bad
 def feed_file(tmp_path):
     path = tmp_path / "feeds" / "canhbao.txt"
     path.parent.mkdir()
-    path.write_text("# test list\nlua-dao-thu.com\ntin-chinh-thong.vn\nbad line here\n",
-                    encoding="utf-8")
+    path.write_text(
+        "# test list\nlua-dao-thu.com\ntin-chinh-thong.vn\nbad line here\n", encoding="utf-8"
+    )
     return path
 
 
@@ -102,19 +136,24 @@ def _admin(app):
 def test_cli_adds_a_hostsvn_feed_and_checks_name_it(fapp):
     runner, client = fapp.test_cli_runner(), fapp.test_client()
     assert _check(client, "https://0fb.co/login")["verdict"] == "unknown"
-    out = runner.invoke(args=["feeds", "add", "hostsVN", str(HOSTS), "--format", "hosts",
-                              "--list", "deny"])
+    out = runner.invoke(
+        args=["feeds", "add", "hostsVN", str(HOSTS), "--format", "hosts", "--list", "deny"]
+    )
     assert out.exit_code == 0, out.output
     assert "Đã thêm nguồn cảnh báo “hostsVN”" in out.output
     assert re.search(r"hostsVN: đã cập nhật / updated: 4373 mục/entries", out.output)
     for url in ("https://0fb.co/login", "http://www.0fb.co/", "https://x.y.0fb.co/a"):
         body = _check(client, url)
         assert body["verdict"] == "denied", url
-        assert body["reasons"][0] == {"code": "feed_listed",
-                                      "message": "Có trong danh sách cảnh báo “hostsVN”."}
+        assert body["reasons"][0] == {
+            "code": "feed_listed",
+            "message": "Có trong danh sách cảnh báo “hostsVN”.",
+        }
         assert body["rule"]["name"] == "hostsVN" and body["rule"]["note"] == "feed:hostsVN"
-    assert _check(client, "https://0fb.co/", "en")["reasons"][0]["message"] == \
-        "On the warning list “hostsVN”."
+    assert (
+        _check(client, "https://0fb.co/", "en")["reasons"][0]["message"]
+        == "On the warning list “hostsVN”."
+    )
     listed = runner.invoke(args=["feeds", "list"])
     assert re.search(r"hostsVN\thosts\t4373 mục/entries", listed.output)
 
@@ -134,7 +173,8 @@ def test_feed_never_overrides_an_allow_rule_and_reports_the_conflict(fapp, feed_
     assert curated["rule"]["name"] == "Giả mạo Báo Thử Nghiệm"
     api = client.get("/api/v1/feeds", headers=_admin(fapp)).get_json()
     assert [(c["feed"], c["entry"], c["rule"]) for c in api["conflicts"]] == [
-        ("canhbao", "tin-chinh-thong.vn", "tin-chinh-thong.vn")]
+        ("canhbao", "tin-chinh-thong.vn", "tin-chinh-thong.vn")
+    ]
 
 
 def test_remove_and_undo_through_the_audit_log(fapp, feed_file):
@@ -163,8 +203,10 @@ def test_api_refuses_bad_feeds_with_json_errors(fapp, feed_file):
         ({"name": "x", "source": "/etc/hosts", "format": "hosts"}, "invalid_source"),
         ({"name": "x", "source": "../../etc/hosts", "format": "hosts"}, "invalid_source"),
         ({"name": "x", "source": "ftp://a.vn/l", "format": "hosts"}, "invalid_source"),
-        ({"name": "x", "source": "canhbao.txt", "format": "domains", "list": "allow"},
-         "invalid_list"),
+        (
+            {"name": "x", "source": "canhbao.txt", "format": "domains", "list": "allow"},
+            "invalid_list",
+        ),
         ({"name": 5, "source": 6, "format": []}, "invalid_name"),
     ]
     for body, code in cases:
@@ -172,11 +214,17 @@ def test_api_refuses_bad_feeds_with_json_errors(fapp, feed_file):
         assert resp.status_code == 400, body
         assert resp.get_json()["error"]["code"] == code
     assert client.get("/api/v1/feeds", headers=admin).get_json()["items"] == []
-    made = client.post("/api/v1/feeds", json={"name": "canhbao", "source": "canhbao.txt",
-                                              "format": "domains"}, headers=admin)
+    made = client.post(
+        "/api/v1/feeds",
+        json={"name": "canhbao", "source": "canhbao.txt", "format": "domains"},
+        headers=admin,
+    )
     assert made.status_code == 201 and made.get_json()["entry_count"] == 0
-    dup = client.post("/api/v1/feeds", json={"name": "canhbao", "source": "canhbao.txt",
-                                             "format": "domains"}, headers=admin)
+    dup = client.post(
+        "/api/v1/feeds",
+        json={"name": "canhbao", "source": "canhbao.txt", "format": "domains"},
+        headers=admin,
+    )
     assert dup.status_code == 409
     done = client.post("/api/v1/feeds/canhbao/refresh", headers=admin).get_json()
     assert done["status"] == "updated" and done["entries"] == 2 and done["bad_lines"] == 1
@@ -200,14 +248,18 @@ def test_refresh_over_https_is_conditional_and_failures_keep_entries(tmp_path):
                 return state["status"], {}, b"oops"
             if headers.get("If-None-Match") == state["etag"]:
                 return 304, {"ETag": state["etag"]}, b""
-            return 200, {"ETag": state["etag"], "Last-Modified": stamp,
-                         "Content-Type": "text/plain"}, state["body"]
+            return (
+                200,
+                {"ETag": state["etag"], "Last-Modified": stamp, "Content-Type": "text/plain"},
+                state["body"],
+            )
 
         sites.handler(FEED_HOST, "/list.txt", answer)
         app = make_test_app(tmp_path, TEST_RULES, sites.config())
         runner, client = app.test_cli_runner(), app.test_client()
-        out = runner.invoke(args=["feeds", "add", "thu", sites.url(FEED_HOST, "/list.txt"),
-                                  "--format", "domains"])
+        out = runner.invoke(
+            args=["feeds", "add", "thu", sites.url(FEED_HOST, "/list.txt"), "--format", "domains"]
+        )
         assert out.exit_code == 0, out.output
         assert "2 mục/entries (+2 −0)" in out.output
         out = runner.invoke(args=["feeds", "refresh", "thu"])
@@ -221,8 +273,10 @@ def test_refresh_over_https_is_conditional_and_failures_keep_entries(tmp_path):
         assert _check(client, "https://lua-c.com/")["verdict"] == "denied"
         assert _check(client, "https://lua-b.com/")["verdict"] == "unknown"
 
-        for trouble in ({"status": 500}, {"status": 200, "body": b"<html>error</html>\n",
-                                          "etag": '"v3"'}):
+        for trouble in (
+            {"status": 500},
+            {"status": 200, "body": b"<html>error</html>\n", "etag": '"v3"'},
+        ):
             state.update(trouble)
             out = runner.invoke(args=["feeds", "refresh", "thu"])
             assert out.exit_code == 4, out.output
@@ -233,10 +287,8 @@ def test_refresh_over_https_is_conditional_and_failures_keep_entries(tmp_path):
         # unreachable: a name that no longer resolves, and an address the guard refuses
         store = app.extensions["khongvoi.store"]
         service = app.extensions["khongvoi.feeds"]
-        service.add("mat", sites.url("mat-tich.vn", "/x"), "domains", "deny",
-                    _actor())
-        service.add("noi-bo", "https://127.0.0.1/list.txt", "domains", "deny",
-                    _actor())
+        service.add("mat", sites.url("mat-tich.vn", "/x"), "domains", "deny", _actor())
+        service.add("noi-bo", "https://127.0.0.1/list.txt", "domains", "deny", _actor())
         results = {r.name: r for r in service.refresh()}
         assert results["mat"].error == "resolve_dns_failed"
         assert results["noi-bo"].error == "resolve_forbidden_address"
@@ -247,8 +299,11 @@ def test_refresh_over_https_is_conditional_and_failures_keep_entries(tmp_path):
         assert failed and all(e.actor == "assistant" for e in failed)
 
         # undo the last real refresh: the entries before it come back
-        refresh = next(e for e in store.list_audit(target_type="feed")[1]
-                       if e.action == "refresh" and e.after["generation"] > 1)
+        refresh = next(
+            e
+            for e in store.list_audit(target_type="feed")[1]
+            if e.action == "refresh" and e.after["generation"] > 1
+        )
         out = runner.invoke(args=["feeds", "undo", str(refresh.id)])
         assert out.exit_code == 0, out.output
         assert _check(client, "https://lua-b.com/")["verdict"] == "denied"
@@ -266,26 +321,35 @@ def test_curated_rules_always_decide_over_feed_entries(fapp, tmp_path):
     from server.core import make_rule
 
     store = fapp.extensions["khongvoi.store"]
-    store.import_rules([make_rule("allow", "bao.lua-rong.vn", name="Báo Thử Con",
-                                  evidence="e", category="press_local")])
+    store.import_rules(
+        [
+            make_rule(
+                "allow", "bao.lua-rong.vn", name="Báo Thử Con", evidence="e", category="press_local"
+            )
+        ]
+    )
     path = tmp_path / "mix.txt"
     path.write_text("lua-rong.vn\ntin-gia-mao.com\ntin.tin-chinh-thong.vn\n", encoding="utf-8")
-    out = fapp.test_cli_runner().invoke(args=["feeds", "add", "mix", str(path),
-                                              "--format", "domains"])
+    out = fapp.test_cli_runner().invoke(
+        args=["feeds", "add", "mix", str(path), "--format", "domains"]
+    )
     assert out.exit_code == 0, out.output
     client = fapp.test_client()
     # an allow rule more specific than the entry wins on its hosts; the entry elsewhere
     assert _check(client, "https://bao.lua-rong.vn/a")["verdict"] == "official"
     assert _check(client, "https://lua-rong.vn/a")["reasons"][0]["code"] == "feed_listed"
     # the same host as a curated deny rule: the curated rule (and its name) decides
-    assert _check(client, "https://tin-gia-mao.com/")["rule"]["name"] == \
-        "Giả mạo Báo Thử Nghiệm"
+    assert _check(client, "https://tin-gia-mao.com/")["rule"]["name"] == "Giả mạo Báo Thử Nghiệm"
     # an entry under an allow host rule is left out: the allow rule decides
     assert _check(client, "https://tin.tin-chinh-thong.vn/")["verdict"] == "official"
-    conflicts = {(c["entry"], c["rule"]) for c in fapp.extensions["khongvoi.feeds"].conflicts(
-        fapp.extensions["khongvoi.checker"])}
-    assert conflicts == {("lua-rong.vn", "bao.lua-rong.vn"),
-                         ("tin.tin-chinh-thong.vn", "tin-chinh-thong.vn")}
+    conflicts = {
+        (c["entry"], c["rule"])
+        for c in fapp.extensions["khongvoi.feeds"].conflicts(fapp.extensions["khongvoi.checker"])
+    }
+    assert conflicts == {
+        ("lua-rong.vn", "bao.lua-rong.vn"),
+        ("tin.tin-chinh-thong.vn", "tin-chinh-thong.vn"),
+    }
     # the offline snapshot of the lists carries curated rules only
     rules = client.get("/api/v1/lists").get_json()["rules"]
     assert not any(r["pattern"] == "lua-rong.vn" for r in rules)

@@ -19,11 +19,18 @@ RULES = [
     ("allow", "rao-ban.vn", "Báo Rao Bán", "press_central", "national", "https://ev/4"),
     ("allow", "ten-khac.vn", "Báo Tên Khác", "press_central", "national", "https://ev/5"),
     ("allow", "doi-chu.vn", "Cổng thông tin Sở Ngoại vụ Thử", "agency", "national", "e"),
-    ("allow", "facebook.com/ubndthunghiem", "UBND Thử Nghiệm", "official_page", "national",
-     "t"),
+    ("allow", "facebook.com/ubndthunghiem", "UBND Thử Nghiệm", "official_page", "national", "t"),
 ]
-HOSTS = ["on-dinh.vn", "www.on-dinh.vn", "mat-ten.vn", "cu-thu.vn", "moi-thu.vn",
-         "rao-ban.vn", "ten-khac.vn", "doi-chu.vn"]
+HOSTS = [
+    "on-dinh.vn",
+    "www.on-dinh.vn",
+    "mat-ten.vn",
+    "cu-thu.vn",
+    "moi-thu.vn",
+    "rao-ban.vn",
+    "ten-khac.vn",
+    "doi-chu.vn",
+]
 HOME = """<!doctype html><html><head><title>Báo Ổn Định – Tin tức mới nhất</title></head><body>
 <a href="https://www.facebook.com/BaoOnDinh">Facebook</a>
 <a href="https://www.facebook.com/sharer/sharer.php?u=https://on-dinh.vn/">Chia sẻ</a>
@@ -108,11 +115,16 @@ def test_successor_and_official_pages_are_proposed_with_dated_evidence(happ, sit
     assert "successor of cu-thu.vn" in successor.note and today in successor.note
     assert sites.url("cu-thu.vn") in successor.evidence and today in successor.evidence
     social = {p: pending[p] for p in pending if pending[p].origin == "assistant:social"}
-    assert set(social) == {"facebook.com/baoondinh", "youtube.com/@baoondinh",
-                           "zalo.me/4318811123456789", "tiktok.com/@baoondinh"}
+    assert set(social) == {
+        "facebook.com/baoondinh",
+        "youtube.com/@baoondinh",
+        "zalo.me/4318811123456789",
+        "tiktok.com/@baoondinh",
+    }
     assert social["facebook.com/baoondinh"].evidence.startswith(sites.url("on-dinh.vn"))
     assert social["zalo.me/4318811123456789"].evidence.startswith(
-        sites.url("on-dinh.vn", "/lien-he"))
+        sites.url("on-dinh.vn", "/lien-he")
+    )
     assert social["tiktok.com/@baoondinh"].name == "Báo Ổn Định (TikTok)"
     assert "rao-ban.vn" not in str(pending)  # nothing proposed from a parked page
     # nothing became a rule; a second run proposes nothing twice
@@ -127,17 +139,22 @@ def test_proposals_are_audited_as_the_assistant_and_undoable(happ):
     _, entries = store.list_audit(actor="assistant")
     kinds = {e.action for e in entries}
     assert {"propose", "health_run"} <= kinds
-    proposal = next(e for e in entries if e.action == "propose"
-                    and e.after["pattern"] == "moi-thu.vn")
+    proposal = next(
+        e for e in entries if e.action == "propose" and e.after["pattern"] == "moi-thu.vn"
+    )
     out = happ.test_cli_runner().invoke(args=["feeds", "undo", str(proposal.id)])
     assert out.exit_code == 0, out.output
     assert "moi-thu.vn" not in {p.pattern for p in store.list_pending()}
     secret = store.create_key("quản trị", "admin")[1]
-    again = happ.test_client().post(f"/api/v1/assistant/undo/{proposal.id}",
-                                    headers={"Authorization": f"Bearer {secret}"})
+    again = happ.test_client().post(
+        f"/api/v1/assistant/undo/{proposal.id}", headers={"Authorization": f"Bearer {secret}"}
+    )
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "changed_since"
-    health = happ.test_client().get("/api/v1/health",
-                                    headers={"Authorization": f"Bearer {secret}"}).get_json()
+    health = (
+        happ.test_client()
+        .get("/api/v1/health", headers={"Authorization": f"Bearer {secret}"})
+        .get_json()
+    )
     assert health["run"] == 1 and health["flagged"] == 5
 
 

@@ -64,9 +64,26 @@ def stub_seen() -> list[str]:
 
 def start_tls_stub(tmp: Path) -> ThreadingHTTPServer:
     """A TLS stub site (facebook.com is HSTS-preloaded: browsers only ask it over https)."""
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=stub.test", "-keyout", str(tmp / "key.pem"),
-                    "-out", str(tmp / "cert.pem")], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=stub.test",
+            "-keyout",
+            str(tmp / "key.pem"),
+            "-out",
+            str(tmp / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Stub)
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls.load_cert_chain(tmp / "cert.pem", tmp / "key.pem")
@@ -111,12 +128,23 @@ class FailingApi:
             conn.close()
             return
         self.requests.append(head.split("\r\n", 1)[0])
-        origin = next((line.split(":", 1)[1].strip() for line in head.split("\r\n")
-                       if line.lower().startswith("origin:")), "")
-        cors = "" if not origin else (
-            f"Access-Control-Allow-Origin: {origin}\r\nAccess-Control-Allow-Headers: "
-            "Content-Type, Authorization, If-None-Match\r\nAccess-Control-Allow-Methods: "
-            "GET, POST\r\nAccess-Control-Expose-Headers: ETag, Retry-After\r\n")
+        origin = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in head.split("\r\n")
+                if line.lower().startswith("origin:")
+            ),
+            "",
+        )
+        cors = (
+            ""
+            if not origin
+            else (
+                f"Access-Control-Allow-Origin: {origin}\r\nAccess-Control-Allow-Headers: "
+                "Content-Type, Authorization, If-None-Match\r\nAccess-Control-Allow-Methods: "
+                "GET, POST\r\nAccess-Control-Expose-Headers: ETag, Retry-After\r\n"
+            )
+        )
         if head.startswith("OPTIONS"):
             conn.sendall(f"HTTP/1.1 204 No Content\r\n{cors}Content-Length: 0\r\n\r\n".encode())
             conn.close()
@@ -124,11 +152,17 @@ class FailingApi:
         if self.status is None:
             self._held.append(conn)  # never answer
             return
-        body = json.dumps({"error": {"code": "rate_limited" if self.status == 429 else "error",
-                                     "message": "…"}}).encode()
+        body = json.dumps(
+            {"error": {"code": "rate_limited" if self.status == 429 else "error", "message": "…"}}
+        ).encode()
         extra = f"Retry-After: {self.retry_after}\r\n" if self.status == 429 else ""
-        conn.sendall((f"HTTP/1.1 {self.status} X\r\n{cors}{extra}Content-Type: application/json\r\n"
-                      f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body)
+        conn.sendall(
+            (
+                f"HTTP/1.1 {self.status} X\r\n{cors}{extra}Content-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+            ).encode()
+            + body
+        )
         conn.close()
 
     def close(self) -> None:
@@ -152,16 +186,24 @@ class Recorder:
         import io
 
         environ["wsgi.input"] = io.BytesIO(body)
-        self.seen.append({"method": environ["REQUEST_METHOD"], "path": environ["PATH_INFO"],
-                          "query": environ.get("QUERY_STRING", ""),
-                          "body": body.decode("utf-8", "replace"),
-                          "auth": environ.get("HTTP_AUTHORIZATION", "")})
+        self.seen.append(
+            {
+                "method": environ["REQUEST_METHOD"],
+                "path": environ["PATH_INFO"],
+                "query": environ.get("QUERY_STRING", ""),
+                "body": body.decode("utf-8", "replace"),
+                "auth": environ.get("HTTP_AUTHORIZATION", ""),
+            }
+        )
         return self.app(environ, start_response)
 
     def checks(self) -> list[str]:
         """The URLs posted to /api/v1/check."""
-        return [json.loads(r["body"])["url"] for r in self.seen
-                if r["path"] == "/api/v1/check" and r["method"] == "POST"]
+        return [
+            json.loads(r["body"])["url"]
+            for r in self.seen
+            if r["path"] == "/api/v1/check" and r["method"] == "POST"
+        ]
 
 
 @contextlib.contextmanager

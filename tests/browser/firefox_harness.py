@@ -76,12 +76,23 @@ class FirefoxSession:
             "intl.locale.requested": "vi",
             "extensions.webextensions.uuids": json.dumps({ADDON_ID: UUID}),
         }
-        (profile / "user.js").write_text("".join(
-            f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in prefs.items()), "utf-8")
+        (profile / "user.js").write_text(
+            "".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in prefs.items()),
+            "utf-8",
+        )
         self.proc = subprocess.Popen(
-            [firefox_binary() or "firefox-esr", "-headless", "-marionette", "-no-remote",
-             "-remote-allow-system-access",  # Marionette may then open moz-extension: pages
-             "-profile", str(profile)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                firefox_binary() or "firefox-esr",
+                "-headless",
+                "-marionette",
+                "-no-remote",
+                "-remote-allow-system-access",  # Marionette may then open moz-extension: pages
+                "-profile",
+                str(profile),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         with warnings.catch_warnings():
             # marionette_driver's port probe leaves sockets to the garbage collector
             warnings.simplefilter("ignore", ResourceWarning)
@@ -123,7 +134,8 @@ class FirefoxSession:
             "const browser = window.wrappedJSObject.browser;"
             f"Promise.resolve().then(() => {expression})"
             ".then(v => done(JSON.parse(JSON.stringify(v ?? null))),"
-            " e => done({error: String(e)}));")
+            " e => done({error: String(e)}));"
+        )
 
     def wait(self, predicate_js: str, timeout: float = 15.0, *args: object) -> object:
         """Poll a script until it returns something truthy."""
@@ -161,9 +173,13 @@ class FirefoxSession:
     def set_server(self, url: str, token: str = "") -> None:
         """Save the server in the options page, as an official would."""
         self.open_ext("options/options.html")
-        self.js("document.getElementById('server').value = arguments[0];"
-                "document.getElementById('token').value = arguments[1];"
-                "document.querySelector('button[type=submit]').click();", url, token)
+        self.js(
+            "document.getElementById('server').value = arguments[0];"
+            "document.getElementById('token').value = arguments[1];"
+            "document.querySelector('button[type=submit]').click();",
+            url,
+            token,
+        )
         self.wait("document.getElementById('status').dataset.state === 'saved'", 20)
 
     def body(self, attr: str) -> str | None:

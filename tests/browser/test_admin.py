@@ -35,7 +35,8 @@ def shot(page, name):
 
 def verdict(server, url):
     return requests.get(f"{server.url}/api/v1/check", params={"url": url}, timeout=5).json()[
-        "verdict"]
+        "verdict"
+    ]
 
 
 def test_admin_flow(admin_server, browser):
@@ -60,11 +61,16 @@ def test_admin_flow(admin_server, browser):
     page.fill("#name", "Báo Mới Thử")
     page.select_option("#category", "press_local")
     page.fill("#evidence", "Giấy phép số 1/GP")
-    page.fill("#preview_urls", "https://bao-moi-thu.vn/a\nhttps://tin.bao-moi-thu.vn/b\nexample.org")
+    page.fill(
+        "#preview_urls", "https://bao-moi-thu.vn/a\nhttps://tin.bao-moi-thu.vn/b\nexample.org"
+    )
     page.click("button[value=preview]")
     cells = page.locator("[data-testid=preview] td[data-after]")
     assert cells.evaluate_all("els => els.map(e => e.dataset.after)") == [
-        "official", "official", "unknown"]
+        "official",
+        "official",
+        "unknown",
+    ]
     shot(page, "preview")
     assert verdict(admin_server, "https://bao-moi-thu.vn/a") == "unknown"  # not saved yet
     page.click("button[value=save]")
@@ -125,9 +131,12 @@ def _signed_in(server, browser):
 def test_import_pending_and_stats(admin_server, browser, tmp_path):
     page = _signed_in(admin_server, browser)
     bad = tmp_path / "moi.csv"
-    bad.write_text("\ufeffpattern,name,category,scope,evidence\r\n"
-                   "nhap-thu-1.vn,Báo Nhập Thử,press_local,national,GP 2\r\n"
-                   "facebook.com,Sai,press_local,national,x\r\n", encoding="utf-8")
+    bad.write_text(
+        "\ufeffpattern,name,category,scope,evidence\r\n"
+        "nhap-thu-1.vn,Báo Nhập Thử,press_local,national,GP 2\r\n"
+        "facebook.com,Sai,press_local,national,x\r\n",
+        encoding="utf-8",
+    )
     page.goto(f"{admin_server.url}/admin/import")
     page.set_input_files("#file", str(bad))
     page.select_option("#list", "allow")
@@ -138,8 +147,11 @@ def test_import_pending_and_stats(admin_server, browser, tmp_path):
     assert verdict(admin_server, "https://nhap-thu-1.vn/") == "unknown"  # nothing applied
 
     good = tmp_path / "tot.csv"
-    good.write_text("pattern,name,category,scope,evidence\n"
-                    "nhap-thu-1.vn,Báo Nhập Thử,press_local,national,GP 2\n", encoding="utf-8")
+    good.write_text(
+        "pattern,name,category,scope,evidence\n"
+        "nhap-thu-1.vn,Báo Nhập Thử,press_local,national,GP 2\n",
+        encoding="utf-8",
+    )
     page.goto(f"{admin_server.url}/admin/import")
     page.set_input_files("#file", str(good))
     page.select_option("#list", "allow")
@@ -166,8 +178,11 @@ def test_import_pending_and_stats(admin_server, browser, tmp_path):
     shot(page, "pending")
     assert verdict(admin_server, "https://tuyengiao.vn/") == "official"
 
-    for url in ("https://chua-biet-1.example/", "https://chua-biet-1.example/b",
-                "https://tuoitre.com/x"):
+    for url in (
+        "https://chua-biet-1.example/",
+        "https://chua-biet-1.example/b",
+        "https://tuoitre.com/x",
+    ):
         verdict(admin_server, url)
     page.goto(f"{admin_server.url}/admin/stats")
     assert page.locator("[data-testid=chart] rect").count() >= 2

@@ -17,9 +17,11 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "mật-khẩu-thử-nghiệm-1"
 PAGE = "facebook.com/baochinhphutinnong"
-REPORTED = ["https://www.facebook.com/Bao.ChinhPhu.TinNong/posts/101",
-            "https://m.facebook.com/baochinhphutinnong/videos/7",
-            "https://www.facebook.com/baochinhphu.tinnong?ref=share"]
+REPORTED = [
+    "https://www.facebook.com/Bao.ChinhPhu.TinNong/posts/101",
+    "https://m.facebook.com/baochinhphutinnong/videos/7",
+    "https://www.facebook.com/baochinhphu.tinnong?ref=share",
+]
 
 
 @pytest.fixture(scope="module")
@@ -55,19 +57,34 @@ def test_a_reported_fake_page_becomes_a_rule_and_the_undo_restores_the_check(ser
     before = [check(server, u) for u in REPORTED]
     assert {b["verdict"] for b in before} == {"unknown"}
     for url in REPORTED:  # what the extension's report button sends
-        resp = requests.post(f"{server.url}/api/v1/reports", timeout=5, json={
-            "url": url, "kind": "impersonation", "verdict_seen": "unknown",
-            "comment": "Trang giả mạo Báo Chính phủ, xin tiền ủng hộ"})
+        resp = requests.post(
+            f"{server.url}/api/v1/reports",
+            timeout=5,
+            json={
+                "url": url,
+                "kind": "impersonation",
+                "verdict_seen": "unknown",
+                "comment": "Trang giả mạo Báo Chính phủ, xin tiền ủng hộ",
+            },
+        )
         assert resp.status_code == 201
-    requests.post(f"{server.url}/api/v1/reports", timeout=5, json={
-        "url": "https://www.facebook.com/trang.khac.hoan.toan", "kind": "missing",
-        "comment": "bình luận của báo cáo khác"})
+    requests.post(
+        f"{server.url}/api/v1/reports",
+        timeout=5,
+        json={
+            "url": "https://www.facebook.com/trang.khac.hoan.toan",
+            "kind": "missing",
+            "comment": "bình luận của báo cáo khác",
+        },
+    )
 
     page = signed_in(server, browser)
     page.goto(f"{server.url}/admin/reports")
     rows = page.locator("tbody tr[data-pattern]")
     assert rows.evaluate_all("rs => rs.map(r => r.dataset.pattern)") == [
-        PAGE, "facebook.com/trangkhachoantoan"]
+        PAGE,
+        "facebook.com/trangkhachoantoan",
+    ]
     row = page.locator(f"tr[data-pattern='{PAGE}']")
     assert row.locator("[data-testid=count]").inner_text() == "3"
     shot(page, "reports")
@@ -103,33 +120,47 @@ def test_a_reported_fake_page_becomes_a_rule_and_the_undo_restores_the_check(ser
     shot(page, "audit")
     # the undo reopens the three reports the rule had closed, each audited
     assert [r.status for r in server.store.list_reports()] == ["open"] * 4
-    reopened = [e for e in server.store.list_audit(target_type="report")[1]
-                if e.action == "open"]
+    reopened = [e for e in server.store.list_audit(target_type="report")[1] if e.action == "open"]
     assert len(reopened) == 3 and all("hoàn tác" in e.reason for e in reopened)
     page.goto(f"{server.url}/admin/reports")
     assert page.locator(f"tr[data-pattern='{PAGE}']").count() == 1
     assert [check(server, u) for u in REPORTED] == [
-        {**b, "lists_version": a["lists_version"]} for b, a in
-        zip(before, [check(server, u) for u in REPORTED], strict=True)]
+        {**b, "lists_version": a["lists_version"]}
+        for b, a in zip(before, [check(server, u) for u in REPORTED], strict=True)
+    ]
     page.close()
 
 
-ADMIN_PAGES = ["/admin/", "/admin/rules/new", "/admin/pending", "/admin/reports",
-               "/admin/import", "/admin/stats", "/admin/audit", "/admin/people",
-               "/admin/password"]
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/rules/new",
+    "/admin/pending",
+    "/admin/reports",
+    "/admin/import",
+    "/admin/stats",
+    "/admin/audit",
+    "/admin/people",
+    "/admin/password",
+]
 
 
 def serious(results):
-    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_every_admin_page_passes_axe(server, browser, tmp_path):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
-    requests.post(f"{server.url}/api/v1/reports", timeout=5,
-                  json={"url": "https://gia-mao-axe.example/", "kind": "impersonation"})
+    requests.post(
+        f"{server.url}/api/v1/reports",
+        timeout=5,
+        json={"url": "https://gia-mao-axe.example/", "kind": "impersonation"},
+    )
     page = browser.new_page(locale="vi-VN")
     page.goto(f"{server.url}/admin/login")
     found = {"/admin/login": serious(axe.run(page))}
@@ -138,13 +169,19 @@ def test_every_admin_page_passes_axe(server, browser, tmp_path):
     page.click("button[type=submit]")
     page.wait_for_selector("h1:has-text('Quy tắc')")
     rule = server.store.find_rules(q="baochinhphu.vn")[1][0]
-    for path in [*ADMIN_PAGES, f"/admin/rules/{rule.id}", f"/admin/rules/{rule.id}/delete",
-                 "/admin/audit/1/revert"]:
+    for path in [
+        *ADMIN_PAGES,
+        f"/admin/rules/{rule.id}",
+        f"/admin/rules/{rule.id}/delete",
+        "/admin/audit/1/revert",
+    ]:
         page.goto(server.url + path)
         found[path] = serious(axe.run(page))
     upload = tmp_path / "a.csv"
-    upload.write_text("Mẫu;Tên nguồn;Loại;Phạm vi;Bằng chứng\naxe-thu.vn;Báo;press_local;Huế;GP\n",
-                      encoding="utf-8")
+    upload.write_text(
+        "Mẫu;Tên nguồn;Loại;Phạm vi;Bằng chứng\naxe-thu.vn;Báo;press_local;Huế;GP\n",
+        encoding="utf-8",
+    )
     page.goto(f"{server.url}/admin/import")
     page.set_input_files("#file", str(upload))
     page.select_option("#list", "allow")
@@ -157,9 +194,16 @@ def test_every_admin_page_passes_axe(server, browser, tmp_path):
 @pytest.mark.parametrize("path", ["/admin/pending", "/admin/reports"])
 def test_queues_fit_a_1280_px_screen(server, browser, path):
     for i in range(3):
-        requests.post(f"{server.url}/api/v1/reports", timeout=5, json={
-            "url": f"https://www.facebook.com/mot.trang.co.ten.rat.dai.de.thu.bo.cuc.{i}/posts/"
-                   + "9" * 40, "kind": "impersonation", "comment": "rất dài " * 40})
+        requests.post(
+            f"{server.url}/api/v1/reports",
+            timeout=5,
+            json={
+                "url": f"https://www.facebook.com/mot.trang.co.ten.rat.dai.de.thu.bo.cuc.{i}/posts/"
+                + "9" * 40,
+                "kind": "impersonation",
+                "comment": "rất dài " * 40,
+            },
+        )
     page = signed_in(server, browser, 1280)
     page.goto(server.url + path)
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -45,14 +45,20 @@ def _popup(ff, url):
 def test_firefox_popup_verdicts(ff, site):
     t0 = time.monotonic()
     _popup(ff, f"https://tin-chinh-thong.vn:{site}/bai")
-    print("firefox popup (listed host):", ff.body("ms"), "ms in the page,",
-          round((time.monotonic() - t0) * 1000), "ms with navigation")
+    print(
+        "firefox popup (listed host):",
+        ff.body("ms"),
+        "ms in the page,",
+        round((time.monotonic() - t0) * 1000),
+        "ms with navigation",
+    )
     assert ff.body("verdict") == "official"
     assert "Báo Thử Nghiệm" in ff.js("return document.getElementById('card').innerText")
     _popup(ff, "https://tin-gia-mao.com/x")
     assert ff.body("verdict") == "denied"
     assert "Bị chặn với danh nghĩa: Giả mạo Báo Thử Nghiệm" in ff.js(
-        "return document.getElementById('card').innerText")
+        "return document.getElementById('card').innerText"
+    )
     _popup(ff, "https://baochinhphu-news.com/x")  # unlisted: the server decides
     assert ff.body("verdict") == "suspicious"
 
@@ -64,19 +70,30 @@ def _share(ff, site, intent):
     ff.wait("document.body && document.body.dataset.ready === 'true'")
 
 
-@pytest.mark.parametrize(("intent", "verdict"), [
-    ("https://www.facebook.com:{port}/sharer/sharer.php?u=https%3A%2F%2Fbaochinhphu.vn%2Fa",
-     "official"),
-    ("https://x.com:{port}/intent/post?url=https%3A%2F%2Fbaochinhphu.vn%2Fa"
-     "&text=" + quote("và https://tin-gia-mao.com/b"), "denied"),
-    ("https://t.me:{port}/share/url?url=https%3A%2F%2Fexample.org%2Ftin", "unknown"),
-])
+@pytest.mark.parametrize(
+    ("intent", "verdict"),
+    [
+        (
+            "https://www.facebook.com:{port}/sharer/sharer.php?u=https%3A%2F%2Fbaochinhphu.vn%2Fa",
+            "official",
+        ),
+        (
+            "https://x.com:{port}/intent/post?url=https%3A%2F%2Fbaochinhphu.vn%2Fa"
+            "&text=" + quote("và https://tin-gia-mao.com/b"),
+            "denied",
+        ),
+        ("https://t.me:{port}/share/url?url=https%3A%2F%2Fexample.org%2Ftin", "unknown"),
+    ],
+)
 def test_firefox_gate_on_facebook_x_telegram(ff, site, intent, verdict):
     url = intent.format(port=site)
     t0 = time.monotonic()
     _share(ff, site, url)
-    print("firefox gate:", round((time.monotonic() - t0) * 1000),
-          "ms from the page load to the verdict")
+    print(
+        "firefox gate:",
+        round((time.monotonic() - t0) * 1000),
+        "ms from the page load to the verdict",
+    )
     assert ff.body("verdict") == verdict
     reached = url.split("://", 1)[1]
     assert reached not in stub_seen()  # held before any request left
@@ -102,8 +119,10 @@ def test_firefox_gate_on_facebook_x_telegram(ff, site, intent, verdict):
 def test_firefox_gate_refuses_forged_intents(ff, site):
     ff.m.navigate(f"https://news.example:{site}/bai")
     forged = f"{BASE}/gate/gate.html#https://evil.example/login?u=https://chinhphu.vn/"
-    outcome = ff.js("try { location.href = arguments[0]; return 'asked'; }"
-                    " catch (e) { return 'refused'; }", forged)
+    outcome = ff.js(
+        "try { location.href = arguments[0]; return 'asked'; } catch (e) { return 'refused'; }",
+        forged,
+    )
     time.sleep(1)
     assert outcome == "refused" or not ff.m.get_url().startswith(f"{BASE}/gate/")
     assert not ff.m.get_url().startswith(f"{BASE}/gate/")  # not web-accessible
@@ -124,16 +143,19 @@ def test_firefox_paste_card(ff, site):
         ff.m.execute_script(
             'Cc["@mozilla.org/widget/clipboardhelper;1"]'
             ".getService(Ci.nsIClipboardHelper).copyString(arguments[0]);",
-            script_args=["Tin nóng: tin-gia-mao.com/abc"])
+            script_args=["Tin nóng: tin-gia-mao.com/abc"],
+        )
     box = ff.m.find_element(By.ID, "compose")
     box.send_keys(Keys.CONTROL + "v")
     ff.wait("document.querySelector('khong-voi-card[data-verdict=denied]')")
     assert ff.js("return document.querySelector('khong-voi-card').dataset.source") == (
-        "Giả mạo Báo Thử Nghiệm")
+        "Giả mạo Báo Thử Nghiệm"
+    )
     assert ff.js("return document.activeElement.id") == "compose"
     box.send_keys(" gia ")
     assert ff.js("return document.getElementById('compose').value") == (
-        "Tin nóng: tin-gia-mao.com/abc gia ")
+        "Tin nóng: tin-gia-mao.com/abc gia "
+    )
     assert ff.js("return document.querySelectorAll('khong-voi-card').length") == 1
     box.send_keys(Keys.ESCAPE)
     ff.wait("!document.querySelector('khong-voi-card')")
@@ -141,8 +163,11 @@ def test_firefox_paste_card(ff, site):
 
 
 def test_firefox_badge(ff, site):
-    for host, text in (("tin-chinh-thong.vn", "✓"), ("tin-gia-mao.com", "✕"),
-                       ("chua-biet.example", "")):
+    for host, text in (
+        ("tin-chinh-thong.vn", "✓"),
+        ("tin-gia-mao.com", "✕"),
+        ("chua-biet.example", ""),
+    ):
         ff.m.navigate(f"https://{host}:{site}/bai")
         ff.wait("document.getElementById('stub')")
         page = ff.m.current_window_handle
@@ -152,7 +177,8 @@ def test_firefox_badge(ff, site):
         for _ in range(50):
             badge = ff.ext_call(
                 f"browser.tabs.query({{url: '*://{host}/*'}}).then(tabs =>"
-                " browser.action.getBadgeText({tabId: tabs[0].id}))")
+                " browser.action.getBadgeText({tabId: tabs[0].id}))"
+            )
             if badge == text:
                 break
             time.sleep(0.1)
@@ -164,12 +190,15 @@ def test_firefox_badge(ff, site):
 def test_firefox_report(ff, api_server):
     _popup(ff, "https://example.org/bao-cao-firefox")
     before = len(api_server.store.list_reports())
-    ff.js("document.getElementById('report-box').open = true;"
-          "document.getElementById('kind').value = 'missing';"
-          "const b = document.getElementById('report'); b.click(); b.click();")
+    ff.js(
+        "document.getElementById('report-box').open = true;"
+        "document.getElementById('kind').value = 'missing';"
+        "const b = document.getElementById('report'); b.click(); b.click();"
+    )
     ff.wait("document.getElementById('report-status').dataset.reported === 'true'")
     assert ff.js("return document.getElementById('report-status').textContent").startswith(
-        "Đã nhận báo cáo của bạn.")
+        "Đã nhận báo cáo của bạn."
+    )
     reports = api_server.store.list_reports()
     assert len(reports) == before + 1 and reports[-1].kind == "missing"
 
@@ -201,30 +230,40 @@ def test_firefox_copy_removes_tracking(ff):
     ff.m.find_element(By.ID, "copy").click()  # a real click: Firefox wants a user gesture
     ff.wait("document.getElementById('status').dataset.copied")
     assert ff.js("return document.getElementById('status').dataset.copied") == (
-        "https://baochinhphu.vn/a?id=7")
+        "https://baochinhphu.vn/a?id=7"
+    )
     assert ff.js("return document.getElementById('status').textContent") == (
-        "Đã sao chép liên kết gốc, đã bỏ phần theo dõi: utm_source, fbclid")
+        "Đã sao chép liên kết gốc, đã bỏ phần theo dõi: utm_source, fbclid"
+    )
     with ff.m.using_context("chrome"):  # what is on Firefox's clipboard now
         pasted = ff.m.execute_script(
             "const t = Cc['@mozilla.org/widget/transferable;1'].createInstance(Ci.nsITransferable);"
             "t.init(null); t.addDataFlavor('text/plain');"
             "Services.clipboard.getData(t, Ci.nsIClipboard.kGlobalClipboard);"
             "const out = {}; t.getTransferData('text/plain', out);"
-            "return out.value.QueryInterface(Ci.nsISupportsString).data;")
+            "return out.value.QueryInterface(Ci.nsISupportsString).data;"
+        )
     assert pasted == "https://baochinhphu.vn/a?id=7"
 
 
-@pytest.mark.parametrize(("status", "words"), [
-    (None, "Máy chủ Không Vội không trả lời sau 4 giây."),
-    (429, "Máy chủ đang bận, hãy thử lại sau 17 giây."),
-])
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (None, "Máy chủ Không Vội không trả lời sau 4 giây."),
+        (429, "Máy chủ đang bận, hãy thử lại sau 17 giây."),
+    ],
+)
 def test_firefox_hung_or_busy_server(ff, api_server, site, status, words):
     failing = FailingApi(status)
     try:
         ff.open_ext("options/options.html")
         ff.ext_call(f"browser.storage.sync.set({{server: '{failing.url}'}})")
-        _share(ff, site, f"https://www.facebook.com:{site}/dialog/share?href="
-               + quote("https://example.org/tin"))
+        _share(
+            ff,
+            site,
+            f"https://www.facebook.com:{site}/dialog/share?href="
+            + quote("https://example.org/tin"),
+        )
         assert ff.body("unchecked") == "true"
         assert ff.js("return document.querySelector('[data-testid=problem]').textContent") == words
         assert ff.js("return document.getElementById('override-row').hidden") is False
@@ -249,8 +288,10 @@ def test_firefox_report_failures_say_whether_retrying_helps(ff, api_server, stat
     try:
         _popup(ff, f"https://example.org/bao-cao-ff-{status}")
         ff.ext_call(f"browser.storage.sync.set({{server: '{failing.url}'}})")
-        ff.js("document.getElementById('report-box').open = true;"
-              "document.getElementById('report').click();")
+        ff.js(
+            "document.getElementById('report-box').open = true;"
+            "document.getElementById('report').click();"
+        )
         ff.wait("document.getElementById('report-status').dataset.reported === 'false'")
         text = ff.js("return document.getElementById('report-status').textContent")
         assert text.startswith("Chưa gửi được báo cáo.")
@@ -269,4 +310,5 @@ def test_firefox_pass_covers_the_sites_redirect(ff, site):
     ff.wait_url(f"https://x.com:{site}/intent/tweet")
     ff.wait("document.getElementById('stub')")
     assert ff.js("return document.getElementById('stub').textContent").startswith(
-        f"x.com:{site}/intent/tweet")
+        f"x.com:{site}/intent/tweet"
+    )

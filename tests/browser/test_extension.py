@@ -38,16 +38,31 @@ SESSION_RULES = "async () => (await chrome.declarativeNetRequest.getSessionRules
 
 def _launch(p, profile):
     return p.chromium.launch_persistent_context(
-        str(profile), executable_path="/usr/bin/chromium", headless=False, locale="vi-VN",
-        args=["--headless=new", "--no-sandbox", "--disable-background-networking",
-              "--disable-component-update", "--disable-gpu", "--ignore-certificate-errors",
-              f"--disable-extensions-except={EXT_DIR}", f"--load-extension={EXT_DIR}",
-              "--host-resolver-rules=MAP * 127.0.0.1", "--lang=vi"])
+        str(profile),
+        executable_path="/usr/bin/chromium",
+        headless=False,
+        locale="vi-VN",
+        args=[
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-gpu",
+            "--ignore-certificate-errors",
+            f"--disable-extensions-except={EXT_DIR}",
+            f"--load-extension={EXT_DIR}",
+            "--host-resolver-rules=MAP * 127.0.0.1",
+            "--lang=vi",
+        ],
+    )
 
 
 def _worker(context):
-    return context.service_workers[0] if context.service_workers else (
-        context.wait_for_event("serviceworker"))
+    return (
+        context.service_workers[0]
+        if context.service_workers
+        else (context.wait_for_event("serviceworker"))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +157,7 @@ def _on_port(url, site):
 
 # --- popup ---------------------------------------------------------------------------------
 
+
 def test_options_say_what_is_sent_where(ext, api_server):
     context, ext_id = ext
     page = context.new_page()
@@ -149,12 +165,19 @@ def test_options_say_what_is_sent_where(ext, api_server):
     page.wait_for_selector("body[data-ready=true]")
     text = page.inner_text("body")
     assert "không gửi phần truy vấn (?…) và phần sau dấu #" in text
-    for permission in ("storage", "alarms", "tabs", "declarativeNetRequest", "webNavigation",
-                       "contextMenus"):
+    for permission in (
+        "storage",
+        "alarms",
+        "tabs",
+        "declarativeNetRequest",
+        "webNavigation",
+        "contextMenus",
+    ):
         assert f"{permission} — " in text
     manifest = json.loads((ROOT / "extension" / "manifest.json").read_text("utf-8"))
     assert sorted(manifest["permissions"]) == sorted(
-        ["storage", "alarms", "tabs", "declarativeNetRequest", "webNavigation", "contextMenus"])
+        ["storage", "alarms", "tabs", "declarativeNetRequest", "webNavigation", "contextMenus"]
+    )
     assert "host_permissions" not in manifest and "web_accessible_resources" not in manifest
     page.close()
 
@@ -191,16 +214,30 @@ def test_rule_basis_shown_next_to_the_source(ext, api_server, site):
     """A rule added after the snapshot was fetched: the server decides and names its basis."""
     context, ext_id = ext
     _set_server(context, ext_id, api_server.url)
-    api_server.store.import_rules([make_rule(
-        "allow", "co-can-cu.vn", force=True, name="Cổng Thử Căn Cứ", category="press_central",
-        scope="national", evidence="test", basis="Giấy phép 123/GP-BTTTT")])
+    api_server.store.import_rules(
+        [
+            make_rule(
+                "allow",
+                "co-can-cu.vn",
+                force=True,
+                name="Cổng Thử Căn Cứ",
+                category="press_central",
+                scope="national",
+                evidence="test",
+                basis="Giấy phép 123/GP-BTTTT",
+            )
+        ]
+    )
     page = _popup(context, ext_id, "https://co-can-cu.vn/a")
     assert page.get_attribute("body", "data-verdict") == "official"
     assert page.inner_text("[data-testid=source]") == "Nguồn: Cổng Thử Căn Cứ"
     assert page.inner_text("[data-testid=basis]") == "Căn cứ pháp lý: Giấy phép 123/GP-BTTTT"
     page.close()
-    page = _share(context, site, f"https://www.facebook.com:{site}/sharer/sharer.php?u="
-                  + quote("https://co-can-cu.vn/b"))
+    page = _share(
+        context,
+        site,
+        f"https://www.facebook.com:{site}/sharer/sharer.php?u=" + quote("https://co-can-cu.vn/b"),
+    )
     assert "Giấy phép 123/GP-BTTTT" in page.inner_text("[data-testid=basis]")
     page.close()
 
@@ -245,17 +282,23 @@ def test_gate_opened_without_a_token_vouches_for_nothing(ext, api_server):
 def test_continue_goes_only_to_the_intercepted_intent(ext, api_server, site):
     context, ext_id = ext
     _set_server(context, ext_id, api_server.url)
-    intent = (f"https://www.facebook.com:{site}/sharer/sharer.php?u="
-              + quote("https://xaydungchinhsach.baochinhphu.vn/abc"))
+    intent = f"https://www.facebook.com:{site}/sharer/sharer.php?u=" + quote(
+        "https://xaydungchinhsach.baochinhphu.vn/abc"
+    )
     page = context.new_page()
     page.goto(f"https://news.example:{site}/bai")
     t0 = time.monotonic()
     _go(page, intent)
     _wait_gate(page)
-    print("gate: official link decided in", page.get_attribute("body", "data-ms"),
-          "ms in the page,", round((time.monotonic() - t0) * 1000),
-          "ms from the click on the share button to the gate's verdict; the gate page",
-          page.get_attribute("body", "data-since-open"), "ms of it")
+    print(
+        "gate: official link decided in",
+        page.get_attribute("body", "data-ms"),
+        "ms in the page,",
+        round((time.monotonic() - t0) * 1000),
+        "ms from the click on the share button to the gate's verdict; the gate page",
+        page.get_attribute("body", "data-since-open"),
+        "ms of it",
+    )
     assert page.get_attribute("body", "data-verdict") == "official"
     token = page.url.split("#", 1)[1]
     assert re.fullmatch(r"[0-9a-f]{48}", token)
@@ -294,7 +337,9 @@ def test_continue_follows_the_sites_own_redirect_once(ext, api_server, site):
 def test_back_returns_to_the_page_and_nothing_is_shared(ext, api_server, site):
     context, ext_id = ext
     _set_server(context, ext_id, api_server.url)
-    intent = f"https://www.facebook.com:{site}/dialog/feed?link=" + quote("https://tin-gia-mao.com/c")
+    intent = f"https://www.facebook.com:{site}/dialog/feed?link=" + quote(
+        "https://tin-gia-mao.com/c"
+    )
     page = _share(context, site, intent)
     assert page.get_attribute("body", "data-verdict") == "denied"
     assert page.evaluate("document.activeElement.id") == "back"  # the default
@@ -315,7 +360,9 @@ def test_share_window_opened_by_a_button_is_gated_and_closed_by_back(ext, api_se
     _set_server(context, ext_id, api_server.url)
     page = context.new_page()
     page.goto(f"https://news.example:{site}/bai")
-    intent = f"https://www.facebook.com:{site}/sharer/sharer.php?u=" + quote("https://example.org/w")
+    intent = f"https://www.facebook.com:{site}/sharer/sharer.php?u=" + quote(
+        "https://example.org/w"
+    )
     with context.expect_page() as opened:
         page.evaluate("u => window.open(u, 'fb-share', 'width=626,height=436')", intent)
     popup = opened.value
@@ -329,25 +376,37 @@ def test_share_window_opened_by_a_button_is_gated_and_closed_by_back(ext, api_se
 
 # --- security 2: every link in every parameter -----------------------------------------------
 
+
 def test_every_link_is_checked_and_the_strictest_wins(ext, api_server, site):
     context, ext_id = ext
     _set_server(context, ext_id, api_server.url)
     text = "Đọc ngay https://tin-gia-mao.com/bai"
-    page = _share(context, site, f"https://x.com:{site}/intent/tweet?url="
-                  + quote("https://baochinhphu.vn/a") + "&text=" + quote(text))
+    page = _share(
+        context,
+        site,
+        f"https://x.com:{site}/intent/tweet?url="
+        + quote("https://baochinhphu.vn/a")
+        + "&text="
+        + quote(text),
+    )
     assert page.inner_text("#sharing") == "Bạn sắp chia sẻ lên X:"
     assert page.get_attribute("body", "data-verdict") == "denied"
     assert page.locator("#links li").count() == 2
     assert page.is_disabled("#continue") and page.is_visible("#override-row")
     page.close()
-    page = _share(context, site, f"https://api.whatsapp.com:{site}/send?text="
-                  + quote("https://baochinhphu.vn/a và https://example.org/b"))
+    page = _share(
+        context,
+        site,
+        f"https://api.whatsapp.com:{site}/send?text="
+        + quote("https://baochinhphu.vn/a và https://example.org/b"),
+    )
     assert page.get_attribute("body", "data-verdict") == "unknown"
     assert page.is_visible("#tick-row")
     page.close()
 
 
 # --- security 3: allow-once is once -------------------------------------------------------
+
 
 def test_allow_once_lets_the_intent_through_exactly_once(ext, api_server, site):
     context, ext_id = ext
@@ -369,12 +428,15 @@ def test_allow_once_lets_the_intent_through_exactly_once(ext, api_server, site):
 
 # --- security 4: the least data -----------------------------------------------------------
 
+
 def test_only_the_least_is_sent_and_nothing_for_local_decisions(ext, api_server, site):
     context, ext_id = ext
     _set_server(context, ext_id, api_server.url)
     rec = api_server.recorder
     before = len(rec.checks())
-    page = _popup(context, ext_id, "https://docs.google.com/document/d/SECRETDOC/edit?resourcekey=KEY1#h")
+    page = _popup(
+        context, ext_id, "https://docs.google.com/document/d/SECRETDOC/edit?resourcekey=KEY1#h"
+    )
     assert page.inner_text("[data-testid=sent]").endswith("https://docs.google.com/")
     page.close()
     page = _popup(context, ext_id, "https://www.facebook.com/profile.php?id=1000123&ref=bookmarks")
@@ -388,12 +450,16 @@ def test_only_the_least_is_sent_and_nothing_for_local_decisions(ext, api_server,
     page.wait_for_selector("khong-voi-card")
     page.close()
     sent = rec.checks()[before:]
-    assert sent == ["https://docs.google.com/", "https://www.facebook.com/profile.php?id=1000123",
-                    "https://example.org/"]
+    assert sent == [
+        "https://docs.google.com/",
+        "https://www.facebook.com/profile.php?id=1000123",
+        "https://example.org/",
+    ]
     assert not any("SECRET" in r["body"] + r["query"] for r in rec.seen)
 
 
 # --- share-form table: every form gated, links extracted ------------------------------------
+
 
 def _forms():
     out = []
@@ -410,12 +476,15 @@ def test_every_share_form_is_gated(ext, api_server, site):
     examples = _forms()
     assert len(examples) >= 24
     worker = _worker(context)
-    patterns = worker.evaluate("async () => (await chrome.declarativeNetRequest"
-                               ".getDynamicRules()).map(r => r.condition.regexFilter)")
+    patterns = worker.evaluate(
+        "async () => (await chrome.declarativeNetRequest"
+        ".getDynamicRules()).map(r => r.condition.regexFilter)"
+    )
     assert len(patterns) >= 100  # every form on every host alias
     for pattern in patterns:
-        assert worker.evaluate("p => chrome.declarativeNetRequest.isRegexSupported({regex: p})",
-                               pattern) == {"isSupported": True}
+        assert worker.evaluate(
+            "p => chrome.declarativeNetRequest.isRegexSupported({regex: p})", pattern
+        ) == {"isSupported": True}
     page = context.new_page()
     for example in examples:
         page.goto(f"https://news.example:{site}/bai")
@@ -429,14 +498,19 @@ def test_every_share_form_is_gated(ext, api_server, site):
 
 # --- failure behaviour -------------------------------------------------------------------
 
+
 def test_hung_server_gives_the_offline_choice_within_seconds(ext, api_server, site):
     context, ext_id = ext
     _set_server(context, ext_id, api_server.url)  # lists loaded while it answered
     hung = FailingApi(None)
     try:
         _store_settings(context, server=hung.url)
-        page = _share(context, site, f"https://www.facebook.com:{site}/dialog/share?href="
-                      + quote("https://example.org/tin"))
+        page = _share(
+            context,
+            site,
+            f"https://www.facebook.com:{site}/dialog/share?href="
+            + quote("https://example.org/tin"),
+        )
         assert page.get_attribute("body", "data-unchecked") == "true"
         assert "không trả lời sau 4 giây" in page.inner_text("[data-testid=problem]")
         assert "không phát hiện được trang giả mạo" in page.inner_text("#card")
@@ -448,11 +522,14 @@ def test_hung_server_gives_the_offline_choice_within_seconds(ext, api_server, si
         _store_settings(context, server=api_server.url)
 
 
-@pytest.mark.parametrize(("status", "words"), [
-    (429, "Máy chủ đang bận, hãy thử lại sau 17 giây."),
-    (500, "Máy chủ gặp lỗi (mã 500)."),
-    (403, "Máy chủ từ chối khóa API (mã 403). Hãy kiểm tra khóa trong cài đặt."),
-])
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (429, "Máy chủ đang bận, hãy thử lại sau 17 giây."),
+        (500, "Máy chủ gặp lỗi (mã 500)."),
+        (403, "Máy chủ từ chối khóa API (mã 403). Hãy kiểm tra khóa trong cài đặt."),
+    ],
+)
 def test_server_errors_have_their_own_words(ext, api_server, status, words):
     context, ext_id = ext
     _set_server(context, ext_id, api_server.url)
@@ -513,7 +590,8 @@ def test_first_install_page_no_false_notice_and_retry(pw, tmp_path, api_server):
         page.close()
         # menus and the refresh alarm exist on this start, and the retry alarm is armed
         alarms = worker.evaluate(
-            "async () => (await chrome.alarms.getAll()).map(a => a.name).sort()")
+            "async () => (await chrome.alarms.getAll()).map(a => a.name).sort()"
+        )
         assert alarms == ["refresh", "retry"]
         _store_settings(context, server=api_server.url)
         page = _popup(context, ext_id, "https://example.org/x")  # the server answers again
@@ -554,8 +632,12 @@ def test_policy_pushes_server_and_key(pw, tmp_path, api_server):
     ext_id = _unpacked_id(EXT_DIR)
     POLICY_DIR.mkdir(parents=True, exist_ok=True)
     policy = POLICY_DIR / f"khong-voi-test-{ext_id}.json"
-    policy.write_text(json.dumps({"3rdparty": {"extensions": {ext_id: {
-        "server": api_server.url + "/", "token": TOKEN}}}}), "utf-8")
+    policy.write_text(
+        json.dumps(
+            {"3rdparty": {"extensions": {ext_id: {"server": api_server.url + "/", "token": TOKEN}}}}
+        ),
+        "utf-8",
+    )
     try:
         context = _launch(pw, tmp_path / "managed")
         try:
@@ -586,6 +668,7 @@ def test_policy_pushes_server_and_key(pw, tmp_path, api_server):
 
 
 # --- paste guard ---------------------------------------------------------------------------
+
 
 def _paste(page, text, target="#compose"):
     """A real paste: the text on the clipboard, then Ctrl+V in the compose box (the guard
@@ -632,7 +715,8 @@ def test_paste_card_keeps_the_keyboard_with_the_page(ext, api_server, site):
     assert page.evaluate("document.activeElement.id") == "compose"
     page.keyboard.type("tin nay gia ")
     assert page.input_value("#compose") == (  # both pastes, then what was typed, spaces included
-        "xem tin này https://baochinhphu.vn/ahttps://tin-gia-mao.com/bai-viettin nay gia ")
+        "xem tin này https://baochinhphu.vn/ahttps://tin-gia-mao.com/bai-viettin nay gia "
+    )
     assert page.locator("khong-voi-card").count() == 1
     # the extension's command moves focus to the card; Escape there closes it and comes back
     _worker(context).evaluate("khongVoi.onCommand('focus-card')")
@@ -661,6 +745,7 @@ def test_paste_guard_on_x_and_telegram_and_without_scheme(ext, api_server, site,
 
 # --- clean links and selections -----------------------------------------------------------
 
+
 def test_copy_removes_tracking_and_says_so_truthfully(ext, api_server):
     context, ext_id = ext
     _set_server(context, ext_id, api_server.url)
@@ -670,7 +755,8 @@ def test_copy_removes_tracking_and_says_so_truthfully(ext, api_server):
     page.wait_for_selector("#status[data-copied]")
     assert page.evaluate("navigator.clipboard.readText()") == "https://baochinhphu.vn/a?id=7"
     assert page.inner_text("#status") == (
-        "Đã sao chép liên kết gốc, đã bỏ phần theo dõi: utm_source, fbclid")
+        "Đã sao chép liên kết gốc, đã bỏ phần theo dõi: utm_source, fbclid"
+    )
     page.close()
     page = _popup(context, ext_id, "https://baochinhphu.vn/b?id=8")
     page.click("#copy")
@@ -687,7 +773,8 @@ def test_context_menu_on_a_sentence_checks_the_link_in_it(ext, api_server):
     worker = _worker(context)
     with context.expect_page() as opened:
         worker.evaluate(
-            "khongVoi.openCheck({selectionText: 'Xem ngay tại tin-gia-mao.com/bai nhé!'})")
+            "khongVoi.openCheck({selectionText: 'Xem ngay tại tin-gia-mao.com/bai nhé!'})"
+        )
     page = opened.value
     page.wait_for_selector("body[data-ready=true]")
     assert page.url.startswith(f"chrome-extension://{ext_id}/popup/popup.html?text=")
@@ -696,6 +783,7 @@ def test_context_menu_on_a_sentence_checks_the_link_in_it(ext, api_server):
 
 
 # --- reports -------------------------------------------------------------------------------
+
 
 def test_report_kind_confirmation_one_report_and_the_key(ext, api_server):
     context, ext_id = ext
@@ -710,11 +798,14 @@ def test_report_kind_confirmation_one_report_and_the_key(ext, api_server):
         page.click("#report-box summary")
         page.select_option("#kind", "impersonation")
         page.fill("#comment", "Trang lạ, nghi giả mạo")
-        page.evaluate("() => { const b = document.getElementById('report');"
-                      " b.click(); b.click(); b.click(); }")
+        page.evaluate(
+            "() => { const b = document.getElementById('report');"
+            " b.click(); b.click(); b.click(); }"
+        )
         page.wait_for_selector("#report-status[data-reported=true]")
-        assert re.fullmatch(r"Đã nhận báo cáo của bạn\. Cảm ơn bạn\. \(#\d+\)",
-                            page.inner_text("#report-status"))
+        assert re.fullmatch(
+            r"Đã nhận báo cáo của bạn\. Cảm ơn bạn\. \(#\d+\)", page.inner_text("#report-status")
+        )
         page.close()
         # the same report again from a new popup: still one
         page = _popup(context, ext_id, "https://example.org/tin-la?utm_source=fb")
@@ -758,12 +849,16 @@ def test_report_failures_say_whether_retrying_helps(ext, api_server, status, ret
 
 # --- badge -------------------------------------------------------------------------------
 
+
 def test_badge_shows_listed_verdicts_as_pages_load(ext, api_server, site):
     context, ext_id = ext
     _set_server(context, ext_id, api_server.url)
     worker = _worker(context)
-    for host, text in (("tin-chinh-thong.vn", "✓"), ("tin-gia-mao.com", "✕"),
-                       ("chua-biet.example", "")):
+    for host, text in (
+        ("tin-chinh-thong.vn", "✓"),
+        ("tin-gia-mao.com", "✕"),
+        ("chua-biet.example", ""),
+    ):
         page = context.new_page()
         page.goto(f"https://{host}:{site}/bai")
         page.wait_for_selector("#stub")

@@ -18,15 +18,23 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "docs" / "screenshots"
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
-         "is_mobile": True, "has_touch": True, "locale": "vi-VN"}
-MESSAGE = ("Khẩn: xem ngay https://tin-gia-mao.com/bai?utm_source=zalo — nguồn gốc tại "
-           "https://tin-chinh-thong.vn/thong-bao")
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "vi-VN",
+}
+MESSAGE = (
+    "Khẩn: xem ngay https://tin-gia-mao.com/bai?utm_source=zalo — nguồn gốc tại "
+    "https://tin-chinh-thong.vn/thong-bao"
+)
 
 
 def verdicts(page):
-    return page.eval_on_selector_all("article[data-testid=result]",
-                                     "els => els.map(e => e.dataset.verdict)")
+    return page.eval_on_selector_all(
+        "article[data-testid=result]", "els => els.map(e => e.dataset.verdict)"
+    )
 
 
 def no_horizontal_scroll(page):
@@ -34,8 +42,11 @@ def no_horizontal_scroll(page):
 
 
 def serious(results):
-    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_the_form_works_without_javascript_on_a_phone(live_server, browser):
@@ -62,8 +73,14 @@ def test_no_horizontal_scrolling_and_axe_clean(live_server, browser, width):
     page = context.new_page()
     axe = Axe()
     found = {}
-    for path in ("/", "/?q=" + quote(MESSAGE), "/?q=" + quote("https://baochinhphu-vn.com/x"),
-                 "/?q=xin+ch%C3%A0o", "/offline", "/?lang=en&q=" + quote(MESSAGE)):
+    for path in (
+        "/",
+        "/?q=" + quote(MESSAGE),
+        "/?q=" + quote("https://baochinhphu-vn.com/x"),
+        "/?q=xin+ch%C3%A0o",
+        "/offline",
+        "/?lang=en&q=" + quote(MESSAGE),
+    ):
         page.goto(live_server.url + path)
         assert no_horizontal_scroll(page), path
         found[path] = serious(axe.run(page))
@@ -80,9 +97,15 @@ def test_share_target_gates_sharing_on_with_the_confirmation(live_server, browse
                               {value: async (data) => { window.__shared.push(data); }});
     """)
     page = context.new_page()
-    page.goto(live_server.url + "/share?title=" + quote("Thông báo") + "&text="
-              + quote("Đọc tại https://tin-gia-mao.com/x?fbclid=1") + "&url="
-              + quote("https://tin-chinh-thong.vn/bai"))
+    page.goto(
+        live_server.url
+        + "/share?title="
+        + quote("Thông báo")
+        + "&text="
+        + quote("Đọc tại https://tin-gia-mao.com/x?fbclid=1")
+        + "&url="
+        + quote("https://tin-chinh-thong.vn/bai")
+    )
     assert page.locator("h1").inner_text() == "Nội dung được chia sẻ vào Không Vội"
     assert verdicts(page) == ["denied", "official"]
     denied, official = page.locator("article[data-testid=result]").all()
@@ -126,11 +149,14 @@ def test_installed_service_worker_decides_listed_links_offline(live_server, brow
 def test_the_page_runs_the_shared_cases_with_the_extension_matcher(live_server, browser):
     doc = json.loads((ROOT / "tests" / "cases" / "matching.json").read_text(encoding="utf-8"))
     lines = (ROOT / "sources" / "wrappers.csv").read_text(encoding="utf-8").strip().split("\n")
-    wrappers = [dict(zip(("host", "path", "kind", "param"), line.split(","), strict=False))
-                for line in lines[1:]]
+    wrappers = [
+        dict(zip(("host", "path", "kind", "param"), line.split(","), strict=False))
+        for line in lines[1:]
+    ]
     page = browser.new_page()
     page.goto(live_server.url + "/offline")
-    got = page.evaluate("""async ([doc, wrappers]) => {
+    got = page.evaluate(
+        """async ([doc, wrappers]) => {
         const { Matcher } = await import('/public/lib/matcher.js');
         const m = new Matcher({version: 1, rules: doc.rules, wrappers, shorteners: []});
         return doc.cases.map(c => {
@@ -138,10 +164,15 @@ def test_the_page_runs_the_shared_cases_with_the_extension_matcher(live_server, 
             return d.error ? {error: d.error} : {host: d.host, rule: d.rule?.pattern ?? null,
                                                  list: d.rule?.list ?? null, chain: d.chain};
         });
-    }""", [doc, wrappers])
-    want = [{"error": c["error"]} if c.get("error") else
-            {"host": c["host"], "rule": c["rule"], "list": c["list"], "chain": c["chain"]}
-            for c in doc["cases"]]
+    }""",
+        [doc, wrappers],
+    )
+    want = [
+        {"error": c["error"]}
+        if c.get("error")
+        else {"host": c["host"], "rule": c["rule"], "list": c["list"], "chain": c["chain"]}
+        for c in doc["cases"]
+    ]
     assert len(want) > 20 and got == want
     page.close()
 

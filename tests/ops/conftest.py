@@ -77,8 +77,7 @@ class PgRole:
         self.name = f"kops_role_{uuid.uuid4().hex[:10]}"
         self.admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
         base = PG_BASE.rsplit("@", 1)[1]
-        self.url = (f"postgresql+psycopg://{self.name}@{base}"
-                    f"?options=-csearch_path%3D{schema}")
+        self.url = f"postgresql+psycopg://{self.name}@{base}?options=-csearch_path%3D{schema}"
 
     def sql(self, statement: str) -> None:
         with self.admin.connect() as conn:
@@ -94,8 +93,9 @@ class PgRole:
     def cut(self) -> None:
         """The database refuses this role: no new logins, open connections terminated."""
         self.sql(f"ALTER ROLE {self.name} NOLOGIN")
-        self.sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                 f"WHERE usename = '{self.name}'")
+        self.sql(
+            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{self.name}'"
+        )
 
     def restore(self) -> None:
         self.sql(f"ALTER ROLE {self.name} LOGIN")
@@ -110,8 +110,7 @@ class PgRole:
 @pytest.fixture
 def pg_role(pg_schema: str, tmp_path: Path) -> Iterator[PgRole]:
     """Schema migrated and loaded by the superuser; the role may only use it."""
-    seed = make_test_app(tmp_path / "seed", TEST_RULES,
-                         {"DATABASE_URL": pg_store_url(pg_schema)})
+    seed = make_test_app(tmp_path / "seed", TEST_RULES, {"DATABASE_URL": pg_store_url(pg_schema)})
     seed.extensions["khongvoi.store"].dispose()
     role = PgRole(pg_schema)
     role.create()
@@ -130,9 +129,22 @@ class RedisServer:
 
     def start(self) -> RedisServer:
         self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", self.dir],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.dir,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
@@ -175,9 +187,18 @@ class AppProcess:
         self.log_path = directory / "server.log"
         self._log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.ops.serve", str(self.port), str(directory),
-             json.dumps(config)],
-            stdout=subprocess.PIPE, stderr=self._log, cwd=Path(__file__).parents[2])
+            [
+                sys.executable,
+                "-m",
+                "tests.ops.serve",
+                str(self.port),
+                str(directory),
+                json.dumps(config),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            cwd=Path(__file__).parents[2],
+        )
         line = self.proc.stdout.readline() if self.proc.stdout else b""
         if line.strip() != b"ready":
             self.stop()

@@ -20,8 +20,12 @@ def _state(app: Flask) -> dict:  # type: ignore[type-arg]
     store = app.extensions["khongvoi.store"]
     with store.engine.connect() as conn:
         return {
-            "rules": sorted(tuple(r) for r in conn.execute(text(
-                "SELECT id, list, pattern, name, category, scope, basis FROM rules"))),
+            "rules": sorted(
+                tuple(r)
+                for r in conn.execute(
+                    text("SELECT id, list, pattern, name, category, scope, basis FROM rules")
+                )
+            ),
             "audit": conn.execute(text("SELECT COUNT(*) FROM audit_log")).scalar(),
             "users": sorted(r[0] for r in conn.execute(text("SELECT username FROM users"))),
             "keys": conn.execute(text("SELECT COUNT(*) FROM api_keys")).scalar(),
@@ -33,14 +37,22 @@ def _fill(app: Flask) -> None:
     store = app.extensions["khongvoi.store"]
     store.create_user("quantri", "mat-khau-dai-du", "admin", Actor("cli"))
     store.create_key("CMS tỉnh", "admin", Actor("cli"))
-    store.add_rule(make_rule("allow", "so-thu-nghiem.gov.vn", name="Sở Thử Nghiệm",
-                             category="gov_local", force=True), Actor("cli"))
+    store.add_rule(
+        make_rule(
+            "allow", "so-thu-nghiem.gov.vn", name="Sở Thử Nghiệm", category="gov_local", force=True
+        ),
+        Actor("cli"),
+    )
 
 
 def _spoil(app: Flask) -> None:
     store = app.extensions["khongvoi.store"]
-    store.add_rule(make_rule("deny", "them-sau-sao-luu.com", name="Thêm sau",
-                             category="impersonation", force=True), Actor("cli"))
+    store.add_rule(
+        make_rule(
+            "deny", "them-sau-sao-luu.com", name="Thêm sau", category="impersonation", force=True
+        ),
+        Actor("cli"),
+    )
     store.create_user("nguoimoi", "mat-khau-dai-du", "editor", Actor("cli"))
 
 
@@ -81,8 +93,12 @@ def test_round_trip(backend: str, fmt: str, expect: str, request, tmp_path: Path
         assert svc.check("https://them-sau-sao-luu.com/").verdict == "unknown"
         assert svc.check("https://so-thu-nghiem.gov.vn/").verdict == "official"
         store = app.extensions["khongvoi.store"]
-        rec = store.add_rule(make_rule("deny", "sau-khoi-phuc.com", name="Sau",
-                                       category="impersonation", force=True), Actor("cli"))
+        rec = store.add_rule(
+            make_rule(
+                "deny", "sau-khoi-phuc.com", name="Sau", category="impersonation", force=True
+            ),
+            Actor("cli"),
+        )
         assert rec.id > max(r[0] for r in saved["rules"])  # ids continue after the restore
     finally:
         app.extensions["khongvoi.store"].dispose()
@@ -92,13 +108,18 @@ def test_json_backup_moves_sqlite_to_postgresql(pg_schema, tmp_path: Path) -> No
     from tests.store.conftest import pg_store_url
 
     src = make_test_app(tmp_path / "a")
-    dst = make_test_app(tmp_path / "b", config={"DATABASE_URL": pg_store_url(pg_schema)},
-                        defaults=False)
+    dst = make_test_app(
+        tmp_path / "b", config={"DATABASE_URL": pg_store_url(pg_schema)}, defaults=False
+    )
     try:
         _fill(src)
         file = tmp_path / "move.json"
-        assert src.test_cli_runner().invoke(
-            args=["db", "backup", str(file), "--format", "json"]).exit_code == 0
+        assert (
+            src.test_cli_runner()
+            .invoke(args=["db", "backup", str(file), "--format", "json"])
+            .exit_code
+            == 0
+        )
         out = dst.test_cli_runner().invoke(args=["db", "restore", str(file), "--yes"])
         assert out.exit_code == 0, out.output
         assert _state(dst) == _state(src)
@@ -152,10 +173,16 @@ def test_check_config_reports_dangerous_settings(tmp_path: Path) -> None:
         assert f"[{code}]" in out.output
     from server import create_app
 
-    good = create_app({  # settings only: check-config never touches the database
-        "SECRET_KEY": "x" * 64, "SESSION_COOKIE_SECURE": True,
-        "RATELIMIT_ENABLED": True, "REDIS_URL": "redis://127.0.0.1:1/0",
-        "DATABASE_URL": "postgresql+psycopg://root@127.0.0.1:1/none", "PROXY_FIX_X_FOR": 1})
+    good = create_app(
+        {  # settings only: check-config never touches the database
+            "SECRET_KEY": "x" * 64,
+            "SESSION_COOKIE_SECURE": True,
+            "RATELIMIT_ENABLED": True,
+            "REDIS_URL": "redis://127.0.0.1:1/0",
+            "DATABASE_URL": "postgresql+psycopg://root@127.0.0.1:1/none",
+            "PROXY_FIX_X_FOR": 1,
+        }
+    )
     out = good.test_cli_runner().invoke(args=["check-config"])
     assert out.exit_code == 0, out.output
     assert "No dangerous setting" in out.output

@@ -16,15 +16,28 @@ from tests.store.conftest import pg_store_url
 pytestmark = pytest.mark.postgres
 
 DENIED = "https://tin-gia-mao.com/bai"
-RULE = {"list": "deny", "pattern": "gia-mao-moi.com", "name": "Giả mạo mới",
-        "category": "impersonation", "scope": "national", "evidence": "test",
-        "reason": "thử khi mất cơ sở dữ liệu"}
+RULE = {
+    "list": "deny",
+    "pattern": "gia-mao-moi.com",
+    "name": "Giả mạo mới",
+    "category": "impersonation",
+    "scope": "national",
+    "evidence": "test",
+    "reason": "thử khi mất cơ sở dữ liệu",
+}
 
 
 def _app(url: str):  # type: ignore[no-untyped-def]
-    return create_app({"TESTING": True, "SECRET_KEY": "t", "RATELIMIT_ENABLED": False,
-                       "LISTS_POLL_SECONDS": 0.0, "DATABASE_URL": url,
-                       "STATS_FLUSH_SECONDS": 0.0})
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "RATELIMIT_ENABLED": False,
+            "LISTS_POLL_SECONDS": 0.0,
+            "DATABASE_URL": url,
+            "STATS_FLUSH_SECONDS": 0.0,
+        }
+    )
 
 
 def _verdict(client, url: str) -> str:  # type: ignore[no-untyped-def]
@@ -58,8 +71,15 @@ def test_database_refused_checks_answer_writes_503_then_recovery(pg_role) -> Non
         assert page.status_code in (200, 503) and b"Traceback" not in page.data
         assert owner.lists_version() == before  # nothing written
         assert not list(owner.find_rules(q="gia-mao-moi")[1])
-        owner.add_rule(make_rule("deny", "gia-mao-moi.com", name="Thêm khi app mất kết nối",
-                                 category="impersonation", force=True))
+        owner.add_rule(
+            make_rule(
+                "deny",
+                "gia-mao-moi.com",
+                name="Thêm khi app mất kết nối",
+                category="impersonation",
+                force=True,
+            )
+        )
 
         pg_role.restore()
         deadline = time.monotonic() + 10
@@ -113,13 +133,22 @@ def test_poll_survives_a_schema_it_may_not_read(pg_role) -> None:
 
 
 def _hit(srv, n: int) -> list[int]:  # type: ignore[no-untyped-def]
-    return [requests.get(srv.url + "/api/v1/check", params={"url": "https://a.vn/"},
-                         timeout=10).status_code for _ in range(n)]
+    return [
+        requests.get(
+            srv.url + "/api/v1/check", params={"url": "https://a.vn/"}, timeout=10
+        ).status_code
+        for _ in range(n)
+    ]
 
 
 def _limited(redis_url: str, mode: str) -> dict:  # type: ignore[type-arg]
-    return {"REDIS_URL": redis_url, "RATELIMIT_ENABLED": True, "RATELIMIT_CHECK": "3 per minute",
-            "RATELIMIT_KEY_PREFIX": f"kops-{uuid.uuid4().hex[:8]}", "RATELIMIT_REDIS_DOWN": mode}
+    return {
+        "REDIS_URL": redis_url,
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_CHECK": "3 per minute",
+        "RATELIMIT_KEY_PREFIX": f"kops-{uuid.uuid4().hex[:8]}",
+        "RATELIMIT_REDIS_DOWN": mode,
+    }
 
 
 def test_redis_down_falls_back_to_memory_and_recovers(redis_server, app_process) -> None:
@@ -165,6 +194,12 @@ def test_redis_down_fail_closed(redis_server, app_process) -> None:
 
 def test_bad_redis_down_mode_is_refused(tmp_path) -> None:
     with pytest.raises(ValueError, match="RATELIMIT_REDIS_DOWN"):
-        create_app({"TESTING": True, "SECRET_KEY": "t", "REDIS_URL": "redis://127.0.0.1:1/0",
-                    "RATELIMIT_REDIS_DOWN": "maybe",
-                    "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+        create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "t",
+                "REDIS_URL": "redis://127.0.0.1:1/0",
+                "RATELIMIT_REDIS_DOWN": "maybe",
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+            }
+        )

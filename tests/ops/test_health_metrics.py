@@ -43,8 +43,14 @@ def test_readyz_names_the_database_when_it_is_unreachable(tmp_path) -> None:
     app.extensions["khongvoi.store"].dispose()
     from server import create_app
 
-    down = create_app({"TESTING": True, "SECRET_KEY": "t", "RATELIMIT_ENABLED": False,
-                       "DATABASE_URL": f"postgresql+psycopg://root@127.0.0.1:{port}/test"})
+    down = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "RATELIMIT_ENABLED": False,
+            "DATABASE_URL": f"postgresql+psycopg://root@127.0.0.1:{port}/test",
+        }
+    )
     resp = down.test_client().get("/readyz")
     assert resp.status_code == 503
     body = resp.json
@@ -72,8 +78,10 @@ def test_metrics_count_requests_verdicts_cache_and_lists(backend_app: Flask) -> 
     def delta(name: str, **labels: str) -> float:
         return sample(text, name, **labels) - sample(before, name, **labels)
 
-    assert delta("khongvoi_http_requests_total", route="/api/v1/check", method="GET",
-                 status="200") == 3
+    assert (
+        delta("khongvoi_http_requests_total", route="/api/v1/check", method="GET", status="200")
+        == 3
+    )
     assert delta("khongvoi_http_requests_total", route="/api/v1/check", status="400") == 1
     assert delta("khongvoi_verdicts_total", verdict="denied") == 3
     assert delta("khongvoi_check_cache_lookups_total", result="hit") == 2
@@ -86,16 +94,24 @@ def test_metrics_count_requests_verdicts_cache_and_lists(backend_app: Flask) -> 
 
 
 def test_metrics_count_rate_limit_refusals(tmp_path) -> None:
-    app = make_test_app(tmp_path, config={"RATELIMIT_ENABLED": True,
-                                          "RATELIMIT_CHECK": "2 per minute"})
+    app = make_test_app(
+        tmp_path, config={"RATELIMIT_ENABLED": True, "RATELIMIT_CHECK": "2 per minute"}
+    )
     c = app.test_client()
-    before = sample(c.get("/metrics").get_data(as_text=True), "khongvoi_rate_limited_total",
-                    route="/api/v1/check")
-    codes = [c.get("/api/v1/check", query_string={"url": "https://a.vn/"}).status_code
-             for _ in range(4)]
+    before = sample(
+        c.get("/metrics").get_data(as_text=True),
+        "khongvoi_rate_limited_total",
+        route="/api/v1/check",
+    )
+    codes = [
+        c.get("/api/v1/check", query_string={"url": "https://a.vn/"}).status_code for _ in range(4)
+    ]
     assert codes == [200, 200, 429, 429]
-    after = sample(c.get("/metrics").get_data(as_text=True), "khongvoi_rate_limited_total",
-                   route="/api/v1/check")
+    after = sample(
+        c.get("/metrics").get_data(as_text=True),
+        "khongvoi_rate_limited_total",
+        route="/api/v1/check",
+    )
     assert after - before == 2
 
 
@@ -123,8 +139,11 @@ def test_metrics_protected_by_token_or_address(tmp_path) -> None:
 def test_one_json_line_per_request_without_query_string(app: Flask, caplog) -> None:
     c = app.test_client()
     caplog.set_level(logging.INFO, logger="khongvoi.access")
-    resp = c.get("/api/v1/check", query_string={"url": "https://a.vn/x?token=TOPSECRET"},
-                 headers={"X-Request-Id": "req-42.a_b"})
+    resp = c.get(
+        "/api/v1/check",
+        query_string={"url": "https://a.vn/x?token=TOPSECRET"},
+        headers={"X-Request-Id": "req-42.a_b"},
+    )
     assert resp.headers["X-Request-Id"] == "req-42.a_b"
     records = [r for r in caplog.records if r.name == "khongvoi.access"]
     assert len(records) == 1
@@ -139,8 +158,7 @@ def test_one_json_line_per_request_without_query_string(app: Flask, caplog) -> N
 def test_request_id_is_made_when_missing_or_insane(app: Flask) -> None:
     c = app.test_client()
     a = c.get("/healthz").headers["X-Request-Id"]
-    b = c.get("/healthz", headers={"X-Request-Id": "bad id; <script>"}).headers[
-        "X-Request-Id"]
+    b = c.get("/healthz", headers={"X-Request-Id": "bad id; <script>"}).headers["X-Request-Id"]
     assert re.fullmatch(r"[0-9a-f]{32}", a) and re.fullmatch(r"[0-9a-f]{32}", b) and a != b
 
 
@@ -162,19 +180,31 @@ def test_errors_log_a_stack_trace_but_answer_without_one(app: Flask, caplog) -> 
 
 @pytest.mark.parametrize("hops", [1])
 def test_proxy_fix_gives_rate_limits_the_real_client(tmp_path, hops: int) -> None:
-    app = make_test_app(tmp_path, config={"RATELIMIT_ENABLED": True,
-                                          "RATELIMIT_CHECK": "1 per minute",
-                                          "PROXY_FIX_X_FOR": hops, "PROXY_FIX_X_PROTO": hops})
+    app = make_test_app(
+        tmp_path,
+        config={
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_CHECK": "1 per minute",
+            "PROXY_FIX_X_FOR": hops,
+            "PROXY_FIX_X_PROTO": hops,
+        },
+    )
     c = app.test_client()
 
     def get(ip: str) -> int:
-        return c.get("/api/v1/check", query_string={"url": "https://a.vn/"},
-                     headers={"X-Forwarded-For": ip}).status_code
+        return c.get(
+            "/api/v1/check", query_string={"url": "https://a.vn/"}, headers={"X-Forwarded-For": ip}
+        ).status_code
 
     assert [get("198.51.100.1"), get("198.51.100.1"), get("198.51.100.2")] == [200, 429, 200]
-    plain = make_test_app(tmp_path / "p", config={"RATELIMIT_ENABLED": True,
-                                                  "RATELIMIT_CHECK": "1 per minute"})
+    plain = make_test_app(
+        tmp_path / "p", config={"RATELIMIT_ENABLED": True, "RATELIMIT_CHECK": "1 per minute"}
+    )
     pc = plain.test_client()
-    codes = [pc.get("/api/v1/check", query_string={"url": "https://a.vn/"},
-                    headers={"X-Forwarded-For": ip}).status_code for ip in ("1.1.1.1", "2.2.2.2")]
+    codes = [
+        pc.get(
+            "/api/v1/check", query_string={"url": "https://a.vn/"}, headers={"X-Forwarded-For": ip}
+        ).status_code
+        for ip in ("1.1.1.1", "2.2.2.2")
+    ]
     assert codes == [200, 429]  # without ProxyFix the header is ignored (cannot be forged)

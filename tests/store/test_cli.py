@@ -31,8 +31,10 @@ def test_init_db_loads_defaults_into_empty_db(tmp_path):
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
     counts = {n: _rows(n) for n in ("allow", "deny", "pending")}
-    assert (f"{counts['allow']} cho phép, {counts['deny']} chặn, {counts['pending']} chờ duyệt"
-            in result.output)
+    assert (
+        f"{counts['allow']} cho phép, {counts['deny']} chặn, {counts['pending']} chờ duyệt"
+        in result.output
+    )
     store = app.extensions["khongvoi.store"]
     assert len(store.list_pending()) == counts["pending"]
     app.extensions["khongvoi.store"].dispose()
@@ -53,8 +55,10 @@ def test_check_prints_verdict_and_exit_code(runner):
 def test_import_dry_run_then_apply_and_export(app, runner, tmp_path):
     store = app.extensions["khongvoi.store"]
     src = tmp_path / "new.csv"
-    src.write_text("pattern,name,category,scope,evidence\nmoi.vn,Báo Mới,press_local,national,e\n",
-                   encoding="utf-8")
+    src.write_text(
+        "pattern,name,category,scope,evidence\nmoi.vn,Báo Mới,press_local,national,e\n",
+        encoding="utf-8",
+    )
     version = store.lists_version()
     dry = runner.invoke(args=["sources", "import", str(src), "--list", "allow", "--dry-run"])
     assert dry.exit_code == 0 and "thêm/added 1" in dry.output
@@ -85,10 +89,12 @@ def test_import_with_invalid_rows_changes_nothing(app, runner, tmp_path):
 def test_skip_invalid_imports_the_valid_rows(app, runner, tmp_path):
     store = app.extensions["khongvoi.store"]
     src = tmp_path / "mixed.csv"
-    src.write_bytes("\ufeffpattern,name,evidence\r\nhop-le.vn,Hợp lệ,CV 1\r\n"
-                    "facebook.com,FB,x\r\n".encode())
-    result = runner.invoke(args=["sources", "import", str(src), "--list", "allow",
-                                 "--skip-invalid"])
+    src.write_bytes(
+        "\ufeffpattern,name,evidence\r\nhop-le.vn,Hợp lệ,CV 1\r\nfacebook.com,FB,x\r\n".encode()
+    )
+    result = runner.invoke(
+        args=["sources", "import", str(src), "--list", "allow", "--skip-invalid"]
+    )
     assert result.exit_code == 0, result.output
     assert "line 3: platform_host_rule" in result.output and "thêm/added 1" in result.output
     assert store.find_rules(q="hop-le.vn")[0] == 1
@@ -98,8 +104,10 @@ def test_full_export_then_replace_reproduces_the_state(app, runner, tmp_path):
     store = app.extensions["khongvoi.store"]
     for fmt in ("csv", "json"):
         out = tmp_path / f"all.{fmt}"
-        assert runner.invoke(args=["sources", "export", "--format", fmt, "-o", str(out)]
-                             ).exit_code == 0
+        assert (
+            runner.invoke(args=["sources", "export", "--format", fmt, "-o", str(out)]).exit_code
+            == 0
+        )
         before = [replace(r, id=None) for r in store.export_rules()]
         extra = tmp_path / "extra.csv"
         extra.write_text("pattern,name,evidence\nthem-vao.vn,Thêm,e\n", encoding="utf-8")
@@ -159,8 +167,10 @@ def test_unwritable_output_paths_get_a_message_not_a_traceback(tmp_path):
 
     app = make_test_app(tmp_path)
     runner = app.test_cli_runner()
-    for args in (["sources", "export", "--list", "deny", "-o", "/nonexistent/dir/x.csv"],
-                 ["db", "backup", "/nonexistent/dir/b.db"]):
+    for args in (
+        ["sources", "export", "--list", "deny", "-o", "/nonexistent/dir/x.csv"],
+        ["db", "backup", "/nonexistent/dir/b.db"],
+    ):
         got = runner.invoke(args=args)
         assert got.exit_code == 1, args
         assert "không tồn tại" in got.output and "Traceback" not in got.output, got.output

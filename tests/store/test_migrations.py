@@ -31,9 +31,16 @@ def test_upgrade_keeps_existing_data(tmp_path):
 
     store = SQLStore(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     upgrade(store.engine, "0003")
-    report = store.add_report(url="x.vn", canonical_url="http://x.vn/", host="x.vn",
-                              verdict_seen="unknown", verdict_at_report="unknown",
-                              kind="missing", comment="thiếu", client_hash="h")
+    report = store.add_report(
+        url="x.vn",
+        canonical_url="http://x.vn/",
+        host="x.vn",
+        verdict_seen="unknown",
+        verdict_at_report="unknown",
+        kind="missing",
+        comment="thiếu",
+        client_hash="h",
+    )
     store.create_schema()
     assert [(r.id, r.comment) for r in store.list_reports()] == [(report, "thiếu")]
     store.dispose()

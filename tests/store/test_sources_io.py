@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.core import Rule, make_rule
-from server.sources import read_rules, write_csv, write_json
+from server.rule_files import read_rules, write_csv, write_json
 
 HEADER = "pattern,name,category,scope,evidence,note,review_by\n"
 
@@ -28,16 +28,21 @@ def test_wrong_encoding_refused():
 
 
 def test_invalid_rows_reported_with_line_numbers():
-    data = (HEADER + "ok.vn,A,,,e,,\n"
-            "facebook.com,A,,,e,,\n"
-            "bad host.vn,A,,,e,,\n"
-            "x.vn,A,,,e,,2027-13-45\n"
-            "ok.vn,A,,,e,,\n").encode()
+    data = (
+        HEADER + "ok.vn,A,,,e,,\n"
+        "facebook.com,A,,,e,,\n"
+        "bad host.vn,A,,,e,,\n"
+        "x.vn,A,,,e,,2027-13-45\n"
+        "ok.vn,A,,,e,,\n"
+    ).encode()
     parsed = read_rules(data, list_="allow")
     assert [r.pattern for r in parsed.rules] == ["ok.vn"]
     assert [(e.line, e.code) for e in parsed.errors] == [
-        (3, "platform_host_rule"), (4, "invalid_pattern"), (5, "invalid_review_by"),
-        (6, "duplicate_pattern")]
+        (3, "platform_host_rule"),
+        (4, "invalid_pattern"),
+        (5, "invalid_review_by"),
+        (6, "duplicate_pattern"),
+    ]
     assert all(e.message for e in parsed.errors)
 
 
@@ -47,8 +52,9 @@ def test_missing_header_and_oversize():
 
 
 def test_formula_cells_neutralised_and_round_trip():
-    rules = [make_rule("allow", "a.vn", name="=HYPERLINK(\"http://evil\")", note="+1",
-                       evidence="@SUM(A1)")]
+    rules = [
+        make_rule("allow", "a.vn", name='=HYPERLINK("http://evil")', note="+1", evidence="@SUM(A1)")
+    ]
     data = write_csv(rules)
     assert b"'=HYPERLINK" in data and b",'+1," in data and b"'@SUM" in data
     assert read_rules(data, list_="allow").rules == rules
@@ -60,8 +66,10 @@ def test_leading_quote_survives_round_trip():
 
 
 def test_json_round_trip():
-    rules = [make_rule("allow", "a.vn", name="Á", evidence="e"),
-             make_rule("deny", "b.com", name="B", category="impersonation", evidence="e")]
+    rules = [
+        make_rule("allow", "a.vn", name="Á", evidence="e"),
+        make_rule("deny", "b.com", name="B", category="impersonation", evidence="e"),
+    ]
     back = read_rules(write_json(rules), fmt="json")
     assert back.errors == [] and back.rules == rules
 
@@ -75,15 +83,19 @@ def test_binary_file_input_left_open():
 
 
 def test_columns_in_any_order_unknown_ignored_blank_rows_skipped():
-    data = ("Ghi chú riêng,NOTE,Pattern,list,Evidence,name\n"
-            "x,ghi chú,a.vn,deny,e,A\n"
-            ",,,,,\n"
-            "\n"
-            "y,,b.vn,allow,e,B,extra cell\n"
-            "z,,,allow,e,C\n").encode()
+    data = (
+        "Ghi chú riêng,NOTE,Pattern,list,Evidence,name\n"
+        "x,ghi chú,a.vn,deny,e,A\n"
+        ",,,,,\n"
+        "\n"
+        "y,,b.vn,allow,e,B,extra cell\n"
+        "z,,,allow,e,C\n"
+    ).encode()
     parsed = read_rules(data)
     assert [(r.list, r.pattern, r.note) for r in parsed.rules] == [
-        ("deny", "a.vn", "ghi chú"), ("allow", "b.vn", "")]
+        ("deny", "a.vn", "ghi chú"),
+        ("allow", "b.vn", ""),
+    ]
     assert [(e.line, e.code) for e in parsed.errors] == [(6, "empty_pattern")]
 
 
@@ -100,23 +112,31 @@ def test_malformed_csv_reported_not_raised():
 
 
 def test_json_forms_and_errors():
-    items = ('[{"pattern": "a.vn", "list": "allow", "name": "A", "evidence": "e", "extra": 1}, '
-             '{"pattern": "A.VN", "list": "allow", "name": "A", "evidence": "e"}, "x", '
-             '{"pattern": ["a"], "list": "deny"}, '
-             '{"pattern": "b.vn", "list": "maybe", "name": "B", "evidence": "e"}, '
-             '{"pattern": "c.vn", "list": "allow", "name": 5, "evidence": "e"}, '
-             '{"pattern": "d.vn", "list": "allow", "name": "D", "evidence": null}]')
+    items = (
+        '[{"pattern": "a.vn", "list": "allow", "name": "A", "evidence": "e", "extra": 1}, '
+        '{"pattern": "A.VN", "list": "allow", "name": "A", "evidence": "e"}, "x", '
+        '{"pattern": ["a"], "list": "deny"}, '
+        '{"pattern": "b.vn", "list": "maybe", "name": "B", "evidence": "e"}, '
+        '{"pattern": "c.vn", "list": "allow", "name": 5, "evidence": "e"}, '
+        '{"pattern": "d.vn", "list": "allow", "name": "D", "evidence": null}]'
+    )
     parsed = read_rules(items.encode(), fmt="json")
     assert [(r.list, r.pattern, r.name) for r in parsed.rules] == [("allow", "a.vn", "A")]
     assert [(e.line, e.code) for e in parsed.errors] == [
-        (2, "duplicate_pattern"), (3, "invalid_row"), (4, "invalid_pattern"),
-        (5, "invalid_list"), (6, "invalid_name"), (7, "missing_evidence")]
-    wrapped = read_rules(b'{"rules": [{"pattern": "c.vn", "name": "C", "evidence": "e"}]}',
-                         fmt="json", list_="deny")
+        (2, "duplicate_pattern"),
+        (3, "invalid_row"),
+        (4, "invalid_pattern"),
+        (5, "invalid_list"),
+        (6, "invalid_name"),
+        (7, "missing_evidence"),
+    ]
+    wrapped = read_rules(
+        b'{"rules": [{"pattern": "c.vn", "name": "C", "evidence": "e"}]}', fmt="json", list_="deny"
+    )
     assert [(r.list, r.pattern) for r in wrapped.rules] == [("deny", "c.vn")]
     assert read_rules(b'{"rules": 1}', fmt="json").errors[0].code == "invalid_json"
     assert read_rules(b"[", fmt="json").errors[0].code == "invalid_json"
-    assert read_rules("[\"bá\"]".encode("cp1258"), fmt="json").errors[0].code == "bad_encoding"
+    assert read_rules('["bá"]'.encode("cp1258"), fmt="json").errors[0].code == "bad_encoding"
 
 
 _chars = st.characters(blacklist_categories=("Cs", "Cc", "Cf"))
@@ -125,12 +145,23 @@ _name = st.text(_chars | st.sampled_from("=+-@'\","), min_size=1, max_size=30).f
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["allow", "deny"]),
-                          st.from_regex(r"[a-z]{1,10}\.(vn|com|com\.vn)", fullmatch=True),
-                          _name, _text), max_size=20, unique_by=lambda t: (t[0], t[1])))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["allow", "deny"]),
+            st.from_regex(r"[a-z]{1,10}\.(vn|com|com\.vn)", fullmatch=True),
+            _name,
+            _text,
+        ),
+        max_size=20,
+        unique_by=lambda t: (t[0], t[1]),
+    )
+)
 def test_csv_round_trip_property(items):
-    rules = [make_rule(lst, pattern, force=True, name=name, note=note, evidence="e")
-             for lst, pattern, name, note in items]
+    rules = [
+        make_rule(lst, pattern, force=True, name=name, note=note, evidence="e")
+        for lst, pattern, name, note in items
+    ]
     data = write_csv(rules, with_list=True)
     parsed = read_rules(data, force=True)
     assert parsed.errors == []
@@ -146,8 +177,15 @@ def test_rule_objects_compare_by_value():
 
 
 def test_basis_column_round_trips_and_is_optional():
-    rules = [make_rule("allow", "a.vn", name="A", evidence="https://a.vn/gioi-thieu",
-                       basis="Giấy phép số 123/GP-BTTTT")]
+    rules = [
+        make_rule(
+            "allow",
+            "a.vn",
+            name="A",
+            evidence="https://a.vn/gioi-thieu",
+            basis="Giấy phép số 123/GP-BTTTT",
+        )
+    ]
     data = write_csv(rules)
     assert data.splitlines()[0].decode().split(",")[5] == "basis"
     assert read_rules(data, list_="allow").rules == rules

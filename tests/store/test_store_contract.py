@@ -27,8 +27,14 @@ def test_empty_store_has_version_and_no_rules(store):
 
 def test_crud_bumps_version_each_time(store):
     v0 = store.lists_version()
-    rec = store.add_rule(rule(name="Báo Điện tử Chính phủ", category="press_central",
-                              evidence="https://example.org/e", review_by="2027-01-31"))
+    rec = store.add_rule(
+        rule(
+            name="Báo Điện tử Chính phủ",
+            category="press_central",
+            evidence="https://example.org/e",
+            review_by="2027-01-31",
+        )
+    )
     assert rec.id > 0 and rec.name == "Báo Điện tử Chính phủ" and rec.review_by == "2027-01-31"
     assert store.get_rule(rec.id) == rec
     v1 = store.lists_version()
@@ -70,9 +76,17 @@ def test_load_rules_is_a_consistent_snapshot(store):
 
 
 def test_find_rules_filters_and_pages(store):
-    store.import_rules([rule(pattern=f"bao{i:02}.vn", name=f"Báo số {i}",
-                             category="press_local" if i % 2 else "press_central")
-                        for i in range(30)] + [rule("deny", "gia-mao.com")])
+    store.import_rules(
+        [
+            rule(
+                pattern=f"bao{i:02}.vn",
+                name=f"Báo số {i}",
+                category="press_local" if i % 2 else "press_central",
+            )
+            for i in range(30)
+        ]
+        + [rule("deny", "gia-mao.com")]
+    )
     total, page = store.find_rules(list="allow", category="press_local", limit=5)
     assert total == 15 and len(page) == 5
     assert [r.pattern for r in page] == sorted(r.pattern for r in page)
@@ -146,20 +160,27 @@ def test_killed_import_leaves_lists_as_before(store):
     store.import_rules([rule(pattern="a.vn")])
     version = store.lists_version()
     root = str(pathlib.Path(__file__).resolve().parents[2])
-    proc = subprocess.run([sys.executable, "-c", KILLED_IMPORT.format(root=root, url=store.url)],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED_IMPORT.format(root=root, url=store.url)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 9, proc.stderr
     assert [r.pattern for r in store.export_rules()] == ["a.vn"]
     assert store.lists_version() == version
 
 
 def test_export_import_round_trip(store, tmp_path):
-    rules = [rule(pattern="a.vn", name="Á", review_by="2027-06-30", note="=cmd"),
-             rule("deny", "b.com", name="B", evidence="https://x.example/e")]
+    rules = [
+        rule(pattern="a.vn", name="Á", review_by="2027-06-30", note="=cmd"),
+        rule("deny", "b.com", name="B", evidence="https://x.example/e"),
+    ]
     store.import_rules(rules)
     exported = list(store.export_rules())
     assert {(r.list, r.pattern, r.name, r.note, r.review_by) for r in exported} == {
-        (r.list, r.pattern, r.name, r.note, r.review_by) for r in rules}
+        (r.list, r.pattern, r.name, r.note, r.review_by) for r in rules
+    }
 
 
 def test_pending_and_reports(store):
@@ -167,9 +188,16 @@ def test_pending_and_reports(store):
     pending = store.list_pending()
     got = [(p.pattern, p.status, p.origin) for p in pending]
     assert got == [("p.vn", "pending", "pending.csv")]
-    rid = store.add_report(url="x.vn/a", canonical_url="http://x.vn/a", host="x.vn",
-                           verdict_seen="unknown", verdict_at_report="unknown", kind="missing",
-                           comment="", client_hash="h")
+    rid = store.add_report(
+        url="x.vn/a",
+        canonical_url="http://x.vn/a",
+        host="x.vn",
+        verdict_seen="unknown",
+        verdict_at_report="unknown",
+        kind="missing",
+        comment="",
+        client_hash="h",
+    )
     reports = store.list_reports()
     assert [(r.id, r.kind, r.status) for r in reports] == [(rid, "missing", "open")]
 
@@ -214,22 +242,28 @@ def test_pending_decisions_and_stats(store):
     assert store.lists_version() == version + 1
     assert store.list_pending() == []
     decided = {p.pattern: (p.status, p.decision_reason) for p in store.list_pending(None)}
-    assert decided == {"p1.vn": ("approved", "đã xác minh"),
-                       "p2.vn": ("rejected", "không rõ nguồn")}
+    assert decided == {
+        "p1.vn": ("approved", "đã xác minh"),
+        "p2.vn": ("rejected", "không rõ nguồn"),
+    }
     with pytest.raises(NotFound):
         store.decide_pending(first.id, True, "again")
-    store.add_stats({("2026-11-20", "unknown", "a.example"): 3,
-                     ("2026-11-20", "official", "b.vn"): 1})
+    store.add_stats(
+        {("2026-11-20", "unknown", "a.example"): 3, ("2026-11-20", "official", "b.vn"): 1}
+    )
     store.add_stats({("2026-11-20", "unknown", "a.example"): 2})
-    assert store.stats_by_day("2026-11-01") == [("2026-11-20", "official", 1),
-                                                ("2026-11-20", "unknown", 5)]
+    assert store.stats_by_day("2026-11-01") == [
+        ("2026-11-20", "official", 1),
+        ("2026-11-20", "unknown", 5),
+    ]
     assert store.top_domains("unknown", "2026-11-01") == [("a.example", 5)]
 
 
 def test_import_bumps_the_version_once_and_diffs_every_field(store):
     version = store.lists_version()
-    first = store.import_rules([rule(pattern="a.vn", review_by="2027-01-31"),
-                                rule(pattern="b.vn"), rule("deny", "c.com")])
+    first = store.import_rules(
+        [rule(pattern="a.vn", review_by="2027-01-31"), rule(pattern="b.vn"), rule("deny", "c.com")]
+    )
     assert first.version == store.lists_version() == version + 1
     dated = store.import_rules([rule(pattern="a.vn"), rule(pattern="b.vn", review_by="2027-02-01")])
     assert (dated.added, dated.changed, dated.unchanged) == (0, 2, 0)
@@ -243,8 +277,9 @@ def test_import_bumps_the_version_once_and_diffs_every_field(store):
 
 
 def test_import_duplicates_last_wins_and_replace_dry_run(store):
-    res = store.import_rules([rule(pattern="a.vn", name="first"),
-                              rule(pattern="a.vn", name="last")])
+    res = store.import_rules(
+        [rule(pattern="a.vn", name="first"), rule(pattern="a.vn", name="last")]
+    )
     assert (res.added, res.unchanged) == (1, 0)
     assert [r.name for r in store.export_rules()] == ["last"]
     store.import_rules([rule(pattern="b.vn"), rule("deny", "c.com")])
@@ -256,11 +291,14 @@ def test_import_duplicates_last_wins_and_replace_dry_run(store):
 
 def test_import_into_both_lists_replacing_both(store):
     store.import_rules([rule(pattern="a.vn"), rule("deny", "b.com"), rule("deny", "c.com")])
-    res = store.import_rules([rule("deny", "a.vn"), rule(pattern="b.com")],
-                             replace_lists=["allow", "deny"])
+    res = store.import_rules(
+        [rule("deny", "a.vn"), rule(pattern="b.com")], replace_lists=["allow", "deny"]
+    )
     assert (res.added, res.removed) == (2, 3)
     assert [(r.list, r.pattern) for r in store.export_rules()] == [
-        ("allow", "b.com"), ("deny", "a.vn")]
+        ("allow", "b.com"),
+        ("deny", "a.vn"),
+    ]
 
 
 def test_load_rules_snapshot_ignores_later_writes(store):
@@ -284,9 +322,13 @@ def test_export_in_code_point_order(store):
 
 
 def test_find_rules_unicode_case_and_literal_wildcards(store):
-    store.import_rules([rule(pattern="baochinhphu.vn", name="Báo Điện tử Chính phủ"),
-                        rule(pattern="a_b.vn", name="100% chính thống"),
-                        rule(pattern="axb.vn", name="1000 chính thống")])
+    store.import_rules(
+        [
+            rule(pattern="baochinhphu.vn", name="Báo Điện tử Chính phủ"),
+            rule(pattern="a_b.vn", name="100% chính thống"),
+            rule(pattern="axb.vn", name="1000 chính thống"),
+        ]
+    )
     assert [r.pattern for r in store.find_rules(q="ĐIỆN TỬ")[1]] == ["baochinhphu.vn"]
     assert [r.pattern for r in store.find_rules(q="a_b")[1]] == ["a_b.vn"]
     assert [r.pattern for r in store.find_rules(q="100%")[1]] == ["a_b.vn"]
@@ -299,8 +341,15 @@ def test_find_rules_unicode_case_and_literal_wildcards(store):
 
 
 def test_report_kind_and_status_constrained(store):
-    fields = dict(url="x.vn", canonical_url="http://x.vn/", host="x.vn", verdict_seen="",
-                  verdict_at_report="unknown", comment="", client_hash="")
+    fields = dict(
+        url="x.vn",
+        canonical_url="http://x.vn/",
+        host="x.vn",
+        verdict_seen="",
+        verdict_at_report="unknown",
+        comment="",
+        client_hash="",
+    )
     with pytest.raises(IntegrityError):
         store.add_report(kind="spam", **fields)
     rid = store.add_report(kind="impersonation", **fields)
@@ -313,8 +362,12 @@ def test_report_kind_and_status_constrained(store):
 def test_parallel_stats_flushes_add_up(store):
     def flush() -> None:
         for _ in range(5):
-            store.add_stats({("2026-11-20", "unknown", "a.example"): 1,
-                             ("2026-11-20", "unknown", "b.example"): 2})
+            store.add_stats(
+                {
+                    ("2026-11-20", "unknown", "a.example"): 1,
+                    ("2026-11-20", "unknown", "b.example"): 2,
+                }
+            )
 
     threads = [threading.Thread(target=flush) for _ in range(10)]
     for t in threads:

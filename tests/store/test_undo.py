@@ -48,14 +48,22 @@ def test_migration_makes_sqlite_ids_monotonic_above_every_logged_id(tmp_path):
     t = "2026-01-01 00:00:00"
     with store.engine.begin() as conn:  # the code of the day wrote these (no parent_id yet)
         for rid, pattern in ((1, "kept.vn"), (2, "gone.vn")):
-            conn.execute(text("INSERT INTO rules (id, list, pattern, name, category, scope, "
-                              "evidence, note, created_at, updated_at) VALUES (:id, 'allow', "
-                              ":p, '', '', 'national', 'e', '', :t, :t)"),
-                         {"id": rid, "p": pattern, "t": t})
+            conn.execute(
+                text(
+                    "INSERT INTO rules (id, list, pattern, name, category, scope, "
+                    "evidence, note, created_at, updated_at) VALUES (:id, 'allow', "
+                    ":p, '', '', 'national', 'e', '', :t, :t)"
+                ),
+                {"id": rid, "p": pattern, "t": t},
+            )
         conn.execute(text("DELETE FROM rules WHERE id = 2"))  # the next rule would get 2 again
-        conn.execute(text("INSERT INTO audit_log (at, actor, ip, action, target_type, "
-                          "target_id, reason) VALUES (:t, 'system', '', 'delete', 'rule', 2, '')"),
-                     {"t": t})
+        conn.execute(
+            text(
+                "INSERT INTO audit_log (at, actor, ip, action, target_type, "
+                "target_id, reason) VALUES (:t, 'system', '', 'delete', 'rule', 2, '')"
+            ),
+            {"t": t},
+        )
     store.create_schema()  # (the store's code of today reads only the migrated schema)
     with store.engine.connect() as conn:
         ddl = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'rules'")).scalar()
@@ -72,17 +80,20 @@ def test_import_logs_every_rule_under_its_entry(store):
     version = store.lists_version()
     dry = store.import_rules([rule(pattern="c.vn")], dry_run=True)
     assert dry.entry is None and store.lists_version() == version
-    res = store.import_rules([rule(pattern="a.vn", name="A2", review_by="2027-03-01"),
-                              rule(pattern="c.vn", name="C")], replace_lists=["allow"],
-                             actor=Actor("key:1:CMS", "10.0.0.1", "nhập tháng 3"))
+    res = store.import_rules(
+        [rule(pattern="a.vn", name="A2", review_by="2027-03-01"), rule(pattern="c.vn", name="C")],
+        replace_lists=["allow"],
+        actor=Actor("key:1:CMS", "10.0.0.1", "nhập tháng 3"),
+    )
     assert (res.added, res.changed, res.removed) == (1, 1, 1)
     top = store.get_audit(res.entry)
     assert (top.action, top.target_type, top.after["added"]) == ("import", "rules", 1)
     _, children = store.list_audit(parent_id=res.entry)
     by_action = {e.action: e for e in children}
     assert sorted(by_action) == ["create", "delete", "update"]
-    assert all((e.actor, e.ip, e.reason) == ("key:1:CMS", "10.0.0.1", "nhập tháng 3")
-               for e in children)
+    assert all(
+        (e.actor, e.ip, e.reason) == ("key:1:CMS", "10.0.0.1", "nhập tháng 3") for e in children
+    )
     update = by_action["update"]
     assert update.before["name"] == "A" and update.after["name"] == "A2"
     assert update.after["review_by"] == "2027-03-01" and update.before["review_by"] == ""
@@ -96,8 +107,9 @@ def test_import_logs_every_rule_under_its_entry(store):
 def test_reverting_an_import_undoes_every_rule_in_one_step(store):
     store.import_rules([rule(pattern="a.vn", name="A"), rule(pattern="b.vn", name="B")])
     original = state(store)
-    res = store.import_rules([rule(pattern="a.vn", name="A2"), rule(pattern="c.vn", name="C")],
-                             replace_lists=["allow"])
+    res = store.import_rules(
+        [rule(pattern="a.vn", name="A2"), rule(pattern="c.vn", name="C")], replace_lists=["allow"]
+    )
     version = store.lists_version()
     undone = store.revert(res.entry, Actor("user:quantri", reason="nhầm tệp"))
     assert isinstance(undone, RevertResult)
@@ -116,8 +128,13 @@ def test_reverting_an_import_undoes_every_rule_in_one_step(store):
 
 def test_import_revert_refused_when_a_rule_changed_since_and_changes_nothing(store):
     store.import_rules([rule(pattern="a.vn", name="A"), rule(pattern="b.vn", name="B")])
-    res = store.import_rules([rule(pattern="a.vn", name="A2"), rule(pattern="b.vn", name="B2"),
-                              rule(pattern="c.vn", name="C")])
+    res = store.import_rules(
+        [
+            rule(pattern="a.vn", name="A2"),
+            rule(pattern="b.vn", name="B2"),
+            rule(pattern="c.vn", name="C"),
+        ]
+    )
     b = store.find_rules(q="b.vn")[1][0]
     store.update_rule(b.id, rule(pattern="b.vn", name="B3"))
     current, version = state(store), store.lists_version()
@@ -181,10 +198,14 @@ def test_an_id_holding_another_rule_is_reported_as_gone(store):
     create_entry = store.list_audit(target_type="rule", target_id=old.id)[1][0].id
     store.delete_rule(old.id)
     with store.engine.begin() as conn:  # what SQLite without AUTOINCREMENT used to do
-        conn.execute(text("INSERT INTO rules (id, list, pattern, name, category, scope, "
-                          "evidence, note, created_at, updated_at) VALUES (:id, 'allow', "
-                          "'so-y-te-x.gov.vn', '', '', 'national', 'e', '', :t, :t)"),
-                     {"id": old.id, "t": "2026-01-01 00:00:00"})
+        conn.execute(
+            text(
+                "INSERT INTO rules (id, list, pattern, name, category, scope, "
+                "evidence, note, created_at, updated_at) VALUES (:id, 'allow', "
+                "'so-y-te-x.gov.vn', '', '', 'national', 'e', '', :t, :t)"
+            ),
+            {"id": old.id, "t": "2026-01-01 00:00:00"},
+        )
     with pytest.raises(CannotRevert) as gone:
         store.revert(create_entry)
     assert reason(gone) == "gone"
@@ -198,9 +219,13 @@ def test_entries_that_cannot_be_reverted(store):
         store.revert(key_entry)
     assert reason(key) == "not_revertable"
     with store.engine.begin() as conn:  # an import logged before per-rule entries existed
-        conn.execute(text("INSERT INTO audit_log (at, actor, ip, action, target_type, reason) "
-                          "VALUES (:t, 'system', '', 'import', 'rules', '')"),
-                     {"t": "2026-01-01 00:00:00"})
+        conn.execute(
+            text(
+                "INSERT INTO audit_log (at, actor, ip, action, target_type, reason) "
+                "VALUES (:t, 'system', '', 'import', 'rules', '')"
+            ),
+            {"t": "2026-01-01 00:00:00"},
+        )
     old_import = store.list_audit()[1][0].id
     with pytest.raises(CannotRevert) as legacy:
         store.revert(old_import)

@@ -41,15 +41,18 @@ def test_every_field_of_an_official_result(checker):
     assert r.lists_version == 7
 
 
-@pytest.mark.parametrize(("url", "verdict", "code"), [
-    ("https://tuoitre.com/a", "denied", "deny_listed"),
-    ("https://www.tuoitre.com/a", "denied", "deny_listed"),
-    ("https://example.org/a", "unknown", "not_listed"),
-    ("http://2130706433/x", "suspicious", "ip_address_host"),
-    ("http://[2001:db8::1]/x", "suspicious", "ip_address_host"),
-    ("https://bit.ly/abc", "unknown", "shortened_link"),
-    ("https://t.co/abc", "unknown", "shortened_link"),
-])
+@pytest.mark.parametrize(
+    ("url", "verdict", "code"),
+    [
+        ("https://tuoitre.com/a", "denied", "deny_listed"),
+        ("https://www.tuoitre.com/a", "denied", "deny_listed"),
+        ("https://example.org/a", "unknown", "not_listed"),
+        ("http://2130706433/x", "suspicious", "ip_address_host"),
+        ("http://[2001:db8::1]/x", "suspicious", "ip_address_host"),
+        ("https://bit.ly/abc", "unknown", "shortened_link"),
+        ("https://t.co/abc", "unknown", "shortened_link"),
+    ],
+)
 def test_verdicts_and_reasons(checker, url, verdict, code):
     r = checker.check(url)
     assert r.verdict == verdict
@@ -96,15 +99,24 @@ def test_wrappers_unwrapped_with_chain(checker, template, name):
     assert "unwrapped_redirect" in [x.code for x in r.reasons]
 
 
-@pytest.mark.parametrize(("url", "target"), [
-    ("https://www.google.com/amp/s/baochinhphu.vn/amp/tin-1.htm",
-     "https://baochinhphu.vn/amp/tin-1.htm"),
-    ("https://www.google.com.vn/amp/baochinhphu.vn/a", "http://baochinhphu.vn/a"),
-    ("https://baochinhphu-vn.cdn.ampproject.org/c/s/baochinhphu.vn/x.amp",
-     "https://baochinhphu.vn/x.amp"),
-    ("https://baochinhphu-vn.cdn.ampproject.org/v/s/baochinhphu.vn/y?amp_js_v=0.1",
-     "https://baochinhphu.vn/y?amp_js_v=0.1"),
-])
+@pytest.mark.parametrize(
+    ("url", "target"),
+    [
+        (
+            "https://www.google.com/amp/s/baochinhphu.vn/amp/tin-1.htm",
+            "https://baochinhphu.vn/amp/tin-1.htm",
+        ),
+        ("https://www.google.com.vn/amp/baochinhphu.vn/a", "http://baochinhphu.vn/a"),
+        (
+            "https://baochinhphu-vn.cdn.ampproject.org/c/s/baochinhphu.vn/x.amp",
+            "https://baochinhphu.vn/x.amp",
+        ),
+        (
+            "https://baochinhphu-vn.cdn.ampproject.org/v/s/baochinhphu.vn/y?amp_js_v=0.1",
+            "https://baochinhphu.vn/y?amp_js_v=0.1",
+        ),
+    ],
+)
 def test_amp_viewer_and_cache(checker, url, target):
     r = checker.check(url)
     assert r.chain == (url, target)
@@ -161,12 +173,15 @@ _VERDICTS = {"official", "denied", "suspicious", "unknown"}
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.one_of(
-    st.text(max_size=200),
-    st.builds(lambda a, b: f"https://{a}/{b}", st.text(max_size=40), st.text(max_size=40)),
-    st.builds(lambda t: "https://l.facebook.com/l.php?u=" + quote(t, safe=""),
-              st.text(max_size=60)),
-))
+@given(
+    st.one_of(
+        st.text(max_size=200),
+        st.builds(lambda a, b: f"https://{a}/{b}", st.text(max_size=40), st.text(max_size=40)),
+        st.builds(
+            lambda t: "https://l.facebook.com/l.php?u=" + quote(t, safe=""), st.text(max_size=60)
+        ),
+    )
+)
 def test_any_string_gives_a_verdict_or_invalid_url(text):
     try:
         r = _ANY.check(text)
@@ -178,11 +193,14 @@ def test_any_string_gives_a_verdict_or_invalid_url(text):
     assert _ANY.check(r.canonical_url).canonical_url == r.canonical_url
 
 
-@pytest.mark.parametrize(("url", "shown", "imitates"), [
-    ("http://baochinhphu.vn@evil.example/", "baochinhphu.vn", "baochinhphu.vn"),
-    ("baochinhphu.vn@evil.example/tin", "baochinhphu.vn", "baochinhphu.vn"),
-    ("https://www.tin-nong.com.vn:443@evil.example/", "www.tin-nong.com.vn:443", None),
-])
+@pytest.mark.parametrize(
+    ("url", "shown", "imitates"),
+    [
+        ("http://baochinhphu.vn@evil.example/", "baochinhphu.vn", "baochinhphu.vn"),
+        ("baochinhphu.vn@evil.example/tin", "baochinhphu.vn", "baochinhphu.vn"),
+        ("https://www.tin-nong.com.vn:443@evil.example/", "www.tin-nong.com.vn:443", None),
+    ],
+)
 def test_domain_before_at_sign_is_a_disguise(checker, url, shown, imitates):
     r = checker.check(url)
     assert (r.verdict, r.host) == ("suspicious", "evil.example")
@@ -191,17 +209,27 @@ def test_domain_before_at_sign_is_a_disguise(checker, url, shown, imitates):
     assert (r.imitates.domain if r.imitates else None) == imitates
 
 
-@pytest.mark.parametrize(("url", "verdict"), [
-    ("https://user:secret@evil.example/", "unknown"),       # an ordinary user name
-    ("http://tin@baochinhphu.vn/a", "official"),            # the real host is listed
-    ("http://baochinhphu.vn@tuoitre.com/", "denied"),
-])
+@pytest.mark.parametrize(
+    ("url", "verdict"),
+    [
+        ("https://user:secret@evil.example/", "unknown"),  # an ordinary user name
+        ("http://tin@baochinhphu.vn/a", "official"),  # the real host is listed
+        ("http://baochinhphu.vn@tuoitre.com/", "denied"),
+    ],
+)
 def test_at_sign_without_disguise_or_on_a_listed_host(checker, url, verdict):
     assert checker.check(url).verdict == verdict
 
 
-@pytest.mark.parametrize("url", ["vnexpress", "http://localhost:5000/", "https://https/",
-                                 "https://l.facebook.com/l.php?u=http%3A%2F%2Fintranet%2F"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "vnexpress",
+        "http://localhost:5000/",
+        "https://https/",
+        "https://l.facebook.com/l.php?u=http%3A%2F%2Fintranet%2F",
+    ],
+)
 def test_hosts_without_a_domain_ending_are_refused(checker, url):
     with pytest.raises(InvalidURL) as exc:
         checker.check(url)

@@ -12,16 +12,32 @@ import subprocess
 import sys
 from pathlib import Path
 
-FORBIDDEN = ("flask", "werkzeug", "requests", "sqlalchemy", "psycopg", "cachetools", "redis",
-             "alembic", "urllib3")
+FORBIDDEN = (
+    "flask",
+    "werkzeug",
+    "requests",
+    "sqlalchemy",
+    "psycopg",
+    "cachetools",
+    "redis",
+    "alembic",
+    "urllib3",
+)
 CORE = Path(__file__).resolve().parents[2] / "server" / "core"
 
 
 def test_importing_core_loads_no_framework():
-    code = ("import sys; import server.core; c = server.core.Checker(allow=['a.vn']); "
-            "c.check('https://a.vn/'); print(','.join(sorted(sys.modules)))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=CORE.parents[1]).stdout
+    code = (
+        "import sys; import server.core; c = server.core.Checker(allow=['a.vn']); "
+        "c.check('https://a.vn/'); print(','.join(sorted(sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=CORE.parents[1],
+    ).stdout
     loaded = {m.split(".")[0] for m in out.strip().split(",")}
     assert not loaded & (set(FORBIDDEN) - {"requests", "urllib3"}), loaded
 

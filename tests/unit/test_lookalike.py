@@ -32,27 +32,30 @@ def find(detector, url):
     return detector.find(host, default_suffix_list().registrable_domain(host))
 
 
-@pytest.mark.parametrize(("url", "code", "imitated"), [
-    ("http://tuoitre.com/", "lookalike_tld_swap", "tuoitre.vn"),
-    ("http://tuoi-tre.com/", "lookalike_tld_swap", "tuoitre.vn"),
-    ("http://dangcongsan.com/", "lookalike_tld_swap", "dangcongsan.vn"),
-    ("http://vnexpressnews.net/", "lookalike_combosquat", "vnexpress.net"),
-    ("http://baochinhphu-news.com/", "lookalike_combosquat", "baochinhphu.vn"),
-    ("http://news-vnexpress.com/", "lookalike_combosquat", "vnexpress.net"),
-    ("http://vnexprss.net/", "lookalike_typosquat", "vnexpress.net"),
-    ("http://vnepxress.net/", "lookalike_typosquat", "vnexpress.net"),
-    ("http://baochinhphuu.vn/", "lookalike_typosquat", "baochinhphu.vn"),
-    ("http://baochinhphu.vn.tin-moi.xyz/", "lookalike_embedded_domain", "baochinhphu.vn"),
-    ("http://hanoi.gov.vn.xyz/", "lookalike_embedded_domain", "hanoi.gov.vn"),
-    ("http://vnеxpress.net/", "lookalike_homograph", "vnexpress.net"),   # Cyrillic е
-    ("http://đangcongsan.vn/", "lookalike_homograph", "dangcongsan.vn"),
-    ("http://dichvucong.cvgov.com/", "lookalike_gov_token", "gov.vn"),
-    ("http://dichvucong.xgovvn.net/", "lookalike_gov_token", "gov.vn"),
-    ("http://congthongtindientubtc.com/", "lookalike_gov_token", "gov.vn"),
-    ("http://datlichbhxh.com/", "lookalike_gov_token", "gov.vn"),
-    ("http://dichvucongs.top/", "lookalike_gov_token", "gov.vn"),
-    ("http://cong-thong-tin.gov-vn.com/", "lookalike_gov_token", "gov.vn"),
-])
+@pytest.mark.parametrize(
+    ("url", "code", "imitated"),
+    [
+        ("http://tuoitre.com/", "lookalike_tld_swap", "tuoitre.vn"),
+        ("http://tuoi-tre.com/", "lookalike_tld_swap", "tuoitre.vn"),
+        ("http://dangcongsan.com/", "lookalike_tld_swap", "dangcongsan.vn"),
+        ("http://vnexpressnews.net/", "lookalike_combosquat", "vnexpress.net"),
+        ("http://baochinhphu-news.com/", "lookalike_combosquat", "baochinhphu.vn"),
+        ("http://news-vnexpress.com/", "lookalike_combosquat", "vnexpress.net"),
+        ("http://vnexprss.net/", "lookalike_typosquat", "vnexpress.net"),
+        ("http://vnepxress.net/", "lookalike_typosquat", "vnexpress.net"),
+        ("http://baochinhphuu.vn/", "lookalike_typosquat", "baochinhphu.vn"),
+        ("http://baochinhphu.vn.tin-moi.xyz/", "lookalike_embedded_domain", "baochinhphu.vn"),
+        ("http://hanoi.gov.vn.xyz/", "lookalike_embedded_domain", "hanoi.gov.vn"),
+        ("http://vnеxpress.net/", "lookalike_homograph", "vnexpress.net"),  # Cyrillic е
+        ("http://đangcongsan.vn/", "lookalike_homograph", "dangcongsan.vn"),
+        ("http://dichvucong.cvgov.com/", "lookalike_gov_token", "gov.vn"),
+        ("http://dichvucong.xgovvn.net/", "lookalike_gov_token", "gov.vn"),
+        ("http://congthongtindientubtc.com/", "lookalike_gov_token", "gov.vn"),
+        ("http://datlichbhxh.com/", "lookalike_gov_token", "gov.vn"),
+        ("http://dichvucongs.top/", "lookalike_gov_token", "gov.vn"),
+        ("http://cong-thong-tin.gov-vn.com/", "lookalike_gov_token", "gov.vn"),
+    ],
+)
 def test_imitations_found(detector, url, code, imitated):
     found = find(detector, url)
     assert found is not None, url
@@ -60,11 +63,26 @@ def test_imitations_found(detector, url, code, imitated):
     assert found.code in REASONS
 
 
-@pytest.mark.parametrize("domain", [
-    "google.com", "facebook.com", "baomoi.com", "kenh14.vn", "shopee.vn", "tiki.vn",
-    "thegioididong.com", "vietcombank.com.vn", "fpt.com.vn", "viettel.com.vn", "cafef.vn",
-    "24h.com.vn", "zingmp3.vn", "govee.com", "example.org",
-])
+@pytest.mark.parametrize(
+    "domain",
+    [
+        "google.com",
+        "facebook.com",
+        "baomoi.com",
+        "kenh14.vn",
+        "shopee.vn",
+        "tiki.vn",
+        "thegioididong.com",
+        "vietcombank.com.vn",
+        "fpt.com.vn",
+        "viettel.com.vn",
+        "cafef.vn",
+        "24h.com.vn",
+        "zingmp3.vn",
+        "govee.com",
+        "example.org",
+    ],
+)
 def test_legitimate_domains_not_flagged(detector, domain):
     assert find(detector, f"https://{domain}/") is None
 
@@ -92,15 +110,25 @@ def test_suspicious_verdict_with_imitates():
 
 
 REPORTED_HOSTS = {  # deny.csv pattern -> the host reported in the evidence
-    "cvgov.com": "dichvucong.cvgov.com", "xgovvn.net": "dichvucong.xgovvn.net",
+    "cvgov.com": "dichvucong.cvgov.com",
+    "xgovvn.net": "dichvucong.xgovvn.net",
     "dulieuqucogia.com": "dichvucong.dulieuqucogia.com",
 }
 #: Fakes with no resemblance to any allow-listed source: banks (not official news sources),
 #: and names that imitate nothing on the lists. Only the deny list catches them.
-NOT_IMITATIONS = {"vdbank.com.vn", "vietcombanker.com", "nganhangsaison.org", "honapply.vn",
-                  "miniboon.vn", "vietgcv.cc", "tracuutthvt.com", "vn-nguoikinhdoanh.com",
-                  # sbv.gov.vn is pending, not allowed; the "magazine" names no listed source
-                  "sbvhn.com", "giaoducvaphapluat.com"}
+NOT_IMITATIONS = {
+    "vdbank.com.vn",
+    "vietcombanker.com",
+    "nganhangsaison.org",
+    "honapply.vn",
+    "miniboon.vn",
+    "vietgcv.cc",
+    "tracuutthvt.com",
+    "vn-nguoikinhdoanh.com",
+    # sbv.gov.vn is pending, not allowed; the "magazine" names no listed source
+    "sbvhn.com",
+    "giaoducvaphapluat.com",
+}
 
 
 def test_documented_fakes_caught_without_the_deny_list():
@@ -108,15 +136,21 @@ def test_documented_fakes_caught_without_the_deny_list():
         # page rules (facebook.com/<fake page>) are not host look-alikes
         fakes = [r["pattern"] for r in csv.DictReader(fh) if "/" not in r["pattern"]]
     checker = Checker(allow=[p for p, _ in _allow()], deny=[], force=True, lookalike=True)
-    caught = {f for f in fakes
-              if checker.check(f"https://{REPORTED_HOSTS.get(f, f)}/").verdict == "suspicious"}
+    caught = {
+        f
+        for f in fakes
+        if checker.check(f"https://{REPORTED_HOSTS.get(f, f)}/").verdict == "suspicious"
+    }
     assert caught == set(fakes) - NOT_IMITATIONS
     assert len(caught) >= 11
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.from_regex(r"([a-z0-9-]{1,12}\.){0,3}[a-z0-9-]{1,15}\.(com|vn|com\.vn|net|xyz)",
-                     fullmatch=True))
+@given(
+    st.from_regex(
+        r"([a-z0-9-]{1,12}\.){0,3}[a-z0-9-]{1,15}\.(com|vn|com\.vn|net|xyz)", fullmatch=True
+    )
+)
 def test_never_raises(host):
     detector = LookalikeDetector(_allow()[:50])
     detector.find(host, default_suffix_list().registrable_domain(host))
@@ -124,7 +158,8 @@ def test_never_raises(host):
 
 def _bench():
     spec = importlib.util.spec_from_file_location(
-        "bench_lookalike", SOURCES_DIR.parent / "bench" / "bench_lookalike.py")
+        "bench_lookalike", SOURCES_DIR.parent / "bench" / "bench_lookalike.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -157,77 +192,84 @@ def test_official_sources_do_not_flag_each_other_within_target():
 
 
 def _without(brands):
-    return LookalikeDetector([(p, n) for p, n in _allow()
-                              if not any(p.startswith(b + ".") for b in brands)])
+    return LookalikeDetector(
+        [(p, n) for p, n in _allow() if not any(p.startswith(b + ".") for b in brands)]
+    )
 
 
-@pytest.mark.parametrize(("url", "left_out"), [
-    ("https://baoquangbinh.vn/", "baoquangbinh"),     # Quảng Bình, not a typo of Quảng Ninh
-    ("https://baokhanhhoa.vn/", "baokhanhhoa"),       # Khánh Hòa / Thanh Hóa
-    ("https://tienphong.vn/", "tienphong"),           # t/b: not a slip of bienphong
-    ("https://baochinhphu.vn/", "baochinhphu"),       # Báo Chính phủ, not chinhphu + junk
-    ("https://daibieunhandan.vn/", "daibieunhandan"),
-    ("https://congan.com.vn/", "congan"),             # state-run paper under .vn
-    ("https://znews.vn/", ""),
-    ("https://vtcnews.vn/", "vtcnews"),               # VTC's own news site
-    ("https://vtvgo.vn/", ""),                        # VTV's own app: no hyphen under .vn
-    ("https://vovinam.com/", ""),                     # short brands never as substrings
-    ("https://news.com.au/", ""),                     # bnews is one letter from "news"
-    ("https://cnews.fr/", ""),
-    ("https://webnews.com/", ""),
-    ("https://moh.gov.sg/", ""),                      # other states' government registries
-    ("https://mof.go.jp/", ""),
-    ("https://bca.co.id/", ""),                       # other organisations' acronyms
-    ("https://mps.it/", ""),
-    ("https://btc.com/", ""),
-    ("https://nha-cho-thue.com/", ""),                # thuê (rent), not thuế (tax)
-    ("https://vtc.edu.vn/", ""),                      # edu.vn is vetted: a college
-    ("https://btc.edu.vn/", ""),
-])
+@pytest.mark.parametrize(
+    ("url", "left_out"),
+    [
+        ("https://baoquangbinh.vn/", "baoquangbinh"),  # Quảng Bình, not a typo of Quảng Ninh
+        ("https://baokhanhhoa.vn/", "baokhanhhoa"),  # Khánh Hòa / Thanh Hóa
+        ("https://tienphong.vn/", "tienphong"),  # t/b: not a slip of bienphong
+        ("https://baochinhphu.vn/", "baochinhphu"),  # Báo Chính phủ, not chinhphu + junk
+        ("https://daibieunhandan.vn/", "daibieunhandan"),
+        ("https://congan.com.vn/", "congan"),  # state-run paper under .vn
+        ("https://znews.vn/", ""),
+        ("https://vtcnews.vn/", "vtcnews"),  # VTC's own news site
+        ("https://vtvgo.vn/", ""),  # VTV's own app: no hyphen under .vn
+        ("https://vovinam.com/", ""),  # short brands never as substrings
+        ("https://news.com.au/", ""),  # bnews is one letter from "news"
+        ("https://cnews.fr/", ""),
+        ("https://webnews.com/", ""),
+        ("https://moh.gov.sg/", ""),  # other states' government registries
+        ("https://mof.go.jp/", ""),
+        ("https://bca.co.id/", ""),  # other organisations' acronyms
+        ("https://mps.it/", ""),
+        ("https://btc.com/", ""),
+        ("https://nha-cho-thue.com/", ""),  # thuê (rent), not thuế (tax)
+        ("https://vtc.edu.vn/", ""),  # edu.vn is vetted: a college
+        ("https://btc.edu.vn/", ""),
+    ],
+)
 def test_different_vietnamese_names_are_not_imitations(url, left_out):
     assert find(_without([left_out] if left_out else []), url) is None
 
 
-@pytest.mark.parametrize(("url", "code"), [
-    ("https://baoquangninhh.com.vn/", "lookalike_typosquat"),
-    ("https://baoquangnihn.com.vn/", "lookalike_typosquat"),
-    ("https://tuoitrw.vn/", "lookalike_typosquat"),          # keyboard neighbour
-    ("https://tu0itre.vn/", "lookalike_typosquat"),          # look-alike digit
-    ("https://tuoitre-news.vn/", "lookalike_combosquat"),    # not Vietnamese words
-    ("https://baochinhphunews.vn/", "lookalike_combosquat"),
-    ("https://tuoitremoi.com/", "lookalike_combosquat"),     # outside .vn
-    ("https://tuoitremoi.vn/", "lookalike_combosquat"),      # filler words, even under .vn
-    ("https://tuoitreonline.com.vn/", "lookalike_combosquat"),
-    ("https://tintuoitre.vn/", "lookalike_combosquat"),
-    ("https://baotuoitre.vn/", "lookalike_combosquat"),      # Báo Tuổi Trẻ's own name
-    ("https://dichvucong-hanoi.vn/", "lookalike_gov_token"), # services live on gov.vn
-    ("https://chinhphu-gov.vn/", "lookalike_combosquat"),
-    ("https://vov-news.com/", "lookalike_combosquat"),       # short brand + filler
-    ("https://vtv24h.com/", "lookalike_combosquat"),
-    ("https://qdndonline.net/", "lookalike_combosquat"),
-    ("https://cand-news.vn/", "lookalike_combosquat"),
-    ("https://canhan-gdt.com/", "lookalike_gov_token"),
-    ("https://thuedientu.com/", "lookalike_gov_token"),
-    ("https://cổngdịchvụcông.com/", "lookalike_gov_token"),  # read without diacritics
-    ("https://bocongan.com/", "lookalike_gov_token"),     # Bộ Công an, not Báo Công an
-    ("https://vnexpresschinhthuc.vn/", "lookalike_combosquat"),  # the brand is not Vietnamese
-    ("https://tuoitre-quatang.vn/", "lookalike_combosquat"),     # scam words are filler
-    ("https://dantri-trungthuong.vn/", "lookalike_combosquat"),
-    ("https://chinhphudientu.vn/", "lookalike_combosquat"),
-    ("https://congthongtinchinhphu.vn/", "lookalike_gov_token"), # agency names, even under .vn
-    ("https://bocongan.vn/", "lookalike_gov_token"),
-    ("https://baohiemxahoi.vn/", "lookalike_gov_token"),
-    ("https://tongcucthue.vn/", "lookalike_gov_token"),
-    ("https://nopthue.com/", "lookalike_gov_token"),
-    ("https://hoanthue.com/", "lookalike_gov_token"),
-    ("https://bca-vn.com/", "lookalike_gov_token"),              # acronym beside "vn"
-    ("https://vtvgo.xyz/", "lookalike_combosquat"),
-    ("https://vtv1.com/", "lookalike_combosquat"),               # channel numbers
-    ("https://vov1.com/", "lookalike_combosquat"),
-    ("https://baovtv.com/", "lookalike_combosquat"),             # Báo before a short brand
-    ("https://baocand.com/", "lookalike_combosquat"),
-    ("https://bnews-online.com/", "lookalike_combosquat"),       # exact-only brand + filler
-])
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("https://baoquangninhh.com.vn/", "lookalike_typosquat"),
+        ("https://baoquangnihn.com.vn/", "lookalike_typosquat"),
+        ("https://tuoitrw.vn/", "lookalike_typosquat"),  # keyboard neighbour
+        ("https://tu0itre.vn/", "lookalike_typosquat"),  # look-alike digit
+        ("https://tuoitre-news.vn/", "lookalike_combosquat"),  # not Vietnamese words
+        ("https://baochinhphunews.vn/", "lookalike_combosquat"),
+        ("https://tuoitremoi.com/", "lookalike_combosquat"),  # outside .vn
+        ("https://tuoitremoi.vn/", "lookalike_combosquat"),  # filler words, even under .vn
+        ("https://tuoitreonline.com.vn/", "lookalike_combosquat"),
+        ("https://tintuoitre.vn/", "lookalike_combosquat"),
+        ("https://baotuoitre.vn/", "lookalike_combosquat"),  # Báo Tuổi Trẻ's own name
+        ("https://dichvucong-hanoi.vn/", "lookalike_gov_token"),  # services live on gov.vn
+        ("https://chinhphu-gov.vn/", "lookalike_combosquat"),
+        ("https://vov-news.com/", "lookalike_combosquat"),  # short brand + filler
+        ("https://vtv24h.com/", "lookalike_combosquat"),
+        ("https://qdndonline.net/", "lookalike_combosquat"),
+        ("https://cand-news.vn/", "lookalike_combosquat"),
+        ("https://canhan-gdt.com/", "lookalike_gov_token"),
+        ("https://thuedientu.com/", "lookalike_gov_token"),
+        ("https://cổngdịchvụcông.com/", "lookalike_gov_token"),  # read without diacritics
+        ("https://bocongan.com/", "lookalike_gov_token"),  # Bộ Công an, not Báo Công an
+        ("https://vnexpresschinhthuc.vn/", "lookalike_combosquat"),  # the brand is not Vietnamese
+        ("https://tuoitre-quatang.vn/", "lookalike_combosquat"),  # scam words are filler
+        ("https://dantri-trungthuong.vn/", "lookalike_combosquat"),
+        ("https://chinhphudientu.vn/", "lookalike_combosquat"),
+        ("https://congthongtinchinhphu.vn/", "lookalike_gov_token"),  # agency names, even under .vn
+        ("https://bocongan.vn/", "lookalike_gov_token"),
+        ("https://baohiemxahoi.vn/", "lookalike_gov_token"),
+        ("https://tongcucthue.vn/", "lookalike_gov_token"),
+        ("https://nopthue.com/", "lookalike_gov_token"),
+        ("https://hoanthue.com/", "lookalike_gov_token"),
+        ("https://bca-vn.com/", "lookalike_gov_token"),  # acronym beside "vn"
+        ("https://vtvgo.xyz/", "lookalike_combosquat"),
+        ("https://vtv1.com/", "lookalike_combosquat"),  # channel numbers
+        ("https://vov1.com/", "lookalike_combosquat"),
+        ("https://baovtv.com/", "lookalike_combosquat"),  # Báo before a short brand
+        ("https://baocand.com/", "lookalike_combosquat"),
+        ("https://bnews-online.com/", "lookalike_combosquat"),  # exact-only brand + filler
+    ],
+)
 def test_imitations_under_vn_still_found(detector, url, code):
     found = find(detector, url)
     assert found is not None and found.code == code, (url, found)
@@ -264,41 +306,56 @@ def test_brand_named_after_the_domain_rule_not_a_subdomain_rule(detector):
     assert found.name == "Cổng Thông tin điện tử Chính phủ"
 
 
-@pytest.mark.parametrize(("url", "reads_as"), [
-    ("http://gооgle.com/", "google.com"),           # Cyrillic о о
-    ("http://pаypal.com/", "paypal.com"),           # Cyrillic а
-    ("http://tin.nhаndаn-24h.net/", "nhandan-24h.net"),
-])
+@pytest.mark.parametrize(
+    ("url", "reads_as"),
+    [
+        ("http://gооgle.com/", "google.com"),  # Cyrillic о о
+        ("http://pаypal.com/", "paypal.com"),  # Cyrillic а
+        ("http://tin.nhаndаn-24h.net/", "nhandan-24h.net"),
+    ],
+)
 def test_mixed_script_is_suspicious_whatever_it_imitates(detector, url, reads_as):
     found = find(detector, url)
     assert found.code == "lookalike_mixed_script" and found.domain == reads_as
     assert "xn--" in found.detail
 
 
-@pytest.mark.parametrize("url", [
-    "http://пример.рф/", "http://xn--80ak6aa92e.com/", "http://tiếngviệt.vn/",
-    "http://đàlạt.vn/", "http://münchen.de/", "http://中国银行.com/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://пример.рф/",
+        "http://xn--80ak6aa92e.com/",
+        "http://tiếngviệt.vn/",
+        "http://đàlạt.vn/",
+        "http://münchen.de/",
+        "http://中国银行.com/",
+    ],
+)
 def test_single_script_idns_are_not_flagged(detector, url):
     assert find(detector, url) is None
 
 
 def _page_checker():
-    rules = [make_rule("allow", "facebook.com/baochinhphu", name="Báo Chính phủ (Facebook)"),
-             make_rule("allow", "youtube.com/@baotuoitre", name="Báo Tuổi Trẻ (YouTube)"),
-             make_rule("allow", "youtube.com/@vtv24", name="VTV24")]
+    rules = [
+        make_rule("allow", "facebook.com/baochinhphu", name="Báo Chính phủ (Facebook)"),
+        make_rule("allow", "youtube.com/@baotuoitre", name="Báo Tuổi Trẻ (YouTube)"),
+        make_rule("allow", "youtube.com/@vtv24", name="VTV24"),
+    ]
     return Checker(allow=rules, lookalike=True)
 
 
-@pytest.mark.parametrize(("url", "imitated"), [
-    ("https://www.facebook.com/baochinhphuu", "facebook.com/baochinhphu"),       # repetition
-    ("https://m.facebook.com/baochinhphu.news/posts/1", "facebook.com/baochinhphu"),
-    ("https://facebook.com/groups/baochinhphu24h", "facebook.com/baochinhphu"),
-    ("https://facebook.com/baochnhphu?ref=share", "facebook.com/baochinhphu"),   # omission
-    ("https://www.youtube.com/@bao-tuoitre", "youtube.com/@baotuoitre"),       # hyphenation
-    ("https://youtube.com/c/baotuoitree", "youtube.com/@baotuoitre"),
-    ("https://youtube.com/@baotuoitrenews/videos", "youtube.com/@baotuoitre"),
-])
+@pytest.mark.parametrize(
+    ("url", "imitated"),
+    [
+        ("https://www.facebook.com/baochinhphuu", "facebook.com/baochinhphu"),  # repetition
+        ("https://m.facebook.com/baochinhphu.news/posts/1", "facebook.com/baochinhphu"),
+        ("https://facebook.com/groups/baochinhphu24h", "facebook.com/baochinhphu"),
+        ("https://facebook.com/baochnhphu?ref=share", "facebook.com/baochinhphu"),  # omission
+        ("https://www.youtube.com/@bao-tuoitre", "youtube.com/@baotuoitre"),  # hyphenation
+        ("https://youtube.com/c/baotuoitree", "youtube.com/@baotuoitre"),
+        ("https://youtube.com/@baotuoitrenews/videos", "youtube.com/@baotuoitre"),
+    ],
+)
 def test_fake_pages_on_platforms(url, imitated):
     r = _page_checker().check(url)
     assert r.verdict == "suspicious" and r.imitates.domain == imitated, r
@@ -306,16 +363,19 @@ def test_fake_pages_on_platforms(url, imitated):
     assert imitated in r.reasons[0].message
 
 
-@pytest.mark.parametrize(("url", "verdict"), [
-    ("https://facebook.com/BaoChinhPhu/posts/2", "official"),
-    ("https://facebook.com/someone.else", "unknown"),
-    ("https://facebook.com/bao.chinhphu", "official"),        # the same page to Facebook
-    ("https://youtube.com/@baotuoitrethudo", "unknown"),      # another Vietnamese name
-    ("https://youtube.com/@vtv25", "unknown"),                # numbered sibling channel
-    ("https://youtube.com/watch?v=baotuoitre", "unknown"),
-    ("https://facebook.com/", "unknown"),
-    ("https://twitter.com/baochinhphuu", "unknown"),          # no official page there
-])
+@pytest.mark.parametrize(
+    ("url", "verdict"),
+    [
+        ("https://facebook.com/BaoChinhPhu/posts/2", "official"),
+        ("https://facebook.com/someone.else", "unknown"),
+        ("https://facebook.com/bao.chinhphu", "official"),  # the same page to Facebook
+        ("https://youtube.com/@baotuoitrethudo", "unknown"),  # another Vietnamese name
+        ("https://youtube.com/@vtv25", "unknown"),  # numbered sibling channel
+        ("https://youtube.com/watch?v=baotuoitre", "unknown"),
+        ("https://facebook.com/", "unknown"),
+        ("https://twitter.com/baochinhphuu", "unknown"),  # no official page there
+    ],
+)
 def test_other_pages_are_not_fakes(url, verdict):
     assert _page_checker().check(url).verdict == verdict
 
@@ -326,46 +386,61 @@ def test_long_page_names_are_not_scanned():
     assert detector.find_page("facebook.com", "/baochinhphu-tin-moi-" + "x" * 20) is not None
 
 
-@pytest.mark.parametrize(("url", "code"), [
-    ("https://nhan-dan.vn/", "lookalike_typosquat"),      # a hyphen added, same ending
-    ("https://tuoi-tre.vn/", "lookalike_typosquat"),
-    ("https://tuoi-tre.com/", "lookalike_tld_swap"),      # a hyphen and another ending
-])
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("https://nhan-dan.vn/", "lookalike_typosquat"),  # a hyphen added, same ending
+        ("https://tuoi-tre.vn/", "lookalike_typosquat"),
+        ("https://tuoi-tre.com/", "lookalike_tld_swap"),  # a hyphen and another ending
+    ],
+)
 def test_hyphenation_named_by_whether_the_ending_changed(detector, url, code):
     assert find(detector, url).code == code
 
 
-@pytest.mark.parametrize("url", [
-    "https://dichvucongnghe.vn/", "https://dichvucongchung.vn/",    # dịch vụ công nghệ/chứng
-    "https://dichvucongty.com/",
-    "https://vattunongnghiep.com/", "https://baoholaodong.com/",    # words before a brand
-    "https://bacsigiadinh.com/", "https://benhviennhandan115.org.vn/",
-    # chinh phục, nhận dạng: longer words; one letter added (chinhphuc, nhandanh) is a slip
-    "https://chinhphuctoan.vn/", "https://nhandangkhuonmat.com/",
-    "https://giaconganphat.com/",                                    # gia công An Phát
-    "https://gov.cz/", "https://gov.bc.ca/", "https://gov.wales/",   # other states' registries
-    "https://signin.amazonaws-us-gov.com/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://dichvucongnghe.vn/",
+        "https://dichvucongchung.vn/",  # dịch vụ công nghệ/chứng
+        "https://dichvucongty.com/",
+        "https://vattunongnghiep.com/",
+        "https://baoholaodong.com/",  # words before a brand
+        "https://bacsigiadinh.com/",
+        "https://benhviennhandan115.org.vn/",
+        # chinh phục, nhận dạng: longer words; one letter added (chinhphuc, nhandanh) is a slip
+        "https://chinhphuctoan.vn/",
+        "https://nhandangkhuonmat.com/",
+        "https://giaconganphat.com/",  # gia công An Phát
+        "https://gov.cz/",
+        "https://gov.bc.ca/",
+        "https://gov.wales/",  # other states' registries
+        "https://signin.amazonaws-us-gov.com/",
+    ],
+)
 def test_everyday_vietnamese_words_and_foreign_governments_are_not_imitations(detector, url):
     assert find(detector, url) is None
 
 
-@pytest.mark.parametrize(("url", "code", "imitated"), [
-    ("https://vneid.vip/", "lookalike_gov_token", "gov.vn"),         # the national e-ID app
-    ("https://taivneid.com/", "lookalike_gov_token", "gov.vn"),
-    ("https://vssid.com/", "lookalike_gov_token", "gov.vn"),
-    ("https://botaichinh.com/", "lookalike_gov_token", "gov.vn"),    # ministries by name
-    ("https://nganhangnhanuoc.com/", "lookalike_gov_token", "gov.vn"),
-    ("https://toaannhandan.com/", "lookalike_gov_token", "gov.vn"),  # a court, not Nhân Dân
-    ("https://dichvucog.com/", "lookalike_gov_token", "gov.vn"),     # one slip in agency words
-    ("https://dulieuqucogia.com/", "lookalike_gov_token", "gov.vn"),
-    ("https://boconggan.com/", "lookalike_gov_token", "gov.vn"),
-    ("https://cvgov.com/", "lookalike_gov_token", "gov.vn"),
-    ("https://gov.cc/", "lookalike_gov_token", "gov.vn"),            # open registry
-    ("https://vnexpres-news.com/", "lookalike_typosquat", "vnexpress.net"),  # slip + filler
-    ("https://tuoitrre-online.com/", "lookalike_typosquat", "tuoitre.vn"),
-    ("https://тuoitre.com/", "lookalike_homograph", "tuoitre.vn"),  # Cyrillic т reads as t
-])
+@pytest.mark.parametrize(
+    ("url", "code", "imitated"),
+    [
+        ("https://vneid.vip/", "lookalike_gov_token", "gov.vn"),  # the national e-ID app
+        ("https://taivneid.com/", "lookalike_gov_token", "gov.vn"),
+        ("https://vssid.com/", "lookalike_gov_token", "gov.vn"),
+        ("https://botaichinh.com/", "lookalike_gov_token", "gov.vn"),  # ministries by name
+        ("https://nganhangnhanuoc.com/", "lookalike_gov_token", "gov.vn"),
+        ("https://toaannhandan.com/", "lookalike_gov_token", "gov.vn"),  # a court, not Nhân Dân
+        ("https://dichvucog.com/", "lookalike_gov_token", "gov.vn"),  # one slip in agency words
+        ("https://dulieuqucogia.com/", "lookalike_gov_token", "gov.vn"),
+        ("https://boconggan.com/", "lookalike_gov_token", "gov.vn"),
+        ("https://cvgov.com/", "lookalike_gov_token", "gov.vn"),
+        ("https://gov.cc/", "lookalike_gov_token", "gov.vn"),  # open registry
+        ("https://vnexpres-news.com/", "lookalike_typosquat", "vnexpress.net"),  # slip + filler
+        ("https://tuoitrre-online.com/", "lookalike_typosquat", "tuoitre.vn"),
+        ("https://тuoitre.com/", "lookalike_homograph", "tuoitre.vn"),  # Cyrillic т reads as t
+    ],
+)
 def test_agency_apps_slips_and_scripts_are_found(detector, url, code, imitated):
     found = find(detector, url)
     assert found is not None and (found.code, found.domain) == (code, imitated), found
@@ -376,10 +451,13 @@ def test_find_on_an_impossible_host_is_quick_and_empty(detector):
 
 
 def _shared_cases():
-    data = json.loads((Path(__file__).resolve().parents[1] / "cases" / "lookalike.json")
-                      .read_text("utf-8"))
-    return [pytest.param(c["url"], c["imitates"], id=f"{c['category']}:{c['url']}")
-            for c in data["cases"]]
+    data = json.loads(
+        (Path(__file__).resolve().parents[1] / "cases" / "lookalike.json").read_text("utf-8")
+    )
+    return [
+        pytest.param(c["url"], c["imitates"], id=f"{c['category']}:{c['url']}")
+        for c in data["cases"]
+    ]
 
 
 @pytest.fixture(scope="module")

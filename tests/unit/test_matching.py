@@ -12,16 +12,19 @@ def decide(allow, deny, url):
     return (r.rule.list, r.rule.pattern) if r.rule else None
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("https://baochinhphu.vn/a", ("allow", "baochinhphu.vn")),
-    ("https://xaydungchinhsach.baochinhphu.vn/a", ("allow", "baochinhphu.vn")),
-    ("https://a.b.c.baochinhphu.vn/", ("allow", "baochinhphu.vn")),
-    ("https://baochinhphu.vn.tin-moi.xyz/", None),
-    ("https://notbaochinhphu.vn/", None),
-    ("https://hanoi.gov.vn/", ("allow", "gov.vn")),
-    ("https://congan.hanoi.gov.vn/", ("allow", "gov.vn")),
-    ("https://gov.vn.com/", None),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://baochinhphu.vn/a", ("allow", "baochinhphu.vn")),
+        ("https://xaydungchinhsach.baochinhphu.vn/a", ("allow", "baochinhphu.vn")),
+        ("https://a.b.c.baochinhphu.vn/", ("allow", "baochinhphu.vn")),
+        ("https://baochinhphu.vn.tin-moi.xyz/", None),
+        ("https://notbaochinhphu.vn/", None),
+        ("https://hanoi.gov.vn/", ("allow", "gov.vn")),
+        ("https://congan.hanoi.gov.vn/", ("allow", "gov.vn")),
+        ("https://gov.vn.com/", None),
+    ],
+)
 def test_host_patterns_cover_subdomains_only(url, expected):
     assert decide(["baochinhphu.vn", "gov.vn"], [], url) == expected
 
@@ -29,19 +32,22 @@ def test_host_patterns_cover_subdomains_only(url, expected):
 PAGE = ["facebook.com/ubndhiephoa"]
 
 
-@pytest.mark.parametrize(("url", "matched"), [
-    ("https://facebook.com/ubndhiephoa", True),
-    ("https://www.facebook.com/ubndhiephoa/", True),
-    ("https://m.facebook.com/ubndhiephoa/posts/1", True),
-    ("https://web.facebook.com/UBNDHiepHoa", True),
-    ("https://mbasic.facebook.com/ubndhiephoa?ref=x", True),
-    ("https://mobile.facebook.com/ubndhiephoa", True),
-    ("https://facebook.com/ubndhiephoa2", False),
-    ("https://facebook.com/ubndhiephoa-fake", False),
-    ("https://facebook.com/", False),
-    ("https://evil.facebook.com/ubndhiephoa", False),
-    ("https://facebook.com.evil.vn/ubndhiephoa", False),
-])
+@pytest.mark.parametrize(
+    ("url", "matched"),
+    [
+        ("https://facebook.com/ubndhiephoa", True),
+        ("https://www.facebook.com/ubndhiephoa/", True),
+        ("https://m.facebook.com/ubndhiephoa/posts/1", True),
+        ("https://web.facebook.com/UBNDHiepHoa", True),
+        ("https://mbasic.facebook.com/ubndhiephoa?ref=x", True),
+        ("https://mobile.facebook.com/ubndhiephoa", True),
+        ("https://facebook.com/ubndhiephoa2", False),
+        ("https://facebook.com/ubndhiephoa-fake", False),
+        ("https://facebook.com/", False),
+        ("https://evil.facebook.com/ubndhiephoa", False),
+        ("https://facebook.com.evil.vn/ubndhiephoa", False),
+    ],
+)
 def test_path_patterns_at_segment_boundaries_on_platform_hosts(url, matched):
     assert (decide(PAGE, [], url) is not None) is matched
 
@@ -54,12 +60,15 @@ def test_most_specific_rule_wins():
     assert decide(allow, deny, "https://baochinhphu.vn/fake/1") == ("deny", "baochinhphu.vn/fake")
     assert decide(allow, deny, "https://baochinhphu.vn/fake2") == ("allow", "baochinhphu.vn")
     # a path rule on a deeper host does not hide the host rule above it
-    assert decide(allow, deny, "https://bad.baochinhphu.vn/fake") == (
-        "deny", "bad.baochinhphu.vn")
+    assert decide(allow, deny, "https://bad.baochinhphu.vn/fake") == ("deny", "bad.baochinhphu.vn")
     assert decide(allow, deny, "https://facebook.com/page/sub/x") == (
-        "deny", "facebook.com/page/sub")
+        "deny",
+        "facebook.com/page/sub",
+    )
     assert decide(allow, deny, "https://facebook.com/page/sub/deeper/1") == (
-        "allow", "facebook.com/page/sub/deeper")
+        "allow",
+        "facebook.com/page/sub/deeper",
+    )
     assert decide(allow, deny, "https://facebook.com/page/other") == ("allow", "facebook.com/page")
 
 
@@ -75,22 +84,35 @@ def test_deny_wins_exact_tie_in_either_order():
     assert decide(["fb.com/p"], ["fb.com/p"], "https://fb.com/p") == ("deny", "fb.com/p")
 
 
-@pytest.mark.parametrize(("text", "canonical"), [
-    ("BaoChinhPhu.VN", "baochinhphu.vn"),
-    ("https://www.baochinhphu.vn/", "baochinhphu.vn"),
-    ("baochinhphu.vn.", "baochinhphu.vn"),
-    ("baochinhphu.vn:443", "baochinhphu.vn"),
-    ("facebook.com/UBNDHiepHoa/", "facebook.com/ubndhiephoa"),
-    ("m.facebook.com//Trang//", "m.facebook.com/trang"),
-    ("bộcôngan.vn", "xn--bcngan-jxa6332d.vn"),
-    ("www.vn", "www.vn"),
-])
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("BaoChinhPhu.VN", "baochinhphu.vn"),
+        ("https://www.baochinhphu.vn/", "baochinhphu.vn"),
+        ("baochinhphu.vn.", "baochinhphu.vn"),
+        ("baochinhphu.vn:443", "baochinhphu.vn"),
+        ("facebook.com/UBNDHiepHoa/", "facebook.com/ubndhiephoa"),
+        ("m.facebook.com//Trang//", "m.facebook.com/trang"),
+        ("bộcôngan.vn", "xn--bcngan-jxa6332d.vn"),
+        ("www.vn", "www.vn"),
+    ],
+)
 def test_canonical_patterns(text, canonical):
     assert canonical_pattern(text, force=True) == canonical
 
 
-@pytest.mark.parametrize("text", ["facebook.com", "www.facebook.com", "m.facebook.com",
-                                  "youtube.com", "zalo.me", "blogspot.com", "github.io"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "facebook.com",
+        "www.facebook.com",
+        "m.facebook.com",
+        "youtube.com",
+        "zalo.me",
+        "blogspot.com",
+        "github.io",
+    ],
+)
 def test_platform_host_rules_refused_unless_forced(text):
     with pytest.raises(InvalidRule) as exc:
         canonical_pattern(text)
@@ -107,11 +129,19 @@ def test_platform_subsites_and_pages_accepted():
     assert canonical_pattern("youtube.com/@vtv24") == "youtube.com/@vtv24"
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("", "empty_pattern"), ("  ", "empty_pattern"), ("a.vn?x=1", "invalid_pattern"),
-    ("a b.vn", "invalid_pattern"), ("user@a.vn", "invalid_pattern"), ("-a.vn", "invalid_pattern"),
-    ("-", "invalid_pattern"), ("a" * 600, "invalid_pattern"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("", "empty_pattern"),
+        ("  ", "empty_pattern"),
+        ("a.vn?x=1", "invalid_pattern"),
+        ("a b.vn", "invalid_pattern"),
+        ("user@a.vn", "invalid_pattern"),
+        ("-a.vn", "invalid_pattern"),
+        ("-", "invalid_pattern"),
+        ("a" * 600, "invalid_pattern"),
+    ],
+)
 def test_bad_patterns(text, code):
     with pytest.raises(InvalidRule) as exc:
         canonical_pattern(text)
@@ -126,18 +156,25 @@ def test_cost_is_a_lookup_not_a_scan():
     assert checker.check("https://site20000.vn/x").rule is None
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("com", "public_suffix_rule"), ("vn", "public_suffix_rule"), ("com.vn", "public_suffix_rule"),
-    ("edu.vn", "public_suffix_rule"), ("https://COM.VN/", "public_suffix_rule"),
-    ("bit.ly", "shortener_host_rule"), ("tinyurl.com", "shortener_host_rule"),
-    ("facebook.com/profile.php", "platform_generic_path"),
-    ("facebook.com/groups", "platform_generic_path"),
-    ("m.facebook.com/share/", "platform_generic_path"),
-    ("youtube.com/watch", "platform_generic_path"),
-    ("youtube.com/channel", "platform_generic_path"),
-    ("zalo.me/g", "platform_generic_path"),
-    ("tiktok.com/@", "platform_generic_path"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("com", "public_suffix_rule"),
+        ("vn", "public_suffix_rule"),
+        ("com.vn", "public_suffix_rule"),
+        ("edu.vn", "public_suffix_rule"),
+        ("https://COM.VN/", "public_suffix_rule"),
+        ("bit.ly", "shortener_host_rule"),
+        ("tinyurl.com", "shortener_host_rule"),
+        ("facebook.com/profile.php", "platform_generic_path"),
+        ("facebook.com/groups", "platform_generic_path"),
+        ("m.facebook.com/share/", "platform_generic_path"),
+        ("youtube.com/watch", "platform_generic_path"),
+        ("youtube.com/channel", "platform_generic_path"),
+        ("zalo.me/g", "platform_generic_path"),
+        ("tiktok.com/@", "platform_generic_path"),
+    ],
+)
 def test_rules_covering_a_namespace_refused_unless_forced(text, code):
     with pytest.raises(InvalidRule) as exc:
         canonical_pattern(text)
@@ -145,30 +182,39 @@ def test_rules_covering_a_namespace_refused_unless_forced(text, code):
     assert canonical_pattern(text, force=True)
 
 
-@pytest.mark.parametrize(("text", "canonical"), [
-    ("gov.vn", "gov.vn"),                                   # every registrant is an agency
-    ("bit.ly/ubnd-hiephoa", "bit.ly/ubnd-hiephoa"),         # one short link is one page
-    ("facebook.com/groups/123456", "facebook.com/groups/123456"),
-    ("youtube.com/channel/UCabc", "youtube.com/channel/ucabc"),
-    ("facebook.com/profile.php?id=61550000000001", "facebook.com/profile.php?id=61550000000001"),
-    ("https://m.facebook.com/profile.php?sk=about&id=0615", "facebook.com/profile.php?id=615"),
-    ("youtube.com/@báochínhphủ", "youtube.com/@b%c3%a1och%c3%adnhph%e1%bb%a7"),
-    ("xa.vn/tin-tức/", "xa.vn/tin-t%e1%bb%a9c"),
-    ("xa.vn/tin%2Dtuc", "xa.vn/tin-tuc"),
-    ("xa.vn/a/../b", "xa.vn/b"),
-])
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("gov.vn", "gov.vn"),  # every registrant is an agency
+        ("bit.ly/ubnd-hiephoa", "bit.ly/ubnd-hiephoa"),  # one short link is one page
+        ("facebook.com/groups/123456", "facebook.com/groups/123456"),
+        ("youtube.com/channel/UCabc", "youtube.com/channel/ucabc"),
+        (
+            "facebook.com/profile.php?id=61550000000001",
+            "facebook.com/profile.php?id=61550000000001",
+        ),
+        ("https://m.facebook.com/profile.php?sk=about&id=0615", "facebook.com/profile.php?id=615"),
+        ("youtube.com/@báochínhphủ", "youtube.com/@b%c3%a1och%c3%adnhph%e1%bb%a7"),
+        ("xa.vn/tin-tức/", "xa.vn/tin-t%e1%bb%a9c"),
+        ("xa.vn/tin%2Dtuc", "xa.vn/tin-tuc"),
+        ("xa.vn/a/../b", "xa.vn/b"),
+    ],
+)
 def test_patterns_that_name_one_source_are_accepted(text, canonical):
     assert canonical_pattern(text) == canonical
 
 
 def test_path_patterns_match_as_urls_are_written():
-    checker = Checker(allow=["youtube.com/@báochínhphủ", "xa.vn/tin-tức",
-                             "facebook.com/profile.php?id=615"])
+    checker = Checker(
+        allow=["youtube.com/@báochínhphủ", "xa.vn/tin-tức", "facebook.com/profile.php?id=615"]
+    )
     assert checker.check("https://www.youtube.com/@báochínhphủ/videos").verdict == "official"
     assert checker.check("https://www.youtube.com/@b%C3%A1och%C3%ADnhph%E1%BB%A7").verdict == (
-        "official")
+        "official"
+    )
     assert checker.check("https://xa.vn/tin-t%E1%BB%A9c/a").verdict == "official"
     assert checker.check("https://www.facebook.com/profile.php?id=615&sk=about").verdict == (
-        "official")
+        "official"
+    )
     assert checker.check("https://www.facebook.com/profile.php?id=6150").verdict == "unknown"
     assert checker.check("https://www.facebook.com/profile.php").verdict == "unknown"

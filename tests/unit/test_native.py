@@ -29,8 +29,14 @@ BUILT = any(CORE.glob("matching.*.so"))
 
 def _implementation(env: dict[str, str], cwd: Path = ROOT) -> str:
     code = "import server.core.matching as m; print(m.IMPLEMENTATION)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=cwd, env={**os.environ, **env},
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return out.stdout.strip()
 
 
@@ -53,11 +59,13 @@ def test_compiled_when_built_and_current():
 
 @pytest.mark.skipif(not BUILT, reason="no compiled core here (make compile)")
 def test_a_stale_build_is_never_used(tmp_path):
-    shutil.copytree(ROOT / "server", tmp_path / "server",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "server", tmp_path / "server", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copy(_native.STAMP, tmp_path / "server" / "core" / _native.STAMP.name)
     assert _implementation({"KHONGVOI_PURE_PYTHON": "0"}, tmp_path) == (
-        "mypyc" if _native.build_is_current() else "pure Python")
+        "mypyc" if _native.build_is_current() else "pure Python"
+    )
     edited = tmp_path / "server" / "core" / "matching.py"
     edited.write_text(edited.read_text("utf-8") + "\n# edited after the build\n", "utf-8")
     assert _implementation({"KHONGVOI_PURE_PYTHON": "0"}, tmp_path) == "pure Python"
@@ -70,19 +78,22 @@ def test_listed_results_read_like_unpacked_ones():
     assert lazy.rule == eager.rule and lazy.rule.pattern == "tuoitre.com"
     assert lazy.rule.list == "deny" and lazy.verdict == eager.verdict == "denied"
     assert lazy.reasons == eager.reasons and lazy.reasons[0].code == "deny_listed"
-    assert lazy._replace(url=eager.url, canonical_url=eager.canonical_url,
-                         chain=eager.chain) == eager
+    assert (
+        lazy._replace(url=eager.url, canonical_url=eager.canonical_url, chain=eager.chain) == eager
+    )
     assert lazy._asdict()["rule"] == eager.rule
     assert "tuoitre.com" in repr(lazy) and "\\x1f" not in repr(lazy)
-    assert hash(lazy._replace(url=eager.url, canonical_url=eager.canonical_url,
-                              chain=eager.chain)) == hash(eager)
+    assert hash(
+        lazy._replace(url=eager.url, canonical_url=eager.canonical_url, chain=eager.chain)
+    ) == hash(eager)
     extra = lazy._replace(reasons=(*lazy.reasons, lazy.reasons[0]))
     assert extra.rule == eager.rule and len(extra.reasons) == 2
 
 
 def test_packed_rules_round_trip():
-    rule = meta_to_rule(rule_to_meta(Checker(deny=["tuoitre.com"]).check(
-        "https://tuoitre.com/").rule))
+    rule = meta_to_rule(
+        rule_to_meta(Checker(deny=["tuoitre.com"]).check("https://tuoitre.com/").rule)
+    )
     assert rule.pattern == "tuoitre.com"
     verdict, reasons, again = listed(rule_to_meta(rule))
     assert (verdict, reasons[0].code, again) == ("denied", "deny_listed", rule)
@@ -95,26 +106,83 @@ def test_non_text_is_refused_on_both_paths():
         assert exc.value.code == "invalid_url"
 
 
-_CHECKER = Checker(allow=["baochinhphu.vn", "gov.vn", "facebook.com/ubndhiephoa",
-                          "youtube.com/@baochinhphu"],
-                   deny=["tuoitre.com", "tin.vnexpress.net", "facebook.com/gia.mao"],
-                   force=True)
-_HOSTS = st.sampled_from([
-    "baochinhphu.vn", "xaydungchinhsach.baochinhphu.vn", "tuoitre.com", "a.tuoitre.com",
-    "vnexpress.net", "tin.vnexpress.net", "facebook.com", "m.facebook.com", "l.facebook.com",
-    "bit.ly", "x.gov.vn", "gov.vn", "vn", "com.vn", "a.b.com.vn", "1.2.3.4", "a.1com",
-    "xn--bo-xja.vn", "a--b.vn", "a..b.vn", ".a.vn", "a.vn.", "A.vn", "a_b.vn", "-a.vn",
-    "youtube.com", "www.youtube.com", "blogspot.com", "x.blogspot.com", "a" * 64 + ".vn",
-])
-_PIECES = st.sampled_from(["", "/", "/a", "/ubndhiephoa", "/UBNDHiepHoa/posts", "/gia.mao",
-                           "/giamao", "/@baochinhphu", "/%41", "/a/./b", "/a//b", "/a/../b",
-                           "\\", " ", "?", "?u=1", "?id=5&x", "#", "#f?x", "?a#b", "é", "\t",
-                           "/l.php?u=https%3A%2F%2Ftuoitre.com%2F", ":443", ":8080", "@x.vn"])
+_CHECKER = Checker(
+    allow=["baochinhphu.vn", "gov.vn", "facebook.com/ubndhiephoa", "youtube.com/@baochinhphu"],
+    deny=["tuoitre.com", "tin.vnexpress.net", "facebook.com/gia.mao"],
+    force=True,
+)
+_HOSTS = st.sampled_from(
+    [
+        "baochinhphu.vn",
+        "xaydungchinhsach.baochinhphu.vn",
+        "tuoitre.com",
+        "a.tuoitre.com",
+        "vnexpress.net",
+        "tin.vnexpress.net",
+        "facebook.com",
+        "m.facebook.com",
+        "l.facebook.com",
+        "bit.ly",
+        "x.gov.vn",
+        "gov.vn",
+        "vn",
+        "com.vn",
+        "a.b.com.vn",
+        "1.2.3.4",
+        "a.1com",
+        "xn--bo-xja.vn",
+        "a--b.vn",
+        "a..b.vn",
+        ".a.vn",
+        "a.vn.",
+        "A.vn",
+        "a_b.vn",
+        "-a.vn",
+        "youtube.com",
+        "www.youtube.com",
+        "blogspot.com",
+        "x.blogspot.com",
+        "a" * 64 + ".vn",
+    ]
+)
+_PIECES = st.sampled_from(
+    [
+        "",
+        "/",
+        "/a",
+        "/ubndhiephoa",
+        "/UBNDHiepHoa/posts",
+        "/gia.mao",
+        "/giamao",
+        "/@baochinhphu",
+        "/%41",
+        "/a/./b",
+        "/a//b",
+        "/a/../b",
+        "\\",
+        " ",
+        "?",
+        "?u=1",
+        "?id=5&x",
+        "#",
+        "#f?x",
+        "?a#b",
+        "é",
+        "\t",
+        "/l.php?u=https%3A%2F%2Ftuoitre.com%2F",
+        ":443",
+        ":8080",
+        "@x.vn",
+    ]
+)
 
 
 @settings(max_examples=400, deadline=None)
-@given(scheme=st.sampled_from(["https://", "http://", "HTTP://", "ftp://", "", "https:/"]),
-       host=_HOSTS, tail=st.lists(_PIECES, max_size=4))
+@given(
+    scheme=st.sampled_from(["https://", "http://", "HTTP://", "ftp://", "", "https:/"]),
+    host=_HOSTS,
+    tail=st.lists(_PIECES, max_size=4),
+)
 def test_inline_fast_path_agrees_with_the_general_path(scheme, host, tail):
     url = scheme + host + "".join(tail)
     try:
@@ -134,14 +202,35 @@ def test_the_large_index_filter_changes_no_answer():
     from server.core.matching import RuleIndex
     from server.core.rules import Rule
 
-    rules = [Rule(p, "deny") for p in ("tuoitre.com", "a.b.vnexpress.net", "gov.vn",
-                                       "facebook.com/gia.mao", "x.blogspot.com")]
+    rules = [
+        Rule(p, "deny")
+        for p in (
+            "tuoitre.com",
+            "a.b.vnexpress.net",
+            "gov.vn",
+            "facebook.com/gia.mao",
+            "x.blogspot.com",
+        )
+    ]
     plain = RuleIndex(rules, default_suffix_list())
     filtered = RuleIndex(rules, default_suffix_list(), filter_from=0)
     assert filtered._mask and not plain._mask
-    hosts = ["tuoitre.com", "m.tuoitre.com", "b.vnexpress.net", "z.a.b.vnexpress.net",
-             "gov.vn", "a.gov.vn", "facebook.com", "m.facebook.com", "x.blogspot.com",
-             "y.blogspot.com", "blogspot.com", "unlisted.example", "a.b.c.d.com.vn", "vn"]
+    hosts = [
+        "tuoitre.com",
+        "m.tuoitre.com",
+        "b.vnexpress.net",
+        "z.a.b.vnexpress.net",
+        "gov.vn",
+        "a.gov.vn",
+        "facebook.com",
+        "m.facebook.com",
+        "x.blogspot.com",
+        "y.blogspot.com",
+        "blogspot.com",
+        "unlisted.example",
+        "a.b.c.d.com.vn",
+        "vn",
+    ]
     hosts += [f"h{i}.example{i % 7}.com" for i in range(2000)]
     for host in hosts:
         assert filtered.walk(host) == plain.walk(host), host

@@ -15,8 +15,11 @@ RULES = DOC["rules"]
 
 @pytest.fixture(scope="module")
 def checker():
-    return Checker(allow=[r["pattern"] for r in RULES if r["list"] == "allow"],
-                   deny=[r["pattern"] for r in RULES if r["list"] == "deny"], force=True)
+    return Checker(
+        allow=[r["pattern"] for r in RULES if r["list"] == "allow"],
+        deny=[r["pattern"] for r in RULES if r["list"] == "deny"],
+        force=True,
+    )
 
 
 @pytest.mark.parametrize("case", DOC["cases"], ids=[c["note"] for c in DOC["cases"]])

@@ -14,7 +14,7 @@ import pytest
 
 from server.core import Checker, canonical_pattern
 from server.core.tables import SOURCES_DIR
-from server.sources import COLUMNS, read_rules, write_csv
+from server.rule_files import COLUMNS, read_rules, write_csv
 
 RULE_FILES = {"allow.csv": COLUMNS, "deny.csv": COLUMNS, "pending.csv": ("list", *COLUMNS)}
 TABLES = {
@@ -77,12 +77,15 @@ def test_no_pattern_on_both_lists_and_pending_apart():
     assert "gov.vn" in allow
     # A pending row says why it is not trusted yet: unverified evidence, or a note asking
     # for a check (a named channel whose current owner is not established).
-    assert all(r[5].lower().startswith("unverified") or "cần xác minh" in r[7]
-               for r in _rows("pending.csv")[1])
+    assert all(
+        r[5].lower().startswith("unverified") or "cần xác minh" in r[7]
+        for r in _rows("pending.csv")[1]
+    )
 
 
-@pytest.mark.parametrize(("name", "list_", "with_list"),
-                         [("allow.csv", "allow", False), ("deny.csv", "deny", False)])
+@pytest.mark.parametrize(
+    ("name", "list_", "with_list"), [("allow.csv", "allow", False), ("deny.csv", "deny", False)]
+)
 def test_round_trip_identical_bytes(name, list_, with_list):
     data = (SOURCES_DIR / name).read_bytes()
     parsed = read_rules(data, list_=list_, force=True)
@@ -100,7 +103,8 @@ def test_scopes_are_national_and_the_34_provinces():
     _, rows = _rows("scopes.csv")
     kinds = [r[1] for r in rows]
     assert kinds.count("national") == 1 and [r[0] for r in rows if r[1] == "national"] == [
-        "national"]
+        "national"
+    ]
     assert kinds.count("province") == 28
     assert kinds.count("city") == 6
 
@@ -117,8 +121,9 @@ def _records(name):
 
 
 def _scopes():
-    return {r["scope"]: [m for m in r["merged_from"].split("; ") if m]
-            for r in _records("scopes.csv")}
+    return {
+        r["scope"]: [m for m in r["merged_from"].split("; ") if m] for r in _records("scopes.csv")
+    }
 
 
 @pytest.mark.parametrize("name", ["allow.csv", "deny.csv"])
@@ -181,8 +186,11 @@ def test_no_shadowed_rows_without_a_reason():
 def test_legacy_and_deny_rows_carry_a_review_date():
     """Old domains of merged outlets and every deny row can lapse (or be re-registered by
     anyone): each has a ``review_by`` date; legacy rows say whose old domain they are."""
-    legacy = [r for r in _records("allow.csv")
-              if "(cũ:" in r["scope"] or "tên miền cũ" in r["name"].lower()]
+    legacy = [
+        r
+        for r in _records("allow.csv")
+        if "(cũ:" in r["scope"] or "tên miền cũ" in r["name"].lower()
+    ]
     assert len(legacy) >= 34
     for r in legacy:
         assert r["review_by"], r["pattern"]
@@ -202,29 +210,39 @@ def test_official_pages_are_page_rules_that_match_the_links_people_share():
     for a page whose name merely starts the same."""
     platforms = {r["host"] for r in _records("platforms.csv")}
     allow, deny = _records("allow.csv"), _records("deny.csv")
-    checker = Checker(allow=[r["pattern"] for r in allow], deny=[r["pattern"] for r in deny],
-                      force=True)
+    checker = Checker(
+        allow=[r["pattern"] for r in allow], deny=[r["pattern"] for r in deny], force=True
+    )
     pages = [r for r in allow if r["category"] == "official_page"]
     assert pages
     for r in pages:
         host, _, path = r["pattern"].partition("/")
         assert host in platforms and path, r["pattern"]
-        forms = [f"https://{host}/{path}", f"https://www.{host}/{path}/",
-                 f"https://m.{host}/{path}/posts/1", f"https://www.{host}/{path.upper()}?ref=x"]
+        forms = [
+            f"https://{host}/{path}",
+            f"https://www.{host}/{path}/",
+            f"https://m.{host}/{path}/posts/1",
+            f"https://www.{host}/{path.upper()}?ref=x",
+        ]
         if host == "facebook.com":
             forms.append(f"https://web.facebook.com/{path}/videos/2")
         for url in forms:
             res = checker.check(url)
             assert (res.verdict, res.rule.pattern if res.rule else None) == (
-                "official", r["pattern"]), url
+                "official",
+                r["pattern"],
+            ), url
         other = checker.check(f"https://www.{host}/{path}x9")
         assert other.rule is None or other.rule.pattern != r["pattern"]
 
 
 def test_fake_pages_on_the_deny_list_are_denied():
     deny = [r for r in _records("deny.csv") if "/" in r["pattern"]]
-    checker = Checker(allow=[r["pattern"] for r in _records("allow.csv")],
-                      deny=[r["pattern"] for r in _records("deny.csv")], force=True)
+    checker = Checker(
+        allow=[r["pattern"] for r in _records("allow.csv")],
+        deny=[r["pattern"] for r in _records("deny.csv")],
+        force=True,
+    )
     for r in deny:
         res = checker.check(f"https://m.{r['pattern']}/posts/1")
         assert res.verdict == "denied" and res.rule.pattern == r["pattern"]
@@ -261,6 +279,7 @@ def test_count_script_figures_agree_with_the_files(tmp_path):
     g = count.figures(tmp_path)
     assert g["provinces_with_current_press"] == f["provinces_with_current_press"] - 1
     assert "Sơn La" in g["provinces_without_current_press"]
-    out = subprocess.run([sys.executable, str(SOURCES_DIR / "count.py")], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(SOURCES_DIR / "count.py")], capture_output=True, text=True, check=True
+    ).stdout
     assert f"{f['provinces_with_current_press']}/34" in out

@@ -7,19 +7,49 @@ import pytest
 from server.core.vietnamese import PLACES, is_vietnamese, place_siblings
 
 
-@pytest.mark.parametrize("label", [
-    "baochinhphu", "laodongthudo", "tuoitre", "nhandan", "daibieunhandan", "quandoinhandan",
-    "nguoilaodong", "thanhnien", "tienphong", "giaoducthoidai", "baoquangninh", "huou",
-    "nghean", "khuyen", "thue", "dichvucong", "congthongtin", "daklak",
-])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "baochinhphu",
+        "laodongthudo",
+        "tuoitre",
+        "nhandan",
+        "daibieunhandan",
+        "quandoinhandan",
+        "nguoilaodong",
+        "thanhnien",
+        "tienphong",
+        "giaoducthoidai",
+        "baoquangninh",
+        "huou",
+        "nghean",
+        "khuyen",
+        "thue",
+        "dichvucong",
+        "congthongtin",
+        "daklak",
+    ],
+)
 def test_vietnamese_names(label):
     assert is_vietnamese(label)
 
 
-@pytest.mark.parametrize("label", [
-    "vnexpress", "news", "vnnic", "baochinhphunews", "24h", "tuoitre24h", "google", "",
-    "bao-chinh-phu", "xyz", "dantri2",
-])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "vnexpress",
+        "news",
+        "vnnic",
+        "baochinhphunews",
+        "24h",
+        "tuoitre24h",
+        "google",
+        "",
+        "bao-chinh-phu",
+        "xyz",
+        "dantri2",
+    ],
+)
 def test_not_vietnamese(label):
     assert not is_vietnamese(label)
 

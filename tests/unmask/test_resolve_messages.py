@@ -17,8 +17,13 @@ PRODUCED = sorted(set(re.findall(r'"(resolve_[a-z_]+)"', _SOURCE)))
 
 
 def test_every_code_the_resolver_can_produce_has_words():
-    assert {"resolve_failed", "resolve_timeout", "resolve_forbidden_address",
-            "resolve_dns_failed", "resolve_too_many_hops"} <= set(PRODUCED)
+    assert {
+        "resolve_failed",
+        "resolve_timeout",
+        "resolve_forbidden_address",
+        "resolve_dns_failed",
+        "resolve_too_many_hops",
+    } <= set(PRODUCED)
     assert set(PRODUCED) <= set(RESOLVE_ERRORS)
 
 
@@ -28,8 +33,9 @@ def test_words_are_plain_and_in_both_languages(code):
     for text in (vi, en):
         assert text and "_" not in text and "resolve" not in text
     assert vi != en
-    assert re.search(r"[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]",
-                     vi), vi  # Vietnamese with its diacritics
+    assert re.search(
+        r"[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", vi
+    ), vi  # Vietnamese with its diacritics
     assert en.isascii()
 
 

@@ -76,10 +76,12 @@ def resolver_for(server: _Server, **kw: object) -> LinkResolver:
 
 def test_chain_is_followed_and_reported(servers):
     red, _ = servers
-    red.httpd.RequestHandlerClass.routes.update({
-        "/s/abc": (301, "/hop2", 0.0),
-        "/hop2": (302, f"{red.base}/final?x=1", 0.0),
-    })
+    red.httpd.RequestHandlerClass.routes.update(
+        {
+            "/s/abc": (301, "/hop2", 0.0),
+            "/hop2": (302, f"{red.base}/final?x=1", 0.0),
+        }
+    )
     res = resolver_for(red).resolve(f"{red.base}/s/abc")
     assert res.error is None
     assert res.chain == (f"{red.base}/s/abc", f"{red.base}/hop2", f"{red.base}/final?x=1")
@@ -100,7 +102,8 @@ def test_get_only_when_head_is_refused_and_results_cached(servers):
 def test_hop_limit(servers):
     red, _ = servers
     red.httpd.RequestHandlerClass.routes.update(
-        {f"/{i}": (302, f"/{i + 1}", 0.0) for i in range(10)})
+        {f"/{i}": (302, f"/{i + 1}", 0.0) for i in range(10)}
+    )
     res = resolver_for(red, max_hops=3).resolve(f"{red.base}/0")
     assert res.error == "resolve_too_many_hops" and res.final_url is None
     assert len(res.chain) == 5
@@ -115,10 +118,27 @@ def test_timeout(servers):
     assert time.monotonic() - t0 < 1.4
 
 
-FORBIDDEN_HOSTS = ["127.1", "0x7f.1", "2130706433", "017700000001", "[::ffff:127.0.0.1]",
-                   "localhost.", "localhost", "127.0.0.2", "[::1]", "169.254.169.254",
-                   "10.0.0.1", "192.168.1.1", "172.16.0.1", "100.64.0.1", "0.0.0.0",
-                   "[64:ff9b::7f00:1]", "[2002:7f00:1::]", "224.0.0.1", "240.0.0.1"]
+FORBIDDEN_HOSTS = [
+    "127.1",
+    "0x7f.1",
+    "2130706433",
+    "017700000001",
+    "[::ffff:127.0.0.1]",
+    "localhost.",
+    "localhost",
+    "127.0.0.2",
+    "[::1]",
+    "169.254.169.254",
+    "10.0.0.1",
+    "192.168.1.1",
+    "172.16.0.1",
+    "100.64.0.1",
+    "0.0.0.0",
+    "[64:ff9b::7f00:1]",
+    "[2002:7f00:1::]",
+    "224.0.0.1",
+    "240.0.0.1",
+]
 
 
 @pytest.mark.parametrize("host", FORBIDDEN_HOSTS)
@@ -138,7 +158,8 @@ def test_name_resolving_to_loopback_refused(servers):
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
 
     res = resolver_for(red, resolver=evil_dns, allowed_ports=(victim.port,)).resolve(
-        f"http://tin-moi.example:{victim.port}/a")
+        f"http://tin-moi.example:{victim.port}/a"
+    )
     assert res.error == "resolve_forbidden_address"
     assert victim.seen == []
 
@@ -147,16 +168,25 @@ def test_name_with_one_private_answer_refused(servers):
     red, _ = servers
 
     def mixed_dns(host, port, **kw):
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port)),
-                (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", port))]
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", port)),
+        ]
 
     res = resolver_for(red, resolver=mixed_dns).resolve("http://tin-moi.example/a")
     assert res.error == "resolve_forbidden_address"
 
 
-@pytest.mark.parametrize("target", ["http://127.0.0.2:{port}/steal", "http://0x7f.1:{port}/",
-                                    "http://localhost:{port}/", "http://[::1]:{port}/",
-                                    "http://169.254.169.254/latest/meta-data/"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://127.0.0.2:{port}/steal",
+        "http://0x7f.1:{port}/",
+        "http://localhost:{port}/",
+        "http://[::1]:{port}/",
+        "http://169.254.169.254/latest/meta-data/",
+    ],
+)
 def test_redirect_from_allowed_host_to_forbidden_one(servers, target):
     red, victim = servers
     red.httpd.RequestHandlerClass.routes["/go"] = (302, target.format(port=victim.port), 0.0)
@@ -186,8 +216,9 @@ def test_connects_to_the_checked_address_not_a_second_dns_answer(servers):
     def rebinding_dns(host, port, **kw):
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
 
-    resolver = LinkResolver(resolver=rebinding_dns,
-                            trusted=frozenset({f"rebind.example:{red.port}"}))
+    resolver = LinkResolver(
+        resolver=rebinding_dns, trusted=frozenset({f"rebind.example:{red.port}"})
+    )
     res = resolver.resolve(f"http://rebind.example:{red.port}/ok")
     assert res.error is None and res.final_url == f"http://rebind.example:{red.port}/ok"
     assert red.seen == ["HEAD /ok"]  # it reached the pinned, checked address
@@ -208,11 +239,20 @@ def test_the_host_header_names_the_site_on_every_hop_and_method(servers):
     assert red.hosts == [f"bit.ly:{red.port}"] * 3
 
 
-@pytest.mark.parametrize(("address", "public"), [
-    ("93.184.216.34", True), ("2606:4700::1111", True), ("127.0.0.1", False),
-    ("::ffff:10.0.0.1", False), ("64:ff9b::a00:1", False), ("2002:c0a8:101::", False),
-    ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False), ("fe80::1", False), ("fc00::1", False),
-])
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("93.184.216.34", True),
+        ("2606:4700::1111", True),
+        ("127.0.0.1", False),
+        ("::ffff:10.0.0.1", False),
+        ("64:ff9b::a00:1", False),
+        ("2002:c0a8:101::", False),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),
+        ("fe80::1", False),
+        ("fc00::1", False),
+    ],
+)
 def test_is_public_address(address, public):
     import ipaddress
 

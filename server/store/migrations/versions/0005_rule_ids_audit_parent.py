@@ -54,22 +54,35 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
         return
-    with op.batch_alter_table("rules", recreate="always", copy_from=_rules(False),
-                              table_kwargs={"sqlite_autoincrement": True}):
+    with op.batch_alter_table(
+        "rules",
+        recreate="always",
+        copy_from=_rules(False),
+        table_kwargs={"sqlite_autoincrement": True},
+    ):
         pass
-    highest = bind.execute(sa.text(
-        "SELECT MAX(n) FROM (SELECT MAX(id) AS n FROM rules UNION ALL "
-        "SELECT MAX(target_id) FROM audit_log WHERE target_type = 'rule')")).scalar()
+    highest = bind.execute(
+        sa.text(
+            "SELECT MAX(n) FROM (SELECT MAX(id) AS n FROM rules UNION ALL "
+            "SELECT MAX(target_id) FROM audit_log WHERE target_type = 'rule')"
+        )
+    ).scalar()
     if highest:
         bind.execute(sa.text("DELETE FROM sqlite_sequence WHERE name = 'rules'"))
-        bind.execute(sa.text("INSERT INTO sqlite_sequence (name, seq) VALUES ('rules', :n)"),
-                     {"n": int(highest)})
+        bind.execute(
+            sa.text("INSERT INTO sqlite_sequence (name, seq) VALUES ('rules', :n)"),
+            {"n": int(highest)},
+        )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        with op.batch_alter_table("rules", recreate="always", copy_from=_rules(True),
-                                  table_kwargs={"sqlite_autoincrement": False}):
+        with op.batch_alter_table(
+            "rules",
+            recreate="always",
+            copy_from=_rules(True),
+            table_kwargs={"sqlite_autoincrement": False},
+        ):
             pass
     with op.batch_alter_table("audit_log") as batch:
         batch.drop_index("ix_audit_parent")

@@ -17,8 +17,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column("users", sa.Column("scope", sa.String(128), nullable=False,
-                                     server_default=""))
+    op.add_column("users", sa.Column("scope", sa.String(128), nullable=False, server_default=""))
 
 
 def downgrade() -> None:

@@ -32,8 +32,16 @@ class CurationMixin:
     def add_pending(self, entries: Iterable[Rule], origin: str) -> int:
         """Queue entries for review; returns how many."""
         stamp = now()
-        values = [dict(rule_values(r), origin=origin, status="pending", decision_reason="",
-                       created_at=stamp) for r in entries]
+        values = [
+            dict(
+                rule_values(r),
+                origin=origin,
+                status="pending",
+                decision_reason="",
+                created_at=stamp,
+            )
+            for r in entries
+        ]
         if values:
             with self.engine.begin() as conn:
                 conn.execute(insert(pending_entries), values)
@@ -50,10 +58,13 @@ class CurationMixin:
     def add_report(self, **fields: str) -> int:
         """Store a report (status ``open``); returns its id."""
         with self.engine.begin() as conn:
-            return int(conn.execute(
-                insert(reports).values(**fields, status="open", created_at=now())
-                .returning(reports.c.id)
-            ).scalar_one())
+            return int(
+                conn.execute(
+                    insert(reports)
+                    .values(**fields, status="open", created_at=now())
+                    .returning(reports.c.id)
+                ).scalar_one()
+            )
 
     def list_reports(self, status: str | None = None) -> list[ReportRecord]:
         """Reports, oldest first (all when ``status`` is None)."""
@@ -66,8 +77,9 @@ class CurationMixin:
     def get_pending(self, entry_id: int) -> PendingRecord:
         """One queued entry, whatever its status (:class:`NotFound`)."""
         with self._read() as conn:
-            row = conn.execute(select(pending_entries)
-                               .where(pending_entries.c.id == entry_id)).first()
+            row = conn.execute(
+                select(pending_entries).where(pending_entries.c.id == entry_id)
+            ).first()
         if row is None:
             raise NotFound(entry_id)
         return pending_record(row)
@@ -76,14 +88,23 @@ class CurationMixin:
         """The entries still waiting, oldest first, without those whose pattern is on a
         list by now (an import or an admin added it since): they need no decision."""
         listed = select(rules.c.id).where(rules.c.pattern == pending_entries.c.pattern)
-        stmt = (select(pending_entries)
-                .where(pending_entries.c.status == "pending", ~listed.exists())
-                .order_by(pending_entries.c.id))
+        stmt = (
+            select(pending_entries)
+            .where(pending_entries.c.status == "pending", ~listed.exists())
+            .order_by(pending_entries.c.id)
+        )
         with self._read() as conn:
             return [pending_record(r) for r in conn.execute(stmt)]
 
-    def decide_pending(self, entry_id: int, approve: bool, reason: str, list_: str | None = None,
-                       actor: Actor | None = None, rule: Rule | None = None) -> Any:
+    def decide_pending(
+        self,
+        entry_id: int,
+        approve: bool,
+        reason: str,
+        list_: str | None = None,
+        actor: Actor | None = None,
+        rule: Rule | None = None,
+    ) -> Any:
         """Approve or reject an entry, with a reason.
 
         Approval adds ``rule`` (the reviewer's: their own evidence and basis), or when it is
@@ -94,29 +115,61 @@ class CurationMixin:
         stamp = now()
         try:
             with self.engine.begin() as conn:
-                row = conn.execute(select(pending_entries).where(
-                    pending_entries.c.id == entry_id,
-                    pending_entries.c.status == "pending")).first()
+                row = conn.execute(
+                    select(pending_entries).where(
+                        pending_entries.c.id == entry_id, pending_entries.c.status == "pending"
+                    )
+                ).first()
                 if row is None:
                     raise NotFound(entry_id)
-                conn.execute(update(pending_entries).where(pending_entries.c.id == entry_id)
-                             .values(status="approved" if approve else "rejected",
-                                     decision_reason=reason, decided_at=stamp))
+                conn.execute(
+                    update(pending_entries)
+                    .where(pending_entries.c.id == entry_id)
+                    .values(
+                        status="approved" if approve else "rejected",
+                        decision_reason=reason,
+                        decided_at=stamp,
+                    )
+                )
                 if not approve:
-                    write_audit(conn, actor, "reject", "pending", entry_id,
-                                after={"pattern": row.pattern, "reason": reason})
+                    write_audit(
+                        conn,
+                        actor,
+                        "reject",
+                        "pending",
+                        entry_id,
+                        after={"pattern": row.pattern, "reason": reason},
+                    )
                     return None
                 if rule is None:
-                    rule = Rule(row.pattern, list_ or row.list, row.name, row.category,
-                                row.scope, reason, "",
-                                row.review_by.isoformat() if row.review_by else "")
-                write_audit(conn, actor, "approve", "pending", entry_id,
-                            before={"evidence": row.evidence, "note": row.note},
-                            after={"pattern": rule.pattern, "list": rule.list,
-                                   "reason": reason})
-                created = conn.execute(insert(rules).values(
-                    **rule_values(rule), created_at=stamp, updated_at=stamp,
-                ).returning(*rules.c)).one()
+                    rule = Rule(
+                        row.pattern,
+                        list_ or row.list,
+                        row.name,
+                        row.category,
+                        row.scope,
+                        reason,
+                        "",
+                        row.review_by.isoformat() if row.review_by else "",
+                    )
+                write_audit(
+                    conn,
+                    actor,
+                    "approve",
+                    "pending",
+                    entry_id,
+                    before={"evidence": row.evidence, "note": row.note},
+                    after={"pattern": rule.pattern, "list": rule.list, "reason": reason},
+                )
+                created = conn.execute(
+                    insert(rules)
+                    .values(
+                        **rule_values(rule),
+                        created_at=stamp,
+                        updated_at=stamp,
+                    )
+                    .returning(*rules.c)
+                ).one()
                 self._bump(conn)  # type: ignore[attr-defined]
                 write_audit(conn, actor, "create", "rule", created.id, after=rule_record(created))
                 return rule_record(created)
@@ -126,15 +179,20 @@ class CurationMixin:
     def set_report_status(self, report_id: int, status: str, actor: Actor | None = None) -> None:
         """Mark a report ``resolved`` or ``rejected`` (:class:`NotFound`)."""
         with self.engine.begin() as conn:
-            done = conn.execute(update(reports).where(reports.c.id == report_id)
-                                .values(status=status))
+            done = conn.execute(
+                update(reports).where(reports.c.id == report_id).values(status=status)
+            )
             if done.rowcount == 0:
                 raise NotFound(report_id)
             write_audit(conn, actor, status, "report", report_id, after={"status": status})
 
-    def set_reports_status(self, report_ids: Iterable[int], status: str,
-                           actor: Actor | None = None,
-                           link: Mapping[str, Any] | None = None) -> list[int]:
+    def set_reports_status(
+        self,
+        report_ids: Iterable[int],
+        status: str,
+        actor: Actor | None = None,
+        link: Mapping[str, Any] | None = None,
+    ) -> list[int]:
         """Set the status of several reports in one transaction, each audited; reports that
         have that status already are left alone (and not logged). Returns the ids changed;
         :class:`NotFound` (and nothing changes) when one of them does not exist. ``link``
@@ -142,34 +200,49 @@ class CurationMixin:
         resolved them, so undoing it can reopen them)."""
         ids = sorted(set(report_ids))
         with self.engine.begin() as conn:
-            rows = conn.execute(select(reports.c.id, reports.c.status)
-                                .where(reports.c.id.in_(ids))).all()
+            rows = conn.execute(
+                select(reports.c.id, reports.c.status).where(reports.c.id.in_(ids))
+            ).all()
             if len(rows) != len(ids):
                 missing = sorted(set(ids) - {r.id for r in rows})
                 raise NotFound(missing[0])
             changed = [r.id for r in rows if r.status != status]
             if changed:
-                conn.execute(update(reports).where(reports.c.id.in_(changed))
-                             .values(status=status))
+                conn.execute(update(reports).where(reports.c.id.in_(changed)).values(status=status))
             for rid in changed:
                 before = next(r.status for r in rows if r.id == rid)
-                write_audit(conn, actor, status, "report", rid, before={"status": before},
-                            after={"status": status, **(link or {})})
+                write_audit(
+                    conn,
+                    actor,
+                    status,
+                    "report",
+                    rid,
+                    before={"status": before},
+                    after={"status": status, **(link or {})},
+                )
             return changed
 
     def reports_resolved_by(self, entry_id: int) -> list[int]:
         """The reports that audit entry ``entry_id`` (a rule change) resolved and that are
         still resolved now (sorted ids)."""
-        stmt = (select(audit_log.c.target_id, audit_log.c.after)
-                .where(audit_log.c.target_type == "report", audit_log.c.action == "resolved",
-                       audit_log.c.after.like(f'%"entry":{int(entry_id)}%')))
+        stmt = select(audit_log.c.target_id, audit_log.c.after).where(
+            audit_log.c.target_type == "report",
+            audit_log.c.action == "resolved",
+            audit_log.c.after.like(f'%"entry":{int(entry_id)}%'),
+        )
         with self._read() as conn:
-            ids = {row.target_id for row in conn.execute(stmt)
-                   if orjson.loads(row.after or "{}").get("entry") == entry_id}
+            ids = {
+                row.target_id
+                for row in conn.execute(stmt)
+                if orjson.loads(row.after or "{}").get("entry") == entry_id
+            }
             if not ids:
                 return []
-            still = conn.execute(select(reports.c.id).where(
-                reports.c.id.in_(sorted(ids)), reports.c.status == "resolved")).scalars()
+            still = conn.execute(
+                select(reports.c.id).where(
+                    reports.c.id.in_(sorted(ids)), reports.c.status == "resolved"
+                )
+            ).scalars()
             return sorted(still)
 
     def undone_entries(self) -> dict[int, int]:
@@ -179,9 +252,11 @@ class CurationMixin:
         An undo is linked to what it undid by its ``after.reverted`` (written by the store
         itself, whichever door asked: a single rule's entry or an import undo's summary),
         never by its reason text."""
-        stmt = (select(audit_log.c.id, audit_log.c.after)
-                .where(audit_log.c.parent_id.is_(None), audit_log.c.after.like('%"reverted":%'))
-                .order_by(audit_log.c.id))
+        stmt = (
+            select(audit_log.c.id, audit_log.c.after)
+            .where(audit_log.c.parent_id.is_(None), audit_log.c.after.like('%"reverted":%'))
+            .order_by(audit_log.c.id)
+        )
         undone: dict[int, int] = {}
         with self._read() as conn:
             for row in conn.execute(stmt):
@@ -194,8 +269,9 @@ class CurationMixin:
         # an undo that was itself undone gives its target back
         return {target: by for target, by in undone.items() if by not in undone}
 
-    def find_rules_by_unit(self, *, unit: str | None = None, **filters: Any
-                           ) -> tuple[int, list[Any]]:
+    def find_rules_by_unit(
+        self, *, unit: str | None = None, **filters: Any
+    ) -> tuple[int, list[Any]]:
         """:meth:`find_rules` where ``unit`` (a province, or ``national``) matches the rule's
         scope with or without its former-province note: ``Thái Nguyên`` finds ``Thái
         Nguyên`` and ``Thái Nguyên (cũ: Bắc Kạn)``. Without ``unit``, plain find_rules."""
@@ -210,8 +286,9 @@ class CurationMixin:
         from .records import rule_record as record
 
         like_unit = re.sub(r"([\\%_])", r"\\\1", unit) + " (cũ: %"
-        stmt = select(rules).where(or_(rules.c.scope == unit,
-                                       rules.c.scope.like(like_unit, escape="\\")))
+        stmt = select(rules).where(
+            or_(rules.c.scope == unit, rules.c.scope.like(like_unit, escape="\\"))
+        )
         if filters.get("overdue"):
             stmt = stmt.where(rules.c.review_by < dt.date.today())
         for column, key in ((rules.c.list, "list"), (rules.c.category, "category")):
@@ -220,14 +297,19 @@ class CurationMixin:
         q = filters.get("q")
         if q:
             like = "%" + re.sub(r"([\\%_])", r"\\\1", fold(q.strip())) + "%"
-            stmt = stmt.where(or_(rules.c.pattern.like(like, escape="\\"),
-                                  self._folded(rules.c.name)  # type: ignore[attr-defined]
-                                  .like(like, escape="\\")))
+            stmt = stmt.where(
+                or_(
+                    rules.c.pattern.like(like, escape="\\"),
+                    self._folded(rules.c.name).like(like, escape="\\"),  # type: ignore[attr-defined]
+                )
+            )
         with self._read() as conn:
             total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-            page = conn.execute(stmt.order_by(rules.c.pattern, rules.c.list)
-                                .offset(filters.get("offset", 0))
-                                .limit(filters.get("limit", 50))).all()
+            page = conn.execute(
+                stmt.order_by(rules.c.pattern, rules.c.list)
+                .offset(filters.get("offset", 0))
+                .limit(filters.get("limit", 50))
+            ).all()
         return int(total), [record(r) for r in page]
 
     def add_stats(self, counts: Mapping[tuple[str, str, str], int]) -> None:
@@ -239,29 +321,35 @@ class CurationMixin:
         upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(check_stats)
         stmt = upsert.on_conflict_do_update(
             index_elements=["day", "verdict", "domain"],
-            set_={"count": check_stats.c.count + upsert.excluded["count"]})
-        rows = [{"day": d, "verdict": v, "domain": dom, "count": n}
-                for (d, v, dom), n in sorted(counts.items())]  # one lock order for all
+            set_={"count": check_stats.c.count + upsert.excluded["count"]},
+        )
+        rows = [
+            {"day": d, "verdict": v, "domain": dom, "count": n}
+            for (d, v, dom), n in sorted(counts.items())
+        ]  # one lock order for all
         with self.engine.begin() as conn:
             conn.execute(stmt, rows)
 
     def stats_by_day(self, since: str) -> list[tuple[str, str, int]]:
         """``(day, verdict, checks)`` from ``since`` (ISO date) on."""
         with self._read() as conn:
-            rows = conn.execute(select(check_stats.c.day, check_stats.c.verdict,
-                                       func.sum(check_stats.c.count))
-                                .where(check_stats.c.day >= since)
-                                .group_by(check_stats.c.day, check_stats.c.verdict)
-                                .order_by(check_stats.c.day))
+            rows = conn.execute(
+                select(check_stats.c.day, check_stats.c.verdict, func.sum(check_stats.c.count))
+                .where(check_stats.c.day >= since)
+                .group_by(check_stats.c.day, check_stats.c.verdict)
+                .order_by(check_stats.c.day)
+            )
             return [(r[0], r[1], int(r[2])) for r in rows]
 
     def top_domains(self, verdict: str, since: str, limit: int = 20) -> list[tuple[str, int]]:
         """The most-checked domains with ``verdict`` since a day."""
         total = func.sum(check_stats.c.count)
         with self._read() as conn:
-            rows = conn.execute(select(check_stats.c.domain, total)
-                                .where(check_stats.c.verdict == verdict,
-                                       check_stats.c.day >= since)
-                                .group_by(check_stats.c.domain)
-                                .order_by(total.desc()).limit(limit))
+            rows = conn.execute(
+                select(check_stats.c.domain, total)
+                .where(check_stats.c.verdict == verdict, check_stats.c.day >= since)
+                .group_by(check_stats.c.domain)
+                .order_by(total.desc())
+                .limit(limit)
+            )
             return [(r[0], int(r[1])) for r in rows]

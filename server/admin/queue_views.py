@@ -9,14 +9,18 @@ from typing import Any
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 
 from ..errors import ApiError
-from ..sources import write_csv
+from ..rule_files import write_csv
 from ..store import NotFound
 from . import bp
 from .auth import admin_actor, login_required
 
 MAX_UPLOAD = 5 * 1024 * 1024
-COLOURS = {"official": "#1b7f3b", "denied": "#b3261e", "suspicious": "#c25e00",
-           "unknown": "#5f6b76"}
+COLOURS = {
+    "official": "#1b7f3b",
+    "denied": "#b3261e",
+    "suspicious": "#c25e00",
+    "unknown": "#5f6b76",
+}
 
 
 def _store() -> Any:
@@ -46,16 +50,23 @@ def pending_decide(entry_id: int) -> Response:
 
     form = request.form
     try:
-        record = decide_pending(_store(), current_app.extensions["khongvoi.checker"].tables,
-                                entry_id, form.to_dict(),
-                                admin_actor(form.get("reason", "").strip()), unit=user_unit())
+        record = decide_pending(
+            _store(),
+            current_app.extensions["khongvoi.checker"].tables,
+            entry_id,
+            form.to_dict(),
+            admin_actor(form.get("reason", "").strip()),
+            unit=user_unit(),
+        )
     except ApiError as exc:
         flash(exc.message)
         return redirect(url_for("admin.pending"))
     if record is not None:
         current_app.extensions["khongvoi.checker"].refresh(force=True)
-        flash(f"Đã duyệt {record.pattern} vào danh sách "
-              f"{'cho phép' if record.list == 'allow' else 'chặn'}.")
+        flash(
+            f"Đã duyệt {record.pattern} vào danh sách "
+            f"{'cho phép' if record.list == 'allow' else 'chặn'}."
+        )
     else:
         flash("Đã từ chối.")
     return redirect(url_for("admin.pending"))
@@ -71,8 +82,9 @@ def report_groups(store: Any, checker: Any) -> list[dict[str, Any]]:
     groups: dict[str, dict[str, Any]] = {}
     for r in store.list_reports("open"):
         pattern = suggested_pattern(r.canonical_url, r.host)
-        g = groups.setdefault(pattern, {"pattern": pattern, "items": [], "kinds": set(),
-                                        "urls": []})
+        g = groups.setdefault(
+            pattern, {"pattern": pattern, "items": [], "kinds": set(), "urls": []}
+        )
         g["items"].append(r)
         g["kinds"].add(r.kind)
         if r.canonical_url not in g["urls"]:
@@ -94,15 +106,20 @@ def _prefill(group: dict[str, Any]) -> dict[str, str]:
     deny = "impersonation" in group["kinds"]
     items = group["items"]
     comments = "; ".join(f"#{r.id}: {r.comment}" for r in items if r.comment)
-    evidence = (f"{len(items)} báo cáo của người dùng (#"
-                + ", #".join(str(r.id) for r in items)
-                + f", {items[0].created_at[:10]}–{items[-1].created_at[:10]})"
-                + (f". {comments}" if comments else ""))
-    return {"pattern": group["pattern"], "list": "deny" if deny else "allow",
-            "category": "impersonation" if deny else "", "evidence": evidence[:2000],
-            "reason": f"theo báo cáo #{items[0].id}" + (f"–#{items[-1].id}" if len(items) > 1
-                                                        else ""),
-            "preview_urls": "\n".join(group["urls"][:20])}
+    evidence = (
+        f"{len(items)} báo cáo của người dùng (#"
+        + ", #".join(str(r.id) for r in items)
+        + f", {items[0].created_at[:10]}–{items[-1].created_at[:10]})"
+        + (f". {comments}" if comments else "")
+    )
+    return {
+        "pattern": group["pattern"],
+        "list": "deny" if deny else "allow",
+        "category": "impersonation" if deny else "",
+        "evidence": evidence[:2000],
+        "reason": f"theo báo cáo #{items[0].id}" + (f"–#{items[-1].id}" if len(items) > 1 else ""),
+        "preview_urls": "\n".join(group["urls"][:20]),
+    }
 
 
 @bp.route("/reports")
@@ -120,8 +137,12 @@ def reports_close() -> Response:
     """Close the reports of the ticked groups as resolved or rejected, with a reason."""
     status = request.form.get("status", "")
     reason = request.form.get("reason", "").strip()
-    ids = [int(i) for v in request.form.getlist("ids") for i in v.split(",")
-           if i.isdigit() and len(i) < 10]
+    ids = [
+        int(i)
+        for v in request.form.getlist("ids")
+        for i in v.split(",")
+        if i.isdigit() and len(i) < 10
+    ]
     if status not in ("resolved", "rejected") or not reason or not ids or len(reason) > 1000:
         flash("Hãy chọn ít nhất một nhóm báo cáo và ghi lý do.")
         return redirect(url_for("admin.reports"))
@@ -151,8 +172,13 @@ def _diff(parsed: Any) -> dict[str, Any]:
     from ..curation import import_changes
 
     res = _store().import_rules(parsed.rules, dry_run=True)
-    return {"added": res.added, "changed": res.changed, "unchanged": res.unchanged,
-            "errors": parsed.errors, "changes": import_changes(_store(), parsed.rules, 500)}
+    return {
+        "added": res.added,
+        "changed": res.changed,
+        "unchanged": res.unchanged,
+        "errors": parsed.errors,
+        "changes": import_changes(_store(), parsed.rules, 500),
+    }
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -171,21 +197,26 @@ def import_rules() -> Any:
     if request.form.get("action") == "apply" and not parsed.errors:
         res = _store().import_rules(parsed.rules, actor=admin_actor("nhập tệp"))
         current_app.extensions["khongvoi.checker"].refresh(force=True)
-        undo = (f" Có thể hoàn tác cả lần nhập trong nhật ký (mục #{res.entry})."
-                if res.entry else "")
-        flash(f"Đã nhập: thêm {res.added}, sửa {res.changed}, giữ nguyên {res.unchanged}."
-              + undo)
+        undo = (
+            f" Có thể hoàn tác cả lần nhập trong nhật ký (mục #{res.entry})." if res.entry else ""
+        )
+        flash(f"Đã nhập: thêm {res.added}, sửa {res.changed}, giữ nguyên {res.unchanged}." + undo)
         return redirect(url_for("admin.rules"))
-    return render_template("admin/import.html", result=_diff(parsed), fmt=fmt,
-                           payload=base64.b64encode(data).decode(),
-                           list=request.form.get("list", ""), force=force)
+    return render_template(
+        "admin/import.html",
+        result=_diff(parsed),
+        fmt=fmt,
+        payload=base64.b64encode(data).decode(),
+        list=request.form.get("list", ""),
+        force=force,
+    )
 
 
 def _only_unit(parsed: Any) -> Any:
     """For an editor limited to a province: rules of other scopes become invalid rows
     (named by pattern, line 0), so that nothing outside the province is imported."""
     from ..curation import scope_unit
-    from ..sources import ParseResult, RowError
+    from ..rule_files import ParseResult, RowError
     from .auth import user_unit
 
     unit = user_unit()
@@ -196,11 +227,16 @@ def _only_unit(parsed: Any) -> Any:
         if scope_unit(rule.scope) == unit:
             kept.append(rule)
         else:
-            errors.append(RowError(0, "forbidden_scope",
-                                   f"{rule.pattern}: tài khoản của bạn chỉ được nhập quy tắc "
-                                   f"có phạm vi {unit} (dòng này: {rule.scope}).",
-                                   f"{rule.pattern}: your account may only import rules of "
-                                   f"{unit} (this one: {rule.scope})."))
+            errors.append(
+                RowError(
+                    0,
+                    "forbidden_scope",
+                    f"{rule.pattern}: tài khoản của bạn chỉ được nhập quy tắc "
+                    f"có phạm vi {unit} (dòng này: {rule.scope}).",
+                    f"{rule.pattern}: your account may only import rules of "
+                    f"{unit} (this one: {rule.scope}).",
+                )
+            )
     return ParseResult(kept, errors)
 
 
@@ -215,8 +251,12 @@ def _upload() -> tuple[bytes, str]:
     if not data:
         raise ApiError(400, "missing_file", "Chưa chọn tệp để nhập.", "No file was chosen.")
     if len(data) > MAX_UPLOAD:
-        raise ApiError(413, "file_too_large", "Tệp quá lớn (tối đa 5 MB).",
-                       "The file is too large (at most 5 MB).")
+        raise ApiError(
+            413,
+            "file_too_large",
+            "Tệp quá lớn (tối đa 5 MB).",
+            "The file is too large (at most 5 MB).",
+        )
     return data, "json" if fmt == "json" else "csv"
 
 
@@ -228,8 +268,11 @@ def export_csv() -> Response:
     body = write_csv(_store().export_rules(), with_list=True)
     if request.args.get("bom") == "1":
         body = b"\xef\xbb\xbf" + body
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=khongvoi-rules.csv"})
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=khongvoi-rules.csv"},
+    )
 
 
 def _chart(rows: list[tuple[str, str, int]], days: list[str]) -> dict[str, Any]:
@@ -245,8 +288,15 @@ def _chart(rows: list[tuple[str, str, int]], days: list[str]) -> dict[str, Any]:
         for verdict, n in per_day[day].items():
             h = 160.0 * n / top
             y -= h
-            bars.append({"x": 40 + i * 24, "y": y, "h": h, "colour": COLOURS[verdict],
-                         "title": f"{day} {verdict}: {n}"})
+            bars.append(
+                {
+                    "x": 40 + i * 24,
+                    "y": y,
+                    "h": h,
+                    "colour": COLOURS[verdict],
+                    "title": f"{day} {verdict}: {n}",
+                }
+            )
     return {"bars": bars, "top": top, "days": days}
 
 
@@ -264,6 +314,10 @@ def stats() -> str:
     from ..curation import top_checked
 
     return render_template(
-        "admin/stats.html", chart=_chart(store.stats_by_day(days[0]), days), colours=COLOURS,
-        top={v: top_checked(store, service, v, days[0])
-             for v in ("unknown", "denied", "suspicious")})
+        "admin/stats.html",
+        chart=_chart(store.stats_by_day(days[0]), days),
+        colours=COLOURS,
+        top={
+            v: top_checked(store, service, v, days[0]) for v in ("unknown", "denied", "suspicious")
+        },
+    )

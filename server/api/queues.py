@@ -47,8 +47,13 @@ def decide_pending(entry_id: int) -> Response:
 
     data = require_object(read_json())
     reason = data.get("reason")
-    record = decide(_store(), service().tables, entry_id, data,
-                    actor(reason.strip() if isinstance(reason, str) else ""))
+    record = decide(
+        _store(),
+        service().tables,
+        entry_id,
+        data,
+        actor(reason.strip() if isinstance(reason, str) else ""),
+    )
     if record is None:
         return json_response(_pending_json(_store().get_pending(entry_id)))
     service().refresh(force=True)
@@ -56,6 +61,7 @@ def decide_pending(entry_id: int) -> Response:
 
 
 # -- accounts ---------------------------------------------------------------------------------
+
 
 def _user_json(user: Any) -> dict[str, Any]:
     return {**asdict(user), "password_changed_at": utc_time(user.password_changed_at)}
@@ -67,14 +73,18 @@ def _user(user_id: int) -> Any:
     try:
         return _store().get_user(user_id)
     except NotFound:
-        raise ApiError(404, "not_found", f"Không có tài khoản số {user_id}.",
-                       f"No account {user_id}.") from None
+        raise ApiError(
+            404, "not_found", f"Không có tài khoản số {user_id}.", f"No account {user_id}."
+        ) from None
 
 
 def _refused() -> ApiError:
-    return ApiError(409, "last_admin",
-                    "Không thể: sẽ không còn quản trị viên nào đang hoạt động.",
-                    "Refused: no active administrator would be left.")
+    return ApiError(
+        409,
+        "last_admin",
+        "Không thể: sẽ không còn quản trị viên nào đang hoạt động.",
+        "Refused: no active administrator would be left.",
+    )
 
 
 @bp.route("/users", methods=["GET"])
@@ -96,11 +106,19 @@ def update_user(user_id: int) -> Response:
     data = require_object(read_json())
     active, role, scope = data.get("active"), data.get("role"), data.get("scope")
     if active is not None and not isinstance(active, bool):
-        raise ApiError(400, "invalid_active", "“active” phải là true hoặc false.",
-                       "“active” must be true or false.")
+        raise ApiError(
+            400,
+            "invalid_active",
+            "“active” phải là true hoặc false.",
+            "“active” must be true or false.",
+        )
     if role is not None and role not in ("admin", "editor"):
-        raise ApiError(400, "invalid_role", "“role” phải là admin hoặc editor.",
-                       "“role” must be admin or editor.")
+        raise ApiError(
+            400,
+            "invalid_role",
+            "“role” phải là admin hoặc editor.",
+            "“role” must be admin or editor.",
+        )
     if scope is not None and scope != "":
         from ..core import InvalidRule
 
@@ -110,12 +128,17 @@ def update_user(user_id: int) -> Response:
             raise ApiError(400, exc.code, exc.message, exc.message_en) from None
     reason = data.get("reason", "")
     if not isinstance(reason, str) or len(reason) > 1000:
-        raise ApiError(400, "invalid_reason", "“reason” phải là chuỗi, tối đa 1000 ký tự.",
-                       "“reason” must be text of at most 1000 characters.")
+        raise ApiError(
+            400,
+            "invalid_reason",
+            "“reason” phải là chuỗi, tối đa 1000 ký tự.",
+            "“reason” must be text of at most 1000 characters.",
+        )
     user = _user(user_id)
     try:
-        user = _store().update_user(user.username, active=active, role=role, scope=scope,
-                                    actor=actor(reason.strip()))
+        user = _store().update_user(
+            user.username, active=active, role=role, scope=scope, actor=actor(reason.strip())
+        )
     except AccountRefused:
         raise _refused() from None
     return json_response(_user_json(user))
@@ -142,14 +165,20 @@ def reset_password(user_id: int) -> Response:
     data = require_object(read_json())
     password = data.get("password")
     if not isinstance(password, str) or not 10 <= len(password) <= 200:
-        raise ApiError(400, "invalid_password", "Mật khẩu cần từ 10 đến 200 ký tự.",
-                       "The password needs 10 to 200 characters.")
+        raise ApiError(
+            400,
+            "invalid_password",
+            "Mật khẩu cần từ 10 đến 200 ký tự.",
+            "The password needs 10 to 200 characters.",
+        )
     user = _user(user_id)
-    return json_response(_user_json(_store().set_password(user.username, password,
-                                                          actor("đặt lại mật khẩu"))))
+    return json_response(
+        _user_json(_store().set_password(user.username, password, actor("đặt lại mật khẩu")))
+    )
 
 
 # -- review dates -----------------------------------------------------------------------------
+
 
 @bp.route("/review", methods=["GET"])
 @require_scope("admin")
@@ -161,10 +190,12 @@ def review_queue() -> Response:
     def number(name: str, default: int, most: int) -> int:
         value = request.args.get(name, str(default))
         if not value.isdigit():
-            raise ApiError(400, f"invalid_{name}", f"“{name}” phải là số.",
-                           f"“{name}” must be a number.")
+            raise ApiError(
+                400, f"invalid_{name}", f"“{name}” phải là số.", f"“{name}” must be a number."
+            )
         return min(int(value), most)
 
-    total, items = _store().find_rules(overdue=True, offset=number("offset", 0, 10**9),
-                                       limit=number("limit", 50, 500))
+    total, items = _store().find_rules(
+        overdue=True, offset=number("offset", 0, 10**9), limit=number("limit", 50, 500)
+    )
     return json_response({"total": total, "items": [asdict(r) for r in items]})

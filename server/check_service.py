@@ -140,15 +140,20 @@ class CheckerService:
                 self.refresh_feeds()
         except Exception as exc:  # the database is down or refuses us: degrade, never fail
             if not self._poll_failing:
-                log.warning("lists poll failed; answering from lists version %s: %s",
-                            self._checker.version if self._checker else None, exc)
+                log.warning(
+                    "lists poll failed; answering from lists version %s: %s",
+                    self._checker.version if self._checker else None,
+                    exc,
+                )
             self._poll_failing = True
             if self.on_poll_error is not None:
                 self.on_poll_error(exc)
             return
         if self._poll_failing:
-            log.warning("lists poll recovered; lists version %s", self._checker.version
-                        if self._checker else None)
+            log.warning(
+                "lists poll recovered; lists version %s",
+                self._checker.version if self._checker else None,
+            )
         self._poll_failing = False
 
     def refresh(self, force: bool = False) -> None:
@@ -263,8 +268,9 @@ class CheckerService:
         if resolution.error is not None:
             vi, en = describe_resolve_error(resolution.error)
             failed = reason("resolve_failed", detail=vi, detail_en=en)
-            return result._replace(reasons=(*result.reasons, failed),
-                                   chain=result.chain + resolution.chain[1:])
+            return result._replace(
+                reasons=(*result.reasons, failed), chain=result.chain + resolution.chain[1:]
+            )
         if resolution.final_url is None or resolution.final_url == result.canonical_url:
             return result
         try:
@@ -300,8 +306,9 @@ class CheckerService:
         with self._lock:
             if self._feeds_thread is not None and self._feeds_thread.is_alive():
                 return
-            self._feeds_thread = threading.Thread(target=self._build_feeds, daemon=True,
-                                                  name="khongvoi-feeds")
+            self._feeds_thread = threading.Thread(
+                target=self._build_feeds, daemon=True, name="khongvoi-feeds"
+            )
             self._feeds_thread.start()
 
     def wait_background(self, timeout: float = 10.0) -> None:
@@ -316,8 +323,11 @@ class CheckerService:
         try:
             self._build_feeds_now()
         except Exception as exc:  # never let a background build die with a traceback
-            log.warning("feed entries could not be loaded; keeping feeds version %s: %s",
-                        self._feeds.version, exc)
+            log.warning(
+                "feed entries could not be loaded; keeping feeds version %s: %s",
+                self._feeds.version,
+                exc,
+            )
 
     def _build_feeds_now(self) -> None:
         from .assistant.feedindex import FeedIndex
@@ -363,8 +373,14 @@ class CheckerService:
             "version": checker.version,
             "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "rules": [
-                {"pattern": r.pattern, "list": r.list, "name": r.name, "category": r.category,
-                 "scope": r.scope, **({"basis": r.basis} if r.basis else {})}
+                {
+                    "pattern": r.pattern,
+                    "list": r.list,
+                    "name": r.name,
+                    "category": r.category,
+                    "scope": r.scope,
+                    **({"basis": r.basis} if r.basis else {}),
+                }
                 for r in sorted(checker.rules(), key=lambda r: (r.pattern, r.list))
                 if r.id is not None or not r.note.startswith("feed:")  # feeds: too many
             ],
@@ -384,8 +400,18 @@ def _row_meta(row: tuple) -> bytes:  # type: ignore[type-arg]
     basis) as :func:`server.core.matching.rule_to_meta` does."""
     rid, lst, pattern, name, category, scope, evidence, note, review_by, basis = row
     return FIELD_SEP.join(
-        (lst, pattern, name or "", category or "", scope or "", evidence or "", note or "",
-         str(review_by or ""), str(rid), basis or "")
+        (
+            lst,
+            pattern,
+            name or "",
+            category or "",
+            scope or "",
+            evidence or "",
+            note or "",
+            str(review_by or ""),
+            str(rid),
+            basis or "",
+        )
     ).encode("utf-8")
 
 
@@ -442,10 +468,12 @@ def _advice_dict(advice: Advice, en: bool) -> dict[str, Any]:
 _NO_LABELS = ("", "")
 #: Added when the matched rule's review date has passed: the verdict stays, the reader is
 #: told the listing is due to be checked again (issue 15).
-_OVERDUE = ("Quy tắc này đã quá hạn xem lại (hạn {date}); quản trị viên cần kiểm tra lại "
-            "bằng chứng. Kết quả vẫn giữ nguyên.",
-            "This rule is past its review date ({date}); the administrators need to check its "
-            "evidence again. The verdict stands.")
+_OVERDUE = (
+    "Quy tắc này đã quá hạn xem lại (hạn {date}); quản trị viên cần kiểm tra lại "
+    "bằng chứng. Kết quả vẫn giữ nguyên.",
+    "This rule is past its review date ({date}); the administrators need to check its "
+    "evidence again. The verdict stands.",
+)
 
 
 def result_to_dict(r: CheckResult, lang: str, tables: Tables) -> dict[str, Any]:
@@ -466,13 +494,15 @@ def result_to_dict(r: CheckResult, lang: str, tables: Tables) -> dict[str, Any]:
         "domain": r.domain,
         "verdict": r.verdict,
         "verdict_label": VERDICT_LABELS[r.verdict][en],
-        "reasons": _reasons_list(r.reasons, en) if rule is None or not rule.review_by
-        or rule.review_by >= time.strftime("%Y-%m-%d") else [
+        "reasons": _reasons_list(r.reasons, en)
+        if rule is None or not rule.review_by or rule.review_by >= time.strftime("%Y-%m-%d")
+        else [
             *_reasons_list(r.reasons, en),
-            {"code": "review_overdue", "message": _OVERDUE[en].format(date=rule.review_by)}],
-        "rule": None if rule is None else _rule_dict(
-            rule, en, tables.categories.get(rule.category, _NO_LABELS)
-        ),
+            {"code": "review_overdue", "message": _OVERDUE[en].format(date=rule.review_by)},
+        ],
+        "rule": None
+        if rule is None
+        else _rule_dict(rule, en, tables.categories.get(rule.category, _NO_LABELS)),
         "chain": list(r.chain),
         "imitates": {"domain": r.imitates.domain, "name": r.imitates.name} if r.imitates else None,
         "advice": _advice_dict(r.advice, en),

@@ -1,7 +1,7 @@
 """Admin API for the lists: ``/api/v1/sources`` (rules CRUD) and ``/api/v1/audit`` (+ revert).
 
 Every change needs an ``admin``-scoped key and is validated like an imported row
-(:func:`~server.sources.build_rule`: text fields are JSON strings without control characters
+(:func:`~server.rule_files.build_rule`: text fields are JSON strings without control characters
 and within their length, a name and evidence are required, the category is a known one or
 empty, then the core's canonical pattern with shared-platform host rules refused unless
 ``force``); it is written to the audit log in the same transaction and makes the checker
@@ -18,7 +18,7 @@ from flask import Response, request
 from ..auth import actor, require_scope
 from ..core import InvalidRule
 from ..errors import ApiError
-from ..sources import build_rule, check_text
+from ..rule_files import build_rule, check_text
 from ..store import Conflict, NotFound
 from . import bp
 from .http import bool_arg, json_response, read_json, require_object, service
@@ -34,8 +34,9 @@ def _int_arg(name: str, default: int, most: int) -> int:
     try:
         value = int(request.args.get(name, default))
     except ValueError:
-        raise ApiError(400, f"invalid_{name}", f"“{name}” phải là số.",
-                       f"“{name}” must be a number.") from None
+        raise ApiError(
+            400, f"invalid_{name}", f"“{name}” phải là số.", f"“{name}” must be a number."
+        ) from None
     return max(0, min(value, most))
 
 
@@ -50,13 +51,20 @@ def _reason(value: object) -> str:
 def _rule_from_body(data: dict[str, Any]) -> Any:
     force = data.get("force", False)
     if not isinstance(force, bool):
-        raise ApiError(400, "invalid_force", "“force” phải là true hoặc false.",
-                       "“force” must be true or false.")
+        raise ApiError(
+            400,
+            "invalid_force",
+            "“force” phải là true hoặc false.",
+            "“force” must be true or false.",
+        )
     from ..curation import check_scope
 
     try:
-        rule = build_rule({k: data.get(k) for k in ("list", "pattern", *_FIELDS)},
-                          force=force, categories=service().tables.categories)
+        rule = build_rule(
+            {k: data.get(k) for k in ("list", "pattern", *_FIELDS)},
+            force=force,
+            categories=service().tables.categories,
+        )
         check_scope(rule.scope)
         return rule
     except InvalidRule as exc:
@@ -68,8 +76,12 @@ def _not_found(rule_id: int) -> ApiError:
 
 
 def _conflict() -> ApiError:
-    return ApiError(409, "conflict", "Mẫu này đã có trong danh sách đó.",
-                    "This pattern is already on that list.")
+    return ApiError(
+        409,
+        "conflict",
+        "Mẫu này đã có trong danh sách đó.",
+        "This pattern is already on that list.",
+    )
 
 
 def _changed(record: Any, status: int = 200) -> Response:
@@ -102,9 +114,13 @@ def list_sources() -> Response:
         except InvalidRule as exc:
             raise ApiError(400, exc.code, exc.message, exc.message_en) from None
     total, items = _store().find_rules_by_unit(
-        unit=unit, list=request.args.get("list"), category=request.args.get("category"),
+        unit=unit,
+        list=request.args.get("list"),
+        category=request.args.get("category"),
         q=request.args.get("q"),
-        offset=_int_arg("offset", 0, 10**9), limit=_int_arg("limit", 50, 500))
+        offset=_int_arg("offset", 0, 10**9),
+        limit=_int_arg("limit", 50, 500),
+    )
     return json_response({"total": total, "items": [asdict(r) for r in items]})
 
 
@@ -155,8 +171,12 @@ def delete_source(rule_id: int) -> Response:
     without one (or blank) 400 ``missing_reason`` and nothing changes."""
     reason = _reason(request.args.get("reason"))
     if not reason:
-        raise ApiError(400, "missing_reason", "Cần ghi lý do xoá quy tắc (tham số “reason”).",
-                       "A reason is required to delete a rule (“reason” parameter).")
+        raise ApiError(
+            400,
+            "missing_reason",
+            "Cần ghi lý do xoá quy tắc (tham số “reason”).",
+            "A reason is required to delete a rule (“reason” parameter).",
+        )
     try:
         record = _store().delete_rule(rule_id, actor(reason))
     except NotFound:
@@ -169,8 +189,12 @@ def _id_arg(name: str) -> int | None:
     if value is None or value == "":
         return None
     if not value.isdigit() or len(value) > 18:
-        raise ApiError(400, f"invalid_{name}", f"“{name}” phải là số nguyên dương.",
-                       f"“{name}” must be a positive whole number.")
+        raise ApiError(
+            400,
+            f"invalid_{name}",
+            f"“{name}” phải là số nguyên dương.",
+            f"“{name}” must be a positive whole number.",
+        )
     return int(value)
 
 
@@ -180,9 +204,13 @@ def list_audit() -> Response:
     """The audit log, newest first, filterable by target type and id, actor, and parent
     (``parent_id``: the per-rule entries of one import or undo)."""
     total, items = _store().list_audit(
-        target_type=request.args.get("target_type"), actor=request.args.get("actor"),
-        target_id=_id_arg("target_id"), parent_id=_id_arg("parent_id"),
-        offset=_int_arg("offset", 0, 10**9), limit=_int_arg("limit", 50, 500))
+        target_type=request.args.get("target_type"),
+        actor=request.args.get("actor"),
+        target_id=_id_arg("target_id"),
+        parent_id=_id_arg("parent_id"),
+        offset=_int_arg("offset", 0, 10**9),
+        limit=_int_arg("limit", 50, 500),
+    )
     return json_response({"total": total, "items": [asdict(e) for e in items]})
 
 
@@ -198,6 +226,7 @@ def revert_audit(entry_id: int) -> Response:
     nothing is undone)."""
     from ..curation import revert
 
-    record = revert(_store(), entry_id, actor(f"hoàn tác mục nhật ký #{entry_id}"),
-                    confirm=bool_arg("confirm"))
+    record = revert(
+        _store(), entry_id, actor(f"hoàn tác mục nhật ký #{entry_id}"), confirm=bool_arg("confirm")
+    )
     return _changed(record)

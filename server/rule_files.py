@@ -59,16 +59,30 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_BYTES = 50 * 1024 * 1024
 
 #: The longest value each text field may hold (characters, after trimming spaces).
-MAX_LENGTHS = {"list": 8, "pattern": 2048, "name": 200, "category": 64, "scope": 128,
-               "evidence": 2000, "basis": 1000, "note": 2000, "review_by": 32, "reason": 2000,
-               "stored_pattern": 512}
+MAX_LENGTHS = {
+    "list": 8,
+    "pattern": 2048,
+    "name": 200,
+    "category": 64,
+    "scope": 128,
+    "evidence": 2000,
+    "basis": 1000,
+    "note": 2000,
+    "review_by": 32,
+    "reason": 2000,
+    "stored_pattern": 512,
+}
 #: Field names as admins read them.
 FIELD_LABELS = {
-    "list": ("danh sách", "list"), "pattern": ("mẫu", "pattern"),
-    "name": ("tên nguồn", "name"), "category": ("loại", "category"),
-    "scope": ("phạm vi", "scope"), "evidence": ("bằng chứng", "evidence"),
+    "list": ("danh sách", "list"),
+    "pattern": ("mẫu", "pattern"),
+    "name": ("tên nguồn", "name"),
+    "category": ("loại", "category"),
+    "scope": ("phạm vi", "scope"),
+    "evidence": ("bằng chứng", "evidence"),
     "basis": ("cơ sở pháp lý", "legal basis"),
-    "note": ("ghi chú", "note"), "review_by": ("ngày cần xem lại", "review date"),
+    "note": ("ghi chú", "note"),
+    "review_by": ("ngày cần xem lại", "review date"),
     "reason": ("lý do", "reason"),
 }
 #: Fields that may span several lines (multi-line spreadsheet cells).
@@ -91,28 +105,40 @@ def check_text(field_name: str, value: object) -> str:
     vi, en = FIELD_LABELS.get(field_name, (field_name, field_name))
     code = f"invalid_{field_name}"
     if not isinstance(value, str):
-        raise InvalidRule(code, f"Trường “{field_name}” ({vi}) phải là chuỗi văn bản.",
-                          f"“{field_name}” ({en}) must be a string.")
+        raise InvalidRule(
+            code,
+            f"Trường “{field_name}” ({vi}) phải là chuỗi văn bản.",
+            f"“{field_name}” ({en}) must be a string.",
+        )
     text = value.strip()
     bad = (_CONTROL_MULTI if field_name in _MULTI_LINE else _CONTROL).search(text)
     if bad:
         point = f"U+{ord(bad.group()):04X}"
-        raise InvalidRule(code, f"Trường “{field_name}” ({vi}) chứa ký tự điều khiển không in "
-                                f"được ({point}); hãy xóa ký tự đó.",
-                          f"“{field_name}” ({en}) contains a non-printing control character "
-                          f"({point}); remove it.")
+        raise InvalidRule(
+            code,
+            f"Trường “{field_name}” ({vi}) chứa ký tự điều khiển không in "
+            f"được ({point}); hãy xóa ký tự đó.",
+            f"“{field_name}” ({en}) contains a non-printing control character "
+            f"({point}); remove it.",
+        )
     most = MAX_LENGTHS.get(field_name)
     if most is not None and len(text) > most:
-        raise InvalidRule(code, f"Trường “{field_name}” ({vi}) dài quá {most} ký tự "
-                                f"(đang có {len(text)}).",
-                          f"“{field_name}” ({en}) is longer than {most} characters "
-                          f"({len(text)}).")
+        raise InvalidRule(
+            code,
+            f"Trường “{field_name}” ({vi}) dài quá {most} ký tự (đang có {len(text)}).",
+            f"“{field_name}” ({en}) is longer than {most} characters ({len(text)}).",
+        )
     return text
 
 
-def build_rule(values: Mapping[str, object], *, list_: str | None = None, force: bool = False,
-               categories: Collection[str] | None = None,
-               category_required: bool = False) -> Rule:
+def build_rule(
+    values: Mapping[str, object],
+    *,
+    list_: str | None = None,
+    force: bool = False,
+    categories: Collection[str] | None = None,
+    category_required: bool = False,
+) -> Rule:
     """A validated rule from ``values`` (``list``, ``pattern``, ``name``, ``category``,
     ``scope``, ``evidence``, ``basis``, ``note``, ``review_by``; missing or None means empty), or
     :class:`InvalidRule` with a stable code: ``invalid_<field>`` (not text, control
@@ -122,15 +148,19 @@ def build_rule(values: Mapping[str, object], *, list_: str | None = None, force:
     ``list_`` overrides ``values["list"]``; ``categories`` defaults to
     ``sources/categories.csv``."""
     text = {f: check_text(f, values.get(f)) for f in ("list", *COLUMNS)}
-    rule = make_rule(list_ or text["list"], text["pattern"], force=force,
-                     **{f: text[f] for f in COLUMNS[1:]})
+    rule = make_rule(
+        list_ or text["list"], text["pattern"], force=force, **{f: text[f] for f in COLUMNS[1:]}
+    )
     if not rule.name:
-        raise InvalidRule("missing_name", "Cần ghi tên nguồn cho quy tắc.",
-                          "A name is required for the rule.")
+        raise InvalidRule(
+            "missing_name", "Cần ghi tên nguồn cho quy tắc.", "A name is required for the rule."
+        )
     if not rule.evidence:
-        raise InvalidRule("missing_evidence",
-                          "Cần ghi bằng chứng (đường dẫn hoặc số văn bản) cho quy tắc.",
-                          "Evidence (a URL or a document reference) is required.")
+        raise InvalidRule(
+            "missing_evidence",
+            "Cần ghi bằng chứng (đường dẫn hoặc số văn bản) cho quy tắc.",
+            "Evidence (a URL or a document reference) is required.",
+        )
     if len(rule.pattern) > MAX_LENGTHS["stored_pattern"]:
         raise InvalidRule("invalid_pattern", "Mẫu quá dài.", "The pattern is too long.")
     known = default_tables().categories if categories is None else categories
@@ -138,11 +168,12 @@ def build_rule(values: Mapping[str, object], *, list_: str | None = None, force:
         raise InvalidRule("missing_category", "Hãy chọn loại nguồn.", "Choose a category.")
     if rule.category and rule.category not in known:
         choices = ", ".join(sorted(known))
-        raise InvalidRule("invalid_category",
-                          f"Loại “{rule.category}” không có trong danh mục; chọn một trong: "
-                          f"{choices} (hoặc để trống).",
-                          f"Category “{rule.category}” is unknown; use one of: {choices} "
-                          "(or leave it empty).")
+        raise InvalidRule(
+            "invalid_category",
+            f"Loại “{rule.category}” không có trong danh mục; chọn một trong: "
+            f"{choices} (hoặc để trống).",
+            f"Category “{rule.category}” is unknown; use one of: {choices} (or leave it empty).",
+        )
     return rule
 
 
@@ -175,9 +206,14 @@ class _Collector:
         taken = self.seen[rule.list]
         earlier = taken.get(rule.pattern)
         if earlier is not None:
-            self.result.errors.append(RowError(
-                line, "duplicate_pattern", f"Trùng mẫu với dòng {earlier}.",
-                f"Same pattern as line {earlier}."))
+            self.result.errors.append(
+                RowError(
+                    line,
+                    "duplicate_pattern",
+                    f"Trùng mẫu với dòng {earlier}.",
+                    f"Same pattern as line {earlier}.",
+                )
+            )
             return
         taken[rule.pattern] = line
         self.result.rules.append(rule)
@@ -187,9 +223,15 @@ class _Collector:
 
 
 # -- reading ------------------------------------------------------------------------------
-def read_rules(data: bytes | BinaryIO, *, list_: str | None = None, fmt: str = "csv",
-               force: bool = False, max_bytes: int | None = MAX_BYTES,
-               categories: Collection[str] | None = None) -> ParseResult:
+def read_rules(
+    data: bytes | BinaryIO,
+    *,
+    list_: str | None = None,
+    fmt: str = "csv",
+    force: bool = False,
+    max_bytes: int | None = MAX_BYTES,
+    categories: Collection[str] | None = None,
+) -> ParseResult:
     """Parse a CSV or JSON file (bytes, or a seekable binary file) into rules, each checked
     by :func:`build_rule` (JSON values must be strings or null).
 
@@ -200,8 +242,11 @@ def read_rules(data: bytes | BinaryIO, *, list_: str | None = None, fmt: str = "
     stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     if max_bytes is not None and _size(stream) > max_bytes:
         limit = f"{max_bytes / 1024 / 1024:g} MB"
-        return _file_error("file_too_large", f"Tệp quá lớn (tối đa {limit}).",
-                           f"The file is too large (at most {limit}).")
+        return _file_error(
+            "file_too_large",
+            f"Tệp quá lớn (tối đa {limit}).",
+            f"The file is too large (at most {limit}).",
+        )
     if fmt == "json":
         try:
             text = stream.read().decode("utf-8-sig")
@@ -215,9 +260,16 @@ def read_rules(data: bytes | BinaryIO, *, list_: str | None = None, fmt: str = "
     except UnicodeDecodeError:
         return _bad_encoding()
     except csv.Error as exc:
-        return ParseResult(errors=[RowError(
-            reader.line_num, "invalid_csv", f"Tệp CSV hỏng ở dòng {reader.line_num} ({exc}).",
-            f"The CSV is malformed at line {reader.line_num} ({exc}).")])
+        return ParseResult(
+            errors=[
+                RowError(
+                    reader.line_num,
+                    "invalid_csv",
+                    f"Tệp CSV hỏng ở dòng {reader.line_num} ({exc}).",
+                    f"The CSV is malformed at line {reader.line_num} ({exc}).",
+                )
+            ]
+        )
     finally:
         wrapper.detach()  # the caller's file stays open
 
@@ -235,16 +287,23 @@ def _file_error(code: str, vi: str, en: str) -> ParseResult:
 
 
 def _bad_encoding() -> ParseResult:
-    return _file_error("bad_encoding", "Tệp không phải UTF-8; hãy lưu lại dạng CSV UTF-8.",
-                       "The file is not UTF-8; save it again as CSV UTF-8.")
+    return _file_error(
+        "bad_encoding",
+        "Tệp không phải UTF-8; hãy lưu lại dạng CSV UTF-8.",
+        "The file is not UTF-8; save it again as CSV UTF-8.",
+    )
 
 
-def _read_csv(reader: Any, list_: str | None, force: bool,
-              categories: Collection[str] | None) -> ParseResult:
+def _read_csv(
+    reader: Any, list_: str | None, force: bool, categories: Collection[str] | None
+) -> ParseResult:
     header = [h.strip().lower() for h in next(reader, [])]
     if "pattern" not in header:
-        return _file_error("missing_header", "Thiếu dòng tiêu đề có cột “pattern”.",
-                           "The header row with a “pattern” column is missing.")
+        return _file_error(
+            "missing_header",
+            "Thiếu dòng tiêu đề có cột “pattern”.",
+            "The header row with a “pattern” column is missing.",
+        )
     width = len(header)
     # Each row is cut or padded to the header's width plus one empty cell, which stands in
     # for the known columns the file lacks.
@@ -265,11 +324,21 @@ def _read_csv(reader: Any, list_: str | None, force: bool,
             continue  # a blank line, or a line of empty cells
         try:
             rule = build_rule(
-                {"list": shared.setdefault(lst, lst), "pattern": pattern, "name": name,
-                 "category": shared.setdefault(category, category),
-                 "scope": shared.setdefault(scope, scope), "evidence": evidence,
-                 "basis": basis, "note": note, "review_by": review_by},
-                list_=list_, force=force, categories=categories)
+                {
+                    "list": shared.setdefault(lst, lst),
+                    "pattern": pattern,
+                    "name": name,
+                    "category": shared.setdefault(category, category),
+                    "scope": shared.setdefault(scope, scope),
+                    "evidence": evidence,
+                    "basis": basis,
+                    "note": note,
+                    "review_by": review_by,
+                },
+                list_=list_,
+                force=force,
+                categories=categories,
+            )
         except InvalidRule as exc:
             out.refuse(first, exc)
             continue
@@ -283,22 +352,31 @@ def _unquote(cell: str) -> str:
     return cell[1:].strip() if cell[:1] == "'" else cell
 
 
-def _read_json(text: str, list_: str | None, force: bool,
-               categories: Collection[str] | None) -> ParseResult:
+def _read_json(
+    text: str, list_: str | None, force: bool, categories: Collection[str] | None
+) -> ParseResult:
     try:
         doc = orjson.loads(text)
     except orjson.JSONDecodeError:
         return _file_error("invalid_json", "Tệp JSON không đọc được.", "The JSON is malformed.")
     items = doc.get("rules") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
-        return _file_error("invalid_json", "JSON phải là một danh sách quy tắc.",
-                           "The JSON must be a list of rules.")
+        return _file_error(
+            "invalid_json",
+            "JSON phải là một danh sách quy tắc.",
+            "The JSON must be a list of rules.",
+        )
     out = _Collector()
     for i, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            out.refuse(i, InvalidRule(
-                "invalid_row", "Mục phải là một đối tượng với các giá trị dạng chữ.",
-                "Each item must be an object of text values."))
+            out.refuse(
+                i,
+                InvalidRule(
+                    "invalid_row",
+                    "Mục phải là một đối tượng với các giá trị dạng chữ.",
+                    "Each item must be an object of text values.",
+                ),
+            )
             continue
         try:
             rule = build_rule(item, list_=list_, force=force, categories=categories)
@@ -331,8 +409,9 @@ def write_csv(rules: Iterable[Rule], *, with_list: bool = False) -> bytes:
 
 def write_json(rules: Iterable[Rule]) -> bytes:
     """Canonical JSON bytes: ``{"rules": [...]}`` sorted by pattern, then list."""
-    items = [{"list": r.list, **{c: getattr(r, c) for c in COLUMNS}}
-             for r in _canonical_order(rules)]
+    items = [
+        {"list": r.list, **{c: getattr(r, c) for c in COLUMNS}} for r in _canonical_order(rules)
+    ]
     return orjson.dumps({"rules": items}, option=orjson.OPT_INDENT_2) + b"\n"
 
 
@@ -357,6 +436,8 @@ def load_default_sources(store: Any, directory: Path) -> dict[str, int]:
 def _read_default(path: Path, list_: str | None) -> list[Rule]:
     parsed = read_rules(path.read_bytes(), list_=list_, force=True, max_bytes=None)
     if parsed.errors:
-        raise ValueError(f"{path}: " + "; ".join(
-            f"line {e.line}: {e.code}: {e.message_en}" for e in parsed.errors[:5]))
+        raise ValueError(
+            f"{path}: "
+            + "; ".join(f"line {e.line}: {e.code}: {e.message_en}" for e in parsed.errors[:5])
+        )
     return parsed.rules
