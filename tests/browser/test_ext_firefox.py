@@ -1,17 +1,20 @@
 """The same end-to-end flows as in Chromium, in Debian's Firefox ESR through Marionette: popup
 verdicts, the gate on Facebook, X and Telegram (and that a page cannot open it), the paste
-card, the badge and the report. Real server, TLS stub site, every hostname on loopback.
+card, the badge, the report and IT's enterprise policy. Real server, TLS stub site, every hostname on loopback.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import time
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from tests.browser.ext_support import FailingApi, recorded_server, stub_seen, stub_site
-from tests.browser.firefox_harness import BASE, FirefoxSession, firefox_binary
+from tests.browser.firefox_harness import ADDON_ID, BASE, FirefoxSession, firefox_binary
 
 pytestmark = [
     pytest.mark.browser,
@@ -312,3 +315,49 @@ def test_firefox_pass_covers_the_sites_redirect(ff, site):
     assert ff.js("return document.getElementById('stub').textContent").startswith(
         f"x.com:{site}/intent/tweet"
     )
+
+
+FIREFOX_DISTRIBUTION = Path("/usr/lib/firefox-esr/distribution")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="writing Firefox's policies.json needs root")
+def test_firefox_policy_pushes_server_and_key(tmp_path, api_server):
+    """IT's enterprise policy (Firefox's "3rdparty" policy for this add-on id, read into
+    storage.managed): the options page shows the pushed server read-only, the lists come from
+    it and the key goes with each check. An existing policies.json is put back afterwards."""
+    policies = FIREFOX_DISTRIBUTION / "policies.json"
+    before = policies.read_bytes() if policies.exists() else None
+    FIREFOX_DISTRIBUTION.mkdir(parents=True, exist_ok=True)
+    token = "kv_firefox_policy_token"
+    policies.write_text(
+        json.dumps(
+            {
+                "policies": {
+                    "3rdparty": {
+                        "Extensions": {ADDON_ID: {"server": api_server.url + "/", "token": token}}
+                    }
+                }
+            }
+        ),
+        "utf-8",
+    )
+    try:
+        with FirefoxSession(tmp_path) as session:
+            session.open_ext("options/options.html")
+            assert session.js("return document.getElementById('server').value") == api_server.url
+            assert session.js("return document.getElementById('server').disabled") is True
+            assert session.js("return document.getElementById('token').disabled") is True
+            assert session.js(
+                "return !document.getElementById('managed').hidden"
+                " && document.getElementById('managed').offsetParent !== null"
+            )
+            seen = len(api_server.recorder.seen)
+            session.open_ext(f"popup/popup.html?url={quote('https://example.org/duoc-quan-ly')}")
+            session.wait("document.body.dataset.verdict", 20)
+            checks = [r for r in api_server.recorder.seen[seen:] if r["path"] == "/api/v1/check"]
+            assert checks and checks[-1]["auth"] == f"Bearer {token}"
+    finally:
+        if before is None:
+            policies.unlink()
+        else:
+            policies.write_bytes(before)
