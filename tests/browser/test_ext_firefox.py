@@ -1,6 +1,7 @@
 """The same end-to-end flows as in Chromium, in Debian's Firefox ESR through Marionette: popup
 verdicts, the gate on Facebook, X and Telegram (and that a page cannot open it), the paste
-card, the badge, the report and IT's enterprise policy. Real server, TLS stub site, every hostname on loopback.
+card, the badge, the report and IT's enterprise policy. Real server, TLS stub site, every
+hostname on loopback.
 """
 
 from __future__ import annotations
