@@ -69,356 +69,38 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from confusable_homoglyphs import confusables
-
 from .domains import SuffixList, default_suffix_list
+from .edit_distance import deletes, one_edit
+from .lookalike_words import (
+    _AGENCY_NAME_RE,
+    _AGENCY_TYPO_WORDS,
+    _FILLER_SIZES,
+    _FOREIGN_GOV,
+    _FREE_HOSTS,
+    _GOV_RE,
+    _OPEN_CCTLDS,
+    _OTHER_SCRIPTS,
+    _PORTAL_RE,
+    _SUFFIX_GLUE,
+    _VETTED_VN,
+    _VN_MARKERS,
+    _VN_SHORT_FILLER,
+    _VOWELS,
+    AGENCY_ACRONYMS,
+    FILLER_WORDS,
+    GOV_TOKENS,
+    MIN_FUZZY,
+    PORTAL_TOKENS,
+    REASONS,
+    _drop_compounds,
+    _extends,
+    _foreign_gov_name,
+)
 from .rules import GENERIC_SEGMENTS
-from .vietnamese import _ONSETS, _RHYMES, is_vietnamese, place_siblings
+from .skeleton import _confusable_map, _resolve, _strip_marks, _to_unicode
+from .vietnamese import is_vietnamese, place_siblings
 
 __all__ = ["REASONS", "Imitation", "LookalikeDetector", "page_name"]
-
-REASONS: dict[str, tuple[str, str]] = {
-    "lookalike_homograph": (
-        "Tên miền {shown} dùng ký tự trông giống chữ của nguồn chính thống {domain} (giả mạo "
-        "bằng ký tự đồng dạng).",
-        "The domain {shown} uses characters that look like those of the official {domain} "
-        "(homograph).",
-    ),
-    "lookalike_mixed_script": (
-        "Tên miền {shown} trộn chữ Latinh với chữ của bảng chữ cái khác trông giống hệt (như "
-        "chữ Kirin), để đọc thành {domain}: dấu hiệu giả mạo.",
-        "The domain {shown} mixes Latin letters with look-alike letters of another script "
-        "(such as Cyrillic), to read as {domain}: a sign of imitation.",
-    ),
-    "lookalike_page": (
-        "Trang “{shown}” có tên gần giống trang chính thống {domain}: dấu hiệu trang giả mạo.",
-        "The page “{shown}” is named like the official page {domain}: a sign of a fake page.",
-    ),
-    "lookalike_tld_swap": (
-        "Tên giống nguồn chính thống {domain} nhưng đuôi tên miền khác: dấu hiệu giả mạo.",
-        "Same name as the official {domain} under another ending: a sign of imitation.",
-    ),
-    "lookalike_typosquat": (
-        "Tên miền gần giống nguồn chính thống {domain} (sai, thừa hoặc đảo một ký tự).",
-        "The domain is one typo away from the official {domain}.",
-    ),
-    "lookalike_combosquat": (
-        "Tên miền ghép tên nguồn chính thống {domain} với chữ khác: dấu hiệu giả mạo.",
-        "The domain combines the name of the official {domain} with other words.",
-    ),
-    "lookalike_embedded_domain": (
-        "Tên nguồn chính thống {domain} chỉ là phần đầu của một tên miền khác: trang thật "
-        "không nằm ở đây.",
-        "The official {domain} is only a prefix of another domain: the real site is not here.",
-    ),
-    "lookalike_gov_token": (
-        "Tên miền mang chữ của cơ quan nhà nước nhưng không thuộc gov.vn: cơ quan nhà nước chỉ "
-        "dùng tên miền .gov.vn.",
-        "The domain uses state-agency words but is not under gov.vn, which state agencies use.",
-    ),
-}
-
-#: Distinctive agency words found anywhere in a label.
-GOV_SUBSTRINGS = (
-    "govvn",
-    "chinhphu",
-    "dichvucong",
-    "bocongan",
-    "congan",
-    "congthongtin",
-    "baohiemxahoi",
-    "bhxh",
-    "tongcucthue",
-    "cucthue",
-    "thuedientu",
-    "bocongthuong",
-    "nopthue",
-    "hoanthue",
-    "tracuuthue",
-    "quyettoanthue",
-    # the apps, ministries, courts and national databases scams name
-    "vneid",
-    "vssid",
-    "botaichinh",
-    "boytevn",
-    "bogiaoduc",
-    "botuphap",
-    "bonoivu",
-    "bongoaigiao",
-    "boquocphong",
-    "boxaydung",
-    "bokhoahoc",
-    "nganhangnhanuoc",
-    "khobacnhanuoc",
-    "canhsatgiaothong",
-    "dulieuquocgia",
-    "dancuquocgia",
-    "vngov",
-    "vietnamgov",
-    "govviet",
-    "uybannhandan",
-    "toaannhandan",
-    "vienkiemsat",
-    "thanhtrachinhphu",
-    "congthue",
-    "thuecanhan",
-)
-#: Agency words that count only as a whole hyphen- or dot-separated token.
-GOV_TOKENS = frozenset(("gov", "vnnic", "ubnd", "cvgov"))
-#: Ministry abbreviations: other organisations' acronyms too (``bca.co.id``, ``btc.com``,
-#: ``moh.gov.sg``), so they count only beside Vietnamese words or ``vn``/``vietnam``/``gov``
-#: (``canhan-gdt.com``, ``bca-vn.com``).
-AGENCY_ACRONYMS = frozenset(
-    ("mps", "mof", "moh", "moj", "moet", "btc", "bca", "gdt", "dvc", "csgt", "boyte")
-)
-_VN_MARKERS = frozenset(("vn", "vietnam", "gov", "govvn", "113"))  # 113: the police line
-#: Words glued to a brand to dress it up (``tuoitreonline``, ``tintuoitre``), including the
-#: words of prize and support scams (``dantri-trungthuong``, ``tuoitre-quatang``): never a
-#: different Vietnamese name, even where they spell Vietnamese syllables.
-FILLER_WORDS = frozenset(
-    (
-        "online",
-        "news",
-        "tin",
-        "tintuc",
-        "moi",
-        "nhanh",
-        "hot",
-        "live",
-        "today",
-        "daily",
-        "tv",
-        "net",
-        "web",
-        "info",
-        "plus",
-        "vn",
-        "24h",
-        "go",
-        "new",
-        "vietnam",
-        "chinhthuc",
-        "hotro",
-        "dangky",
-        "xacminh",
-        "xacthuc",
-        "khuyenmai",
-        "quatang",
-        "trungthuong",
-        "tructuyen",
-        "dientu",
-        "uudai",
-        "nhanqua",
-        "tangqua",
-        "trian",
-        "trang",
-        "kenh",
-        "trangbao",
-        "trangtin",
-        "kenhtin",
-        "247",
-        "new247",
-        "news247",
-    )
-)
-#: Filler after a short brand that counts under .vn too (vov24h.vn): no outlet's own name.
-_VN_SHORT_FILLER = frozenset(("24h", "247", "new247", "news247", "online"))
-_FILLER_SIZES = sorted({len(w) for w in FILLER_WORDS})
-#: Agency words that count even in a Vietnamese name under .vn: services live on gov.vn, and
-#: no newspaper is named after the ministry, the social-insurance or the tax office itself.
-PORTAL_SUBSTRINGS = (
-    "govvn",
-    "vneid",
-    "vssid",
-    "dichvucong",
-    "bocongan",
-    "baohiemxahoi",
-    "bhxh",
-    "tongcucthue",
-    "cucthue",
-    "thuedientu",
-    "chinhphudientu",
-    "congthongtinchinhphu",
-)
-#: Second-level labels of other states' government registries (``moh.gov.sg``, ``mof.go.jp``):
-#: vetted like gov.vn, and no imitation of a Vietnamese source.
-_FOREIGN_GOV = frozenset(("gov", "go", "gob", "gouv", "govt", "gv", "mil", "gub", "gc"))
-#: Vietnamese suffixes whose registrants are vetted by sector: gov.vn (state agencies) and
-#: edu.vn (schools, on the education authority's papers) never imitate (``vtc.edu.vn`` is a
-#: college, not VTC).
-_VETTED_VN = (".gov.vn", ".edu.vn")
-#: Agency names that contain a newspaper's brand (bocongan ⊃ congan, toaannhandan ⊃ nhandan):
-#: such a name imitates the agency, not the newspaper.
-_AGENCY_NAMES = (
-    "bocongan",
-    "uybannhandan",
-    "toaannhandan",
-    "vienkiemsat",
-    "thanhtrachinhphu",
-    "congthongtinchinhphu",
-)
-#: Long agency words whose one-slip misspellings are caught too (dulieuqucogia, dichvucog).
-_AGENCY_TYPO_WORDS = (
-    "dichvucong",
-    "bocongan",
-    "baohiemxahoi",
-    "tongcucthue",
-    "thuedientu",
-    "congthongtin",
-    "dulieuquocgia",
-    "dichvucongquocgia",
-)
-#: ``công`` starts many words: dịch vụ công *nghệ*, *chứng*, *ty*, *trình* are private services.
-_CONG_COMPOUNDS = (
-    "nghe",
-    "nghiep",
-    "chung",
-    "ty",
-    "trinh",
-    "dong",
-    "nhan",
-    "viec",
-    "cu",
-    "thuc",
-    "so",
-    "tac",
-    "suat",
-    "ich",
-    "no",
-    "ngh",
-)
-#: Words ending in ``công`` before *An* (gia công / thi công / thành công An …).
-_CONG_BEFORE = ("gia", "thi", "thanh", "nhan", "lao", "tan", "phan", "dong", "nha")
-#: ccTLDs anyone in the world can register in (no government registry behind gov.<tld>).
-_OPEN_CCTLDS = frozenset(
-    (
-        "cc",
-        "tk",
-        "ml",
-        "ga",
-        "cf",
-        "gq",
-        "ws",
-        "co",
-        "io",
-        "me",
-        "tv",
-        "to",
-        "ly",
-        "la",
-        "nu",
-        "pw",
-        "vc",
-        "su",
-        "ai",
-        "sh",
-        "st",
-        "fm",
-    )
-)
-_OTHER_SCRIPTS = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC")
-_GOV_RE = re.compile("|".join(GOV_SUBSTRINGS)).search
-_PORTAL_RE = re.compile("|".join(PORTAL_SUBSTRINGS)).search
-_AGENCY_NAME_RE = re.compile("|".join(_AGENCY_NAMES)).search
-PORTAL_TOKENS = frozenset(("gov",))
-MIN_FUZZY = 5
-_KEYBOARD = dict(
-    zip(
-        "qwertyuiopasdfghjklzxcvbnm1234567890",
-        (
-            "wa",
-            "qeas",
-            "wrds",
-            "etdf",
-            "rtfg",
-            "tygh",
-            "yuhj",
-            "uijk",
-            "iokl",
-            "opl",
-            "qwsz",
-            "weadzx",
-            "erdsfxc",
-            "rtfgcv",
-            "tyghvb",
-            "yuhjbn",
-            "uijknm",
-            "iojlm",
-            "opk",
-            "asx",
-            "zsdc",
-            "xdfv",
-            "cfgb",
-            "vghn",
-            "bhjm",
-            "njk",
-            "2q",
-            "13qw",
-            "24we",
-            "35er",
-            "46rt",
-            "57ty",
-            "68yu",
-            "79ui",
-            "80io",
-            "9op",
-        ),
-        strict=True,
-    )
-)
-_VOWELS = frozenset("aeiouy")
-#: ASCII characters mistaken for one another (dnstwist's ASCII homoglyphs, and a few more).
-_LOOKALIKE = frozenset(
-    frozenset(p)
-    for p in (
-        "0o",
-        "1l",
-        "1i",
-        "il",
-        "38",
-        "3e",
-        "5s",
-        "69",
-        "9g",
-        "gq",
-        "bd",
-        "b6",
-        "ce",
-        "co",
-        "mn",
-        "nr",
-        "uv",
-        "2z",
-    )
-)
-_SUFFIX_GLUE = ("vn", "comvn", "orgvn", "netvn", "govvn", "com", "net", "org")
-#: Free-hosting sites where anyone names a page: registrable domains (``weebly.com``) and
-#: public suffixes (``blogspot.com``, ``github.io``).
-_FREE_HOSTS = frozenset(
-    (
-        "weebly.com",
-        "weeblysite.com",
-        "blogspot.com",
-        "github.io",
-        "web.app",
-        "firebaseapp.com",
-        "wixsite.com",
-        "netlify.app",
-        "vercel.app",
-        "pages.dev",
-        "herokuapp.com",
-        "glitch.me",
-        "000webhostapp.com",
-        "webflow.io",
-        "mystrikingly.com",
-        "godaddysites.com",
-        "square.site",
-        "wordpress.com",
-        "sites.google.com",
-        "gitbook.io",
-        "notion.site",
-    )
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,74 +114,6 @@ class Imitation:
     detail: str = ""
 
 
-#: UTS #39 confusables.txt entries that the pairwise groups of ``confusable-homoglyphs`` do
-#: not reach an ASCII letter from (``ь`` → ``b``, ``ə`` → ``e``).
-#: Also the Cyrillic letters Chromium's IDN spoof checker reads as Latin in whole-script names
-#: (``к``, ``т``, ``м``, ``н``, ``в``).
-_SKELETON_EXTRA = {
-    "ь": "b",
-    "Ь": "b",
-    "ə": "e",
-    "ǝ": "e",
-    "Ə": "e",
-    "ɘ": "e",
-    "đ": "d",
-    "Đ": "d",
-    "к": "k",
-    "т": "t",
-    "м": "m",
-    "н": "h",
-    "в": "b",
-}
-
-
-def _strip_marks(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-
-
-def _resolve(char: str) -> str | None:
-    """The ASCII letter or digit a character passes for: its confusables followed (up to
-    four steps, marks dropped at each) to an ASCII one, else, for a Latin letter, the base
-    letter its Unicode name gives (``ɦ`` LATIN SMALL LETTER H WITH HOOK → ``h``, ``ɴ`` LATIN
-    LETTER SMALL CAPITAL N → ``n``): the same idea as UTS #39's skeleton."""
-    data = confusables.confusables_data
-    seen, frontier = {char}, [char]
-    for _ in range(4):
-        following = []
-        for x in frontier:
-            for g in data.get(x, ()):
-                t = _strip_marks(g["c"])
-                if t.isascii() and t.isalnum():
-                    return t.lower()
-                if len(t) == 1 and t not in seen:
-                    seen.add(t)
-                    following.append(t)
-        frontier = following
-    name = unicodedata.name(char, "")
-    if name.startswith("LATIN"):
-        base = name.split(" LETTER ", 1)[-1].split(" WITH ")[0]
-        for word in ("SMALL CAPITAL ", "CAPITAL ", "SMALL "):
-            base = base.replace(word, "")
-        if len(base) == 1:
-            return base.lower()
-    return None
-
-
-def _confusable_map() -> dict[int, str]:
-    """Every non-ASCII character with an ASCII look-alike, and ASCII digits that read as
-    letters (``0`` → ``o``, ``1`` → ``l``: used only on internationalised names)."""
-    table: dict[int, str] = {}
-    for char in confusables.confusables_data:
-        if len(char) == 1 and (not char.isascii() or char in "01"):
-            found = _resolve(char)
-            if found is not None and len(found) == 1 and found != char:
-                table[ord(char)] = found
-    for char, to in _SKELETON_EXTRA.items():
-        table[ord(char)] = to
-    return table
-
-
-#: Path segments that come before a page's name (youtube.com/c/name, facebook.com/groups/x).
 _PAGE_PREFIXES = frozenset(("c", "user", "channel", "groups", "pages", "people", "pg"))
 
 
@@ -514,120 +128,11 @@ def page_name(path: str) -> str:
     return segments[0].lower().lstrip("@").replace(".", "")
 
 
-def _to_unicode(name: str) -> str | None:
-    """Punycode labels decoded with the standard codec (hosts are validated on parsing;
-    ``idna.decode`` validates again and costs several times more on long names)."""
-    try:
-        return ".".join(
-            label[4:].encode("ascii").decode("punycode").lower()
-            if label.startswith("xn--")
-            else label
-            for label in name.split(".")
-        )
-    except UnicodeError:
-        return None
-
-
-def _one_syllable(s: str) -> bool:
-    return any(s.startswith(o) and s[len(o) :] in _RHYMES for o in _ONSETS)
-
-
-def _last_syllable(word: str) -> str:
-    for k in range(1, min(len(word), 7) + 1):
-        tail = word[-k:]
-        if _one_syllable(tail) and (k == len(word) or is_vietnamese(word[:-k])):
-            return tail
-    return ""
-
-
-def _extends(brand: str, after: str) -> bool:
-    """``chinhphu`` + ``c…`` is *chinh phục*, ``nhandan`` + ``g…`` is *nhận dạng*: the letters
-    after the brand continue its last syllable into another word (unless what follows is a
-    word by itself: ``tuoitre·moi``, ``baochinhphu·u`` end the brand where a word ends)."""
-    if not after or after[0] in "aeiouy" or after in FILLER_WORDS or is_vietnamese(after):
-        return False
-    last = _last_syllable(brand)
-    return bool(last) and any(
-        _one_syllable(last + after[:k]) and (k == len(after) or is_vietnamese(after[k:]))
-        for k in range(1, min(3, len(after)) + 1)
-    )
-
-
-def _drop_compounds(flat: str) -> str:
-    """Blank out agency words that are the start or end of another word (dịch vụ công *nghệ*,
-    *chinh phục*, *gia công* An)."""
-    out = flat
-    i = out.find("dichvucong")
-    while i >= 0:
-        if out.startswith(_CONG_COMPOUNDS, i + 10):
-            out = out[:i] + "#" + out[i + 1 :]
-        i = out.find("dichvucong", i + 1)
-    for w in ("chinhphu", "congan"):
-        i = out.find(w)
-        while i >= 0:
-            if _extends(w, out[i + len(w) :]) or (
-                w == "congan" and not out.endswith("bo", 0, i) and out.endswith(_CONG_BEFORE, 0, i)
-            ):
-                out = out[:i] + "#" + out[i + 1 :]
-            i = out.find(w, i + 1)
-    return out
-
-
-def _foreign_gov_name(words: str, label: str, tld: str) -> bool:
-    """``gov`` as another state's registered name (gov.cz, gov.wales, gov.bc.ca) or a US
-    government cloud (amazonaws-us-gov.com, gov.teams.microsoft.us)."""
-    if (
-        label in ("gov", "gouv", "govt")
-        and tld not in ("vn", "com", "net", "org", "info", "xyz", "top", "online", "site")
-        and (len(tld) != 2 or tld not in _OPEN_CCTLDS)
-    ):
-        return True
-    return tld == "us" or "us-gov" in words
-
-
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
 #: symmetric-delete index of the agency words whose slips count (as for brands)
 _AGENCY_DELETED: dict[str, list[str]] = {}
 for _w in _AGENCY_TYPO_WORDS:
-    for _k in _deletes(_w) | {_w}:
+    for _k in deletes(_w) | {_w}:
         _AGENCY_DELETED.setdefault(_k, []).append(_w)
-
-
-def _slip(a: str, b: str) -> bool:
-    """Whether typing ``b`` for ``a`` is a plausible slip or disguise."""
-    if a.isdigit() and b.isdigit():
-        return False  # numbered siblings (baoquankhu2 / baoquankhu4) are not typos
-    return (
-        b in _KEYBOARD.get(a, "")
-        or a in _KEYBOARD.get(b, "")
-        or (ord(a) ^ ord(b)).bit_count() == 1
-        or (a in _VOWELS and b in _VOWELS)
-        or frozenset((a, b)) in _LOOKALIKE
-    )
-
-
-def _one_edit(a: str, b: str, loose: bool = False) -> bool:
-    """Damerau–Levenshtein distance exactly 1 (adjacent transposition counts once), where a
-    replacement must be a plausible slip (:func:`_slip`)."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diff) == 1:
-            return _slip(b[diff[0]], a[diff[0]]) or (
-                loose and not (a[diff[0]].isdigit() and b[diff[0]].isdigit())
-            )
-        return (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]]
-            and a[diff[1]] == b[diff[0]]
-        )
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 class LookalikeDetector:
@@ -686,12 +191,12 @@ class LookalikeDetector:
         #: Brands matched only exactly or beside filler words: short ones (``vtv``) and those
         #: one letter from a common word (``bnews``: ``news.com.au``, ``cnews.fr``).
         self.exact_only = {
-            b for b in self.brands if len(b) < MIN_FUZZY or not FILLER_WORDS.isdisjoint(_deletes(b))
+            b for b in self.brands if len(b) < MIN_FUZZY or not FILLER_WORDS.isdisjoint(deletes(b))
         }
         self._exact_sizes = sorted({len(b) for b in self.exact_only})
         self._deleted: dict[str, list[str]] = {}
         for brand in self.brands.keys() - self.exact_only:
-            for d in _deletes(brand) | {brand}:
+            for d in deletes(brand) | {brand}:
                 self._deleted.setdefault(d, []).append(brand)
         self._lengths = sorted({len(b) for b in self.brands.keys() - self.exact_only})
         fuzzy = sorted(self.brands.keys() - self.exact_only, key=len, reverse=True)
@@ -705,7 +210,7 @@ class LookalikeDetector:
         for domain, names in self.pages.items():
             index = self._page_deleted[domain] = {}
             for page in names:
-                for d in _deletes(page) | {page}:
+                for d in deletes(page) | {page}:
                     index.setdefault(d, []).append(page)
         self._siblings = set().union(*map(place_siblings, self.brands)) - self.brands.keys()
         self._papers = {b for b, (_, name) in self.brands.items() if name.lower().startswith("báo")}
@@ -793,9 +298,9 @@ class LookalikeDetector:
         if joined in names:  # @bao-chinhphu for @baochinhphu
             return self._page_hit(names[joined], key)
         if len(joined) <= self._longest_page + 1:
-            for variant in _deletes(joined) | {joined}:
+            for variant in deletes(joined) | {joined}:
                 for page in self._page_deleted[domain].get(variant, ()):
-                    if _one_edit(joined, page):
+                    if one_edit(joined, page):
                         return self._page_hit(names[page], key)
         for page, official in names.items():
             at = joined.find(page)
@@ -834,7 +339,7 @@ class LookalikeDetector:
             return self._hit("lookalike_homograph", label, f"{text} ({domain})")
         if domain.startswith("xn--") and len(label) <= MIN_FUZZY:
             for brand in self.exact_only:  # short brands: a look-alike letter and one slip
-                if len(brand) >= 3 and _one_edit(label, brand):
+                if len(brand) >= 3 and one_edit(label, brand):
                     return self._hit("lookalike_homograph", brand, f"{text} ({domain})")
         if self._mixed_script(text.split(".", 1)[0]):
             return Imitation("lookalike_mixed_script", plain, "", f"{text} ({domain})")
@@ -910,14 +415,14 @@ class LookalikeDetector:
         word = label.replace("-", "") if len(label) - label.count("-") >= MIN_FUZZY else label
         # Any one-letter replacement counts unless the result spells Vietnamese words
         # (tienphong / bienphong is another word, anninhthzdo a slip).
-        candidates = {b for key in _deletes(word) | {word} for b in self._deleted.get(key, ())}
+        candidates = {b for key in deletes(word) | {word} for b in self._deleted.get(key, ())}
         if not candidates:
             return None
         loose = not is_vietnamese(word)
         for brand in sorted(candidates):
             # one letter added at the end is a slip even where it spells another syllable
             # (nhandanh); longer words that continue the brand's syllable are another name
-            if _one_edit(word, brand, loose) and not (
+            if one_edit(word, brand, loose) and not (
                 word.startswith(brand)
                 and len(word) > len(brand) + 1
                 and _extends(brand, word[len(brand) :])
@@ -1028,10 +533,10 @@ class LookalikeDetector:
         flat = _drop_compounds(words.replace("-", "").replace(".", ""))
         substrings, whole = (_PORTAL_RE, PORTAL_TOKENS) if portal_only else (_GOV_RE, GOV_TOKENS)
         if not portal_only and any(
-            _one_edit(t, w)
+            one_edit(t, w)
             for t in tokens
             if len(t) >= 7
-            for k in _deletes(t) | {t}
+            for k in deletes(t) | {t}
             for w in _AGENCY_DELETED.get(k, ())
         ):
             return Imitation("lookalike_gov_token", "gov.vn", "Cơ quan nhà nước (gov.vn)")
