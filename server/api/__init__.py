@@ -24,13 +24,17 @@ def _admin_args() -> None:
 
 
 from . import (  # noqa: E402,F401  (routes register on import)
-    admin_extra,
     check,
     feeds,
+    imports,
+    keys,
     lists,
     openapi,
+    queues,
+    report_triage,
     reports,
     rules,
+    stats,
 )
 
 __all__ = ["bp"]

@@ -13,8 +13,9 @@ from flask import Response
 from ..core import VERDICTS
 from ..core.urls import MAX_URL_LENGTH
 from . import bp
-from .admin_extra import MAX_KEY_NAME, MAX_REASON, REPORT_STATUSES
 from .http import LIST_CHOICES, json_response
+from .keys import MAX_KEY_NAME
+from .report_triage import MAX_REASON, REPORT_STATUSES
 from .reports import MAX_COMMENT, REPORT_KINDS
 
 __all__ = ["document"]
