@@ -110,11 +110,15 @@ async function decideForCard(url) {
 const INTENT_TTL_MS = 30 * 60 * 1000;
 
 async function installGate() {
-  const rules = dnrPatterns().map((regexFilter, i) => ({ id: i + 1, priority: 1, action: { type: "block" },
-    condition: { regexFilter, resourceTypes: ["main_frame"] } }));
+  // Pages and frames alike (an intent can be loaded in a frame too), except a share button's
+  // own frame (Zalo's plugin page), which is left to draw its button: see onShareWindow.
+  const rules = dnrPatterns().map(([regexFilter, plugin], i) => ({ id: i + 1, priority: 1,
+    action: { type: "block" },
+    condition: { regexFilter, resourceTypes: plugin ? ["main_frame"] : ["main_frame", "sub_frame"] } }));
   const old = await api.declarativeNetRequest.getDynamicRules();
   const same = old.length === rules.length && old.every((r, i) => r.id === rules[i].id
-    && r.action.type === "block" && r.condition.regexFilter === rules[i].condition.regexFilter);
+    && r.action.type === "block" && r.condition.regexFilter === rules[i].condition.regexFilter
+    && String(r.condition.resourceTypes) === String(rules[i].condition.resourceTypes));
   if (same) return; // the worker wakes often: rewrite the rules only when the table changed
   await api.declarativeNetRequest.updateDynamicRules({ removeRuleIds: old.map((r) => r.id), addRules: rules });
 }
@@ -124,21 +128,74 @@ function randomToken() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** Keep an intercepted share under a one-time token and send its tab to the gate. `url` is
+ * where "Tiếp tục" goes, `linksFrom` the intent whose links are checked (the same URL, except
+ * for a window opened by a share button's frame), `from` the page for "Quay lại". */
+async function holdIntent(tabId, url, { linksFrom = url, from = "", hold = 0 } = {}) {
+  const token = randomToken();
+  const { intents = {} } = await api.storage.session.get("intents");
+  for (const [k, v] of Object.entries(intents)) if (Date.now() - v.at > INTENT_TTL_MS) delete intents[k];
+  intents[token] = { url, linksFrom, tabId, at: Date.now(), from, hold };
+  await api.storage.session.set({ intents });
+  await api.tabs.update(tabId, { url: `${GATE}#${token}` });
+}
+
 async function onShareNavigation(details) {
-  if (details.frameId !== 0 || !intentLinks(details.url)) return;
+  const intent = intentLinks(details.url);
+  if (!intent) return;
+  if (details.frameId !== 0) {
+    // an intent loaded in a frame was blocked there: the gate opens in a tab of its own (its
+    // "Quay lại" closes it, back to the page), a share button's frame is left alone
+    if (intent.form.plugin) return;
+    const tab = await api.tabs.create({ url: "about:blank", openerTabId: details.tabId });
+    await holdIntent(tab.id, details.url);
+    return;
+  }
   const { passes = {} } = await api.storage.session.get("passes");
   // the one chosen pass: the intent, and the site's redirects on its way (Firefox reports
   // those as navigations of their own), until it commits
   if (passes[details.tabId]) return;
-  const token = randomToken();
   // the page the share button was on, for "Quay lại" (a new share window has none)
   const tab = await api.tabs.get(details.tabId).catch(() => null);
   const from = /^https?:/i.test(tab?.url ?? "") && !intentLinks(tab.url) ? tab.url : "";
+  await holdIntent(details.tabId, details.url, { from });
+}
+
+/** A window opened by a share button's frame (Zalo's SDK draws its button as the plugin page
+ * in an iframe, whose click opens Zalo's share window): gated with the links of the button's
+ * frame, whatever address the window has. The window's first request may already have left
+ * when the gate replaces it; nothing is shared from it without the official's action there. */
+async function onShareWindow(details) {
+  if (intentLinks(details.url)) return; // an intent itself: blocked, and gated above
+  const frame = await api.webNavigation.getFrame({ tabId: details.sourceTabId,
+    frameId: details.sourceFrameId }).catch(() => null);
+  const button = frame?.url ? intentLinks(frame.url) : null;
+  if (!button?.form.plugin) return;
+  // Until the official decides, nothing loads in that window (a session rule for the tab);
+  // should its own navigation still commit or fail after the gate was sent, regate() sends
+  // the tab back to the gate.
+  const hold = 10000 + Math.floor(Math.random() * 1_000_000);
+  await api.declarativeNetRequest.updateSessionRules({ addRules: [{ id: hold, priority: 1,
+    action: { type: "block" }, condition: { tabIds: [details.tabId], resourceTypes: ["main_frame"] } }] });
+  await holdIntent(details.tabId, details.url, { linksFrom: frame.url, hold });
+}
+
+/** A held share window whose own navigation ended after the gate was sent goes back to it. */
+async function regate(details) {
+  if (details.frameId !== 0 || details.url.startsWith(api.runtime.getURL(""))) return;
   const { intents = {} } = await api.storage.session.get("intents");
-  for (const [k, v] of Object.entries(intents)) if (Date.now() - v.at > INTENT_TTL_MS) delete intents[k];
-  intents[token] = { url: details.url, tabId: details.tabId, at: Date.now(), from };
+  const held = Object.entries(intents).find(([, v]) => v.tabId === details.tabId && v.hold);
+  if (held) await api.tabs.update(details.tabId, { url: `${GATE}#${held[0]}` });
+}
+
+/** A closed share window's hold rule and intent go with it. */
+async function dropHolds(tabId) {
+  const { intents = {} } = await api.storage.session.get("intents");
+  const held = Object.entries(intents).filter(([, v]) => v.tabId === tabId && v.hold);
+  if (!held.length) return;
+  for (const [k] of held) delete intents[k];
   await api.storage.session.set({ intents });
-  await api.tabs.update(details.tabId, { url: `${GATE}#${token}` });
+  await api.declarativeNetRequest.updateSessionRules({ removeRuleIds: held.map(([, v]) => v.hold) });
 }
 
 /** The intent a token stands for, only in the tab it was intercepted in. */
@@ -156,7 +213,7 @@ async function readIntent(token, sender, take = false) {
 async function gateIntent(msg, sender) {
   const intent = await readIntent(msg.token, sender);
   if (!intent) return { error: "gate_token" };
-  const { form, links } = intentLinks(intent.url);
+  const { form, links } = intentLinks(intent.linksFrom ?? intent.url);
   return { url: intent.url, site: form.site, links };
 }
 
@@ -164,6 +221,7 @@ async function gateIntent(msg, sender) {
  * (history.back() could land on the blocked intent and be gated again). */
 async function gateBack(msg, sender) {
   const intent = await readIntent(msg.token, sender, true);
+  if (intent?.hold) await api.declarativeNetRequest.updateSessionRules({ removeRuleIds: [intent.hold] });
   if (intent?.from) await api.tabs.update(intent.tabId, { url: intent.from });
   else if (sender.tab?.id !== undefined) await api.tabs.remove(sender.tab.id);
   return { ok: true };
@@ -176,8 +234,9 @@ async function gateContinue(msg, sender) {
   // redirects on its way (twitter.com/intent/… → x.com/intent/…) — passes; the rule is
   // removed as soon as it commits or fails.
   const id = 10000 + Math.floor(Math.random() * 1_000_000);
-  await api.declarativeNetRequest.updateSessionRules({ addRules: [{ id, priority: 2,
-    action: { type: "allow" }, condition: { tabIds: [intent.tabId], resourceTypes: ["main_frame"] } }] });
+  await api.declarativeNetRequest.updateSessionRules({ removeRuleIds: intent.hold ? [intent.hold] : [],
+    addRules: [{ id, priority: 2, action: { type: "allow" },
+                 condition: { tabIds: [intent.tabId], resourceTypes: ["main_frame"] } }] });
   const { passes = {} } = await api.storage.session.get("passes");
   passes[intent.tabId] = { url: intent.url, ruleId: id };
   await api.storage.session.set({ passes });
@@ -279,9 +338,11 @@ function openCheck(info) {
 api.contextMenus.onClicked.addListener(openCheck);
 
 /** The keyboard command: focus the paste card on the page (it never takes focus by itself). */
-async function onCommand(name) {
+async function onCommand(name, commandTab) {
   if (name !== "focus-card") return;
-  const [tab] = await api.tabs.query({ active: true, lastFocusedWindow: true });
+  // the tab the keys were typed in, as both browsers pass it (a headless or unfocused Firefox
+  // window is no "last focused window" for tabs.query)
+  const [tab] = commandTab ? [commandTab] : await api.tabs.query({ active: true, lastFocusedWindow: true });
   if (tab?.id !== undefined) api.tabs.sendMessage(tab.id, { type: "focusCard" }).catch(() => {});
 }
 api.commands?.onCommand.addListener(onCommand);
@@ -289,8 +350,10 @@ globalThis.khongVoi = { openCheck, onCommand, refreshSnapshot, ready }; // brows
 
 const NAV_FILTER = { url: [...new Set(SHARE_FORMS.flatMap((f) => f.hosts))].map((h) => ({ hostEquals: h })) };
 api.webNavigation.onBeforeNavigate.addListener(onShareNavigation, NAV_FILTER);
-api.webNavigation.onCommitted.addListener(endPass);
-api.webNavigation.onErrorOccurred.addListener(endPass);
+api.webNavigation.onCreatedNavigationTarget.addListener(onShareWindow);
+api.webNavigation.onCommitted.addListener(async (d) => { await endPass(d); await regate(d); });
+api.webNavigation.onErrorOccurred.addListener(async (d) => { await endPass(d); await regate(d); });
+api.tabs.onRemoved.addListener(dropHolds);
 
 api.tabs.onUpdated.addListener(async (tabId, change, tab) => {
   if (change.status !== "complete" || !tab.url?.startsWith("http")) return;

@@ -6,8 +6,9 @@
 // Messenger), X's Web Intents (intent/tweet, intent/post, the legacy /share), Telegram's
 // share/url widget, LinkedIn's share-offsite and legacy shareArticle (and feed/?shareActive),
 // Reddit's /submit, WhatsApp's click-to-chat (wa.me, api./web.whatsapp.com/send), Zalo's share
-// plugin (sp.zalo.me/plugins/share, the share page zalo.me/share, button-share.zalo.me with a
-// base64 `d`), Threads' intent/post, Bluesky's intent/compose.
+// plugin (sp.zalo.me/plugins/share, the share pages zalo.me/share, sp.zalo.me/share_inline and
+// sp.zalo.me/share/…, button-share.zalo.me with a base64 `d`), Threads' intent/post, Bluesky's
+// intent/compose.
 
 const FACEBOOK = ["facebook.com", "www.facebook.com", "m.facebook.com", "mbasic.facebook.com",
   "web.facebook.com", "touch.facebook.com", "mobile.facebook.com", "free.facebook.com"];
@@ -82,11 +83,22 @@ export const SHARE_FORMS = [
   { id: "whatsapp-wa-me-phone", site: "WhatsApp", hosts: ["wa.me"], path: "(?:\\d+)?", query: "text",
     params: ["text"],
     example: "https://wa.me/84900000000?text=xem%20a.vn/1", links: ["a.vn/1"] },
-  { id: "zalo-plugin-share", site: "Zalo", hosts: ["sp.zalo.me"], path: "plugins/share",
+  // The share button of Zalo's SDK (sdk.js) is this page in an iframe: as a frame it is left to
+  // load (it is only a button), and any window it opens is gated with its `href`
+  // (background.js, onCreatedNavigationTarget); opened as a page it is an intent itself.
+  { id: "zalo-plugin-share", site: "Zalo", hosts: ["sp.zalo.me"], path: "plugins/share", plugin: true,
     params: ["href", "url"], example: "https://sp.zalo.me/plugins/share?dev=0&oaid=1&href=https%3A%2F%2Fa.vn%2F1&layout=1",
     links: ["https://a.vn/1"] },
   { id: "zalo-share", site: "Zalo", hosts: ["zalo.me", "www.zalo.me", "sp.zalo.me"], path: "share",
     params: ["url", "u", "href", "text", "d"], example: "https://zalo.me/share?url=https://a.vn/1&text=T",
+    links: ["https://a.vn/1"] },
+  // Share pages of sp.zalo.me that sites open directly (seen in public sites' share buttons):
+  // share_inline, and pages under share/ (share/base, share/share, share/share-web).
+  { id: "zalo-share-inline", site: "Zalo", hosts: ["sp.zalo.me"], path: "share_inline",
+    params: ["url", "u", "href", "text", "d"], example: "https://sp.zalo.me/share_inline?url=https%3A%2F%2Fa.vn%2F1",
+    links: ["https://a.vn/1"] },
+  { id: "zalo-share-subpage", site: "Zalo", hosts: ["sp.zalo.me"], path: "share/[A-Za-z_-]+",
+    params: ["url", "u", "href", "text", "d"], example: "https://sp.zalo.me/share/share-web?u=https://a.vn/1",
     links: ["https://a.vn/1"] },
   { id: "zalo-share-external", site: "Zalo", hosts: ["button-share.zalo.me"],
     path: "share_external", params: ["d", "url", "href"],
@@ -110,9 +122,14 @@ export function formPattern(form, hosts = form.hosts) {
 }
 
 /** The declarativeNetRequest filters: one small RE2 expression per form and host (Chrome
- * refuses an expression over 2 KB once compiled, which all hosts of a site in one would be). */
+ * refuses an expression over 2 KB once compiled, which all hosts of a site in one would be),
+ * each as [expression, whether it is a share button's frame (blocked only as a page)]. */
 export function dnrPatterns() {
-  return [...new Set(SHARE_FORMS.flatMap((form) => form.hosts.map((h) => formPattern(form, [h]))))];
+  const seen = new Map();
+  for (const form of SHARE_FORMS) {
+    for (const h of form.hosts) seen.set(formPattern(form, [h]), Boolean(form.plugin));
+  }
+  return [...seen];
 }
 
 const COMPILED = SHARE_FORMS.map((form) => [form, new RegExp(formPattern(form), "i")]);

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SHARE_FORMS, findLinks, formPattern, intentLinks, shareForm, strictest } from "../lib/share.js";
+import { SHARE_FORMS, dnrPatterns, findLinks, formPattern, intentLinks, shareForm, strictest } from "../lib/share.js";
 
 for (const form of SHARE_FORMS) {
   test(`share form ${form.id}: gated, links extracted`, () => {
@@ -48,4 +48,19 @@ test("the strictest verdict wins", () => {
   assert.equal(strictest([r("official"), r("unknown")]).verdict, "unknown");
   assert.equal(strictest([r("unknown"), r("unknown", { unchecked: true })]).unchecked, true);
   assert.equal(strictest([r("suspicious"), r("unknown", { unchecked: true })]).verdict, "suspicious");
+});
+
+test("Zalo's share pages under sp.zalo.me, and its button frame blocked only as a page", () => {
+  for (const url of ["https://sp.zalo.me/share_inline?url=https://a.vn/1", "https://sp.zalo.me/share/base?url=a",
+    "https://sp.zalo.me/share/share-web?u=a", "https://sp.zalo.me/share?d=eyJ1cmwiOiJhIn0"]) {
+    assert.ok(shareForm(url), url);
+  }
+  for (const url of ["https://sp.zalo.me/sharex?url=a", "https://sp.zalo.me/plugins/sdk.js",
+    "https://sp.zalo.me/share_inlinex?url=a"]) {
+    assert.equal(shareForm(url), null, url);
+  }
+  const patterns = new Map(dnrPatterns());
+  const plugin = [...patterns].filter(([, isPlugin]) => isPlugin).map(([re]) => re);
+  assert.deepEqual(plugin, [formPattern(SHARE_FORMS.find((f) => f.id === "zalo-plugin-share"))]);
+  assert.equal(patterns.size, new Set(SHARE_FORMS.flatMap((f) => f.hosts.map((h) => formPattern(f, [h])))).size);
 });

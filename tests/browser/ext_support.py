@@ -10,6 +10,7 @@ servers are real HTTP servers on loopback behaving as a hung or overloaded serve
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import socket
 import ssl
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -35,6 +37,15 @@ document.addEventListener("keydown", e => {{ if (e.key === "Escape") window.esca
 </script>"""
 
 
+# Zalo's share button as its SDK draws it: the plugin page in an iframe, whose click opens
+# Zalo's share window (here at an address the share table does not know).
+PLUGIN_PAGE = """<!doctype html><meta charset=utf-8><title>zalo button</title>
+<button id=zshare onclick="window.open('https://sp.zalo.me:{port}/zshare?from=button', 'zalo',
+  'width=600,height=400')">Chia sẻ Zalo</button>"""
+FRAME_PAGE = """<!doctype html><meta charset=utf-8><title>framed</title>
+<p id=stub>frame</p><iframe id=f src="{src}" width=300 height=80></iframe>"""
+
+
 class _Stub(BaseHTTPRequestHandler):
     seen: ClassVar[list[str]] = []  # host + path of every request that reached the stub site
 
@@ -47,7 +58,14 @@ class _Stub(BaseHTTPRequestHandler):
             self.send_header("Location", f"https://x.com:{host.split(':')[1]}{self.path}")
             self.end_headers()
             return
-        body = STUB_PAGE.format(where=(self.headers["Host"] + self.path).replace("<", "&lt;"))
+        port = host.rsplit(":", 1)[-1]
+        if host.startswith("sp.zalo.me:") and self.path.startswith("/plugins/share"):
+            body = PLUGIN_PAGE.format(port=port)
+        elif self.path.startswith("/frame?src="):
+            src = html.escape(unquote(self.path.split("=", 1)[1]))
+            body = FRAME_PAGE.format(src=src)
+        else:
+            body = STUB_PAGE.format(where=(host + self.path).replace("<", "&lt;"))
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.end_headers()

@@ -120,6 +120,59 @@ def test_firefox_gate_on_facebook_x_telegram(ff, site, intent, verdict):
     ff.wait_url(f"{BASE}/gate/gate.html#")
 
 
+def test_firefox_zalo_button_window_and_framed_intent_are_gated(ff, site):
+    """Zalo's button frame draws; the window its click opens stops at the gate with the
+    button's link; an intent loaded in a frame is blocked there and gated in a tab of its own."""
+    from marionette_driver.by import By
+
+    main = ff.m.current_window_handle
+    button = f"https://sp.zalo.me:{site}/plugins/share?oaid=1&href=" + quote(
+        "https://tin-gia-mao.com/zf", safe=""
+    )
+    ff.m.navigate(f"https://news.example:{site}/frame?src=" + quote(button, safe=""))
+    ff.wait("document.getElementById('f')")
+    ff.m.switch_to_frame(ff.m.find_element(By.ID, "f"))
+    ff.wait("document.getElementById('zshare')")  # the button's frame was not blocked
+    before = set(ff.m.window_handles)
+    ff.m.find_element(By.ID, "zshare").click()
+    ff.m.switch_to_parent_frame()
+    deadline = time.monotonic() + 15
+    while not set(ff.m.window_handles) - before:
+        assert time.monotonic() < deadline, "no share window"
+        time.sleep(0.05)
+    (popup,) = set(ff.m.window_handles) - before
+    ff.m.switch_to_window(popup)
+    ff.wait_url(f"{BASE}/gate/gate.html#")
+    ff.wait("document.body && document.body.dataset.ready === 'true'")
+    assert ff.body("verdict") == "denied"
+    assert ff.js("return document.getElementById('shared').textContent") == (
+        "https://tin-gia-mao.com/zf"
+    )
+    ff.m.close()
+    ff.m.switch_to_window(main)
+    intent = f"https://zalo.me:{site}/share?url=" + quote("https://example.org/ff", safe="")
+    before = set(ff.m.window_handles)
+    ff.m.navigate(f"https://news.example:{site}/frame?src=" + quote(intent, safe=""))
+    deadline = time.monotonic() + 15
+    while not set(ff.m.window_handles) - before:
+        assert time.monotonic() < deadline, "no gate tab"
+        time.sleep(0.05)
+    (gate,) = set(ff.m.window_handles) - before
+    ff.m.switch_to_window(gate)
+    ff.wait_url(f"{BASE}/gate/gate.html#")
+    ff.wait("document.body && document.body.dataset.ready === 'true'")
+    assert ff.js("return document.getElementById('shared').textContent") == (
+        "https://example.org/ff"
+    )
+    assert intent.split("://", 1)[1] not in stub_seen()
+    ff.js("document.getElementById('back').click()")
+    deadline = time.monotonic() + 15
+    while gate in ff.m.window_handles:  # "Quay lại" closes the gate's tab
+        assert time.monotonic() < deadline, "gate tab not closed"
+        time.sleep(0.05)
+    ff.m.switch_to_window(main)
+
+
 def test_firefox_gate_refuses_forged_intents(ff, site):
     ff.m.navigate(f"https://news.example:{site}/bai")
     forged = f"{BASE}/gate/gate.html#https://evil.example/login?u=https://chinhphu.vn/"
@@ -164,6 +217,64 @@ def test_firefox_paste_card(ff, site):
     box.send_keys(Keys.ESCAPE)
     ff.wait("!document.querySelector('khong-voi-card')")
     assert ff.js("return window.wrappedJSObject.escapes") == 0  # the composer never saw it
+
+
+def _press(ff, *keys):
+    """Keys pressed together and released, typed as the keyboard does: through Firefox's own
+    input (nsITextInputProcessor, what its test suites use) into the focused page, so that
+    Firefox's key handling sees them (Marionette's key actions never reach the shortcuts)."""
+    with ff.m.using_context("chrome"):
+        ff.m.execute_script(
+            """
+            const tip = Cc["@mozilla.org/text-input-processor;1"]
+              .createInstance(Ci.nsITextInputProcessor);
+            tip.beginInputTransactionForTests(window);
+            const events = arguments[0].map(([key, code]) => new KeyboardEvent("", { key, code,
+              keyCode: KeyEvent["DOM_VK_" + (key.length === 1 ? key : key.toUpperCase())] }));
+            for (const e of events) tip.keydown(e);
+            for (const e of events.reverse()) tip.keyup(e);
+            """,
+            script_args=[list(keys)],
+        )
+
+
+def test_firefox_command_alt_shift_k_focuses_the_card(ff, site):
+    """The extension's command with its real keys: Alt+Shift+K typed in the page moves focus to
+    the card (Firefox handles the shortcut, the background tells the card); Escape there closes
+    it and gives focus back to the compose box."""
+    from marionette_driver.by import By
+    from marionette_driver.keys import Keys
+
+    # the tab typed in is the window's selected one (the first-run page opened in another)
+    ff.m.switch_to_window(ff.m.current_window_handle, focus=True)
+    ff.m.navigate(f"https://www.facebook.com:{site}/compose2")
+    ff.wait("document.getElementById('compose')")
+    with ff.m.using_context("chrome"):
+        ff.m.execute_script(
+            'Cc["@mozilla.org/widget/clipboardhelper;1"]'
+            ".getService(Ci.nsIClipboardHelper).copyString(arguments[0]);",
+            script_args=["Xem tin-gia-mao.com/phim-tat"],
+        )
+    box = ff.m.find_element(By.ID, "compose")
+    box.send_keys(Keys.CONTROL + "v")
+    ff.wait("document.querySelector('khong-voi-card[data-verdict=denied]')")
+    assert ff.js("return document.activeElement.id") == "compose"
+    with ff.m.using_context("chrome"):
+        # the shortcut Firefox registered for the command
+        assert ff.m.execute_script(
+            """
+            const key = [...document.querySelectorAll("keyset[id^='ext-keyset-id-khong-voi'] key")];
+            return key.map(k => `${k.getAttribute("modifiers")}+${k.getAttribute("key")}`);
+            """
+        ) == ["alt,shift+K"]
+    _press(ff, ("Alt", "AltLeft"), ("Shift", "ShiftLeft"), ("K", "KeyK"))
+    ff.wait("document.activeElement && document.activeElement.tagName === 'KHONG-VOI-CARD'")
+    assert ff.js("return document.getElementById('compose').value") == (
+        "Xem tin-gia-mao.com/phim-tat"  # the shortcut typed nothing into the page
+    )
+    _press(ff, ("Escape", "Escape"))
+    ff.wait("!document.querySelector('khong-voi-card')")
+    assert ff.js("return document.activeElement.id") == "compose"
 
 
 def test_firefox_badge(ff, site):

@@ -374,6 +374,61 @@ def test_share_window_opened_by_a_button_is_gated_and_closed_by_back(ext, api_se
     page.close()
 
 
+def test_zalo_button_frame_draws_and_the_window_it_opens_is_gated(ext, api_server, site):
+    """Zalo's SDK draws its share button as sp.zalo.me/plugins/share in an iframe: the frame is
+    left to draw the button, and the share window its click opens (at any address) stops at
+    the gate with the button's link; "Tiếp tục" opens that window's own address."""
+    context, ext_id = ext
+    _set_server(context, ext_id, api_server.url)
+    button = f"https://sp.zalo.me:{site}/plugins/share?oaid=1&layout=1&href=" + quote(
+        "https://tin-gia-mao.com/z", safe=""
+    )
+    page = context.new_page()
+    page.goto(f"https://news.example:{site}/frame?src=" + quote(button, safe=""))
+    frame = page.frame_locator("#f")
+    frame.locator("#zshare").wait_for(timeout=10000)  # the button's frame was not blocked
+    with context.expect_page() as opened:
+        frame.locator("#zshare").click(no_wait_after=True)
+    popup = opened.value
+    _wait_gate(popup)
+    assert popup.inner_text("#sharing") == "Bạn sắp chia sẻ lên Zalo:"
+    assert popup.get_attribute("body", "data-verdict") == "denied"
+    assert popup.inner_text("#shared") == "https://tin-gia-mao.com/z"
+    popup.close()
+    # an official link: "Tiếp tục" goes to the window the button opened, nowhere else
+    official = button.split("&href=")[0] + "&href=" + quote("https://baochinhphu.vn/z", safe="")
+    page.goto(f"https://news.example:{site}/frame?src=" + quote(official, safe=""))
+    with context.expect_page() as opened:
+        page.frame_locator("#f").locator("#zshare").click(no_wait_after=True)
+    popup = opened.value
+    _wait_gate(popup)
+    assert popup.get_attribute("body", "data-verdict") == "official"
+    popup.click("#continue")
+    popup.wait_for_url(f"https://sp.zalo.me:{site}/zshare?from=button", timeout=10000)
+    popup.close()
+    page.close()
+
+
+def test_intent_in_a_frame_is_gated_in_a_tab_of_its_own(ext, api_server, site):
+    """A share intent loaded in a frame is blocked there (no request leaves) and its gate opens
+    in a new tab, which "Quay lại" closes."""
+    context, ext_id = ext
+    _set_server(context, ext_id, api_server.url)
+    intent = f"https://zalo.me:{site}/share?url=" + quote("https://example.org/framed", safe="")
+    page = context.new_page()
+    with context.expect_page() as opened:
+        page.goto(f"https://news.example:{site}/frame?src=" + quote(intent, safe=""))
+    gate = opened.value
+    _wait_gate(gate)
+    assert gate.get_attribute("body", "data-verdict") == "unknown"
+    assert gate.inner_text("#shared") == "https://example.org/framed"
+    assert intent.split("://", 1)[1] not in stub_seen()
+    with gate.expect_event("close"):
+        gate.click("#back")
+    assert intent.split("://", 1)[1] not in stub_seen()
+    page.close()
+
+
 # --- security 2: every link in every parameter -----------------------------------------------
 
 
