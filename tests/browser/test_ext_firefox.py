@@ -1,7 +1,9 @@
 """The same end-to-end flows as in Chromium, in Debian's Firefox ESR through Marionette: popup
-verdicts, the gate on Facebook, X and Telegram (and that a page cannot open it), the paste
-card, the badge, the report and IT's enterprise policy. Real server, TLS stub site, every
-hostname on loopback.
+verdicts, the gate on Facebook, X and Telegram (and that a page cannot open it), Zalo's button
+frame and intents in frames, the paste card (Facebook, X, Telegram) and its Alt+Shift+K
+command typed for real, the context menu on a sentence, the server down, hung or busy, the
+badge, the report and IT's enterprise policy. Real server, TLS stub site, every hostname on
+loopback.
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.browser.ext_support import FailingApi, recorded_server, stub_seen, stub_site
+from tests.browser.ext_support import (
+    FailingApi,
+    closed_port_url,
+    recorded_server,
+    stub_seen,
+    stub_site,
+)
 from tests.browser.firefox_harness import ADDON_ID, BASE, FirefoxSession, firefox_binary
 
 pytestmark = [
@@ -275,6 +283,71 @@ def test_firefox_command_alt_shift_k_focuses_the_card(ff, site):
     _press(ff, ("Escape", "Escape"))
     ff.wait("!document.querySelector('khong-voi-card')")
     assert ff.js("return document.activeElement.id") == "compose"
+
+
+@pytest.mark.parametrize("where", ["x.com", "web.telegram.org"])
+def test_firefox_paste_guard_on_x_and_telegram_without_scheme(ff, site, where):
+    """X and Telegram Web compose in a contenteditable; a link without a scheme is read too."""
+    from marionette_driver.by import By
+    from marionette_driver.keys import Keys
+
+    ff.m.navigate(f"https://{where}:{site}/compose")
+    ff.wait("document.getElementById('editable')")
+    with ff.m.using_context("chrome"):
+        ff.m.execute_script(
+            'Cc["@mozilla.org/widget/clipboardhelper;1"]'
+            ".getService(Ci.nsIClipboardHelper).copyString(arguments[0]);",
+            script_args=["Tin nóng: tin-gia-mao.com/abc."],
+        )
+    ff.m.find_element(By.ID, "editable").send_keys(Keys.CONTROL + "v")
+    ff.wait("document.querySelector('khong-voi-card[data-verdict=denied]')")
+    assert ff.js("return document.querySelector('khong-voi-card').dataset.source") == (
+        "Giả mạo Báo Thử Nghiệm"
+    )
+
+
+def test_firefox_context_menu_on_a_sentence(ff):
+    """Headless Firefox shows no context menu: the menu's click handler is called as the menu
+    would call it, in the background page (read past the test's X-ray view of it)."""
+    main = ff.m.current_window_handle
+    ff.open_ext("options/options.html")
+    before = set(ff.m.window_handles)
+    ff.ext_call(
+        "browser.runtime.getBackgroundPage().then(bg => { bg.wrappedJSObject.khongVoi.openCheck("
+        "{selectionText: 'Xem ngay tại tin-gia-mao.com/bai nhé!'}); return true; })"
+    )
+    deadline = time.monotonic() + 15
+    while not set(ff.m.window_handles) - before:
+        assert time.monotonic() < deadline, "no check page"
+        time.sleep(0.05)
+    (opened,) = set(ff.m.window_handles) - before
+    ff.m.switch_to_window(opened)
+    ff.wait("document.body && document.body.dataset.ready === 'true'")
+    assert ff.m.get_url().startswith(f"{BASE}/popup/popup.html?text=")
+    assert ff.body("verdict") == "denied"
+    ff.m.close()
+    ff.m.switch_to_window(main)
+
+
+def test_firefox_server_down_still_decides_listed_hosts(ff, api_server):
+    """Server unreachable: a listed host is still decided from the snapshot; an unlisted one
+    says it could not be checked, that imitations cannot be detected offline, and asks for the
+    stronger confirmation."""
+    ff.open_ext("options/options.html")
+    ff.ext_call(f"browser.storage.sync.set({{server: {json.dumps(closed_port_url())}}})")
+    try:
+        _popup(ff, "https://example.org/unlisted")
+        assert ff.body("verdict") == "unknown"
+        card = ff.js("return document.getElementById('card').innerText")
+        assert "Không kết nối được máy chủ" in card and "Chưa kiểm tra được" in card
+        assert "không phát hiện được trang giả mạo" in card
+        assert "Tôi hiểu có thể đây là trang giả mạo" in ff.js(
+            "return document.getElementById('tick-row').innerText"
+        )
+        _popup(ff, "https://baochinhphu.vn/a")
+        assert ff.body("verdict") == "official"
+    finally:
+        ff.ext_call(f"browser.storage.sync.set({{server: {json.dumps(api_server.url)}}})")
 
 
 def test_firefox_badge(ff, site):
