@@ -13,12 +13,12 @@ def _admin_args() -> None:
     parameters (``list``, ``offset``, ``limit``), so that none is ignored silently."""
     from flask import current_app, request
 
-    from ..auth import check_scope
-    from .http import validate_admin_args
-
     view = current_app.view_functions.get(request.endpoint or "")
     scope = getattr(view, "required_scope", None)
     if scope is not None and request.method != "OPTIONS":
+        from ..auth import check_scope
+        from .http import validate_admin_args
+
         check_scope(scope)
         validate_admin_args()
 

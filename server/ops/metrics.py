@@ -130,20 +130,35 @@ def _metrics() -> Response:
     )
 
 
+_CHILDREN: dict[tuple[object, tuple[str, ...]], Any] = {}
+
+
+def _child(metric: Any, *values: str) -> Any:
+    """``metric.labels(*values)``, remembered: ``labels()`` takes a lock and rebuilds its key on
+    every call, a cost paid several times per request. Filled lazily, so in the gunicorn
+    worker that serves the requests (children made before a fork would write the master's
+    multiprocess files)."""
+    key = (metric, values)
+    child = _CHILDREN.get(key)
+    if child is None:
+        child = _CHILDREN[key] = metric.labels(*values)
+    return child
+
+
 def _observe(response: Response) -> Response:
     rule = request.url_rule
     route = rule.rule if rule is not None else "(unmatched)"
     status = response.status_code
-    REQUESTS.labels(route, request.method, str(status)).inc()
+    _child(REQUESTS, route, request.method, str(status)).inc()
     started = g.get("started")
     if started is not None:
         took = time.perf_counter() - started
-        LATENCY.labels(route).observe(took)
+        _child(LATENCY, route).observe(took)
         kind = _CHECK_ROUTES.get(request.endpoint or "")
         if kind is not None and status < 400:
-            CHECK_LATENCY.labels(kind).observe(took)
+            _child(CHECK_LATENCY, kind).observe(took)
     if status == 429:
-        RATE_LIMITED.labels(route).inc()
+        _child(RATE_LIMITED, route).inc()
     return response
 
 
@@ -153,11 +168,11 @@ def _instrument(app: Flask) -> None:
     count = svc.count
 
     def counted(verdict: str, domain: str) -> None:
-        VERDICTS.labels(verdict).inc()
+        _child(VERDICTS, verdict).inc()
         count(verdict, domain)
 
     svc.count = counted
-    svc._cache.on_lookup = lambda hit: CACHE.labels("hit" if hit else "miss").inc()
+    svc._cache.on_lookup = lambda hit: _child(CACHE, "hit" if hit else "miss").inc()
     svc.on_poll_error = lambda exc: DB_ERRORS.labels("lists_poll").inc()
     resolver = svc.resolver
     if resolver is not None:
