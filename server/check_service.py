@@ -61,6 +61,7 @@ class ResponseCache(cachetools.LRUCache):  # type: ignore[type-arg]
 
     def __init__(self, maxsize: int, by_bytes: bool = True) -> None:
         super().__init__(maxsize, getsizeof=_entry_size if by_bytes else None)
+        self.by_bytes = by_bytes
         self.on_lookup: Callable[[bool], None] | None = None
 
     def get(self, key: Any, default: Any = None) -> Any:
