@@ -4,6 +4,7 @@ Each instance is its own process (``tests.ops.serve``, as two gunicorn instances
 With Redis a rule added through one is in force on the other long before its poll would
 have found it; with Redis killed, writes still succeed and the poll alone spreads the change;
 Redis back, the instances subscribe again by themselves.
+A poll that finds another thread rebuilding (the listener's, after a notice) does not wait.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ import requests
 
 from server.store import SQLStore
 from tests.store.conftest import pg_store_url
-
-pytestmark = pytest.mark.postgres
 
 CHANNEL = "khongvoi:lists"
 
@@ -86,6 +85,7 @@ def _pair(pg_schema, redis_url: str, app_process, poll: float):  # type: ignore[
     return a, b, {"Authorization": f"Bearer {key}"}
 
 
+@pytest.mark.postgres
 def test_rule_added_on_one_instance_reaches_the_other_before_its_poll(
     pg_schema, redis_server, app_process
 ) -> None:
@@ -102,6 +102,7 @@ def test_rule_added_on_one_instance_reaches_the_other_before_its_poll(
     assert "not published" not in a.log() and "unavailable" not in b.log()
 
 
+@pytest.mark.postgres
 def test_redis_killed_writes_succeed_and_the_poll_spreads_them_then_it_recovers(
     pg_schema, redis_server, app_process
 ) -> None:
@@ -129,3 +130,35 @@ def test_redis_killed_writes_succeed_and_the_poll_spreads_them_then_it_recovers(
     assert resp.status_code == 201, resp.text
     assert _until_denied(b, pattern, limit=10.0) < 10.0
     assert "published again" in a.log()
+
+
+def test_a_poll_during_another_threads_rebuild_answers_from_the_loaded_lists(tmp_path) -> None:
+    """Requests never queue behind a rebuild: the thread rebuilding swaps the new lists in."""
+    import threading
+
+    from server.core import make_rule
+    from tests.live import make_test_app
+
+    app = make_test_app(tmp_path)  # polls on every check (LISTS_POLL_SECONDS = 0)
+    svc, store = app.extensions["khongvoi.checker"], app.extensions["khongvoi.store"]
+    old = svc.checker().version
+    store.add_rule(make_rule("deny", "dang-dung.com", name="x", category="impersonation"))
+    held, release = threading.Event(), threading.Event()
+
+    def rebuilding() -> None:  # stands for a long rebuild in another thread
+        with svc._lock:
+            held.set()
+            release.wait(10)
+
+    other = threading.Thread(target=rebuilding)
+    other.start()
+    try:
+        assert held.wait(5)
+        t0 = time.monotonic()
+        assert svc.check("https://dang-dung.com/").verdict == "unknown"  # the loaded lists
+        assert svc.loaded_version() == old and time.monotonic() - t0 < 1.0
+    finally:
+        release.set()
+        other.join(5)
+    assert svc.check("https://dang-dung.com/").verdict == "denied"  # the next poll rebuilds
+    store.dispose()
