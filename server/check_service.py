@@ -3,8 +3,12 @@
 Request handling never queries the rules table: the compiled :class:`~server.core.Checker`
 lives in memory and is rebuilt only when the lists version changes. A worker learns of a
 change at once when it made it (``refresh(force=True)``), and otherwise by reading the
-version number (one tiny query) at most every ``LISTS_POLL_SECONDS``. Serialised responses
-are cached per (URL, language) in a thread-safe cachetools LRU cache, cleared on rebuild.
+version number (one tiny query) at most every ``LISTS_POLL_SECONDS``; with Redis configured,
+a worker that changed the lists also publishes a notice and the others poll at once
+(``notifier``, server/ops/lists_notify.py; the poll stays the fallback). A rebuild runs in
+the thread that found the change; other threads go on answering from the lists already
+loaded until it is swapped in. Serialised responses are cached per (URL, language) in a
+thread-safe cachetools LRU cache, cleared on rebuild.
 
 The lookalike detector is built with the allow list and the domains waiting in the review
 queue for it (never called imitations). Deciding a queued entry rebuilds this worker at once;
@@ -57,6 +61,7 @@ class ResponseCache(cachetools.LRUCache):  # type: ignore[type-arg]
 
     def __init__(self, maxsize: int, by_bytes: bool = True) -> None:
         super().__init__(maxsize, getsizeof=_entry_size if by_bytes else None)
+        self.by_bytes = by_bytes
         self.on_lookup: Callable[[bool], None] | None = None
 
     def get(self, key: Any, default: Any = None) -> Any:
@@ -107,6 +112,8 @@ class CheckerService:
         #: Called with the exception when a poll fails while older lists keep serving.
         self.on_poll_error: Callable[[Exception], None] | None = None
         self._poll_failing = False
+        #: Publishes this worker's changes and listens for the others' (Redis), or None.
+        self.notifier: Any = None
         self._cache_lock = threading.Lock()
         #: The local date the cached answers were made on (``review_overdue`` depends on it).
         self._cache_day = ""
@@ -123,6 +130,8 @@ class CheckerService:
         now = time.monotonic()
         if self._checker is None or now >= self._next_poll:
             self._next_poll = now + self.poll_seconds
+            if self.notifier is not None:  # here: after a fork, in the worker's own process
+                self.notifier.start(self)
             if self._checker is None:
                 self.refresh()
                 if self.feed_loader is not None:  # the first load in line, as the rules' is
@@ -130,6 +139,16 @@ class CheckerService:
             else:
                 self._poll()
         return self._checker  # type: ignore[return-value]
+
+    def loaded_version(self) -> int | None:
+        """The lists version of the checker in use (None before the first load)."""
+        checker = self._checker
+        return checker.version if checker is not None else None
+
+    def poll_now(self) -> None:
+        """Poll the lists version now (a notice said it moved); never raises."""
+        self._next_poll = time.monotonic() + self.poll_seconds
+        self._poll()
 
     def _poll(self) -> None:
         """Refresh, but keep answering from the lists already loaded when the database
@@ -162,7 +181,11 @@ class CheckerService:
         if not force and current is not None and self.store.lists_version() == current.version:
             self.last_synced = time.time()
             return
-        with self._lock:
+        if force or current is None:
+            self._lock.acquire()
+        elif not self._lock.acquire(blocking=False):
+            return  # another thread is rebuilding: answer from the loaded lists meanwhile
+        try:
             if not force and self._checker is not current:
                 return  # another thread rebuilt meanwhile
             version, rows = self.store.load_rules()
@@ -173,6 +196,10 @@ class CheckerService:
             self._snapshot = None
             with self._cache_lock:
                 self._cache.clear()
+        finally:
+            self._lock.release()
+        if force and self.notifier is not None:  # this worker changed the lists: tell others
+            self.notifier.publish(version)
 
     def _build(self, version: int, rows: Iterable[tuple]) -> Checker:  # type: ignore[type-arg]
         """Compile streamed store rows; the allow list is also kept for the lookalike detector."""

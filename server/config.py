@@ -21,6 +21,10 @@ class Defaults:
     SECRET_KEY: str | None = None
     #: How often (seconds) a worker asks the database whether the lists changed.
     LISTS_POLL_SECONDS = 1.0
+    #: With REDIS_URL: publish a notice on every lists change and listen for the others'
+    #: (Redis pub/sub on LISTS_CHANNEL), so other workers rebuild at once; the poll stays.
+    LISTS_NOTIFY = True
+    LISTS_CHANNEL = "khongvoi:lists"
     #: Responses cached per (URL, language) until the lists change: at most this many bytes
     #: per worker (about 40,000 typical responses); ``None`` bounds by CHECK_CACHE_SIZE.
     CHECK_CACHE_BYTES: int | None = 64 * 1024 * 1024

@@ -27,10 +27,11 @@ def json_error(status: int, code: str, message: str, message_en: str, **extra: A
 
 def init_ops(app: Flask) -> None:
     """Wire proxy headers, request logs, metrics, /readyz and the degraded-mode handlers."""
-    from . import degraded, health, logs, metrics, proxy
+    from . import degraded, health, lists_notify, logs, metrics, proxy
 
     proxy.init_proxy(app)
     logs.init_logs(app)
     metrics.init_metrics(app)
     health.init_health(app)
     degraded.init_degraded(app)
+    lists_notify.init_lists_notify(app)

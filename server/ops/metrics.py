@@ -78,6 +78,16 @@ REDIS_ERRORS = Counter("khongvoi_redis_errors", "Rate-limit storage failures", [
 LISTS_VERSION = Gauge(
     "khongvoi_lists_version", "Lists version this worker answers from", multiprocess_mode="max"
 )
+CACHE_BYTES = Gauge(
+    "khongvoi_check_cache_bytes",
+    "Bytes held by this worker's response cache (as of the last /metrics it served)",
+    multiprocess_mode="liveall",
+)
+CACHE_LIMIT = Gauge(
+    "khongvoi_check_cache_limit_bytes",
+    "Byte bound of this worker's response cache (CHECK_CACHE_BYTES)",
+    multiprocess_mode="liveall",
+)
 LISTS_AGE = Gauge(
     "khongvoi_lists_age_seconds",
     "Seconds since this worker last confirmed its lists with the database",
@@ -123,6 +133,10 @@ def _metrics() -> Response:
     svc = current_app.extensions["khongvoi.checker"]
     if svc._checker is not None:
         LISTS_VERSION.set(svc._checker.version)
+    cache = svc._cache
+    if cache.by_bytes:
+        CACHE_BYTES.set(cache.currsize)
+        CACHE_LIMIT.set(cache.maxsize)
     if svc.last_synced:
         LISTS_AGE.set(max(0.0, time.time() - svc.last_synced))
     return Response(

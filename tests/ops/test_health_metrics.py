@@ -90,6 +90,8 @@ def test_metrics_count_requests_verdicts_cache_and_lists(backend_app: Flask) -> 
     svc = backend_app.extensions["khongvoi.checker"]
     assert sample(text, "khongvoi_lists_version") == svc.checker().version
     assert 0 <= sample(text, "khongvoi_lists_age_seconds") < 60
+    assert sample(text, "khongvoi_check_cache_bytes") == svc._cache.currsize > 0
+    assert sample(text, "khongvoi_check_cache_limit_bytes") == 64 * 1024 * 1024
     assert "khongvoi_database_errors_total" in text or "khongvoi_database_errors" in text
 
 
