@@ -41,6 +41,7 @@ from bench.bench_checker import (  # noqa: E402
 from server import create_app  # noqa: E402
 from server.core import Rule  # noqa: E402
 from server.core.tables import SOURCES_DIR  # noqa: E402
+from server.ops.heap import freeze_startup_heap  # noqa: E402
 from server.rule_files import load_default_sources  # noqa: E402
 from server.store.accounts import Actor  # noqa: E402
 
@@ -110,6 +111,7 @@ def main() -> None:
         (base / "a").mkdir()
         (base / "b").mkdir()
         app_a, app_b = make_app(base / "a"), make_app(base / "b")
+        freeze_startup_heap()  # as the gunicorn worker does once the app is loaded
         t0 = time.perf_counter()
         app_a.extensions["khongvoi.store"].import_rules(
             Rule(d, "deny", "bench", evidence="bench") for d in domains
