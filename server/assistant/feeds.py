@@ -214,17 +214,27 @@ class FeedService:
         )
         if not parsed.hosts and feed.entry_count:
             return self._failed(feed, "empty", "", actor)
-        old = set(self.feeds.entries(feed))
-        gen = self.feeds.write_generation(feed, sorted(parsed.hosts))
-        added, removed = len(parsed.hosts - old), len(old - parsed.hosts)
+        # Lean for the garbage collector while checks run on other threads (issue 16): a
+        # set or list of 100,000 entries is one object the collector walks entry by entry
+        # whenever a full collection starts; a tuple of str is not tracked at all. So the old
+        # entries are only counted (unique in a generation: the primary key), and the set is
+        # emptied once the sorted tuple holds the entries.
+        count = len(parsed.hosts)
+        old = kept = 0
+        for host in self.feeds.entries(feed):
+            old += 1
+            kept += host in parsed.hosts
+        added, removed = count - kept, old - kept
+        hosts = tuple(sorted(parsed.hosts))
+        parsed.hosts.clear()
+        gen = self.feeds.write_generation(feed, hosts)
+        del hosts
         summary = {"added": added, "removed": removed, "bad_lines": parsed.bad_count}
-        audit = self.feeds.activate(
-            feed, gen, len(parsed.hosts), parsed.bad_count, meta, summary, actor
-        )
+        audit = self.feeds.activate(feed, gen, count, parsed.bad_count, meta, summary, actor)
         return RefreshResult(
             feed.name,
             "updated",
-            len(parsed.hosts),
+            count,
             added,
             removed,
             parsed.bad_count,
