@@ -38,6 +38,16 @@ def on_starting(server):
     path.mkdir(parents=True, exist_ok=True)
 
 
+def post_worker_init(worker):
+    """The worker has loaded the app: its start-up heap is left out of later garbage
+    collections, so a full collection no longer stalls checks for tens of ms (issue 16; see
+    ``server/ops/heap.py`` for why once, and what it cannot free)."""
+    from server.ops.heap import freeze_startup_heap
+
+    frozen = freeze_startup_heap()
+    worker.log.info("gc: %d start-up objects frozen", frozen)
+
+
 def child_exit(server, worker):
     from prometheus_client import multiprocess
 

@@ -279,8 +279,10 @@ class FeedStore:
                 after={"error": error} if error else None,
             )
 
-    def load_entries(self) -> tuple[int, list[tuple[str, str, str]]]:
-        """``(version, [(host, feed name, feed source)])`` of every active feed."""
+    def load_entries(self) -> tuple[int, tuple[tuple[str, str, str], ...]]:
+        """``(version, ((host, feed name, feed source), …))`` of every active feed (tuples of
+        str, which CPython's cyclic garbage collector does not track: a list would be walked
+        entry by entry by any full collection while the feed index is built)."""
         stmt = (
             select(feed_entries.c.host, feeds.c.name, feeds.c.source)
             .join(
@@ -295,7 +297,7 @@ class FeedStore:
         )
         with self._read() as conn:
             version = int(conn.execute(select(feeds_state.c.version)).scalar_one())
-            rows = [tuple(r) for r in conn.execute(stmt)]
+            rows = tuple([tuple(r) for r in conn.execute(stmt)])
         return version, rows  # type: ignore[return-value]
 
     def entries(self, feed: FeedRecord) -> Iterator[str]:

@@ -85,7 +85,7 @@ class _Loader:
         except SQLAlchemyError:  # no feeds tables yet: no feed entries
             return 0
 
-    def load_entries(self) -> tuple[int, list[tuple[str, str, str]]]:
+    def load_entries(self) -> tuple[int, tuple[tuple[str, str, str], ...]]:
         return self.feeds.load_entries()
 
 

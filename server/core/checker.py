@@ -203,7 +203,7 @@ class Checker:
         if special:
             return self._check_url(url, URL(canonical, scheme, host, None, path, query))
         if hits is not None:
-            meta = decide(host, path, hits, query)
+            meta = decide(host, path, hits, query, self._index.paths)
         if meta is not None:
             if meta[0] == 100:  # b"d": deny
                 return _new(
@@ -261,7 +261,7 @@ class Checker:
         _require_public_host(u.host)
         domain, meta, hits, special = self._index.host_info(u.host)
         if hits is not None:
-            meta = decide(u.host, u.path, hits, u.query)
+            meta = decide(u.host, u.path, hits, u.query, self._index.paths)
         if special & WRAPPER:
             return self._unwrap(url, u, domain)
         if meta is not None:
@@ -303,7 +303,7 @@ class Checker:
         if hops:
             _require_public_host(u.host, chain[-2])
         if hits is not None:
-            meta = decide(u.host, u.path, hits, u.query)
+            meta = decide(u.host, u.path, hits, u.query, self._index.paths)
         if meta is None:
             return self._unlisted(url, u.canonical, u.host, domain, chain, hops, special)
         verdict, reasons, rule = _listed(meta)

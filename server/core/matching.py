@@ -9,7 +9,12 @@ label, whatever the number of rules (1,000 or 1,000,000).
 
 To stay lean with a million rules, a host rule is stored as one UTF-8 ``bytes`` value (its
 fields joined by ``\\x1f``: half the size of a ``str`` holding Vietnamese text), a suffix with
-only flags as a small int, and only nodes that need more as a tuple.
+only flags as a small int, and only nodes that need more as a tuple of those. Path rules live
+in a dictionary of their own (host → path → rule), which a node names by its host: so the
+index, its nodes and the per-host cache hold only ``str``, ``bytes``, ``int``, ``None`` and
+tuples of them, which CPython's cyclic garbage collector stops tracking. A full collection
+then never walks the index, whatever its size (a tuple holding a ``dict``, even an empty
+one, would stay tracked and keep every container holding it tracked: the whole index).
 
 Semantics (product contract): a host pattern covers the host and every subdomain; a path
 pattern covers the host and its platform subdomains (``m.``, ``www.``, …) when the path starts
@@ -120,11 +125,12 @@ def _prefer(old: bytes | None, new: bytes) -> bytes:
     return old if old[:1] == b"d" else new
 
 
-#: A suffix's node: (flags, host rule, path rules).
-Node = tuple[int, bytes | None, dict[str, bytes] | None]
+#: A suffix's node: (flags, host rule, the key of its path rules in ``RuleIndex.paths`` — the
+#: suffix itself — or None).
+Node = tuple[int, bytes | None, str | None]
 #: The nodes holding rules on a host's suffix walk, deepest first, linked:
-#: ``(suffix start in the host, host rule, path rules, next hit or None)``.
-Hit = tuple[int, bytes | None, dict[str, bytes] | None, object]
+#: ``(suffix start in the host, host rule, path rules' key or None, next hit or None)``.
+Hit = tuple[int, bytes | None, str | None, object]
 #: ``(domain, deciding rule, path hits, special flags)`` for a host.
 HostInfo = tuple[str, bytes | None, Hit | None, int]
 
@@ -132,9 +138,9 @@ HostInfo = tuple[str, bytes | None, Hit | None, int]
 class RuleIndex:
     """Host-suffix index over rules, PSL, wrappers and shorteners.
 
-    Index values are a flags ``int``, a host rule's packed ``bytes``, or a :data:`Node`
-    (see the module docstring). The code is typed for mypyc (``make compile``); the same
-    source runs uncompiled when no compiler is present.
+    Index values are a flags ``int``, a host rule's packed ``bytes``, or a :data:`Node`;
+    ``paths`` maps a host to its path rules (see the module docstring). The code is typed for
+    mypyc (``make compile``); the same source runs uncompiled when no compiler is present.
     """
 
     __slots__ = (
@@ -148,6 +154,7 @@ class RuleIndex:
         "_seen",
         "cache_get",
         "count",
+        "paths",
     )
 
     def __init__(
@@ -162,6 +169,8 @@ class RuleIndex:
         filter_from: int = 1 << 18,
     ) -> None:
         self._d: dict[str, object] = {}
+        #: host → path → packed rule (out of ``_d``, so that ``_d`` holds no ``dict``).
+        self.paths: dict[str, dict[str, bytes]] = {}
         self._brands: frozenset[str] = frozenset(wrapper_brands)
         # Memoised per host (hosts repeat far more than URLs do); a plain dict is the
         # cheapest cache to hit, cleared when full. Safe under the GIL.
@@ -247,17 +256,18 @@ class RuleIndex:
                 node = cast(Node, v)
                 d[host] = (node[0], _prefer(node[1], meta), node[2])
         else:
-            paths: dict[str, bytes]
             if v is None or isinstance(v, int):
-                flags, host_rule, paths = (v or 0), None, {}
+                flags, host_rule = (v or 0), None
             elif isinstance(v, bytes):
-                flags, host_rule, paths = 0, v, {}
+                flags, host_rule = 0, v
             else:
                 node = cast(Node, v)
                 flags, host_rule = node[0], node[1]
-                paths = node[2] if node[2] is not None else {}
+            paths = self.paths.get(host)
+            if paths is None:
+                paths = self.paths[host] = {}
             paths[path] = _prefer(paths.get(path), meta)
-            d[host] = (flags, host_rule, paths)
+            d[host] = (flags, host_rule, host)
         self._tails(host)
 
     def metas(self) -> Iterator[bytes]:
@@ -269,8 +279,8 @@ class RuleIndex:
                 node = cast(Node, v)
                 if node[1] is not None:
                     yield node[1]
-                if node[2]:
-                    yield from node[2].values()
+                if node[2] is not None:
+                    yield from self.paths[node[2]].values()
 
     def host_info(self, host: str) -> HostInfo:
         """:meth:`_host_info`, memoised for hosts seen before."""
@@ -294,7 +304,7 @@ class RuleIndex:
     def lookup(self, host: str, path: str) -> bytes | None:
         """The packed rule deciding ``host`` + ``path``, or None."""
         _, meta, hits, _ = self.host_info(host)
-        return meta if hits is None else decide(host, path, hits)
+        return meta if hits is None else decide(host, path, hits, "", self.paths)
 
     def walk(self, host: str) -> tuple[int, Hit | None, int]:
         """``(suffix_start, hits, special_flags)`` for a canonical host.
@@ -382,17 +392,20 @@ class RuleIndex:
             if hit[2]:
                 return domain, None, hits, special
             node = hit[3]
-        return domain, decide(host, "", hits), None, special
+        return domain, decide(host, "", hits, "", self.paths), None, special
 
 
-def decide(host: str, path: str, hits: Hit | None, query: str = "") -> bytes | None:
-    """The most specific rule among the hits (deepest host first)."""
+def decide(
+    host: str, path: str, hits: Hit | None, query: str, paths_of: dict[str, dict[str, bytes]]
+) -> bytes | None:
+    """The most specific rule among the hits (deepest host first); ``paths_of`` is the
+    index's :attr:`RuleIndex.paths`."""
     node: object = hits
     while node is not None:
-        start, host_rule, paths, node = cast(Hit, node)
-        if paths and (start == 0 or host[: start - 1] in _PLATFORM_SUBS):
+        start, host_rule, key, node = cast(Hit, node)
+        if key is not None and (start == 0 or host[: start - 1] in _PLATFORM_SUBS):
             meta = _match_path(
-                page_key(path, query) if host[start:] in DOTLESS_PAGES else path, paths
+                page_key(path, query) if key in DOTLESS_PAGES else path, paths_of[key]
             )
             if meta is not None:
                 return meta

@@ -4,6 +4,7 @@ previous entries, audit and undo — through the CLI, the API and the checker se
 
 from __future__ import annotations
 
+import gc
 import re
 from email.utils import formatdate
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from server.assistant.formats import parse_feed
 from server.core.tables import default_tables
 from server.core.urls import canonical_host
+from server.store.accounts import Actor
 from tests.assistant.sites import LocalSites
 from tests.conftest import TEST_RULES
 from tests.live import make_test_app
@@ -366,3 +368,54 @@ def test_checks_go_on_with_the_old_entries_while_a_refresh_is_compiled(fapp, fee
     service._feeds_thread.join(30)
     assert _check(client, "https://lua-dao-moi.com/")["verdict"] == "denied"
     assert _check(client, "https://lua-dao-thu.com/")["verdict"] == "unknown"
+
+
+def _untracked(obj: object) -> bool:
+    """``obj`` is no longer tracked by CPython's cyclic GC once collections have looked at it
+    (a tuple is untracked when its items are, one nesting level per collection; a dict only
+    by a full collection)."""
+    for _ in range(3):
+        gc.collect()
+    return not gc.is_tracked(obj)
+
+
+def test_compiled_feed_entries_leave_nothing_for_the_garbage_collector_to_walk(fapp, tmp_path):
+    """Issue 16: a full collection during a refresh must not walk the index entry by entry.
+    With feed entries, curated path rules on a platform and cached hosts (path hits among
+    them), the rule index, its path rules, its host cache, the feed index and the loaded
+    entries are all containers the collector does not track; and the tracked objects do not
+    grow with the number of entries."""
+    (tmp_path / "feeds").mkdir(exist_ok=True)
+    service = fapp.extensions["khongvoi.checker"]
+    feeds = fapp.extensions["khongvoi.feeds"]
+    feed = tmp_path / "feeds" / "many.txt"
+
+    def compile_entries(n: int) -> int:
+        feed.write_text("".join(f"lua-dao-{i}.com\n" for i in range(n)), encoding="utf-8")
+        feeds.refresh("many")
+        service.refresh_feeds(wait=True)
+        for url in (
+            "https://facebook.com/ubndthunghiem/posts",  # a path rule of TEST_RULES
+            "https://m.facebook.com/ubndthunghiem",
+            "https://lua-dao-1.com/",
+            "https://tin-chinh-thong.vn/",
+        ) * 2:  # a host is cached on its second sighting
+            service.check(url)
+        assert service.check("https://lua-dao-1.com/").verdict == "denied"
+        assert service.check("https://facebook.com/ubndthunghiem").verdict == "official"
+        for _ in range(3):
+            gc.collect()
+        return len(gc.get_objects())
+
+    feed.write_text("lua-dao-0.com\n", encoding="utf-8")
+    feeds.add("many", "many.txt", "domains", "deny", Actor("test"))
+    small = compile_entries(100)
+    large = compile_entries(5000)
+    index = service.checker()._index
+    assert any("facebook.com" in h for h in index._cache)
+    for container in (index._d, index._cache, service._feeds._hosts):
+        assert _untracked(container)
+    assert index.paths["facebook.com"]  # the path rules are there, out of the index
+    _, rows = service.feed_loader.load_entries()
+    assert len(rows) == 5000 and _untracked(rows)
+    assert large - small < 500  # not one tracked object per entry
