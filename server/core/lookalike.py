@@ -97,7 +97,7 @@ from .lookalike_words import (
     _foreign_gov_name,
 )
 from .rules import GENERIC_SEGMENTS
-from .skeleton import _confusable_map, _resolve, _strip_marks, _to_unicode
+from .skeleton import _confusable_map, _resolve, _strip_marks, _to_unicode, ascii_skeleton
 from .vietnamese import is_vietnamese, place_siblings
 
 __all__ = ["REASONS", "Imitation", "LookalikeDetector", "page_name"]
@@ -215,6 +215,7 @@ class LookalikeDetector:
         self._siblings = set().union(*map(place_siblings, self.brands)) - self.brands.keys()
         self._papers = {b for b, (_, name) in self.brands.items() if name.lower().startswith("báo")}
         self._skeleton = _confusable_map()
+        self._ascii_looks = {ascii_skeleton(b): b for b in self.brands}
 
     def _hit(self, code: str, brand_or_domain: str, detail: str = "") -> Imitation:
         domain, name = self.brands.get(brand_or_domain) or (
@@ -260,7 +261,8 @@ class LookalikeDetector:
                 if part in self.brands and part not in self.exact_only and part != label:
                     return self._hit("lookalike_combosquat", part, f"{part} + other words")
         found = (
-            self._same_name(label, suffix)
+            self._ascii_lookalike(label.replace("-", ""))
+            or self._same_name(label, suffix)
             or self._split(subdomain, label)
             or self._embedded(host, subdomain)
             or (free and self._free_page(label))
@@ -344,6 +346,13 @@ class LookalikeDetector:
         if self._mixed_script(text.split(".", 1)[0]):
             return Imitation("lookalike_mixed_script", plain, "", f"{text} ({domain})")
         return None
+
+    def _ascii_lookalike(self, word: str) -> Imitation | None:
+        """A whole name that is a brand written with ASCII look-alikes (``v0v``, ``bnevvs``)."""
+        brand = self._ascii_looks.get(ascii_skeleton(word))
+        if brand is None or brand == word:
+            return None
+        return self._hit("lookalike_homograph", brand, word)
 
     def _mixed_script(self, label: str) -> bool:
         """Latin letters (``đ`` and other Vietnamese letters included) beside letters of

@@ -29,7 +29,33 @@ _SKELETON_EXTRA = {
     "м": "m",
     "н": "h",
     "в": "b",
+    # Latin letters the name rule does not reach (ENG, WYNN, U BAR) and one whose
+    # confusables group reads it as another letter than it shows (V WITH PALATAL HOOK)
+    "ŋ": "n",
+    "Ŋ": "n",
+    "ƿ": "p",
+    "Ƿ": "p",
+    "ʉ": "u",
+    "ᶌ": "v",
+    # Cyrillic letters that pass for Latin ones in whole-script names: KOMI SJE (g), PALOCHKA
+    # (l, as in Chromium's IDN spoof checker; the confusables groups read it as i)
+    "ԍ": "g",
+    "ӏ": "l",
+    "Ӏ": "l",
 }
+
+#: ASCII sequences that pass for one letter (UTS #39 confusables.txt: ``rn``/``m``,
+#: ``cl``/``d``, ``vv``/``w``) and digits that pass for letters; applied to whole labels
+#: compared with whole brands only (``v0v.vn``, ``qclnd.vn``), never inside longer words.
+_ASCII_LOOKS = (("0", "o"), ("1", "l"), ("rn", "m"), ("cl", "d"), ("vv", "w"))
+
+
+def ascii_skeleton(label: str) -> str:
+    """``label`` as read when its ASCII look-alikes are taken for the letters they imitate."""
+    for seq, letter in _ASCII_LOOKS:
+        if seq in label:
+            label = label.replace(seq, letter)
+    return label
 
 
 def _strip_marks(text: str) -> str:

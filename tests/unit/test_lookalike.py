@@ -233,7 +233,7 @@ def test_different_vietnamese_names_are_not_imitations(url, left_out):
         ("https://baoquangninhh.com.vn/", "lookalike_typosquat"),
         ("https://baoquangnihn.com.vn/", "lookalike_typosquat"),
         ("https://tuoitrw.vn/", "lookalike_typosquat"),  # keyboard neighbour
-        ("https://tu0itre.vn/", "lookalike_typosquat"),  # look-alike digit
+        ("https://tu0itre.vn/", "lookalike_homograph"),  # look-alike digit, read as the letter
         ("https://tuoitre-news.vn/", "lookalike_combosquat"),  # not Vietnamese words
         ("https://baochinhphunews.vn/", "lookalike_combosquat"),
         ("https://tuoitremoi.com/", "lookalike_combosquat"),  # outside .vn
