@@ -229,9 +229,7 @@ class CheckerService:
         result = self.checker().check(url)
         if self.resolver is not None and _is_shortened(result):
             result = self._resolve(result)
-        if result.verdict == "denied" and result.rule.note[:5] == "feed:":
-            result = self._feeds.renamed(result)
-        return result
+        return result  # a feed entry's result names its feed (core.results.listed)
 
     def check_json(self, url: str, lang: str, dumps: Callable[[Any], bytes]) -> bytes:
         """The serialised response for one URL, from the cache when possible (and counted)."""

@@ -13,22 +13,17 @@ allow rule win. A match answers ``denied`` with the reason "Có trong danh sách
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from ..core.matching import FIELD_SEP
-from ..core.messages import Reason
+from ..core.messages import Reason, reason
 from ..core.rules import Rule
 
 __all__ = ["FeedIndex", "feed_reason"]
 
-_new = tuple.__new__  # a CheckResult without a Python-level __new__ frame, as the core does
-
 
 def feed_reason(name: str) -> Reason:
-    """The reason of a feed match, in both languages."""
-    return Reason(
-        "feed_listed", f"Có trong danh sách cảnh báo “{name}”.", f"On the warning list “{name}”."
-    )
+    """The reason of a feed match, in both languages (the same as a checked entry's)."""
+    return reason("feed_listed", name=name)
 
 
 class FeedIndex:
@@ -80,18 +75,6 @@ class FeedIndex:
             if host in curated or _covered(host, allow_hosts):
                 continue
             yield b"deny\x1f" + host.encode("ascii") + b"\x1f" + tails[number]
-
-    def renamed(self, result: Any) -> Any:
-        """A result decided by a feed entry, with the feed's reason instead of "deny_listed"."""
-        r = result
-        number = self._hosts.get(r.rule.pattern)
-        why = self._feeds[number][2] if number is not None else feed_reason(r.rule.name)
-        reasons = (
-            (why,)
-            if len(r.reasons) == 1
-            else tuple(why if x.code == "deny_listed" else x for x in r.reasons)
-        )
-        return _new(type(r), (r[0], r[1], r[2], r[3], r[4], reasons, r[6], r[7], r[8], r[9], r[10]))
 
     def hosts(self) -> Iterable[str]:
         """Every entry host."""

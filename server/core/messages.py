@@ -103,6 +103,10 @@ REASONS: dict[str, tuple[str, str]] = {
         "Có trong danh sách nguồn không tin cậy: {name}.",
         "On the list of untrusted sources: {name}.",
     ),
+    "feed_listed": (
+        "Có trong danh sách cảnh báo “{name}”.",
+        "On the warning list “{name}”.",
+    ),
     "not_listed": (
         "Nguồn này chưa có trong danh sách nguồn chính thống (chưa xác minh, không có nghĩa "
         "là an toàn).",

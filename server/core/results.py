@@ -34,6 +34,8 @@ def listed(meta: bytes) -> tuple[str, tuple[Reason, ...], Rule]:
     """``(verdict, reasons, rule)`` for a packed listed rule."""
     rule = meta_to_rule(meta)
     if rule.list == "deny":
+        if rule.note[:5] == "feed:":  # a threat feed's entry: the feed is named, not the list
+            return "denied", (reason("feed_listed", name=rule.name),), rule
         return "denied", (reason("deny_listed", name=rule.name or rule.pattern),), rule
     return "official", (reason("allow_listed", name=rule.name or rule.pattern),), rule
 
