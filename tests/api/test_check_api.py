@@ -130,3 +130,24 @@ def test_cached_answer_follows_list_changes(client, app):
     body = client.get("/api/v1/check", query_string={"url": url}).get_json()
     assert body["verdict"] == "official"
     assert body["lists_version"] == store.lists_version()
+
+
+def test_query_read_as_werkzeug_reads_it(client):
+    """The check route parses its own query string (cheaper than request.args): the first
+    value wins, ``+`` and ``%XX`` decode, ``lang`` beats Accept-Language, a bad one is a 400."""
+    first = client.get(
+        "/api/v1/check?url=tin-gia-mao.com%2Fx&url=" + "https%3A%2F%2Fbaochinhphu.vn%2F"
+    ).get_json()
+    assert first["verdict"] == "denied"
+    spaced = client.get("/api/v1/check?url=+https%3A%2F%2Fbaochinhphu.vn%2Fa+").get_json()
+    assert spaced["verdict"] == "official"
+    vi = client.get(
+        "/api/v1/check?url=baochinhphu.vn&lang=vi", headers={"Accept-Language": "en"}
+    ).get_json()
+    assert vi["reasons"][0]["message"].startswith("Có trong danh sách")
+    en = client.get("/api/v1/check?url=baochinhphu.vn", headers={"Accept-Language": "en-GB"})
+    assert en.get_json()["reasons"][0]["message"].startswith("On the list")
+    bad = client.get("/api/v1/check?url=baochinhphu.vn&lang=fr")
+    assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid_lang"
+    missing = client.get("/api/v1/check?lang=en")
+    assert missing.status_code == 400 and missing.get_json()["error"]["code"] == "missing_url"
