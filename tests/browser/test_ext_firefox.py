@@ -197,21 +197,29 @@ def test_firefox_gate_refuses_forged_intents(ff, site):
     assert ff.js("return document.getElementById('continue').disabled")
 
 
-def test_firefox_paste_card(ff, site):
-    """A real paste: the text is put on Firefox's clipboard, then Ctrl+V in the compose box."""
+def _paste(ff, element_id, text):
+    """A real paste: ``text`` on Firefox's clipboard, then Ctrl+V in the element."""
     from marionette_driver.by import By
     from marionette_driver.keys import Keys
 
-    ff.m.navigate(f"https://www.facebook.com:{site}/compose")
-    ff.wait("document.getElementById('compose')")
     with ff.m.using_context("chrome"):
         ff.m.execute_script(
             'Cc["@mozilla.org/widget/clipboardhelper;1"]'
             ".getService(Ci.nsIClipboardHelper).copyString(arguments[0]);",
-            script_args=["Tin nóng: tin-gia-mao.com/abc"],
+            script_args=[text],
         )
-    box = ff.m.find_element(By.ID, "compose")
+    box = ff.m.find_element(By.ID, element_id)
     box.send_keys(Keys.CONTROL + "v")
+    return box
+
+
+def test_firefox_paste_card(ff, site):
+    """A real paste: the text is put on Firefox's clipboard, then Ctrl+V in the compose box."""
+    from marionette_driver.keys import Keys
+
+    ff.m.navigate(f"https://www.facebook.com:{site}/compose")
+    ff.wait("document.getElementById('compose')")
+    box = _paste(ff, "compose", "Tin nóng: tin-gia-mao.com/abc")
     ff.wait("document.querySelector('khong-voi-card[data-verdict=denied]')")
     assert ff.js("return document.querySelector('khong-voi-card').dataset.source") == (
         "Giả mạo Báo Thử Nghiệm"
@@ -250,21 +258,12 @@ def test_firefox_command_alt_shift_k_focuses_the_card(ff, site):
     """The extension's command with its real keys: Alt+Shift+K typed in the page moves focus to
     the card (Firefox handles the shortcut, the background tells the card); Escape there closes
     it and gives focus back to the compose box."""
-    from marionette_driver.by import By
-    from marionette_driver.keys import Keys
 
     # the tab typed in is the window's selected one (the first-run page opened in another)
     ff.m.switch_to_window(ff.m.current_window_handle, focus=True)
     ff.m.navigate(f"https://www.facebook.com:{site}/compose2")
     ff.wait("document.getElementById('compose')")
-    with ff.m.using_context("chrome"):
-        ff.m.execute_script(
-            'Cc["@mozilla.org/widget/clipboardhelper;1"]'
-            ".getService(Ci.nsIClipboardHelper).copyString(arguments[0]);",
-            script_args=["Xem tin-gia-mao.com/phim-tat"],
-        )
-    box = ff.m.find_element(By.ID, "compose")
-    box.send_keys(Keys.CONTROL + "v")
+    _paste(ff, "compose", "Xem tin-gia-mao.com/phim-tat")
     ff.wait("document.querySelector('khong-voi-card[data-verdict=denied]')")
     assert ff.js("return document.activeElement.id") == "compose"
     with ff.m.using_context("chrome"):
@@ -288,18 +287,10 @@ def test_firefox_command_alt_shift_k_focuses_the_card(ff, site):
 @pytest.mark.parametrize("where", ["x.com", "web.telegram.org"])
 def test_firefox_paste_guard_on_x_and_telegram_without_scheme(ff, site, where):
     """X and Telegram Web compose in a contenteditable; a link without a scheme is read too."""
-    from marionette_driver.by import By
-    from marionette_driver.keys import Keys
 
     ff.m.navigate(f"https://{where}:{site}/compose")
     ff.wait("document.getElementById('editable')")
-    with ff.m.using_context("chrome"):
-        ff.m.execute_script(
-            'Cc["@mozilla.org/widget/clipboardhelper;1"]'
-            ".getService(Ci.nsIClipboardHelper).copyString(arguments[0]);",
-            script_args=["Tin nóng: tin-gia-mao.com/abc."],
-        )
-    ff.m.find_element(By.ID, "editable").send_keys(Keys.CONTROL + "v")
+    _paste(ff, "editable", "Tin nóng: tin-gia-mao.com/abc.")
     ff.wait("document.querySelector('khong-voi-card[data-verdict=denied]')")
     assert ff.js("return document.querySelector('khong-voi-card').dataset.source") == (
         "Giả mạo Báo Thử Nghiệm"
