@@ -44,9 +44,21 @@ def plain_char(char: str, skeleton: dict[int, str]) -> str:
     return plain
 
 
+#: Characters IDNA keeps that its case folding would change (the deviation characters).
+_DEVIATIONS = frozenset("ßς\u200c\u200d")
+
+
+def _valid(char: str) -> bool:
+    return char in _DEVIATIONS or unicodedata.normalize("NFKC", char).casefold() == char
+
+
 def _host_char(char: str) -> bool:
-    """Whether an internationalised host can hold ``char`` (IDNA maps it to itself)."""
-    return unicodedata.normalize("NFKC", char).casefold() == char
+    """Whether a decoded host can hold ``char``: IDNA maps it to itself, or it is the lower
+    case of such a character (IDNA folds Cherokee to capitals, the detector lowers them)."""
+    if _valid(char):
+        return True
+    upper = char.upper()
+    return len(upper) == 1 and upper.lower() == char and _valid(upper)
 
 
 @functools.cache
