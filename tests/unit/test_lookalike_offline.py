@@ -166,6 +166,38 @@ def _hosts(detector) -> list[str]:
             f"{rng.choice(['', 'www.', 'dvc.'])}{rng.choice(['', '-']).join(parts)}."
             f"{rng.choice([*TLDS, 'gov.vn', 'edu.vn', 'gov.sg', 'us', 'io'])}"
         )
+    # other names with a look-alike letter of another script (mixed scripts), and whole
+    # names in other scripts or with Vietnamese letters (the skeleton's other paths)
+    greek = {"o": "ο", "a": "α", "v": "ν", "i": "ι", "k": "κ", "t": "τ"}
+    world = [n for n in _read("world-top.txt") if not n.startswith("#")]
+    for name in rng.sample(world, 600):
+        letters = {**cyrillic, **greek} if rng.random() < 0.5 else cyrillic
+        at = [i for i, c in enumerate(name.split(".")[0]) if c in letters]
+        if at:
+            i = rng.choice(at)
+            names.append(name[:i] + letters[name[i]] + name[i + 1 :])
+    names += [
+        "пример.рф",
+        "яндекс.рф",
+        "вконтакте.com",
+        "ελληνικά.gr",
+        "σίσυφος.gr",
+        "中国.cn",
+        "日本語.jp",
+        "한국.kr",
+        "ไทย.th",
+        "مثال.com",
+        "bücher.de",
+        "straße.de",
+        "tiếngviệt.vn",
+        "trườnghọc.vn",
+        "báochínhphủ.com",
+        "cổngdịchvụcông.com",
+        "thuếđiệntử.net",
+        "ḍantri.com",
+        "ɡov-vn.com",
+        "ꞓongan.com",
+    ]
     hosts: list[str] = []
     for name in names:
         try:
