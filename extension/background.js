@@ -77,7 +77,7 @@ async function decide(url) {
   }
   const offline = { source: "offline", verdict: "unknown", unchecked: true, problem, noLists: !m.loaded,
                    ...local, url, sent };
-  const found = await imitationOffline(m, local.host);
+  const found = await imitationOffline(m, local.host, local.canonical);
   if (!found) return offline;
   // the server's detector, run here on the downloaded lists: shown as suspicious, still
   // unchecked (the server may know more, and the stronger confirmation stays)
@@ -92,7 +92,7 @@ async function decide(url) {
 }
 
 /** What the downloaded lists' lookalike data says of an unlisted host (never sent anywhere). */
-async function imitationOffline(m, host) {
+async function imitationOffline(m, host, canonical) {
   if (!host || isIpHost(host)) return null;
   try {
     if (m.lookalike === undefined) {
@@ -100,7 +100,7 @@ async function imitationOffline(m, host) {
       const data = snapshot?.lookalike;
       m.lookalike = data?.format === LOOKALIKE_FORMAT ? new LookalikeDetector(data, snapshot.rules) : null;
     }
-    return m.lookalike?.find(host) ?? null;
+    return m.lookalike?.check(host, canonical) ?? null;
   } catch {
     return null; // lists of another format or damaged: no offline detection, as before
   }

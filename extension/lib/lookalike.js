@@ -1,6 +1,6 @@
-// The server's lookalike detector (server/core/lookalike.py, LookalikeDetector.find) for
-// when the server cannot be reached: the same checks in the same order, fed from the
-// `lookalike` section of the lists snapshot (brands, domains, word lists, the skeleton as
+// The server's lookalike detector (server/core/lookalike.py: LookalikeDetector.find and
+// find_page, asked as server/core/checker.py asks them in check()) for when the server
+// cannot be reached: the same checks in the same order, fed from the `lookalike` section of the lists snapshot (brands, domains, word lists, the skeleton as
 // host characters read as ASCII). Pure: runs in Node for the differential tests shared with
 // Python (tests/cases/lookalike.json, tests/unit/test_lookalike_offline.py). Keep each
 // function next to its Python twin's logic; a change there is a change here.
@@ -162,6 +162,17 @@ export class LookalikeDetector {
       this.brands.set(label, [domain, this.domains.get(domain) ?? ""]);
     }
     this.candidates = new Set(data.candidates);
+    this.pagePrefixes = new Set(data.page_prefixes ?? []);
+    // domain -> Map(page name -> [pattern, name]) in the server's order, and its delete index
+    this.pages = new Map();
+    this.pageDeleted = new Map();
+    for (const [domain, list] of Object.entries(data.pages ?? {})) {
+      const names = new Map();
+      for (const [page, pattern] of list) if (!names.has(page)) names.set(page, [pattern, ruleNames.get(pattern) ?? ""]);
+      this.pages.set(domain, names);
+      this.pageDeleted.set(domain, index([...names.keys()]));
+    }
+    this.longestPage = Math.max(0, ...[...this.pages.values()].flatMap((names) => [...names.keys()].map((p) => p.length)));
     this.mostLabels = Math.max(0, ...[...this.domains.keys()].map((d) => d.split(".").length));
     this.exactOnly = new Set();
     for (const b of this.brands.keys()) {
@@ -350,6 +361,55 @@ export class LookalikeDetector {
     }
     return this.typo(label) || this.combo(word, underVn && !free, label.includes("-"))
       || this.typoWithFiller(label) || this.gov(label, subdomain, tld, portalOnly);
+  }
+
+  /** What the server's checker asks of the detector for an unlisted link: the host's
+   * imitation, else, on a platform with official pages, the page's (`canonical` URL). */
+  check(host, canonical = "") {
+    const domain = this.suffixes.registrableDomain(host);
+    const found = this.find(host, domain);
+    if (found || !this.pages.has(domain) || !canonical) return found;
+    // the path's first two segments (all a page name can depend on), as the checker keys them
+    const head = canonical.split("?")[0].split("/").slice(3, 5).join("/");
+    return this.findPage(domain, head);
+  }
+
+  /** The official page a page on a shared platform imitates (facebook.com + /baochinhphuu). */
+  findPage(domain, path) {
+    const names = this.pages.get(domain);
+    if (!names?.size) return null;
+    const key = this.pageName(path);
+    if (key.length < this.minFuzzy - 1 || names.has(key)) return null;
+    const joined = key.replaceAll("-", "").replaceAll("_", "");
+    if (joined.length > 4 * this.longestPage) return null;
+    if (names.has(joined)) return this.pageHit(names.get(joined), key);
+    if (joined.length <= this.longestPage + 1) {
+      const index = this.pageDeleted.get(domain);
+      for (const variant of [...new Set([...deletes(joined), joined])].sort()) {
+        for (const page of index.get(variant) ?? []) {
+          if (this.oneEdit(joined, page)) return this.pageHit(names.get(page), key);
+        }
+      }
+    }
+    for (const [page, official] of names) {
+      const at = joined.indexOf(page);
+      if (at >= 0 && !this.anotherName(joined.slice(0, at), page, joined.slice(at + page.length))) {
+        return this.pageHit(official, key);
+      }
+    }
+    return null;
+  }
+
+  pageHit([pattern, name], key) {
+    return { code: "lookalike_page", domain: pattern, name, detail: key };
+  }
+
+  /** The page a platform path names, as Facebook compares names (server: page_name). */
+  pageName(path) {
+    let segments = path.split("?")[0].split("#")[0].split("/").filter(Boolean);
+    if (segments.length > 1 && this.pagePrefixes.has(segments[0].toLowerCase())) segments = segments.slice(1);
+    if (!segments.length) return "";
+    return segments[0].toLowerCase().replace(/^@+/, "").replaceAll(".", "");
   }
 
   /** A punycode name as read: Unicode, look-alikes mapped to Latin, diacritics dropped. */

@@ -60,3 +60,15 @@ test("packed characters", () => {
 test("an unknown data format is refused", () => {
   assert.throws(() => new LookalikeDetector({ ...data.lookalike, format: 99 }, data.rules));
 });
+
+test("pages on shared platforms, as the server's checker asks for them", () => {
+  const page = detector.check("facebook.com", "https://facebook.com/thongtinchinhphuu");
+  assert.equal(page?.code, "lookalike_page");
+  assert.equal(page.domain, "facebook.com/thongtinchinhphu");
+  assert.equal(page.name, "Trang Facebook “Thông tin Chính phủ” (Cổng TTĐT Chính phủ)");
+  const dressed = detector.check("m.facebook.com", "https://m.facebook.com/Thong.Tin.ChinhPhu.online/posts/1");
+  assert.equal(dressed?.detail, "thongtinchinhphuonline");
+  assert.equal(detector.check("facebook.com", "https://facebook.com/thongtinchinhphu"), null); // the page itself
+  assert.equal(detector.check("facebook.com", "https://facebook.com/someone.else"), null);
+  assert.equal(detector.pageName("/groups/Moh.VietNam/posts"), "mohvietnam");
+});

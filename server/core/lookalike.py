@@ -301,7 +301,7 @@ class LookalikeDetector:
         if joined in names:  # @bao-chinhphu for @baochinhphu
             return self._page_hit(names[joined], key)
         if len(joined) <= self._longest_page + 1:
-            for variant in deletes(joined) | {joined}:
+            for variant in sorted(deletes(joined) | {joined}):  # in a fixed order, as brands
                 for page in self._page_deleted[domain].get(variant, ()):
                     if one_edit(joined, page):
                         return self._page_hit(names[page], key)

@@ -1,11 +1,11 @@
 """The lookalike detector's data for offline clients (the ``lookalike`` section of
-``GET /api/v1/lists``): what :meth:`LookalikeDetector.find` needs that is not fixed code,
-read from the detector and the word modules themselves (one source of truth), so that the
-extension's ``lib/lookalike.js`` decides exactly as the server does.
+``GET /api/v1/lists``): what :meth:`LookalikeDetector.find` and ``find_page`` need that is not
+fixed code, read from the detector and the word modules themselves (one source of truth), so
+that the extension's ``lib/lookalike.js`` decides exactly as the server does.
 
-* ``domains``/``names``/``brands``/``candidates``: what the detector derived from the allow
-  list and the review queue (a domain's name is its own rule's unless ``names`` says
-  otherwise; a brand maps to its domain's suffix);
+* ``domains``/``names``/``brands``/``candidates``/``pages``: what the detector derived from
+  the allow list and the review queue (a domain's name is its own rule's unless ``names``
+  says otherwise; a brand maps to its domain's suffix; a page to its rule's pattern);
 * ``words``: the word lists of :mod:`.lookalike_words` and :mod:`.vietnamese`;
 * ``plain``: the skeleton reduced to what a host can carry: each character that an
   internationalised host may hold (stable under IDNA's mapping: lower case, NFKC) and that
@@ -26,6 +26,7 @@ from typing import Any
 from confusable_homoglyphs import confusables
 
 from . import lookalike_words as w
+from .lookalike import _PAGE_PREFIXES
 from .skeleton import _confusable_map, _resolve, _strip_marks
 from .vietnamese import _ONSETS, _RHYMES, PLACES
 
@@ -136,6 +137,13 @@ def offline_data(detector: Any, rule_names: dict[str, str] | None = None) -> dic
         # brand label -> its domain's public suffix (the domain is label.suffix)
         "brands": {label: d[len(label) + 1 :] for label, (d, _) in sorted(detector.brands.items())},
         "candidates": _sorted(detector.candidates),
+        # official pages on shared platforms: domain -> [page name, rule pattern], in the
+        # detector's order (the first page a name contains is the one named)
+        "pages": {
+            domain: [[page, pattern] for page, (pattern, _) in names.items()]
+            for domain, names in sorted(detector.pages.items())
+        },
+        "page_prefixes": _sorted(_PAGE_PREFIXES),
         "words": {
             "gov_substrings": list(w.GOV_SUBSTRINGS),
             "gov_tokens": _sorted(w.GOV_TOKENS),

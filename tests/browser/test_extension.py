@@ -641,6 +641,10 @@ def test_server_down_an_imitation_is_suspicious_offline(ext, api_server):
         assert page.get_attribute("body", "data-verdict") == "suspicious"
         assert "không thuộc gov.vn" in page.inner_text("#card")
         page.close()
+        page = _popup(context, ext_id, "https://www.facebook.com/thongtinchinhphuu")
+        assert page.get_attribute("body", "data-verdict") == "suspicious"  # a fake fan page
+        assert "facebook.com/thongtinchinhphu" in page.inner_text("#card")
+        page.close()
         page = _popup(context, ext_id, "https://example.org/unlisted")
         assert page.get_attribute("body", "data-verdict") == "unknown"
         assert "Chưa kiểm tra được" in page.inner_text("#card")
