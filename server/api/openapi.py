@@ -228,6 +228,7 @@ SCHEMAS: dict[str, Any] = {
                     "names",
                     "brands",
                     "candidates",
+                    "pages",
                     "words",
                     "plain",
                 ],
@@ -253,6 +254,12 @@ SCHEMAS: dict[str, Any] = {
                         "items": _STR,
                         "description": "domains in the review queue: never imitations",
                     },
+                    "pages": {
+                        "type": "object",
+                        "description": "official pages on shared platforms: domain -> "
+                        "[[page name, rule pattern], …] in the detector's order",
+                    },
+                    "page_prefixes": {"type": "array", "items": _STR},
                     "words": {"type": "object", "description": "the detector's word lists"},
                     "plain": {
                         "type": "object",

@@ -9,7 +9,8 @@ that the extension's ``lib/lookalike.js`` decides exactly as the server does.
 * ``words``: the word lists of :mod:`.lookalike_words` and :mod:`.vietnamese`;
 * ``plain``: the skeleton reduced to what a host can carry: each character that an
   internationalised host may hold (stable under IDNA's mapping: lower case, NFKC) and that
-  reads as ASCII, grouped by the ASCII it reads as (``{"a": "àáâ…аα…"}``). The skeleton as
+  reads as ASCII, grouped by the ASCII it reads as (``"a"``: ``àáâ…аα…``, packed as runs of
+  code points by :func:`pack_chars`; ``""``: the marks that are dropped). The skeleton as
   :meth:`LookalikeDetector._plain` applies it (confusables mapped, diacritics dropped, the
   Latin letters read by their name), per character.
 
