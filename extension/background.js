@@ -1,8 +1,9 @@
 // Background (Chrome service worker, Firefox event page): keeps the lists snapshot, decides
 // locally, asks the server only on a user's action and only the least of a link it needs
 // (lib/clean.js), sets the badge, guards share intents. When the server cannot answer, the
-// server's lookalike detector runs here on the snapshot's data (lib/lookalike.js). Every listener is registered at top
-// level (the worker may stop at any time); state lives in storage, not in globals.
+// server's lookalike detector runs here on the snapshot's data (lib/lookalike.js). Every
+// listener is registered at top level (the worker may stop at any time); state lives in
+// storage, not in globals.
 //
 // The share gate: declarativeNetRequest blocks every share intent of lib/share.js before any
 // request leaves; webNavigation sees the blocked navigation, stores the intent in
@@ -12,9 +13,9 @@
 // soon as the navigation commits.
 import { api } from "./lib/browser.js";
 import { cleanLink, serverUrl } from "./lib/clean.js";
+import { isIpHost } from "./lib/domains.js";
 import { FORMAT as LOOKALIKE_FORMAT, LookalikeDetector } from "./lib/lookalike.js";
 import { Matcher } from "./lib/matcher.js";
-import { isIpHost } from "./lib/domains.js";
 import { call } from "./lib/server.js";
 import { settings } from "./lib/settings.js";
 import { SHARE_FORMS, dnrPatterns, intentLinks, strictest } from "./lib/share.js";
