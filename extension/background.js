@@ -1,7 +1,9 @@
 // Background (Chrome service worker, Firefox event page): keeps the lists snapshot, decides
 // locally, asks the server only on a user's action and only the least of a link it needs
-// (lib/clean.js), sets the badge, guards share intents. Every listener is registered at top
-// level (the worker may stop at any time); state lives in storage, not in globals.
+// (lib/clean.js), sets the badge, guards share intents. When the server cannot answer, the
+// server's lookalike detector runs here on the snapshot's data (lib/lookalike.js). Every
+// listener is registered at top level (the worker may stop at any time); state lives in
+// storage, not in globals.
 //
 // The share gate: declarativeNetRequest blocks every share intent of lib/share.js before any
 // request leaves; webNavigation sees the blocked navigation, stores the intent in
@@ -11,6 +13,8 @@
 // soon as the navigation commits.
 import { api } from "./lib/browser.js";
 import { cleanLink, serverUrl } from "./lib/clean.js";
+import { isIpHost } from "./lib/domains.js";
+import { FORMAT as LOOKALIKE_FORMAT, LookalikeDetector } from "./lib/lookalike.js";
 import { Matcher } from "./lib/matcher.js";
 import { call } from "./lib/server.js";
 import { settings } from "./lib/settings.js";
@@ -72,8 +76,35 @@ async function decide(url) {
   if (problem.code === "refused" && problem.apiCode) {
     return { error: problem.apiCode, message: problem.message, source: "server", url, sent };
   }
-  return { source: "offline", verdict: "unknown", unchecked: true, problem, noLists: !m.loaded,
-           ...local, url, sent };
+  const offline = { source: "offline", verdict: "unknown", unchecked: true, problem, noLists: !m.loaded,
+                   ...local, url, sent };
+  const found = await imitationOffline(m, local.host, local.canonical);
+  if (!found) return offline;
+  // the server's detector, run here on the downloaded lists: shown as suspicious, still
+  // unchecked (the server may know more, and the stronger confirmation stays)
+  const words = await messages();
+  const key = found.code === "lookalike_gov_token" ? "lookalikeOfflineGov"
+    : found.code === "lookalike_mixed_script" ? "lookalikeOfflineMixed" : "lookalikeOffline";
+  const text = (words[key]?.message ?? api.i18n.getMessage(key))
+    .replace("{source}", found.name ? `${found.name} (${found.domain})` : found.domain)
+    .replace("{domain}", found.domain);
+  return { ...offline, verdict: "suspicious", offlineLookalike: true,
+           imitates: { domain: found.domain, name: found.name }, reasons: [{ code: found.code, message: text }] };
+}
+
+/** What the downloaded lists' lookalike data says of an unlisted host (never sent anywhere). */
+async function imitationOffline(m, host, canonical) {
+  if (!host || isIpHost(host)) return null;
+  try {
+    if (m.lookalike === undefined) {
+      const { snapshot } = await api.storage.local.get("snapshot");
+      const data = snapshot?.lookalike;
+      m.lookalike = data?.format === LOOKALIKE_FORMAT ? new LookalikeDetector(data, snapshot.rules) : null;
+    }
+    return m.lookalike?.check(host, canonical) ?? null;
+  } catch {
+    return null; // lists of another format or damaged: no offline detection, as before
+  }
 }
 
 /** Every link decided; the strictest decides (the gate, a selection with several links). */
@@ -101,7 +132,10 @@ async function decideForCard(url) {
   return { ...result, label: word(`verdict_${result.verdict ?? "unknown"}`),
            fiveKhong: ["k1", "k2", "k3", "k4", "k5"].map(word).join(" · "),
            closeLabel: word("close"), sourceLabel: word(result.verdict === "denied" ? "deniedAs" : "sourceName"),
-           problemText: problem, uncheckedText: result.unchecked ? word("uncheckedOffline") : "",
+           problemText: problem,
+           uncheckedText: !result.unchecked ? ""
+             : result.offlineLookalike ? `${result.reasons[0].message} ${word("uncheckedOfflineLookalike")}`
+               : word("uncheckedOffline"),
            keyHint: word("cardKeyHint") };
 }
 

@@ -394,21 +394,23 @@ class CheckerService:
 
     def _snapshot_doc(self, checker: Checker) -> dict[str, Any]:
         t = self.tables
+        rules = [
+            {
+                "pattern": r.pattern,
+                "list": r.list,
+                "name": r.name,
+                "category": r.category,
+                "scope": r.scope,
+                **({"basis": r.basis} if r.basis else {}),
+            }
+            for r in sorted(checker.rules(), key=lambda r: (r.pattern, r.list))
+            if r.id is not None or not r.note.startswith("feed:")  # feeds: too many
+        ]
+        detector = checker.lookalike
         return {
             "version": checker.version,
             "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "rules": [
-                {
-                    "pattern": r.pattern,
-                    "list": r.list,
-                    "name": r.name,
-                    "category": r.category,
-                    "scope": r.scope,
-                    **({"basis": r.basis} if r.basis else {}),
-                }
-                for r in sorted(checker.rules(), key=lambda r: (r.pattern, r.list))
-                if r.id is not None or not r.note.startswith("feed:")  # feeds: too many
-            ],
+            "rules": rules,
             "categories": {k: {"vi": v[0], "en": v[1]} for k, v in sorted(t.categories.items())},
             "platform_subdomains": ["m", "mbasic", "mobile", "web", "www"],
             "wrappers": [
@@ -417,6 +419,8 @@ class CheckerService:
             ],
             "shorteners": sorted(t.shorteners),
             "tracking_params": list(TRACKING_PARAMS),
+            # the lookalike detector's data, for the extension's offline detector
+            **({"lookalike": _offline_data(detector, rules)} if detector is not None else {}),
         }
 
 
@@ -446,6 +450,13 @@ def _detector(official: list[tuple[str, str]], candidates: list[str]) -> Any:
     except ImportError:
         return None
     return LookalikeDetector(official=official, candidates=candidates)
+
+
+def _offline_data(detector: Any, rules: list[dict[str, Any]]) -> dict[str, Any]:
+    """The detector's data for the extension's offline detector (``lib/lookalike.js``)."""
+    from .core.lookalike_offline import offline_data
+
+    return offline_data(detector, {r["pattern"]: r["name"] for r in rules if r["list"] == "allow"})
 
 
 def _is_shortened(result: CheckResult) -> bool:

@@ -98,7 +98,7 @@
     Promise.all(found.map((url) => api.runtime.sendMessage({ type: "decide", url, forCard: true })))
       .then((results) => {
         let worst = null;
-        const rank = (r) => (r.error ? -1 : r.unchecked ? 2.5 : RANK[r.verdict] ?? 2);
+        const rank = (r) => (r.error ? -1 : r.unchecked ? Math.max(2.5, RANK[r.verdict] ?? 2) : RANK[r.verdict] ?? 2);
         for (const r of results) if (r && (!worst || rank(r) > rank(worst))) worst = r;
         if (worst && !worst.error && worst.verdict !== "official") show(worst);
       }, () => {});

@@ -200,7 +200,7 @@ const RANK = { official: 0, unknown: 2, suspicious: 3, denied: 4 };
 /** How strict a decision is: the gate follows the strictest of all links. */
 export function strictness(result) {
   if (!result || result.error) return 1.5;
-  if (result.unchecked) return 2.5;
+  if (result.unchecked) return Math.max(2.5, RANK[result.verdict] ?? 2); // an offline imitation: 3
   return RANK[result.verdict] ?? 2;
 }
 

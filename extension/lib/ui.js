@@ -53,9 +53,13 @@ export function renderVerdict(card, result) {
     card.append(el("p", problemText(result.problem), { class: "offline", role: "status", "data-testid": "problem" }));
     card.append(el("p", t(result.noLists ? "noListsYet" : "offlineLists"), { class: "offline" }));
   }
-  const label = result.unchecked ? t("verdict_unchecked") : t(`verdict_${verdict}`);
+  // an imitation the extension found offline is suspicious, still unchecked by the server
+  const label = result.unchecked && !result.offlineLookalike ? t("verdict_unchecked") : t(`verdict_${verdict}`);
   card.append(el("p", label, { class: `verdict ${verdict}`, "data-testid": "verdict" }));
-  if (result.unchecked) card.append(el("p", t("uncheckedOffline"), { class: "reason", "data-testid": "unchecked" }));
+  if (result.unchecked) {
+    card.append(el("p", t(result.offlineLookalike ? "uncheckedOfflineLookalike" : "uncheckedOffline"),
+                   { class: "reason", "data-testid": "unchecked" }));
+  }
   const rule = result.rule;
   if (rule?.name) {
     const label = verdict === "denied" ? t("deniedAs") : t("sourceName");

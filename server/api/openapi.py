@@ -217,6 +217,58 @@ SCHEMAS: dict[str, Any] = {
             "wrappers": {"type": "array", "items": {"type": "object"}},
             "shorteners": {"type": "array", "items": _STR},
             "tracking_params": {"type": "array", "items": _STR},
+            "lookalike": {
+                "type": "object",
+                "description": "The lookalike detector's data, for clients that detect "
+                "imitations offline (the extension's lib/lookalike.js); absent when the server "
+                "runs without the detector. A client skips a format it does not know.",
+                "required": [
+                    "format",
+                    "domains",
+                    "names",
+                    "brands",
+                    "candidates",
+                    "pages",
+                    "words",
+                    "plain",
+                ],
+                "properties": {
+                    "format": {"type": "integer", "const": 1},
+                    "domains": {
+                        "type": "array",
+                        "items": _STR,
+                        "description": "official registrable domains (named by their own rule)",
+                    },
+                    "names": {
+                        "type": "object",
+                        "additionalProperties": _STR,
+                        "description": "domain -> name, where its own rule does not name it",
+                    },
+                    "brands": {
+                        "type": "object",
+                        "additionalProperties": _STR,
+                        "description": "brand label -> public suffix of its domain",
+                    },
+                    "candidates": {
+                        "type": "array",
+                        "items": _STR,
+                        "description": "domains in the review queue: never imitations",
+                    },
+                    "pages": {
+                        "type": "object",
+                        "description": "official pages on shared platforms: domain -> "
+                        "[[page name, rule pattern], …] in the detector's order",
+                    },
+                    "page_prefixes": {"type": "array", "items": _STR},
+                    "words": {"type": "object", "description": "the detector's word lists"},
+                    "plain": {
+                        "type": "object",
+                        "additionalProperties": _STR,
+                        "description": "ASCII -> host characters read as it, as code point "
+                        "runs (base 36: gap from the previous run's end, + length less one)",
+                    },
+                },
+            },
         },
     },
     "ReportRequest": {

@@ -97,6 +97,11 @@ class Checker:
         self._look_cache: dict[str, tuple[Imitates, tuple[Reason, ...]] | None] = {}
         self.set_lookalike(lookalike or None)
 
+    @property
+    def lookalike(self) -> LookalikeFinder | None:
+        """The lookalike detector in use (its data goes to offline clients), or None."""
+        return self._lookalike
+
     def set_lookalike(self, detector: LookalikeFinder | None) -> None:
         """Use ``detector`` for unlisted URLs (built after the rules were streamed in)."""
         self._lookalike = detector

@@ -194,6 +194,9 @@ class LookalikeDetector:
             b for b in self.brands if len(b) < MIN_FUZZY or not FILLER_WORDS.isdisjoint(deletes(b))
         }
         self._exact_sizes = sorted({len(b) for b in self.exact_only})
+        #: in a fixed order: a set's order changes with the hash seed, and so would the brand
+        #: named when a look-alike label is one slip from two short brands (útv.vn: htv, vtv)
+        self._exact_sorted = tuple(sorted(self.exact_only))
         self._deleted: dict[str, list[str]] = {}
         for brand in self.brands.keys() - self.exact_only:
             for d in deletes(brand) | {brand}:
@@ -300,7 +303,7 @@ class LookalikeDetector:
         if joined in names:  # @bao-chinhphu for @baochinhphu
             return self._page_hit(names[joined], key)
         if len(joined) <= self._longest_page + 1:
-            for variant in deletes(joined) | {joined}:
+            for variant in sorted(deletes(joined) | {joined}):  # in a fixed order, as brands
                 for page in self._page_deleted[domain].get(variant, ()):
                     if one_edit(joined, page):
                         return self._page_hit(names[page], key)
@@ -340,7 +343,7 @@ class LookalikeDetector:
         if label in self.brands and domain.startswith("xn--"):
             return self._hit("lookalike_homograph", label, f"{text} ({domain})")
         if domain.startswith("xn--") and len(label) <= MIN_FUZZY:
-            for brand in self.exact_only:  # short brands: a look-alike letter and one slip
+            for brand in self._exact_sorted:  # short brands: a look-alike letter and one slip
                 if len(brand) >= 3 and one_edit(label, brand):
                     return self._hit("lookalike_homograph", brand, f"{text} ({domain})")
         if self._mixed_script(text.split(".", 1)[0]):

@@ -57,3 +57,13 @@ def test_snapshot_carries_the_legal_basis_where_a_rule_has_one(client, app):
     rules = {r["pattern"]: r for r in client.get("/api/v1/lists").get_json()["rules"]}
     assert rules["bao-co-co-so.vn"]["basis"] == "Giấy phép số 5/GP-BTTTT"
     assert "basis" not in rules["tin-gia-mao.com"]  # no empty field for rules without one
+
+
+def test_snapshot_carries_the_lookalike_data(client):
+    """The offline detector's data (extension/lib/lookalike.js), in the gzipped body too."""
+    resp = client.get("/api/v1/lists", headers={"Accept-Encoding": "gzip"})
+    section = json.loads(gzip.decompress(resp.data))["lookalike"]
+    assert section["format"] == 1
+    assert "vnexpress.net" in section["domains"] and section["brands"]["vnexpress"] == "net"
+    assert "tin-chinh-thong.vn" in section["domains"]  # the allow list as it stands
+    assert section["plain"]["o"]  # the skeleton: host characters that read as o

@@ -618,6 +618,41 @@ def test_server_down_still_decides_listed_hosts(ext, api_server, site):
     _store_settings(context, server=api_server.url)
 
 
+def test_server_down_an_imitation_is_suspicious_offline(ext, api_server):
+    """Server unreachable: an unlisted imitation is found by the extension's own detector
+    from the snapshot's lookalike data, shown as suspicious with the imitated source, said
+    to be decided offline, and still unchecked (the stronger confirmation stays); a link it
+    does not flag keeps "could not be checked"."""
+    context, ext_id = ext
+    _set_server(context, ext_id, api_server.url)  # snapshot loaded while the server was up
+    _store_settings(context, server=closed_port_url())
+    try:
+        page = _popup(context, ext_id, "https://vnexpres.net/tin-nong")
+        assert page.get_attribute("body", "data-verdict") == "suspicious"
+        assert page.get_attribute("body", "data-unchecked") == "true"
+        card = page.inner_text("#card")
+        assert "Không kết nối được máy chủ" in card
+        assert "Đáng ngờ: có dấu hiệu giả mạo" in card and "Chưa kiểm tra được" not in card
+        assert "vnexpress.net" in card and "(đánh giá ngoại tuyến)" in card
+        assert "Tôi hiểu có thể đây là trang giả mạo" in page.inner_text("#tick-row")
+        page.screenshot(path=str(ARTIFACTS / "popup-offline-imitation.png"))
+        page.close()
+        page = _popup(context, ext_id, "https://dichvucong-gov.com/")
+        assert page.get_attribute("body", "data-verdict") == "suspicious"
+        assert "không thuộc gov.vn" in page.inner_text("#card")
+        page.close()
+        page = _popup(context, ext_id, "https://www.facebook.com/thongtinchinhphuu")
+        assert page.get_attribute("body", "data-verdict") == "suspicious"  # a fake fan page
+        assert "facebook.com/thongtinchinhphu" in page.inner_text("#card")
+        page.close()
+        page = _popup(context, ext_id, "https://example.org/unlisted")
+        assert page.get_attribute("body", "data-verdict") == "unknown"
+        assert "Chưa kiểm tra được" in page.inner_text("#card")
+        page.close()
+    finally:
+        _store_settings(context, server=api_server.url)
+
+
 def test_first_install_page_no_false_notice_and_retry(pw, tmp_path, api_server):
     """A fresh profile: the first-run page opens; with the server down nothing claims lists
     were downloaded; once the server answers, the lists are fetched without a restart."""
