@@ -188,6 +188,9 @@ export class LookalikeDetector {
     this.siblings = new Set();
     for (const b of this.brands.keys()) for (const s of this.placeSiblings(b)) if (!this.brands.has(s)) this.siblings.add(s);
     this.papers = new Set([...this.brands].filter(([, [, name]]) => name.toLowerCase().startsWith("báo")).map(([b]) => b));
+    this.asciiLooks = w.ascii_looks ?? [];
+    this.asciiBrands = new Map();
+    for (const b of this.brands.keys()) this.asciiBrands.set(this.asciiSkeleton(b), b);
     this.plainMap = new Map();
     for (const [to, packed] of Object.entries(data.plain)) for (const c of unpackChars(packed)) this.plainMap.set(c, to);
   }
@@ -349,7 +352,8 @@ export class LookalikeDetector {
         }
       }
     }
-    const found = this.sameName(label, suffix) || this.split(subdomain, label)
+    const found = this.asciiLookalike(label.replaceAll("-", "")) || this.sameName(label, suffix)
+      || this.split(subdomain, label)
       || this.embedded(host, subdomain) || (free && this.freePage(label)) || null;
     if (found) return found;
     const word = label.replaceAll("-", "");
@@ -449,6 +453,19 @@ export class LookalikeDetector {
     }
     if (this.mixedScript(text.split(".")[0])) return { code: "lookalike_mixed_script", domain: plain, name: "", detail };
     return null;
+  }
+
+  /** skeleton.ascii_skeleton: ASCII look-alikes taken for the letters they imitate. */
+  asciiSkeleton(label) {
+    for (const [seq, letter] of this.asciiLooks) if (label.includes(seq)) label = label.replaceAll(seq, letter);
+    return label;
+  }
+
+  /** A whole name that is a brand written with ASCII look-alikes (v0v, bnevvs). */
+  asciiLookalike(word) {
+    const brand = this.asciiBrands.get(this.asciiSkeleton(word));
+    if (brand === undefined || brand === word) return null;
+    return this.hit("lookalike_homograph", brand, word);
   }
 
   mixedScript(label) {

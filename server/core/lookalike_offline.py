@@ -28,7 +28,7 @@ from confusable_homoglyphs import confusables
 
 from . import lookalike_words as w
 from .lookalike import _PAGE_PREFIXES
-from .skeleton import _confusable_map, _resolve, _strip_marks
+from .skeleton import _ASCII_LOOKS, _confusable_map, _resolve, _strip_marks
 from .vietnamese import _ONSETS, _RHYMES, PLACES
 
 __all__ = ["offline_data", "plain_char"]
@@ -168,6 +168,7 @@ def offline_data(detector: Any, rule_names: dict[str, str] | None = None) -> dic
             "vowels": "".join(sorted(w._VOWELS)),
             "lookalike_pairs": sorted("".join(sorted(p)) for p in w._LOOKALIKE),
             "min_fuzzy": w.MIN_FUZZY,
+            "ascii_looks": [list(pair) for pair in _ASCII_LOOKS],
             "onsets": list(_ONSETS),
             "rhymes": _sorted(_RHYMES),
             "places": _sorted(PLACES),
