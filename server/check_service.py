@@ -23,6 +23,7 @@ import functools
 import gzip
 import hashlib
 import logging
+import re
 import sys
 import threading
 import time
@@ -207,10 +208,14 @@ class CheckerService:
         feeds = self._feeds
         curated: set[str] = set()  # host patterns, only collected when feeds are in use
 
+        named: list[str] = []  # hosts named in allow rules' evidence (an outlet's old domain)
+
         def metas() -> Iterator[bytes]:
             for r in rows:
                 if r[1] == "allow":
                     official.append((r[2], r[3] or ""))
+                    if r[6] and "." in r[6]:
+                        named.extend(_EVIDENCE_HOST.findall(r[6].lower()))
                 if feeds.size:
                     curated.add(r[2])
                 yield _row_meta(r)
@@ -220,7 +225,7 @@ class CheckerService:
         checker = Checker(rules=metas(), tables=self.tables, version=version)
         if self.lookalike:
             candidates = [e.pattern for e in self.store.list_pending() if e.list == "allow"]
-            checker.set_lookalike(_detector(official, candidates))
+            checker.set_lookalike(_detector(official, candidates + named))
         return checker
 
     # -- checking --------------------------------------------------------------------
@@ -442,6 +447,14 @@ def _row_meta(row: tuple) -> bytes:  # type: ignore[type-arg]
             basis or "",
         )
     ).encode("utf-8")
+
+
+#: Host names in an evidence text (``https://baocu.com.vn/…``, "tên miền cũ baocu.com.vn"):
+#: a domain an official source's own evidence names is that source's (its old or other
+#: domain, the site that announced it), never called an imitation of it (issue 13).
+_EVIDENCE_HOST = re.compile(
+    r"(?:(?<=//)|(?<![\w.@/-]))((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24})(?![\w-])"
+)
 
 
 def _detector(official: list[tuple[str, str]], candidates: list[str]) -> Any:

@@ -26,3 +26,29 @@ def test_a_domain_under_review_is_not_called_an_imitation(app, client):
     # rejection leaves it unlisted, not an imitation; hanoimoi.net still is one
     assert _verdict(client, "https://hanoimoi.vn/tin/2") == ("unknown", "not_listed")
     assert _verdict(client, "https://hanoimoi.net/tin/2") == ("suspicious", "lookalike_tld_swap")
+
+
+def test_a_domain_named_in_an_official_sources_evidence_is_its_own(app, client):
+    """An allow rule's evidence naming another domain (the outlet's old one) makes that domain
+    the source's: never called an imitation of it; without the mention it is one (issue 13)."""
+    from server.core import Rule
+
+    store = app.extensions["khongvoi.store"]
+    for pattern, evidence in (
+        ("baothuxyz.vn", "https://mic.gov.vn/gp-123 ; trước đây: https://baothuxyz-online.com/"),
+        ("baothuabc.vn", "https://mic.gov.vn/gp-124"),
+    ):
+        store.add_rule(Rule(pattern, "allow", "Báo Thử", "press", "national", evidence))
+    app.extensions["khongvoi.checker"].refresh(force=True)
+    assert _verdict(client, "https://baothuxyz-online.com/a") == ("unknown", "not_listed")
+    assert _verdict(client, "https://baothuabc-online.com/a") == (
+        "suspicious",
+        "lookalike_combosquat",
+    )
+    # the path of an evidence URL names no host (/tin/baothuabc-online.com.htm)
+    store.add_rule(
+        Rule("baothudef.vn", "allow", "Báo Thử", "press", "national",
+             "https://mic.gov.vn/tin/baothudef-online.com.htm")
+    )  # fmt: skip
+    app.extensions["khongvoi.checker"].refresh(force=True)
+    assert _verdict(client, "https://baothudef-online.com/a")[0] == "suspicious"
