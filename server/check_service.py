@@ -270,11 +270,11 @@ class CheckerService:
         except Exception:  # a page name no pattern can hold: count the platform
             return domain
 
-    def count(self, verdict: str, domain: str) -> None:
-        """Count one check in memory; written to the store at most every flush interval."""
+    def count(self, verdict: str, domain: str, n: int = 1) -> None:
+        """Count ``n`` checks in memory; written to the store at most every flush interval."""
         day = time.strftime("%Y-%m-%d", time.gmtime())
         with self._stats_lock:
-            self._stats[(day, verdict, domain)] += 1
+            self._stats[(day, verdict, domain)] += n
         if time.monotonic() >= self._next_flush:
             self.flush_stats()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -54,7 +55,9 @@ def check() -> Response:
     return json_response(None, raw=body)
 
 
-def _batch_item(svc: Any, url: Any, language: str) -> dict[str, Any]:
+def _batch_item(
+    svc: Any, url: Any, language: str, counts: collections.Counter[tuple[str, str]]
+) -> dict[str, Any]:
     if not isinstance(url, str):
         return {
             "url": url,
@@ -69,7 +72,7 @@ def _batch_item(svc: Any, url: Any, language: str) -> dict[str, Any]:
         result = svc.check(url)
     except InvalidURL as exc:
         return {"url": url, "error": {"code": exc.code, "message": exc.message_for(language)}}
-    svc.count(result.verdict, svc.stat_key(result))
+    counts[result.verdict, svc.stat_key(result)] += 1
     return result_to_dict(result, language, svc.tables)
 
 
@@ -99,5 +102,8 @@ def check_batch() -> Response:
         )
     svc, language = service(), lang()
     svc.checker()  # refresh once for the whole batch
-    results = [_batch_item(svc, u, language) for u in urls]
+    counts: collections.Counter[tuple[str, str]] = collections.Counter()
+    results = [_batch_item(svc, u, language, counts) for u in urls]
+    for (verdict, key), n in counts.items():  # counted once per verdict and source
+        svc.count(verdict, key, n)
     return json_response({"results": results, "lists_version": svc.checker().version})

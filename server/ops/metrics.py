@@ -181,9 +181,9 @@ def _instrument(app: Flask) -> None:
     svc = app.extensions["khongvoi.checker"]
     count = svc.count
 
-    def counted(verdict: str, domain: str) -> None:
-        _child(VERDICTS, verdict).inc()
-        count(verdict, domain)
+    def counted(verdict: str, domain: str, n: int = 1) -> None:
+        _child(VERDICTS, verdict).inc(n)
+        count(verdict, domain, n)
 
     svc.count = counted
     svc._cache.on_lookup = lambda hit: _child(CACHE, "hit" if hit else "miss").inc()
