@@ -263,10 +263,8 @@ class CheckerService:
         domain = result.domain
         if domain not in self.tables.platforms and result.host not in self.tables.platforms:
             return domain
-        from .curation import suggested_pattern
-
         try:
-            return suggested_pattern(result.canonical_url, result.host)[:255]
+            return _page_pattern(result.canonical_url, result.host)
         except Exception:  # a page name no pattern can hold: count the platform
             return domain
 
@@ -447,6 +445,15 @@ def _row_meta(row: tuple) -> bytes:  # type: ignore[type-arg]
             basis or "",
         )
     ).encode("utf-8")
+
+
+@functools.lru_cache(maxsize=8192)
+def _page_pattern(canonical_url: str, host: str) -> str:
+    """The rule an admin would write for a page on a shared platform (memoised: popular pages
+    are checked again and again, and working it out costs more than the check)."""
+    from .curation import suggested_pattern
+
+    return suggested_pattern(canonical_url, host)[:255]
 
 
 #: Host names in an evidence text (``https://baocu.com.vn/…``, "tên miền cũ baocu.com.vn"):
