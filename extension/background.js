@@ -142,6 +142,8 @@ async function decideForCard(url) {
 // --- share gate --------------------------------------------------------------------------
 
 const INTENT_TTL_MS = 30 * 60 * 1000;
+const FRAMED_QUIET_MS = 10 * 1000;
+const framedAt = new Map(); // tab -> when a framed intent of it last opened a gate tab
 
 async function installGate() {
   // Pages and frames alike (an intent can be loaded in a frame too), except a share button's
@@ -181,6 +183,10 @@ async function onShareNavigation(details) {
     // an intent loaded in a frame was blocked there: the gate opens in a tab of its own (its
     // "Quay lại" closes it, back to the page), a share button's frame is left alone
     if (intent.form.plugin) return;
+    // one gate tab per page at a time: a page framing many intents cannot open many tabs
+    // (decided before any await: the frames' navigations arrive together)
+    if (Date.now() - (framedAt.get(details.tabId) ?? 0) < FRAMED_QUIET_MS) return;
+    framedAt.set(details.tabId, Date.now());
     const tab = await api.tabs.create({ url: "about:blank", openerTabId: details.tabId });
     await holdIntent(tab.id, details.url);
     return;

@@ -43,7 +43,7 @@ PLUGIN_PAGE = """<!doctype html><meta charset=utf-8><title>zalo button</title>
 <button id=zshare onclick="window.open('https://sp.zalo.me:{port}/zshare?from=button', 'zalo',
   'width=600,height=400')">Chia sẻ Zalo</button>"""
 FRAME_PAGE = """<!doctype html><meta charset=utf-8><title>framed</title>
-<p id=stub>frame</p><iframe id=f src="{src}" width=300 height=80></iframe>"""
+<p id=stub>frame</p><iframe id=f src="{src}" width=300 height=80></iframe>{more}"""
 
 
 class _Stub(BaseHTTPRequestHandler):
@@ -61,9 +61,11 @@ class _Stub(BaseHTTPRequestHandler):
         port = host.rsplit(":", 1)[-1]
         if host.startswith("sp.zalo.me:") and self.path.startswith("/plugins/share"):
             body = PLUGIN_PAGE.format(port=port)
-        elif self.path.startswith("/frame?src="):
+        elif self.path.startswith(("/frame?src=", "/frames?src=")):
+            # /frames: the same frame five times, as a hostile page would to open many tabs
             src = html.escape(unquote(self.path.split("=", 1)[1]))
-            body = FRAME_PAGE.format(src=src)
+            more = f'<iframe src="{src}"></iframe>' * 4 if self.path.startswith("/frames") else ""
+            body = FRAME_PAGE.format(src=src, more=more)
         else:
             body = STUB_PAGE.format(where=(host + self.path).replace("<", "&lt;"))
         self.send_response(200)

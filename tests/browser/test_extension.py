@@ -427,6 +427,16 @@ def test_intent_in_a_frame_is_gated_in_a_tab_of_its_own(ext, api_server, site):
         gate.click("#back")
     assert intent.split("://", 1)[1] not in stub_seen()
     page.close()
+    # a page framing five intents opens one gate tab, not five
+    before = len(context.pages)
+    page = context.new_page()
+    with context.expect_page() as opened:
+        page.goto(f"https://news.example:{site}/frames?src=" + quote(intent, safe=""))
+    _wait_gate(opened.value)
+    page.wait_for_timeout(1500)
+    assert len(context.pages) == before + 2  # the page and one gate
+    opened.value.close()
+    page.close()
 
 
 # --- security 2: every link in every parameter -----------------------------------------------
