@@ -61,9 +61,11 @@ class ApiError(Exception):
         self.message_en = message_en
 
 
-def wants_english() -> bool:
-    """``?lang=en`` or an ``Accept-Language`` preferring English over Vietnamese."""
-    lang = request.args.get("lang")
+def wants_english(lang: str | None = None, *, read_args: bool = True) -> bool:
+    """``?lang=en`` or an ``Accept-Language`` preferring English over Vietnamese. ``lang``
+    with ``read_args=False``: the parameter as the caller already read it from the query."""
+    if read_args:
+        lang = request.args.get("lang")
     if lang in ("en", "vi"):
         return lang == "en"
     header = request.headers.get("Accept-Language")

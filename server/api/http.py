@@ -9,7 +9,7 @@ import orjson
 from flask import Response, current_app, request
 
 from ..check_service import CheckerService
-from ..errors import ApiError
+from ..errors import ApiError, wants_english
 
 __all__ = [
     "bool_arg",
@@ -32,24 +32,18 @@ def service() -> CheckerService:
 
 
 def lang(value: str | None = _UNSET) -> str:  # type: ignore[assignment]
-    """``"en"`` or ``"vi"`` for this request: ``?lang=`` (an unknown one is refused, 400), else
-    an ``Accept-Language`` preferring English over Vietnamese (as ``wants_english``).
+    """``"en"`` or ``"vi"`` for this request; an unknown ``?lang=`` is refused (400).
     ``value``: the ``lang`` parameter when the caller has read the query already."""
     if value is _UNSET:
         value = request.args.get("lang")
-    if value is None:
-        header = request.headers.get("Accept-Language")
-        if not header or header.startswith("vi"):
-            return "vi"
-        return request.accept_languages.best_match(("vi", "en"), default="vi")  # type: ignore[return-value]
-    if value not in ("vi", "en"):
+    if value is not None and value not in ("vi", "en"):
         raise ApiError(
             400,
             "invalid_lang",
             "Tham số lang chỉ nhận vi hoặc en.",
             "The lang parameter must be vi or en.",
         )
-    return value
+    return "en" if wants_english(value, read_args=False) else "vi"
 
 
 def json_response(data: Any, status: int = 200, raw: bytes | None = None) -> Response:
