@@ -75,6 +75,17 @@ def test_firefox_popup_verdicts(ff, site):
     assert ff.body("verdict") == "suspicious"
 
 
+def _switch_to_new_window(ff, before, what):
+    """Wait for the one window not in ``before`` to open, switch to it, return its handle."""
+    deadline = time.monotonic() + 15
+    while not set(ff.m.window_handles) - before:
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+    (handle,) = set(ff.m.window_handles) - before
+    ff.m.switch_to_window(handle)
+    return handle
+
+
 def _share(ff, site, intent):
     ff.m.navigate(f"https://news.example:{site}/bai")
     ff.js("location.href = arguments[0];", intent)
@@ -144,12 +155,7 @@ def test_firefox_zalo_button_window_and_framed_intent_are_gated(ff, site):
     before = set(ff.m.window_handles)
     ff.m.find_element(By.ID, "zshare").click()
     ff.m.switch_to_parent_frame()
-    deadline = time.monotonic() + 15
-    while not set(ff.m.window_handles) - before:
-        assert time.monotonic() < deadline, "no share window"
-        time.sleep(0.05)
-    (popup,) = set(ff.m.window_handles) - before
-    ff.m.switch_to_window(popup)
+    _switch_to_new_window(ff, before, "no share window")
     ff.wait_url(f"{BASE}/gate/gate.html#")
     ff.wait("document.body && document.body.dataset.ready === 'true'")
     assert ff.body("verdict") == "denied"
@@ -161,12 +167,7 @@ def test_firefox_zalo_button_window_and_framed_intent_are_gated(ff, site):
     intent = f"https://zalo.me:{site}/share?url=" + quote("https://example.org/ff", safe="")
     before = set(ff.m.window_handles)
     ff.m.navigate(f"https://news.example:{site}/frame?src=" + quote(intent, safe=""))
-    deadline = time.monotonic() + 15
-    while not set(ff.m.window_handles) - before:
-        assert time.monotonic() < deadline, "no gate tab"
-        time.sleep(0.05)
-    (gate,) = set(ff.m.window_handles) - before
-    ff.m.switch_to_window(gate)
+    gate = _switch_to_new_window(ff, before, "no gate tab")
     ff.wait_url(f"{BASE}/gate/gate.html#")
     ff.wait("document.body && document.body.dataset.ready === 'true'")
     assert ff.js("return document.getElementById('shared').textContent") == (
@@ -307,12 +308,7 @@ def test_firefox_context_menu_on_a_sentence(ff):
         "browser.runtime.getBackgroundPage().then(bg => { bg.wrappedJSObject.khongVoi.openCheck("
         "{selectionText: 'Xem ngay tại tin-gia-mao.com/bai nhé!'}); return true; })"
     )
-    deadline = time.monotonic() + 15
-    while not set(ff.m.window_handles) - before:
-        assert time.monotonic() < deadline, "no check page"
-        time.sleep(0.05)
-    (opened,) = set(ff.m.window_handles) - before
-    ff.m.switch_to_window(opened)
+    _switch_to_new_window(ff, before, "no check page")
     ff.wait("document.body && document.body.dataset.ready === 'true'")
     assert ff.m.get_url().startswith(f"{BASE}/popup/popup.html?text=")
     assert ff.body("verdict") == "denied"
