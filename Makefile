@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app server
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test venv dev-venv db lint unit browser js extension extension-lint chromium firefox bench clean compile
+.PHONY: run test venv dev-venv db lint typecheck unit browser js extension extension-lint chromium firefox bench clean compile
 
 # Runtime environment: created when missing or when requirements.txt changes.
 $(VENV)/.runtime: requirements.txt
@@ -67,6 +67,10 @@ extension/node_modules/.package-lock.json: extension/package.json extension/pack
 lint: dev-venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## make typecheck: mypy --strict on server/core and server/store (configured in pyproject.toml).
+typecheck: dev-venv
+	$(BIN)/mypy
 
 unit: dev-venv
 	$(BIN)/pytest -m "not browser" -q
