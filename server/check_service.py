@@ -8,7 +8,7 @@ a worker that changed the lists also publishes a notice and the others poll at o
 (``notifier``, server/ops/lists_notify.py; the poll stays the fallback). A rebuild runs in
 the thread that found the change; other threads go on answering from the lists already
 loaded until it is swapped in. Serialised responses are cached per (URL, language) in a
-thread-safe cachetools LRU cache, cleared on rebuild.
+thread-safe LRU cache (``ResponseCache``), cleared on rebuild.
 
 The lookalike detector is built with the allow list and the domains waiting in the review
 queue for it (never called imitations). Deciding a queued entry rebuilds this worker at once;
@@ -24,15 +24,14 @@ import gzip
 import hashlib
 import logging
 import re
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from sys import getsizeof
 from typing import Any
 
-import cachetools
 import idna
 import orjson
 
@@ -52,24 +51,68 @@ log = logging.getLogger(__name__)
 ENTRY_OVERHEAD = 500
 
 
-def _entry_size(value: tuple[bytes, str, str]) -> int:
-    return sys.getsizeof(value[0]) + ENTRY_OVERHEAD
+class ResponseCache:
+    """The LRU cache of serialised responses, bounded by bytes (``maxsize`` is in bytes when
+    ``by_bytes``, else a count) and reporting lookups to ``on_lookup(hit, n)`` when set.
 
-
-class ResponseCache(cachetools.LRUCache):  # type: ignore[type-arg]
-    """The LRU cache of serialised responses, bounded by bytes (``maxsize`` is in bytes
-    when ``by_bytes``) and reporting each lookup to ``on_lookup(hit)`` when set."""
+    Built on :class:`collections.OrderedDict`, whose reordering and eviction run in C: a
+    miss that stores its answer costs about a tenth of what ``cachetools.LRUCache`` takes
+    (it keeps three mappings in Python), which is most of what a batch of new URLs pays
+    for the cache (``bench/bench_http.py``). Not thread-safe: the service holds its lock."""
 
     def __init__(self, maxsize: int, by_bytes: bool = True) -> None:
-        super().__init__(maxsize, getsizeof=_entry_size if by_bytes else None)
+        self.maxsize = maxsize
+        self.currsize = 0
         self.by_bytes = by_bytes
-        self.on_lookup: Callable[[bool], None] | None = None
+        self.on_lookup: Callable[[bool, int], None] | None = None
+        self._data: collections.OrderedDict[Any, tuple[bytes, str, str]] = collections.OrderedDict()
 
-    def get(self, key: Any, default: Any = None) -> Any:
-        value = super().get(key, default)
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._data
+
+    def values(self) -> Iterator[tuple[bytes, str, str]]:
+        """The cached values, least recently used first."""
+        return iter(list(self._data.values()))
+
+    def get(self, key: Any, default: Any = None, report: bool = True) -> Any:
+        """The value for ``key`` (now the most recently used), else ``default``; the lookup
+        is reported unless ``report`` is false (a batch reports its lookups together)."""
+        value = self._data.get(key)
+        if value is not None:
+            self._data.move_to_end(key)
+        if report and self.on_lookup is not None:
+            self.on_lookup(value is not None, 1)
+        return default if value is None else value
+
+    def report(self, hits: int, misses: int) -> None:
+        """Report lookups made with ``report=False``."""
         if self.on_lookup is not None:
-            self.on_lookup(value is not default)
-        return value
+            if hits:
+                self.on_lookup(True, hits)
+            if misses:
+                self.on_lookup(False, misses)
+
+    def __setitem__(self, key: Any, value: tuple[bytes, str, str]) -> None:
+        by_bytes = self.by_bytes
+        size = getsizeof(value[0]) + ENTRY_OVERHEAD if by_bytes else 1
+        if size > self.maxsize:
+            return  # would not fit even alone
+        data = self._data
+        old = data.pop(key, None)
+        if old is not None:
+            self.currsize -= getsizeof(old[0]) + ENTRY_OVERHEAD if by_bytes else 1
+        data[key] = value  # a new key goes to the end: the most recently used
+        self.currsize += size
+        while self.currsize > self.maxsize:
+            _, gone = data.popitem(last=False)
+            self.currsize -= getsizeof(gone[0]) + ENTRY_OVERHEAD if by_bytes else 1
+
+    def clear(self) -> None:
+        self._data.clear()
+        self.currsize = 0
 
 
 @dataclass(frozen=True)
@@ -239,12 +282,68 @@ class CheckerService:
     def check_json(self, url: str, lang: str, dumps: Callable[[Any], bytes]) -> bytes:
         """The serialised response for one URL, from the cache when possible (and counted)."""
         self.checker()
-        key, today = (url, lang), time.strftime("%Y-%m-%d")
+        body, verdict, key, _ = self._answer(url, lang, dumps, self._today())
+        self.count(verdict, key)
+        return body
+
+    def check_json_many(
+        self, urls: Sequence[object], lang: str, dumps: Callable[[Any], bytes]
+    ) -> list[bytes | dict[str, Any]]:
+        """The answers for a batch, in order: each URL's serialised response (the same bytes
+        and the same cache as :meth:`check_json`), or the item's error as a dict. The lists
+        are read once for the whole batch and the checks are counted once per verdict and
+        source."""
+        self.checker()
+        today = self._today()
+        counts: collections.Counter[tuple[str, str]] = collections.Counter()
+        out: list[bytes | dict[str, Any]] = []
+        hits = misses = 0
+        for url in urls:
+            if not isinstance(url, str):
+                out.append({"url": url, "error": _NOT_TEXT[lang == "en"]})
+                continue
+            try:
+                body, verdict, key, cached = self._answer(url, lang, dumps, today, report=False)
+            except InvalidURL as exc:
+                misses += 1
+                out.append(
+                    {"url": url, "error": {"code": exc.code, "message": exc.message_for(lang)}}
+                )
+                continue
+            counts[verdict, key] += 1
+            out.append(body)
+            if cached:
+                hits += 1
+            else:
+                misses += 1
+        self._cache.report(hits, misses)
+        self.count_many(counts)
+        return out
+
+    def _today(self) -> str:
+        """Today's local date; a new day empties the answer cache (a rule may be overdue
+        for review since midnight, and ``review_overdue`` is part of the answer)."""
+        today = time.strftime("%Y-%m-%d")
+        if today != self._cache_day:
+            with self._cache_lock:
+                if today != self._cache_day:
+                    self._cache.clear()
+                    self._cache_day = today
+        return today
+
+    def _answer(
+        self,
+        url: str,
+        lang: str,
+        dumps: Callable[[Any], bytes],
+        today: str,
+        report: bool = True,
+    ) -> tuple[bytes, str, str, bool]:
+        """(serialised response, verdict, statistics key, whether it was cached) for one URL,
+        cached by (URL, language); raises :class:`InvalidURL`."""
+        key = (url, lang)
         with self._cache_lock:
-            if today != self._cache_day:  # a new day: a rule may be overdue since midnight
-                self._cache.clear()
-                self._cache_day = today
-            hit = self._cache.get(key)
+            hit: tuple[bytes, str, str] | None = self._cache.get(key, report=report)
         if hit is None:
             result = self.check(url)
             body = dumps(result_to_dict(result, lang, self.tables))
@@ -252,9 +351,10 @@ class CheckerService:
             # response); an exact copy makes a cached entry cost its size, not 8x it.
             hit = (bytes(memoryview(body)), result.verdict, self.stat_key(result))
             with self._cache_lock:
-                self._cache[key] = hit
-        self.count(hit[1], hit[2])
-        return hit[0]
+                if self._cache_day == today:  # not made before a new day's clear
+                    self._cache[key] = hit
+            return (*hit, False)
+        return (*hit, True)
 
     # -- statistics ------------------------------------------------------------------------
     def stat_key(self, result: CheckResult) -> str:
@@ -273,6 +373,17 @@ class CheckerService:
         day = time.strftime("%Y-%m-%d", time.gmtime())
         with self._stats_lock:
             self._stats[(day, verdict, domain)] += n
+        if time.monotonic() >= self._next_flush:
+            self.flush_stats()
+
+    def count_many(self, counts: Mapping[tuple[str, str], int]) -> None:
+        """Count many checks at once, ``{(verdict, source): n}`` (a batch): as :meth:`count`
+        for each, under one lock."""
+        day = time.strftime("%Y-%m-%d", time.gmtime())
+        with self._stats_lock:
+            stats = self._stats
+            for (verdict, domain), n in counts.items():
+                stats[(day, verdict, domain)] += n
         if time.monotonic() >= self._next_flush:
             self.flush_stats()
 
@@ -532,6 +643,13 @@ _OVERDUE = (
 )
 
 
+#: A batch item that is not text, in Vietnamese and in English.
+_NOT_TEXT = (
+    {"code": "invalid_url", "message": "Liên kết phải là chuỗi ký tự."},
+    {"code": "invalid_url", "message": "URL must be a string."},
+)
+
+
 def result_to_dict(r: CheckResult, lang: str, tables: Tables) -> dict[str, Any]:
     """The JSON form of a check result in ``lang`` (``"vi"`` or ``"en"``).
 
@@ -541,6 +659,14 @@ def result_to_dict(r: CheckResult, lang: str, tables: Tables) -> dict[str, Any]:
     en = lang == "en"
     rule = r.rule
     host = r.host
+    reasons = _reasons_list(r.reasons, en)
+    if rule is None:
+        rule_json = None
+    else:
+        rule_json = _rule_of(rule, en, tables)
+        if rule.review_by and rule.review_by < time.strftime("%Y-%m-%d"):
+            overdue = _OVERDUE[en].format(date=rule.review_by)
+            reasons = [*reasons, {"code": "review_overdue", "message": overdue}]
     return {
         "url": r.url,
         "canonical_url": r.canonical_url,
@@ -550,17 +676,26 @@ def result_to_dict(r: CheckResult, lang: str, tables: Tables) -> dict[str, Any]:
         "domain": r.domain,
         "verdict": r.verdict,
         "verdict_label": VERDICT_LABELS[r.verdict][en],
-        "reasons": _reasons_list(r.reasons, en)
-        if rule is None or not rule.review_by or rule.review_by >= time.strftime("%Y-%m-%d")
-        else [
-            *_reasons_list(r.reasons, en),
-            {"code": "review_overdue", "message": _OVERDUE[en].format(date=rule.review_by)},
-        ],
-        "rule": None
-        if rule is None
-        else _rule_dict(rule, en, tables.categories.get(rule.category, _NO_LABELS)),
+        "reasons": reasons,
+        "rule": rule_json,
         "chain": list(r.chain),
         "imitates": {"domain": r.imitates.domain, "name": r.imitates.name} if r.imitates else None,
         "advice": _advice_dict(r.advice, en),
         "lists_version": r.lists_version,
     }
+
+
+_rule_memo: dict[tuple[int, bool], tuple[Rule, Tables, dict[str, Any]]] = {}
+
+
+def _rule_of(rule: Rule, en: bool, tables: Tables) -> dict[str, Any]:
+    """:func:`_rule_dict` memoised by the rule's identity (and the tables' labels)."""
+    key = (id(rule), en)
+    hit = _rule_memo.get(key)
+    if hit is not None and hit[0] is rule and hit[1] is tables:
+        return hit[2]
+    value = _rule_dict(rule, en, tables.categories.get(rule.category, _NO_LABELS))
+    if len(_rule_memo) >= 8192:
+        _rule_memo.clear()
+    _rule_memo[key] = (rule, tables, value)
+    return value

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import collections
-from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
 from flask import Response, current_app, request
 
-from ..check_service import result_to_dict
 from ..core import InvalidURL
 from ..errors import ApiError
 from ..limits import limit
@@ -55,27 +52,6 @@ def check() -> Response:
     return json_response(None, raw=body)
 
 
-def _batch_item(
-    svc: Any, url: Any, language: str, counts: collections.Counter[tuple[str, str]]
-) -> dict[str, Any]:
-    if not isinstance(url, str):
-        return {
-            "url": url,
-            "error": {
-                "code": "invalid_url",
-                "message": (
-                    "URL must be a string." if language == "en" else "Liên kết phải là chuỗi ký tự."
-                ),
-            },
-        }
-    try:
-        result = svc.check(url)
-    except InvalidURL as exc:
-        return {"url": url, "error": {"code": exc.code, "message": exc.message_for(language)}}
-    counts[result.verdict, svc.stat_key(result)] += 1
-    return result_to_dict(result, language, svc.tables)
-
-
 @bp.route("/check/batch", methods=["POST"])
 @limit("RATELIMIT_BATCH")
 def check_batch() -> Response:
@@ -101,9 +77,7 @@ def check_batch() -> Response:
             f"At most {most} URLs per batch.",
         )
     svc, language = service(), lang()
-    svc.checker()  # refresh once for the whole batch
-    counts: collections.Counter[tuple[str, str]] = collections.Counter()
-    results = [_batch_item(svc, u, language, counts) for u in urls]
-    for (verdict, key), n in counts.items():  # counted once per verdict and source
-        svc.count(verdict, key, n)
+    answers = svc.check_json_many(urls, language, orjson.dumps)
+    # each answer is the single check's serialised response (shared with its cache)
+    results = [a if isinstance(a, dict) else orjson.Fragment(a) for a in answers]
     return json_response({"results": results, "lists_version": svc.checker().version})

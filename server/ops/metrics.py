@@ -12,10 +12,12 @@ denies ``/metrics`` anyway. ``METRICS_ENABLED = False`` removes the route (404).
 
 from __future__ import annotations
 
+import collections
 import hmac
 import ipaddress
 import os
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
@@ -186,7 +188,18 @@ def _instrument(app: Flask) -> None:
         count(verdict, domain, n)
 
     svc.count = counted
-    svc._cache.on_lookup = lambda hit: _child(CACHE, "hit" if hit else "miss").inc()
+    count_many = svc.count_many
+
+    def counted_many(counts: Mapping[tuple[str, str], int]) -> None:
+        per_verdict: collections.Counter[str] = collections.Counter()
+        for (verdict, _), n in counts.items():
+            per_verdict[verdict] += n
+        for verdict, n in per_verdict.items():
+            _child(VERDICTS, verdict).inc(n)
+        count_many(counts)
+
+    svc.count_many = counted_many
+    svc._cache.on_lookup = lambda hit, n: _child(CACHE, "hit" if hit else "miss").inc(n)
     svc.on_poll_error = lambda exc: DB_ERRORS.labels("lists_poll").inc()
     resolver = svc.resolver
     if resolver is not None:

@@ -210,3 +210,32 @@ def test_proxy_fix_gives_rate_limits_the_real_client(tmp_path, hops: int) -> Non
         for ip in ("1.1.1.1", "2.2.2.2")
     ]
     assert codes == [200, 429]  # without ProxyFix the header is ignored (cannot be forged)
+
+
+def test_metrics_count_a_batch_per_item(backend_app: Flask) -> None:
+    """A batch counts each URL's verdict and cache lookup (not one per request), answers from
+    the same cache as single checks, and is counted in the daily statistics."""
+    c = backend_app.test_client()
+    svc = backend_app.extensions["khongvoi.checker"]
+    before = c.get("/metrics").get_data(as_text=True)
+    deny = ["https://tin-gia-mao.com/a", "https://tin-gia-mao.com/b"]
+    assert c.get("/api/v1/check", query_string={"url": deny[0]}).status_code == 200
+    urls = [*deny, "https://baochinhphu.vn/x", 7, "javascript:x", deny[1]]
+    resp = c.post("/api/v1/check/batch", json={"urls": urls})
+    assert resp.status_code == 200
+    text = c.get("/metrics").get_data(as_text=True)
+
+    def delta(name: str, **labels: str) -> float:
+        return sample(text, name, **labels) - sample(before, name, **labels)
+
+    assert delta("khongvoi_verdicts_total", verdict="denied") == 4  # 1 single + 3 in the batch
+    assert delta("khongvoi_verdicts_total", verdict="official") == 1
+    # hits: deny[0] (asked before) and deny[1] (second time in the batch); misses: the single
+    # check, deny[1]'s first time, baochinhphu.vn, and the invalid link
+    assert delta("khongvoi_check_cache_lookups_total", result="hit") == 2
+    assert delta("khongvoi_check_cache_lookups_total", result="miss") == 4
+    svc.flush_stats()
+    store = backend_app.extensions["khongvoi.store"]
+    top = dict(store.top_domains("denied", "2000-01-01"))
+    assert top["tin-gia-mao.com"] == 4
+    assert dict(store.top_domains("official", "2000-01-01"))["baochinhphu.vn"] == 1

@@ -1,0 +1,116 @@
+"""The answer cache (``ResponseCache``) against a reference model, and the batch route's use
+of it: a batch answers from and fills the same cache as single checks, with the same bytes."""
+
+from __future__ import annotations
+
+import collections
+import sys
+
+import orjson
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from server.check_service import ENTRY_OVERHEAD, ResponseCache
+from tests.live import make_test_app
+
+
+def _size(value: tuple[bytes, str, str]) -> int:
+    return sys.getsizeof(value[0]) + ENTRY_OVERHEAD
+
+
+ops = st.lists(
+    st.tuples(
+        st.sampled_from(["get", "set", "clear"]),
+        st.integers(0, 12),  # key
+        st.integers(0, 3000),  # body length
+    ),
+    max_size=80,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ops=ops, limit=st.integers(0, 12_000), by_bytes=st.booleans())
+def test_cache_is_an_lru_bounded_by_bytes_or_count(ops, limit, by_bytes) -> None:
+    cache = ResponseCache(limit if by_bytes else limit // 1000, by_bytes=by_bytes)
+    lookups: list[tuple[bool, int]] = []
+    cache.on_lookup = lambda hit, n: lookups.append((hit, n))
+    model: collections.OrderedDict[int, tuple[bytes, str, str]] = collections.OrderedDict()
+
+    def cost(v: tuple[bytes, str, str]) -> int:
+        return _size(v) if by_bytes else 1
+
+    for op, key, length in ops:
+        if op == "get":
+            got = cache.get(key)
+            want = model.get(key)
+            if want is not None:
+                model.move_to_end(key)
+            assert got == want
+            assert lookups[-1] == (want is not None, 1)
+        elif op == "set":
+            value = (b"x" * length, "unknown", f"d{key}.vn")
+            if cost(value) <= cache.maxsize:
+                model.pop(key, None)
+                model[key] = value
+                while sum(map(cost, model.values())) > cache.maxsize:
+                    model.popitem(last=False)
+            cache[key] = value
+        else:
+            cache.clear()
+            model.clear()
+        assert list(cache.values()) == list(model.values())
+        assert cache.currsize == sum(map(cost, model.values())) <= cache.maxsize
+        assert len(cache) == len(model)
+
+
+def test_unreported_lookups_are_reported_together() -> None:
+    cache = ResponseCache(10_000)
+    seen: list[tuple[bool, int]] = []
+    cache.on_lookup = lambda hit, n: seen.append((hit, n))
+    cache["a"] = (b"{}", "unknown", "a.vn")
+    assert cache.get("a", report=False) == (b"{}", "unknown", "a.vn")
+    assert cache.get("b", report=False) is None
+    assert seen == []
+    cache.report(3, 0)
+    cache.report(0, 2)
+    assert seen == [(True, 3), (False, 2)]
+
+
+def test_batch_answers_are_the_single_check_answers_and_share_the_cache(tmp_path) -> None:
+    app = make_test_app(tmp_path)
+    svc = app.extensions["khongvoi.checker"]
+    c = app.test_client()
+    urls = ["https://baochinhphu.vn/a", "https://tin-gia-mao.com/b", "https://vi-du.vn/c"]
+    for lang in ("vi", "en"):
+        single = [
+            c.get("/api/v1/check", query_string={"url": u, "lang": lang}).get_data()
+            for u in urls[:2]
+        ]
+        assert len(svc._cache) >= 2
+        batch = c.post(f"/api/v1/check/batch?lang={lang}", json={"urls": urls})
+        assert batch.status_code == 200
+        body = orjson.loads(batch.get_data())
+        # byte for byte the single check's answer, for cached and new URLs alike
+        assert [orjson.dumps(r) for r in body["results"][:2]] == [
+            orjson.dumps(orjson.loads(s)) for s in single
+        ]
+        assert (urls[2], lang) in svc._cache  # the batch filled the cache
+        again = c.get("/api/v1/check", query_string={"url": urls[2], "lang": lang})
+        assert orjson.loads(again.get_data()) == body["results"][2]
+    assert body["results"][0]["verdict"] == "official"
+    assert body["results"][2]["reasons"][0]["message"].isascii()  # English asked
+
+
+def test_batch_after_a_list_change_answers_from_the_new_lists(tmp_path) -> None:
+    from server.core import make_rule
+
+    app = make_test_app(tmp_path)
+    c = app.test_client()
+    url = "https://moi-them-lo.vn/a"
+    first = c.post("/api/v1/check/batch", json={"urls": [url]}).get_json()
+    assert first["results"][0]["verdict"] == "unknown"
+    store = app.extensions["khongvoi.store"]
+    store.add_rule(make_rule("allow", "moi-them-lo.vn", name="Mới", category="press_local"))
+    body = c.post("/api/v1/check/batch", json={"urls": [url]}).get_json()
+    assert body["results"][0]["verdict"] == "official"
+    assert body["lists_version"] == store.lists_version() == body["results"][0]["lists_version"]
