@@ -31,11 +31,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from ..core import InvalidRule, InvalidURL, parse_url
+from ..core import InvalidRule
 from ..core.domains import SuffixList, default_suffix_list
 from ..core.rules import Rule, canonical_pattern
 from ..store.accounts import Actor
@@ -43,6 +42,7 @@ from ..store.engine import fold
 from ..unmask import _Refused, describe_resolve_error
 from . import ASSISTANT
 from .fetch import FetchResult, GuardedFetcher, TlsInfo
+from .pages import CONTACT, Page, parked_by, read_page, social_pattern
 
 __all__ = ["FLAGS", "HealthChecker", "social_pattern"]
 
@@ -77,32 +77,6 @@ FLAGS = {
         "The page title (“{x}”) no longer names the source.",
     ),
 }
-_PARKED = (
-    "domain is for sale",
-    "domain may be for sale",
-    "buy this domain",
-    "domain for sale",
-    "this domain is parked",
-    "parked free",
-    "parked domain",
-    "domain parking",
-    "is for sale",
-    "ten mien nay dang duoc rao ban",
-    "ten mien dang duoc rao ban",
-    "ten mien nay dang duoc ban",
-    "mua ten mien nay",
-)
-_PARKING_HOSTS = (
-    "sedoparking.com",
-    "parkingcrew.net",
-    "bodis.com",
-    "dan.com",
-    "afternic.com",
-    "hugedomains.com",
-    "sedo.com",
-    "above.com",
-    "parklogic.com",
-)
 _GENERIC_WORDS = frozenset(
     (
         "bao",
@@ -133,130 +107,6 @@ _GENERIC_WORDS = frozenset(
         "moi",
     )
 )
-_CONTACT = re.compile(r"(?i)lien-?he|contact|gioi-?thieu|about")
-_SOCIAL_SKIP = frozenset(
-    (
-        "sharer",
-        "sharer.php",
-        "share.php",
-        "share",
-        "dialog",
-        "plugins",
-        "tr",
-        "login",
-        "login.php",
-        "watch",
-        "embed",
-        "results",
-        "hashtag",
-        "intent",
-        "home.php",
-        "events",
-        "groups",
-        "photo.php",
-        "story.php",
-        "permalink.php",
-        "policies",
-        "privacy",
-        "help",
-        "legal",
-    )
-)
-
-
-class _Page(HTMLParser):
-    """The title and the links of a page."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.title = ""
-        self.links: list[tuple[str, str]] = []  # (href, text)
-        self._in_title = False
-        self._href: str | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title" and not self.title:
-            self._in_title = True
-        elif tag == "a":
-            self._href = dict(attrs).get("href") or None
-            self._text = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-        elif tag == "a" and self._href:
-            self.links.append((self._href, " ".join(self._text).strip()))
-            self._href = None
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
-        if self._href is not None:
-            self._text.append(data)
-
-
-def _page(body: bytes, headers: dict[str, str]) -> _Page:
-    charset = "utf-8"
-    match = re.search(r"charset=([\w-]+)", headers.get("Content-Type", ""), re.I)
-    if match:
-        charset = match.group(1)
-    try:
-        text = body.decode(charset, "replace")
-    except LookupError:
-        text = body.decode("utf-8", "replace")
-    page = _Page()
-    try:
-        page.feed(text)
-        page.close()
-    except (AssertionError, ValueError):  # html.parser gives up on some broken markup
-        pass
-    page.title = " ".join(page.title.split())[:300]
-    return page
-
-
-def social_pattern(url: str, platforms: frozenset[str]) -> tuple[str, str] | None:
-    """``(pattern, platform label)`` of a link to an official page, or None."""
-    try:
-        u = parse_url(url)
-    except InvalidURL:
-        return None
-    host = u.host.removeprefix("www.").removeprefix("m.").removeprefix("web.")
-    segments = [s for s in u.path.split("/") if s]
-    if not segments:
-        return None
-    first = segments[0]
-    if host in ("facebook.com", "fb.com"):
-        if first.lower() == "profile.php":
-            match = re.search(r"(?:^|&)id=(\d+)", u.query)
-            raw, label = (
-                (f"facebook.com/profile.php?id={match.group(1)}" if match else ""),
-                "Facebook",
-            )
-        elif first.lower() == "pages" and len(segments) >= 3:
-            raw, label = f"facebook.com/{segments[2]}", "Facebook"  # /pages/Name/ID
-        else:
-            raw, label = f"facebook.com/{first}", "Facebook"
-    elif host == "youtube.com":
-        if first.startswith("@"):
-            raw = f"youtube.com/{first}"
-        elif first in ("channel", "c", "user") and len(segments) >= 2:
-            raw = f"youtube.com/{first}/{segments[1]}"
-        else:
-            raw = ""
-        label = "YouTube"
-    elif host in ("zalo.me", "oa.zalo.me"):
-        raw, label = (f"zalo.me/{first}" if host == "zalo.me" else ""), "Zalo OA"
-    elif host == "tiktok.com":
-        raw, label = (f"tiktok.com/{first}" if first.startswith("@") else ""), "TikTok"
-    else:
-        return None
-    if not raw or first.lower() in _SOCIAL_SKIP:
-        return None
-    try:
-        return canonical_pattern(raw, platforms=platforms), label
-    except InvalidRule:
-        return None
 
 
 def _flag(code: str, x: str = "") -> dict[str, str]:
@@ -357,10 +207,10 @@ class HealthChecker:
                 out["flags"].append(_flag("unreachable", _why(got.error)))
             return out
         out["status"] = got.status
-        page = _page(got.body, got.headers)
+        page = read_page(got.body, got.headers)
         out["title"] = page.title
         self._page_flags(rule, got, page, out, allowed, propose)
-        if propose and got.status is not None and got.status < 400 and not _parked(got, page):
+        if propose and got.status is not None and got.status < 400 and not parked_by(got, page):
             self._discover(rule, got, page, out)
         return out
 
@@ -392,7 +242,7 @@ class HealthChecker:
         self,
         rule: Any,
         got: FetchResult,
-        page: _Page,
+        page: Page,
         out: dict[str, Any],
         allowed: set[str],
         propose: bool,
@@ -403,7 +253,7 @@ class HealthChecker:
         mine = self.suffixes.registrable_domain(rule.pattern) or rule.pattern
         theirs = self.suffixes.registrable_domain(final) or final
         covered = final == rule.pattern or final.endswith("." + rule.pattern)
-        parked = _parked(got, page)
+        parked = parked_by(got, page)
         if parked:
             out["flags"].append(_flag("parked", parked))
         if theirs != mine and not covered:
@@ -443,7 +293,7 @@ class HealthChecker:
         pid = self.feeds.propose(proposal, "assistant:successor", _actor(rule))
         out["proposals"].append({"kind": "successor", "pattern": pattern, "pending_id": pid})
 
-    def _discover(self, rule: Any, got: FetchResult, page: _Page, out: dict[str, Any]) -> None:
+    def _discover(self, rule: Any, got: FetchResult, page: Page, out: dict[str, Any]) -> None:
         pages = [(got.final_url, page)]
         site = urlsplit(got.final_url).hostname or ""
         seen_pages = {got.final_url}
@@ -454,12 +304,12 @@ class HealthChecker:
             if (
                 urlsplit(url).hostname == site
                 and url not in seen_pages
-                and (_CONTACT.search(href) or _CONTACT.search(fold(text)))
+                and (CONTACT.search(href) or CONTACT.search(fold(text)))
             ):
                 seen_pages.add(url)
                 more = self.fetcher.fetch(url, max_bytes=BODY_BYTES)
                 if not more.error and more.status == 200:
-                    pages.append((more.final_url, _page(more.body, more.headers)))
+                    pages.append((more.final_url, read_page(more.body, more.headers)))
         found: dict[str, tuple[str, str]] = {}
         for where, p in pages:
             for href, _ in p.links:
@@ -491,16 +341,3 @@ def _why(code: str) -> str:
 
 def _actor(rule: Any) -> Actor:
     return Actor(ASSISTANT, reason=f"list health of {rule.pattern}")
-
-
-def _parked(got: FetchResult, page: _Page) -> str:
-    """The wording (or parking host) that marks a parked page, or ``""``."""
-    final = urlsplit(got.final_url).hostname or ""
-    for parking in _PARKING_HOSTS:
-        if final == parking or final.endswith("." + parking):
-            return parking
-    text = fold(page.title + " " + got.body[:20000].decode("utf-8", "replace"))
-    for phrase in _PARKED:
-        if phrase in text:
-            return phrase
-    return ""
