@@ -92,7 +92,6 @@ class AuditMixin:
     def _read(self) -> Connection:  # provided by SQLStore
         raise NotImplementedError
 
-    # -- audit ------------------------------------------------------------------------------
     def list_audit(
         self,
         *,

@@ -202,7 +202,7 @@ class Store(Protocol):
         """Set several reports' status; returns the ids changed (those with that status
         already are left alone). Audited ``<status>`` on ``report`` per report changed
         (before, after + ``link``: ``{"rule", "entry"}`` of the change that resolved them).
-        :class:`NotFound` for the first id that does not exist."""
+        :class:`NotFound` (for the smallest missing id) when one does not exist."""
 
     def reports_resolved_by(self, entry_id: int) -> list[int]:
         """The reports (sorted ids) that audit entry ``entry_id`` resolved (through
