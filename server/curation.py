@@ -19,6 +19,7 @@ from typing import Any
 from .errors import ApiError
 from .store import CannotRevert, NotFound
 from .store.accounts import Actor
+from .store.fields import EDITABLE_FIELDS
 
 __all__ = [
     "CONFIRM_ABOVE",
@@ -519,7 +520,7 @@ def prepare_import(data: bytes, fmt: str, list_: str | None, force: bool = False
     return ParseResult(parsed.rules, errors)
 
 
-FIELDS = ("name", "category", "scope", "evidence", "basis", "note", "review_by")
+FIELDS = EDITABLE_FIELDS
 
 
 def import_changes(store: Any, rules: list[Any], most: int = 1000) -> list[dict[str, Any]]:

@@ -39,6 +39,7 @@ import orjson
 
 from .core import LISTS, InvalidRule, Rule, make_rule
 from .core.tables import default_tables
+from .store.fields import EDITABLE_FIELDS
 
 __all__ = [
     "COLUMNS",
@@ -54,7 +55,7 @@ __all__ = [
     "write_json",
 ]
 
-COLUMNS = ("pattern", "name", "category", "scope", "evidence", "basis", "note", "review_by")
+COLUMNS = ("pattern", *EDITABLE_FIELDS)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_BYTES = 50 * 1024 * 1024
 

@@ -15,6 +15,7 @@ from ..errors import ApiError
 from ..limits import limit
 from ..rule_files import build_rule, check_text
 from ..store import Conflict, NotFound
+from ..store.fields import RULE_COLUMNS
 from . import bp
 from .auth import (
     admin_actor,
@@ -27,7 +28,7 @@ from .auth import (
 )
 
 PAGE = 50
-FIELDS = ("list", "pattern", "name", "category", "scope", "evidence", "basis", "note", "review_by")
+FIELDS = RULE_COLUMNS
 
 
 def _store() -> Any:

@@ -12,6 +12,7 @@ from flask import Response
 
 from ..core import VERDICTS
 from ..core.urls import MAX_URL_LENGTH
+from ..store.fields import TEXT_FIELDS
 from . import bp
 from .http import LIST_CHOICES, json_response
 from .keys import MAX_KEY_NAME
@@ -408,9 +409,7 @@ def _paths() -> dict[str, Any]:
     }
 
 
-_RULE_PROPS = {
-    k: _STR for k in ("pattern", "name", "category", "scope", "evidence", "basis", "note")
-}
+_RULE_PROPS = {k: _STR for k in ("pattern", *TEXT_FIELDS)}
 SCHEMAS.update(
     {
         "RuleInput": {

@@ -20,10 +20,11 @@ from ..core import InvalidRule
 from ..errors import ApiError
 from ..rule_files import build_rule, check_text
 from ..store import Conflict, NotFound
+from ..store.fields import EDITABLE_FIELDS
 from . import bp
 from .http import bool_arg, json_response, read_json, require_object, service
 
-_FIELDS = ("name", "category", "scope", "evidence", "basis", "note", "review_by")
+_FIELDS = EDITABLE_FIELDS
 
 
 def _store() -> Any:

@@ -1,20 +1,34 @@
-"""Storage: the store interface and its SQL backend (SQLite default, PostgreSQL)."""
+"""Storage: the store interface (``base.Store``) and its SQL backend (SQLite default,
+PostgreSQL).
 
-from .base import (
-    Conflict,
+Modules: ``base`` the interface; ``records`` the records it returns; ``errors`` what it
+raises; ``fields`` the rule fields, derived from the core's ``Rule``; ``audit`` the audit
+log; ``sql`` the store (rules), with ``accounts`` (users, keys), ``queues`` (review queue,
+reports, statistics), ``undo`` (reverting audit entries) and ``importer`` (bulk import);
+``version`` the lists version; ``sql_fragments`` raw SQL they share; ``schema`` the tables;
+``engine`` connections and migrations.
+"""
+
+from .audit import Actor, AuditEntry
+from .base import Store
+from .errors import AccountRefused, CannotRevert, Conflict, NotFound, StoreError
+from .records import (
+    ApiKey,
     ImportResult,
-    NotFound,
     PendingRecord,
     ReportRecord,
+    RevertResult,
     RuleRecord,
     RuleRow,
-    Store,
-    StoreError,
+    User,
 )
 from .sql import SQLStore
-from .undo import CannotRevert, RevertResult
 
 __all__ = [
+    "AccountRefused",
+    "Actor",
+    "ApiKey",
+    "AuditEntry",
     "CannotRevert",
     "Conflict",
     "ImportResult",
@@ -27,4 +41,5 @@ __all__ = [
     "SQLStore",
     "Store",
     "StoreError",
+    "User",
 ]

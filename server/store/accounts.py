@@ -1,4 +1,4 @@
-"""Users, API keys and the audit log (append-only from the application's point of view).
+"""Users and API keys (every change to them is written to the audit log, ``.audit``).
 
 Passwords are hashed with Argon2 (argon2-cffi). API keys are random 256-bit tokens shown
 once; only their SHA-256 is stored (a fast hash is right for high-entropy secrets).
@@ -8,85 +8,34 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import asdict, dataclass
 from typing import Any
 
-import orjson
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .base import Conflict, NotFound, StoreError
-from .records import iso, now
-from .schema import api_keys, audit_log, users
+from .audit import Actor, AuditEntry, write_audit
+from .errors import AccountRefused, Conflict, NotFound
+from .records import ApiKey, User, iso, now
+from .schema import api_keys, users
 
-__all__ = ["AccountRefused", "AccountsMixin", "Actor", "ApiKey", "AuditEntry", "User", "hash_key"]
+# Actor, AuditEntry, write_audit (.audit), User, ApiKey (.records) and AccountRefused
+# (.errors) are re-exported: code written before they moved imports them from here.
+__all__ = [
+    "AccountRefused",
+    "AccountsMixin",
+    "Actor",
+    "ApiKey",
+    "AuditEntry",
+    "User",
+    "hash_key",
+    "write_audit",
+]
 
 ROLES = ("admin", "editor")
 SCOPES = ("check", "admin")
 _hasher = PasswordHasher()
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who makes a change, from where, and why (written to the audit log)."""
-
-    name: str
-    ip: str = ""
-    reason: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class User:
-    """An admin or editor account (never carries the password)."""
-
-    id: int
-    username: str
-    role: str
-    active: bool
-    password_changed_at: str
-    #: An editor limited to one province's rules ("" for every rule).
-    scope: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ApiKey:
-    """An API key's public data (the secret is shown only when created)."""
-
-    id: int
-    name: str
-    prefix: str
-    scope: str
-    created_by: str
-    created_at: str
-    last_used_at: str
-    revoked_at: str
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    """One change: who, when, from where, what, before and after, why."""
-
-    id: int
-    at: str
-    actor: str
-    ip: str
-    action: str
-    target_type: str
-    target_id: int | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    reason: str
-    parent_id: int | None = None
-
-
-class AccountRefused(StoreError):
-    """A change that would leave no active administrator (``reason`` = ``last_admin``)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def _user(r: Any) -> User:
@@ -104,49 +53,12 @@ def _iso(value: Any) -> str:
     return iso(value)
 
 
-def write_audit(
-    conn: Connection,
-    actor: Actor | None,
-    action: str,
-    target_type: str,
-    target_id: int | None,
-    before: Any = None,
-    after: Any = None,
-    parent_id: int | None = None,
-) -> int:
-    """Append an audit row inside the caller's transaction; returns its id."""
-    if actor is None:
-        actor = Actor("system")
-    return int(
-        conn.execute(
-            insert(audit_log)
-            .values(
-                at=now(),
-                actor=actor.name,
-                ip=actor.ip,
-                action=action,
-                target_type=target_type,
-                target_id=target_id,
-                reason=actor.reason,
-                parent_id=parent_id,
-                before=None if before is None else orjson.dumps(_plain(before)).decode(),
-                after=None if after is None else orjson.dumps(_plain(after)).decode(),
-            )
-            .returning(audit_log.c.id)
-        ).scalar_one()
-    )
-
-
-def _plain(obj: Any) -> Any:
-    return asdict(obj) if hasattr(obj, "__dataclass_fields__") else obj
-
-
 class AccountsMixin:
-    """Users, keys and audit on :class:`~server.store.sql.SQLStore`."""
+    """Users and keys on :class:`~server.store.sql.SQLStore`."""
 
-    engine: Any
+    engine: Engine
 
-    def _read(self) -> Any:  # provided by SQLStore
+    def _read(self) -> Connection:  # provided by SQLStore
         raise NotImplementedError
 
     # -- users ------------------------------------------------------------------------------
@@ -407,58 +319,6 @@ class AccountsMixin:
             write_audit(conn, actor, "revoke", "key", key_id, after={"revoked": True})
         return _key(row)
 
-    # -- audit ------------------------------------------------------------------------------
-    def list_audit(
-        self,
-        *,
-        target_type: str | None = None,
-        actor: str | None = None,
-        target_id: int | None = None,
-        parent_id: int | None = None,
-        top_level: bool = False,
-        offset: int = 0,
-        limit: int = 50,
-    ) -> tuple[int, list[AuditEntry]]:
-        """``(total, page)`` of the log, newest first.
-
-        ``target_id``: one object's history (with ``target_type``); ``parent_id``: the
-        per-rule entries of one import or undo; ``top_level``: leave those out."""
-        stmt = select(audit_log)
-        if target_type:
-            stmt = stmt.where(audit_log.c.target_type == target_type)
-        if actor:
-            stmt = stmt.where(audit_log.c.actor == actor)
-        if target_id is not None:
-            stmt = stmt.where(audit_log.c.target_id == target_id)
-        if parent_id is not None:
-            stmt = stmt.where(audit_log.c.parent_id == parent_id)
-        if top_level:
-            stmt = stmt.where(audit_log.c.parent_id.is_(None))
-        with self._read() as conn:
-            total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-            rows = conn.execute(stmt.order_by(audit_log.c.id.desc()).offset(offset).limit(limit))
-            return int(total), [_audit(r) for r in rows]
-
-    def count_children(self, entry_ids: list[int]) -> dict[int, int]:
-        """How many per-rule entries each of ``entry_ids`` has (imports and their undos)."""
-        if not entry_ids:
-            return {}
-        with self._read() as conn:
-            rows = conn.execute(
-                select(audit_log.c.parent_id, func.count())
-                .where(audit_log.c.parent_id.in_(entry_ids))
-                .group_by(audit_log.c.parent_id)
-            )
-            return {int(r[0]): int(r[1]) for r in rows}
-
-    def get_audit(self, entry_id: int) -> AuditEntry:
-        """One entry or :class:`NotFound`."""
-        with self._read() as conn:
-            row = conn.execute(select(audit_log).where(audit_log.c.id == entry_id)).first()
-        if row is None:
-            raise NotFound(entry_id)
-        return _audit(row)
-
 
 def _key(r: Any) -> ApiKey:
     return ApiKey(
@@ -470,20 +330,4 @@ def _key(r: Any) -> ApiKey:
         _iso(r.created_at),
         _iso(r.last_used_at),
         _iso(r.revoked_at),
-    )
-
-
-def _audit(r: Any) -> AuditEntry:
-    return AuditEntry(
-        r.id,
-        _iso(r.at),
-        r.actor,
-        r.ip,
-        r.action,
-        r.target_type,
-        r.target_id,
-        orjson.loads(r.before) if r.before else None,
-        orjson.loads(r.after) if r.after else None,
-        r.reason,
-        r.parent_id,
     )

@@ -22,27 +22,29 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import operator
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, text, update
+from sqlalchemy import BindParameter, Connection, Engine, bindparam, text, update
 from sqlalchemy.exc import DBAPIError
 
 from ..core.rules import Rule
-from .accounts import Actor, write_audit
-from .base import ImportResult
-from .records import now
+from .audit import Actor, write_audit
+from .fields import EDITABLE_FIELDS, KEY_FIELDS, RULE_COLUMNS, TEXT_FIELDS
+from .records import ImportResult, now
 from .schema import audit_log, rules
+from .sql_fragments import rule_json_sql
+from .version import bump_version
 
-if TYPE_CHECKING:
-    from .sql import SQLStore
-
-__all__ = ["review_text_sql", "rule_json_sql", "run_import"]
+__all__ = ["run_import"]
 
 _STAGE = "import_rules"
-_FIELDS = ("name", "category", "scope", "evidence", "basis", "note", "review_by")
-_COLUMNS = ("list", "pattern", *_FIELDS)
+_FIELDS = EDITABLE_FIELDS
+_COLUMNS = RULE_COLUMNS
+#: A rule's staged values but ``review_by``, in ``_COLUMNS`` order (one C call per rule).
+_TEXT_VALUES = operator.attrgetter(*KEY_FIELDS, *TEXT_FIELDS)
 
 
 class _Rollback(Exception):
@@ -51,13 +53,6 @@ class _Rollback(Exception):
     def __init__(self, result: ImportResult) -> None:
         super().__init__("rollback")
         self.result = result
-
-
-def review_text_sql(dialect: str) -> str:
-    """SQL giving ``review_by`` as ``'YYYY-MM-DD'`` or ``''`` (so rows need no conversion)."""
-    if dialect == "postgresql":
-        return "COALESCE(to_char(review_by, 'YYYY-MM-DD'), '')"
-    return "COALESCE(review_by, '')"  # SQLite stores dates as ISO text
 
 
 def _by_key(rules_in: Iterable[Rule]) -> dict[str, dict[str, Rule]]:
@@ -76,17 +71,7 @@ def _rows(conn: Connection, incoming: dict[str, dict[str, Rule]]) -> Iterator[tu
             review = r.review_by or None
             if review and to_date:
                 review = to_date(review)
-            yield (
-                r.list,
-                r.pattern,
-                r.name,
-                r.category,
-                r.scope,
-                r.evidence,
-                r.basis,
-                r.note,
-                review,
-            )
+            yield (*_TEXT_VALUES(r), review)
 
 
 def _stage(conn: Connection, incoming: dict[str, dict[str, Rule]]) -> None:
@@ -100,20 +85,18 @@ def _stage(conn: Connection, incoming: dict[str, dict[str, Rule]]) -> None:
     conn.exec_driver_sql(
         f"CREATE TEMPORARY TABLE {_STAGE} ({cols})" + (" ON COMMIT DROP" if pg else "")
     )
-    raw = conn.connection.driver_connection
+    raw: Any = conn.connection.driver_connection  # the driver's own (psycopg, sqlite3)
     with _driver_errors(conn, f"INSERT INTO {_STAGE}"):
         if conn.dialect.driver == "psycopg":
             with (
                 raw.cursor() as cur,
-                cur.copy(  # type: ignore[union-attr]
-                    f"COPY {_STAGE} ({', '.join(_COLUMNS)}) FROM STDIN"
-                ) as copy,
+                cur.copy(f"COPY {_STAGE} ({', '.join(_COLUMNS)}) FROM STDIN") as copy,
             ):
                 for row in _rows(conn, incoming):
                     copy.write_row(row)
         else:
             marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(_COLUMNS))
-            with contextlib.closing(raw.cursor()) as cur:  # type: ignore[union-attr]
+            with contextlib.closing(raw.cursor()) as cur:
                 cur.executemany(f"INSERT INTO {_STAGE} VALUES ({marks})", _rows(conn, incoming))
     conn.exec_driver_sql(f"CREATE UNIQUE INDEX ix_{_STAGE} ON {_STAGE} (list, pattern)")
     if pg:
@@ -151,32 +134,6 @@ def _merge_sql(dialect: str, replace_lists: tuple[str, ...]) -> tuple[str, str, 
             f"(SELECT 1 FROM {_STAGE} WHERE {same_key})"
         )
     return update, insert, delete
-
-
-def rule_json_sql(dialect: str, table: str = "rules") -> str:
-    """SQL giving a ``rules`` row as the JSON text the audit log holds for a rule (the
-    fields of :class:`~.base.RuleRecord`, times in ISO 8601)."""
-    cols = ", ".join(f"'{c}', {table}.{c}" for c in ("id", "list", "pattern", *_FIELDS[:-1]))
-    if dialect == "postgresql":
-
-        def stamp(c: str) -> str:
-            return f"to_char({table}.{c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-
-        return (
-            f"json_build_object({cols}, 'review_by', "
-            f"COALESCE(to_char({table}.review_by, 'YYYY-MM-DD'), ''), "
-            f"'created_at', {stamp('created_at')}, 'updated_at', {stamp('updated_at')})::text"
-        )
-    return (
-        f"json_object({cols}, 'review_by', COALESCE({table}.review_by, ''), "
-        f"'created_at', {_sqlite_stamp(table + '.created_at')}, "
-        f"'updated_at', {_sqlite_stamp(table + '.updated_at')})"
-    )
-
-
-def _sqlite_stamp(column: str) -> str:
-    """SQLite's stored UTC time as the store's ISO text (``…T13:22:05.378510Z``)."""
-    return f"replace(replace({column}, ' ', 'T'), '+00:00', '') || 'Z'"
 
 
 _AUDIT_COLUMNS = (
@@ -227,7 +184,7 @@ def _apply(
     update_sql, insert_sql, delete_sql = _merge_sql(dialect, replace_lists)
     stamp_value = now()
     stamp = bindparam("stamp", stamp_value, type_=rules.c.updated_at.type)
-    lists = bindparam("lists", list(replace_lists), expanding=True)
+    lists: BindParameter[list[str]] = bindparam("lists", list(replace_lists), expanding=True)
     audit = _audit_sql(dialect, replace_lists) if parent is not None else {}
     who = actor or Actor("system")
     params = {
@@ -280,18 +237,18 @@ def _big_cache(conn: Connection) -> Iterator[None]:
 
 
 def run_import(
-    store: SQLStore,
+    engine: Engine,
     rules_in: Iterable[Rule],
     replace_lists: tuple[str, ...],
     dry_run: bool,
     actor: Actor | None = None,
 ) -> ImportResult:
-    """Import ``rules_in`` into ``store`` (see the module docstring)."""
+    """Import ``rules_in`` through ``engine`` (see the module docstring)."""
     incoming = _by_key(rules_in)
     total = sum(len(by_pattern) for by_pattern in incoming.values())
     try:
-        with store.engine.begin() as conn, _big_cache(conn):
-            version = store._bump(conn)
+        with engine.begin() as conn, _big_cache(conn):
+            version = bump_version(conn)
             _stage(conn, incoming)
             parent = None if dry_run else write_audit(conn, actor, "import", "rules", None)
             added, changed, removed = _apply(conn, tuple(replace_lists), parent, actor)

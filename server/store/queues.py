@@ -7,16 +7,26 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import orjson
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from ..core.rules import Rule
-from .accounts import Actor, write_audit
-from .base import Conflict, NotFound, PendingRecord, ReportRecord
-from .records import now, pending_record, report_record, rule_record, rule_values
+from .audit import Actor, write_audit
+from .errors import Conflict, NotFound
+from .records import (
+    PendingRecord,
+    ReportRecord,
+    RuleRecord,
+    now,
+    pending_record,
+    report_record,
+    rule_record,
+    rule_values,
+)
 from .schema import audit_log, check_stats, pending_entries, reports, rules
+from .version import bump_version
 
 __all__ = ["CurationMixin"]
 
@@ -24,9 +34,9 @@ __all__ = ["CurationMixin"]
 class CurationMixin:
     """Pending-entry decisions and statistics on :class:`~server.store.sql.SQLStore`."""
 
-    engine: Any
+    engine: Engine
 
-    def _read(self) -> Any:  # provided by SQLStore
+    def _read(self) -> Connection:  # provided by SQLStore
         raise NotImplementedError
 
     def add_pending(self, entries: Iterable[Rule], origin: str) -> int:
@@ -104,7 +114,7 @@ class CurationMixin:
         list_: str | None = None,
         actor: Actor | None = None,
         rule: Rule | None = None,
-    ) -> Any:
+    ) -> RuleRecord | None:
         """Approve or reject an entry, with a reason.
 
         Approval adds ``rule`` (the reviewer's: their own evidence and basis), or when it is
@@ -170,7 +180,7 @@ class CurationMixin:
                     )
                     .returning(*rules.c)
                 ).one()
-                self._bump(conn)  # type: ignore[attr-defined]
+                bump_version(conn)
                 write_audit(conn, actor, "create", "rule", created.id, after=rule_record(created))
                 return rule_record(created)
         except IntegrityError:
@@ -244,73 +254,6 @@ class CurationMixin:
                 )
             ).scalars()
             return sorted(still)
-
-    def undone_entries(self) -> dict[int, int]:
-        """``{entry id: id of the entry that undid it}`` for every top-level entry undone
-        and not redone since (undoing the undo makes the first entry undoable again).
-
-        An undo is linked to what it undid by its ``after.reverted`` (written by the store
-        itself, whichever door asked: a single rule's entry or an import undo's summary),
-        never by its reason text."""
-        stmt = (
-            select(audit_log.c.id, audit_log.c.after)
-            .where(audit_log.c.parent_id.is_(None), audit_log.c.after.like('%"reverted":%'))
-            .order_by(audit_log.c.id)
-        )
-        undone: dict[int, int] = {}
-        with self._read() as conn:
-            for row in conn.execute(stmt):
-                try:
-                    target = orjson.loads(row.after).get("reverted")
-                except (orjson.JSONDecodeError, AttributeError):
-                    continue
-                if isinstance(target, int) and not isinstance(target, bool):
-                    undone[target] = row.id
-        # an undo that was itself undone gives its target back
-        return {target: by for target, by in undone.items() if by not in undone}
-
-    def find_rules_by_unit(
-        self, *, unit: str | None = None, **filters: Any
-    ) -> tuple[int, list[Any]]:
-        """:meth:`find_rules` where ``unit`` (a province, or ``national``) matches the rule's
-        scope with or without its former-province note: ``Thái Nguyên`` finds ``Thái
-        Nguyên`` and ``Thái Nguyên (cũ: Bắc Kạn)``. Without ``unit``, plain find_rules."""
-        if not unit:
-            return self.find_rules(**filters)  # type: ignore[attr-defined,no-any-return]
-        import datetime as dt
-        import re
-
-        from sqlalchemy import or_
-
-        from .engine import fold
-        from .records import rule_record as record
-
-        like_unit = re.sub(r"([\\%_])", r"\\\1", unit) + " (cũ: %"
-        stmt = select(rules).where(
-            or_(rules.c.scope == unit, rules.c.scope.like(like_unit, escape="\\"))
-        )
-        if filters.get("overdue"):
-            stmt = stmt.where(rules.c.review_by < dt.date.today())
-        for column, key in ((rules.c.list, "list"), (rules.c.category, "category")):
-            if filters.get(key):
-                stmt = stmt.where(column == filters[key])
-        q = filters.get("q")
-        if q:
-            like = "%" + re.sub(r"([\\%_])", r"\\\1", fold(q.strip())) + "%"
-            stmt = stmt.where(
-                or_(
-                    rules.c.pattern.like(like, escape="\\"),
-                    self._folded(rules.c.name).like(like, escape="\\"),  # type: ignore[attr-defined]
-                )
-            )
-        with self._read() as conn:
-            total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-            page = conn.execute(
-                stmt.order_by(rules.c.pattern, rules.c.list)
-                .offset(filters.get("offset", 0))
-                .limit(filters.get("limit", 50))
-            ).all()
-        return int(total), [record(r) for r in page]
 
     def add_stats(self, counts: Mapping[tuple[str, str, str], int]) -> None:
         """Add counters ``(day, verdict, domain) -> n``: one upsert per key, so workers that

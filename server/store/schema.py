@@ -6,6 +6,8 @@ A change here needs a new migration in ``migrations/versions/`` (never an edited
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -25,7 +27,7 @@ from sqlalchemy import (
 metadata = MetaData()
 
 
-def _rule_columns() -> list[Column]:  # type: ignore[type-arg]
+def _rule_columns() -> list[Column[Any]]:
     """The fields of a rule, shared by the rules and the pending entries."""
     return [
         Column("id", Integer, primary_key=True),

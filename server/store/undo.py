@@ -16,45 +16,24 @@ from dataclasses import asdict, dataclass
 from typing import Any, NoReturn
 
 import orjson
-from sqlalchemy import Connection, bindparam, delete, exists, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .accounts import Actor, AuditEntry, _audit, write_audit
-from .base import NotFound, RuleRecord, StoreError
-from .records import now
+from .audit import Actor, AuditEntry, write_audit
+from .audit import audit_entry as _audit
+from .errors import CannotRevert, NotFound
+from .fields import RULE_COLUMNS
+from .records import RevertResult, RuleRecord, now
 from .records import rule_record as _record
 from .schema import audit_log, rules
+from .version import bump_version
 
+# CannotRevert (.errors) and RevertResult (.records) are re-exported for older imports.
 __all__ = ["CannotRevert", "RevertResult", "UndoMixin"]
 
 #: What decides whether a rule is "as the entry left it".
-KEYS = ("list", "pattern", "name", "category", "scope", "evidence", "basis", "note", "review_by")
+KEYS = RULE_COLUMNS
 _INVERSE = {"create": "delete", "update": "update", "delete": "create"}
-
-
-class CannotRevert(StoreError):
-    """Why an entry cannot be undone: ``reason`` is one of ``not_revertable`` (not a rule
-    change or an import), ``no_detail`` (an import logged before per-rule entries existed),
-    ``changed_since``, ``gone`` (the rule no longer exists), ``exists_again`` (the pattern is
-    on the list again) or ``already_reverted``; ``pattern`` names the rule concerned."""
-
-    def __init__(self, reason: str, pattern: str = "", rule_id: int | None = None) -> None:
-        super().__init__(reason, pattern)
-        self.reason = reason
-        self.pattern = pattern
-        self.rule_id = rule_id
-
-
-@dataclass(frozen=True, slots=True)
-class RevertResult:
-    """What undoing an import (or the undo of one) did."""
-
-    entry: int
-    reverted: int
-    added: int
-    changed: int
-    removed: int
-    version: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +77,7 @@ def _created_at(data: dict[str, Any], stamp: dt.datetime) -> dt.datetime:
 class UndoMixin:
     """``revert`` on :class:`~server.store.sql.SQLStore`."""
 
-    engine: Any
-
-    @staticmethod
-    def _bump(conn: Connection) -> int:  # provided by SQLStore
-        raise NotImplementedError
+    engine: Engine
 
     def revert(self, entry_id: int, actor: Actor | None = None) -> RuleRecord | RevertResult:
         """Undo audit entry ``entry_id`` in one transaction (itself logged).
@@ -113,7 +88,7 @@ class UndoMixin:
         :class:`CannotRevert` when it cannot be undone (nothing changes then)."""
         try:
             with self.engine.begin() as conn:
-                version = self._bump(conn)
+                version = bump_version(conn)
                 row = conn.execute(select(audit_log).where(audit_log.c.id == entry_id)).first()
                 if row is None:
                     raise NotFound(entry_id)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from server.core import Rule, make_rule
 from server.store import Conflict, NotFound
+from server.store.fields import TEXT_FIELDS
 
 
 def rule(list_="allow", pattern="baochinhphu.vn", **fields):
@@ -270,7 +271,7 @@ def test_import_bumps_the_version_once_and_diffs_every_field(store):
     assert dated.version == version + 2
     by_pattern = {r.pattern: r.review_by for r in store.export_rules()}
     assert by_pattern == {"a.vn": "", "b.vn": "2027-02-01", "c.com": ""}
-    for field in ("name", "category", "scope", "evidence", "note"):
+    for field in TEXT_FIELDS:
         res = store.import_rules([rule(pattern="b.vn", review_by="2027-02-01", **{field: "x"})])
         assert (res.changed, res.unchanged) == (1, 0), field
         store.import_rules([rule(pattern="b.vn", review_by="2027-02-01")])

@@ -12,8 +12,9 @@ from server.core import make_rule
 from server.store import CannotRevert, NotFound, RevertResult, SQLStore
 from server.store.accounts import Actor
 from server.store.engine import upgrade
+from server.store.fields import RULE_COLUMNS
 
-KEYS = ("list", "pattern", "name", "category", "scope", "evidence", "note", "review_by")
+KEYS = RULE_COLUMNS
 
 
 def rule(list_="allow", pattern="a.vn", **fields):

@@ -19,13 +19,14 @@ import os
 from pathlib import Path
 
 from alembic import context
+from sqlalchemy import Connection
 
 from server.store.schema import metadata
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
-        connection=connection,  # type: ignore[arg-type]
+        connection=connection,
         target_metadata=metadata,
         render_as_batch=True,
         transaction_per_migration=True,
