@@ -13,9 +13,12 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from .assistant.cli import register_assistant_cli
+from .cli_accounts import add_account_commands
 from .core import InvalidURL
 from .core.messages import VERDICT_LABELS
 from .core.tables import SOURCES_DIR
+from .ops.cli import register_ops_cli
 from .rule_files import load_default_sources, read_rules, write_csv, write_json
 from .services import lists
 from .store import Conflict, NotFound
@@ -263,15 +266,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(sources)
     app.cli.add_command(check_cmd)
-    from .cli_accounts import add_account_commands
-
     add_account_commands(users)
     app.cli.add_command(users)
     app.cli.add_command(keys)
-    from .assistant.cli import register_assistant_cli  # feeds, sources health (issue 16)
-
-    register_assistant_cli(app, sources)
-
-    from .ops.cli import register_ops_cli  # db backup|restore, check-config
-
-    register_ops_cli(app)
+    register_assistant_cli(app, sources)  # feeds, sources health (issue 16)
+    register_ops_cli(app)  # db backup|restore, check-config

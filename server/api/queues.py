@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 
 from ..auth import actor, require_scope
 from ..errors import ApiError
 from ..scopes import check_scope
 from ..services import lists
+from ..store import NotFound
+from ..store.accounts import AccountRefused
 from . import bp
 from .http import json_response, read_json, require_object, utc_time
 
@@ -59,8 +61,6 @@ def _user_json(user: Any) -> dict[str, Any]:
 
 
 def _user(user_id: int) -> Any:
-    from ..store import NotFound
-
     try:
         return lists().store.get_user(user_id)
     except NotFound:
@@ -91,8 +91,6 @@ def update_user(user_id: int) -> Response:
     """Change an account: ``{"active": bool, "role": "admin"|"editor", "scope": province
     or "" (every rule), "reason": "…"}`` (any of them). A disabled account cannot sign in
     and its sessions end. 409 ``last_admin`` when no active administrator would be left."""
-    from ..store.accounts import AccountRefused
-
     data = require_object(read_json())
     active, role, scope = data.get("active"), data.get("role"), data.get("scope")
     if active is not None and not isinstance(active, bool):
@@ -138,8 +136,6 @@ def update_user(user_id: int) -> Response:
 @require_scope("admin")
 def delete_user(user_id: int) -> Response:
     """Delete an account (audited; its sessions end)."""
-    from ..store.accounts import AccountRefused
-
     user = _user(user_id)
     try:
         return json_response(_user_json(lists().store.delete_user(user.username, actor())))
@@ -175,7 +171,6 @@ def reset_password(user_id: int) -> Response:
 def review_queue() -> Response:
     """Rules whose review date has passed (oldest date first is not promised: by pattern),
     for the admins to check again; ``offset``/``limit`` page through them."""
-    from flask import request
 
     def number(name: str, default: int, most: int) -> int:
         value = request.args.get(name, str(default))
