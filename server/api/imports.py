@@ -43,7 +43,6 @@ def import_sources() -> Response:
     as spreadsheets write it: ``;`` or tab separators, Vietnamese header names,
     ``dd/mm/yyyy`` dates (:func:`server.import_preparation.prepare_csv`); a scope outside
     ``sources/scopes.csv`` makes its row invalid."""
-
     dry, force, language = bool_arg("dry_run"), bool_arg("force"), lang()
     list_ = choice_arg("list", LIST_CHOICES)
     fmt = "csv" if request.mimetype in CSV_TYPES else "json"

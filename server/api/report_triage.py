@@ -31,7 +31,6 @@ def _report_json(report: Any) -> dict[str, Any]:
     narrowest rule that would cover it, in the pattern's canonical form (the page on a
     platform, else the registrable domain; see
     :func:`server.report_patterns.suggested_pattern`)."""
-
     return {
         **asdict(report),
         "created_at": utc_time(report.created_at),
