@@ -27,7 +27,16 @@ from .refusals import Refused
 from .report_patterns import covered_reports
 from .rule_files import build_rule, check_text
 from .scopes import check_scope, scope_unit
-from .store import CannotRevert, Conflict, ImportResult, NotFound, RevertResult, RuleRecord, Store
+from .store import (
+    CannotRevert,
+    Conflict,
+    ImportResult,
+    NotFound,
+    PendingRecord,
+    RevertResult,
+    RuleRecord,
+    Store,
+)
 from .store.accounts import Actor
 from .undo_plan import CONFIRM_ABOVE, cannot_revert, no_entry, revert_size
 
@@ -208,7 +217,7 @@ class ListsService:
         return record
 
     def _decision(
-        self, entry: Any, decision: str, values: Mapping[str, Any]
+        self, entry: PendingRecord, decision: str, values: Mapping[str, Any]
     ) -> tuple[str, Rule | None]:
         """The decision's reason and, for an approval, the reviewer's rule (InvalidRule)."""
         reason = check_text("reason", values.get("reason"))
