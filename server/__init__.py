@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from .config import Defaults
 
 if TYPE_CHECKING:
-    from flask import Flask
+    from flask import Flask, Response
+
+    from .refusals import Refused
 
 __all__ = ["create_app"]
 
@@ -67,6 +69,13 @@ def _refuse_huge_ids(endpoint: str | None, values: dict[str, Any] | None) -> Non
         raise NotFound()
 
 
+def _refused(exc: Refused) -> Response:
+    """A write the lists service refused, in the one error shape."""
+    from .errors import error_response
+
+    return error_response(exc.status, exc.code, exc.message, exc.message_en)
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: config, store, checker service, blueprints, CLI."""
     from flask import Flask, Response  # here, so that ``server.core`` imports without Flask
@@ -84,12 +93,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .cors import init_cors
     from .errors import register_error_handlers
     from .limits import init_limiter
+    from .lists_service import ListsService
     from .public import bp as public_bp
+    from .refusals import Refused
     from .store import SQLStore
 
     store = SQLStore(app.config["DATABASE_URL"])
     app.extensions["khongvoi.store"] = store
-    app.extensions["khongvoi.checker"] = CheckerService(
+    checker = app.extensions["khongvoi.checker"] = CheckerService(
         store,
         poll_seconds=float(app.config["LISTS_POLL_SECONDS"]),
         cache_size=int(app.config["CHECK_CACHE_SIZE"]),
@@ -98,10 +109,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         stats_flush_seconds=float(app.config["STATS_FLUSH_SECONDS"]),
         cache_bytes=app.config.get("CHECK_CACHE_BYTES"),
     )
+    app.extensions["khongvoi.lists"] = ListsService(store, checker)  # every write goes here
     from .assistant.wiring import init_assistant
 
     init_assistant(app)
     register_error_handlers(app)
+    app.register_error_handler(Refused, _refused)
     from .ops import init_ops
 
     init_ops(app)

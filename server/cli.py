@@ -10,21 +10,24 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import with_appcontext
 
+from .assistant.cli import register_assistant_cli
+from .cli_accounts import add_account_commands
 from .core import InvalidURL
+from .core.messages import VERDICT_LABELS
 from .core.tables import SOURCES_DIR
+from .ops.cli import register_ops_cli
 from .rule_files import load_default_sources, read_rules, write_csv, write_json
+from .services import lists
+from .store import Conflict, NotFound
+from .store.accounts import Actor
 
 __all__ = ["register_cli"]
 
 #: ``check`` exit codes by verdict (2 is click's usage error; 3 an invalid URL).
 EXIT_BY_VERDICT = {"official": 0, "unknown": 10, "suspicious": 11, "denied": 12}
-
-
-def _store():  # type: ignore[no-untyped-def]
-    return current_app.extensions["khongvoi.store"]
 
 
 @click.command("init-db")
@@ -39,7 +42,7 @@ def _store():  # type: ignore[no-untyped-def]
 @with_appcontext
 def init_db(sources_dir: Path) -> None:
     """Create or upgrade the schema; load the default lists into an empty database."""
-    store = _store()
+    store = lists().store
     store.create_schema()
     loaded = load_default_sources(store, sources_dir)
     if "allow" in loaded:
@@ -96,7 +99,10 @@ def import_cmd(
         click.echo("Không nhập gì vì có dòng không hợp lệ. Nothing imported.", err=True)
         sys.exit(1)
     replace_lists = [list_] if replace and list_ else (["allow", "deny"] if replace else [])
-    res = _store().import_rules(parsed.rules, replace_lists=replace_lists, dry_run=dry_run)
+    if dry_run:
+        res = lists().preview_import(parsed.rules, replace_lists=replace_lists)
+    else:
+        res = lists().import_rules(parsed.rules, Actor("cli"), replace_lists=replace_lists)
     prefix = "(thử / dry run) " if dry_run else ""
     click.echo(
         f"{prefix}thêm/added {res.added}, sửa/changed {res.changed}, "
@@ -125,7 +131,7 @@ def export_cmd(list_: str | None, fmt: str, output: Path | None) -> None:
     """Export rules in canonical form (re-imports to the identical state)."""
     if output is not None:
         refuse_unwritable(output)
-    rules = list(_store().export_rules(list_))
+    rules = list(lists().store.export_rules(list_))
     data = write_json(rules) if fmt == "json" else write_csv(rules, with_list=list_ is None)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
@@ -141,14 +147,11 @@ def export_cmd(list_: str | None, fmt: str, output: Path | None) -> None:
 def check_cmd(url: str, lang: str) -> None:
     """Print the verdict and reasons for URL; exit 0 official, 10 unknown, 11 suspicious,
     12 denied, 3 not a web address."""
-    service = current_app.extensions["khongvoi.checker"]
     try:
-        result = service.check(url)
+        result = lists().checker.check(url)
     except InvalidURL as exc:
         click.echo(f"{exc.code}: {exc.message_for(lang)}", err=True)
         sys.exit(3)
-    from .core.messages import VERDICT_LABELS
-
     label = VERDICT_LABELS[result.verdict][lang == "en"]
     click.echo(f"{result.verdict}: {label}")
     click.echo(f"  {result.canonical_url}")
@@ -171,9 +174,6 @@ users = click.Group("users", help="Admin and editor accounts.")
 @with_appcontext
 def create_user(username: str, role: str, password: str | None) -> None:
     """Create an account (there is no default password)."""
-    from .store import Conflict, NotFound
-    from .store.accounts import Actor
-
     username = username.strip()
     if not username or len(username) > 64 or not username.isprintable() or " " in username:
         click.echo(
@@ -183,7 +183,7 @@ def create_user(username: str, role: str, password: str | None) -> None:
         )
         sys.exit(1)
     try:
-        _store().get_user_by_name(username)
+        lists().store.get_user_by_name(username)
     except NotFound:
         pass
     else:  # taken: say so before asking for a password
@@ -195,7 +195,7 @@ def create_user(username: str, role: str, password: str | None) -> None:
         click.echo("Mật khẩu cần ít nhất 10 ký tự. The password needs 10+ characters.", err=True)
         sys.exit(1)
     try:
-        user = _store().create_user(username, password, role, Actor("cli"))
+        user = lists().store.create_user(username, password, role, Actor("cli"))
     except Conflict:
         click.echo(f"Tên đăng nhập “{username}” đã có. That username exists.", err=True)
         sys.exit(1)
@@ -208,14 +208,11 @@ def create_user(username: str, role: str, password: str | None) -> None:
 @with_appcontext
 def set_password(username: str, password: str) -> None:
     """Change a password: every session of that user is signed out."""
-    from .store import NotFound
-    from .store.accounts import Actor
-
     if len(password) < 10:
         click.echo("Mật khẩu cần ít nhất 10 ký tự. The password needs 10+ characters.", err=True)
         sys.exit(1)
     try:
-        _store().set_password(username, password, Actor("cli"))
+        lists().store.set_password(username, password, Actor("cli"))
     except NotFound:
         click.echo(f"Không có tài khoản “{username}”. No such account.", err=True)
         sys.exit(1)
@@ -231,9 +228,7 @@ keys = click.Group("keys", help="API keys for other tools.")
 @with_appcontext
 def create_key(name: str, scope: str) -> None:
     """Create a key; its secret is printed once and stored only hashed."""
-    from .store.accounts import Actor
-
-    key, secret = _store().create_key(name, scope, Actor("cli"))
+    key, secret = lists().store.create_key(name, scope, Actor("cli"))
     click.echo(f"Khóa #{key.id} ({scope}) — lưu lại ngay, sẽ không hiện lại / shown once:")
     click.echo(secret)
 
@@ -242,7 +237,7 @@ def create_key(name: str, scope: str) -> None:
 @with_appcontext
 def list_keys() -> None:
     """Every key (never the secrets)."""
-    found = _store().list_keys()
+    found = lists().store.list_keys()
     if not found:
         click.echo("Chưa có khóa API nào (tạo bằng: keys create TÊN --scope check). No keys yet.")
     for k in found:
@@ -258,11 +253,8 @@ def list_keys() -> None:
 @with_appcontext
 def revoke_key(key_id: int) -> None:
     """Revoke a key at once."""
-    from .store import NotFound
-    from .store.accounts import Actor
-
     try:
-        _store().revoke_key(key_id, Actor("cli"))
+        lists().store.revoke_key(key_id, Actor("cli"))
     except NotFound:
         click.echo(f"Không có khóa #{key_id}. No such key.", err=True)
         sys.exit(1)
@@ -274,15 +266,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(sources)
     app.cli.add_command(check_cmd)
-    from .cli_accounts import add_account_commands
-
     add_account_commands(users)
     app.cli.add_command(users)
     app.cli.add_command(keys)
-    from .assistant.cli import register_assistant_cli  # feeds, sources health (issue 16)
-
-    register_assistant_cli(app, sources)
-
-    from .ops.cli import register_ops_cli  # db backup|restore, check-config
-
-    register_ops_cli(app)
+    register_assistant_cli(app, sources)  # feeds, sources health (issue 16)
+    register_ops_cli(app)  # db backup|restore, check-config

@@ -12,24 +12,22 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
+from .core import InvalidRule
+from .scopes import check_scope
+from .services import lists
+from .store import NotFound
+from .store.accounts import AccountRefused, Actor
+
 __all__ = ["add_account_commands"]
-
-
-def _store() -> Any:
-    return current_app.extensions["khongvoi.store"]
 
 
 def _change(
     username: str, reason: str, done_vi: str, done_en: str, change: Callable[[Any, Any], Any]
 ) -> None:
-    from .store import NotFound
-    from .store.accounts import AccountRefused, Actor
-
     try:
-        change(_store(), Actor("cli", reason=reason))
+        change(lists().store, Actor("cli", reason=reason))
     except NotFound:
         click.echo(f"Không có tài khoản “{username}”. No such account.", err=True)
         sys.exit(1)
@@ -104,9 +102,6 @@ def delete(username: str, reason: str) -> None:
 @with_appcontext
 def role(username: str, role: str, scope: str | None, reason: str) -> None:
     """Change an account's role (and an editor's province)."""
-    from .core import InvalidRule
-    from .curation import check_scope
-
     if scope:
         try:
             scope = check_scope(scope)
@@ -126,7 +121,7 @@ def role(username: str, role: str, scope: str | None, reason: str) -> None:
 @with_appcontext
 def list_users() -> None:
     """Every account: name, role, state, province."""
-    for u in _store().list_users():
+    for u in lists().store.list_users():
         state = "active" if u.active else "disabled"
         click.echo(f"{u.username}\t{u.role}\t{state}\t{u.scope or '*'}")
 

@@ -6,17 +6,15 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import g, redirect, request, session, url_for
 
 from ..errors import ApiError
+from ..scopes import scope_unit
+from ..services import lists
 from ..store import NotFound
 from ..store.accounts import Actor, User
 
 __all__ = ["admin_actor", "login_required", "require_unit", "sign_in", "sign_out", "user_unit"]
-
-
-def _store() -> Any:
-    return current_app.extensions["khongvoi.store"]
 
 
 def sign_in(user: User) -> None:
@@ -39,7 +37,7 @@ def current_user() -> User | None:
         uid = session.get("uid")
         if uid is not None:
             try:
-                user = _store().get_user(int(uid))
+                user = lists().store.get_user(int(uid))
             except NotFound:
                 user = None
             if user is not None and (
@@ -85,8 +83,6 @@ def user_unit() -> str:
 
 def require_unit(scope: str) -> None:
     """403 unless the signed-in user may curate rules of ``scope``."""
-    from ..curation import scope_unit
-
     unit = user_unit()
     if unit and scope_unit(scope) != unit:
         raise ApiError(

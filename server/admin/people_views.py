@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
+from ..core import InvalidRule
+from ..scopes import check_scope, scopes
+from ..services import lists
 from ..store import Conflict, NotFound
+from ..store.accounts import AccountRefused
 from . import bp
 from .auth import admin_actor, admin_only
-
-
-def _store() -> Any:
-    return current_app.extensions["khongvoi.store"]
 
 
 @bp.route("/people", methods=["GET"])
@@ -21,7 +21,10 @@ def _store() -> Any:
 def people() -> str:
     """Accounts and API keys."""
     return render_template(
-        "admin/people.html", users=_store().list_users(), keys=_store().list_keys(), secret=None
+        "admin/people.html",
+        users=lists().store.list_users(),
+        keys=lists().store.list_keys(),
+        secret=None,
     )
 
 
@@ -30,8 +33,6 @@ def people() -> str:
 def user_create() -> Any:
     """Create an account with a first password the person changes after signing in."""
     form = request.form
-    from ..curation import scopes
-
     name, password, role = (
         form.get("username", "").strip(),
         form.get("password", ""),
@@ -48,7 +49,7 @@ def user_create() -> Any:
         flash("Cần tên đăng nhập, vai trò và mật khẩu ít nhất 10 ký tự.")
     else:
         try:
-            _store().create_user(name, password, role, admin_actor(), scope=scope)
+            lists().store.create_user(name, password, role, admin_actor(), scope=scope)
             flash(f"Đã tạo tài khoản {name}.")
         except Conflict:
             flash(f"Tên đăng nhập “{name}” đã có.")
@@ -56,8 +57,6 @@ def user_create() -> Any:
 
 
 def _account_change(username: str, done: str, change: Any) -> Any:
-    from ..store.accounts import AccountRefused
-
     try:
         change()
     except NotFound:
@@ -75,15 +74,12 @@ def user_update(user_id: int) -> Any:
     """One account change: ``action`` = disable, enable, delete (with the box ticked),
     role (``role`` and an editor's province ``scope``) or password (a new one, 10+
     characters). A disabled or deleted account's sessions end at once."""
-    from ..core import InvalidRule
-    from ..curation import check_scope
-
     try:
-        user = _store().get_user(user_id)
+        user = lists().store.get_user(user_id)
     except NotFound:
         flash("Không có tài khoản này.")
         return redirect(url_for("admin.people"))
-    form, store, name = request.form, _store(), user.username
+    form, store, name = request.form, lists().store, user.username
     action = form.get("action", "")
     actor = admin_actor(form.get("reason", "").strip()[:1000])
     if action == "disable":
@@ -144,9 +140,12 @@ def key_create() -> Any:
     if not name or scope not in ("check", "admin"):
         flash("Cần tên và phạm vi của khóa.")
         return redirect(url_for("admin.people"))
-    _, secret = _store().create_key(name, scope, admin_actor())
+    _, secret = lists().store.create_key(name, scope, admin_actor())
     return render_template(
-        "admin/people.html", users=_store().list_users(), keys=_store().list_keys(), secret=secret
+        "admin/people.html",
+        users=lists().store.list_users(),
+        keys=lists().store.list_keys(),
+        secret=secret,
     )
 
 
@@ -155,7 +154,7 @@ def key_create() -> Any:
 def key_revoke(key_id: int) -> Any:
     """Revoke a key at once."""
     try:
-        _store().revoke_key(key_id, admin_actor())
+        lists().store.revoke_key(key_id, admin_actor())
         flash(f"Đã thu hồi khóa #{key_id}.")
     except NotFound:
         flash("Không có khóa này.")

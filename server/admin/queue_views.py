@@ -6,13 +6,20 @@ import base64
 import datetime as dt
 from typing import Any
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 
+from ..check_service import CheckerService
+from ..check_stats import top_checked
 from ..errors import ApiError
-from ..rule_files import write_csv
-from ..store import NotFound
+from ..import_preparation import import_changes, prepare_import
+from ..refusals import Refused
+from ..report_patterns import suggested_pattern
+from ..rule_files import ParseResult, RowError, write_csv
+from ..scopes import scope_unit
+from ..services import lists
+from ..store import NotFound, Store
 from . import bp
-from .auth import admin_actor, login_required
+from .auth import admin_actor, login_required, user_unit
 
 MAX_UPLOAD = 5 * 1024 * 1024
 COLOURS = {
@@ -23,20 +30,13 @@ COLOURS = {
 }
 
 
-def _store() -> Any:
-    return current_app.extensions["khongvoi.store"]
-
-
 @bp.route("/pending")
 @login_required
 def pending() -> str:
     """Entries waiting for review (pending.csv, reports turned into proposals), without
     those an import has put on a list since."""
-    from ..curation import scope_unit
-    from .auth import user_unit
-
     unit = user_unit()
-    items = [e for e in _store().review_queue() if not unit or scope_unit(e.scope) == unit]
+    items = [e for e in lists().store.review_queue() if not unit or scope_unit(e.scope) == unit]
     return render_template("admin/pending.html", items=items)
 
 
@@ -45,24 +45,18 @@ def pending() -> str:
 def pending_decide(entry_id: int) -> Response:
     """Approve into allow/deny with one's own evidence (and basis), or reject; a reason is
     required; nothing is chosen in advance."""
-    from ..curation import decide_pending
-    from .auth import user_unit
-
     form = request.form
     try:
-        record = decide_pending(
-            _store(),
-            current_app.extensions["khongvoi.checker"].tables,
+        record = lists().decide_pending(
             entry_id,
             form.to_dict(),
             admin_actor(form.get("reason", "").strip()),
             unit=user_unit(),
         )
-    except ApiError as exc:
+    except Refused as exc:
         flash(exc.message)
         return redirect(url_for("admin.pending"))
     if record is not None:
-        current_app.extensions["khongvoi.checker"].refresh(force=True)
         flash(
             f"Đã duyệt {record.pattern} vào danh sách "
             f"{'cho phép' if record.list == 'allow' else 'chặn'}."
@@ -72,13 +66,11 @@ def pending_decide(entry_id: int) -> Response:
     return redirect(url_for("admin.pending"))
 
 
-def report_groups(store: Any, checker: Any) -> list[dict[str, Any]]:
+def report_groups(store: Store, checker: CheckerService) -> list[dict[str, Any]]:
     """Open reports grouped by the narrowest rule that would cover them (the page on a
     platform, else the registrable domain), biggest group first, each with its distinct
     URLs, kinds, the verdict its first URL gets now, and a pre-filled rule built from the
     group's own reports only."""
-    from ..curation import suggested_pattern
-
     groups: dict[str, dict[str, Any]] = {}
     for r in store.list_reports("open"):
         pattern = suggested_pattern(r.canonical_url, r.host)
@@ -127,7 +119,7 @@ def _prefill(group: dict[str, Any]) -> dict[str, str]:
 def reports() -> str:
     """Open reports grouped by the rule that would cover them, counted, with the verdict now;
     groups can be closed in bulk with a reason."""
-    groups = report_groups(_store(), current_app.extensions["khongvoi.checker"])
+    groups = report_groups(lists().store, lists().checker)
     return render_template("admin/reports.html", groups=groups)
 
 
@@ -147,7 +139,7 @@ def reports_close() -> Response:
         flash("Hãy chọn ít nhất một nhóm báo cáo và ghi lý do.")
         return redirect(url_for("admin.reports"))
     try:
-        changed = _store().set_reports_status(ids, status, admin_actor(reason))
+        changed = lists().set_reports_status(ids, status, admin_actor(reason))
     except NotFound:
         flash("Có báo cáo không còn tồn tại; chưa đổi gì.")
         return redirect(url_for("admin.reports"))
@@ -162,22 +154,20 @@ def report_close(report_id: int) -> Response:
     """Close one report as handled or rejected."""
     status = "resolved" if request.form.get("status") == "resolved" else "rejected"
     try:
-        _store().set_report_status(report_id, status, admin_actor())
+        lists().set_report_status(report_id, status, admin_actor())
     except NotFound:
         flash("Không còn báo cáo này.")
     return redirect(url_for("admin.reports"))
 
 
-def _diff(parsed: Any) -> dict[str, Any]:
-    from ..curation import import_changes
-
-    res = _store().import_rules(parsed.rules, dry_run=True)
+def _diff(parsed: ParseResult) -> dict[str, Any]:
+    res = lists().preview_import(parsed.rules)
     return {
         "added": res.added,
         "changed": res.changed,
         "unchanged": res.unchanged,
         "errors": parsed.errors,
-        "changes": import_changes(_store(), parsed.rules, 500),
+        "changes": import_changes(lists().store, parsed.rules, 500),
     }
 
 
@@ -187,16 +177,13 @@ def import_rules() -> Any:
     """Upload CSV/JSON → dry-run diff (each added or changed rule before and after, invalid
     rows with their lines) → apply at once. CSV as spreadsheets write it (``;``, Vietnamese
     headers, dd/mm/yyyy); "force" accepts host-only rules on shared platforms."""
-    from ..curation import prepare_import
-
     if request.method == "GET":
         return render_template("admin/import.html", result=None)
     data, fmt = _upload()
     force = request.form.get("force") == "on"
     parsed = _only_unit(prepare_import(data, fmt, request.form.get("list") or None, force))
     if request.form.get("action") == "apply" and not parsed.errors:
-        res = _store().import_rules(parsed.rules, actor=admin_actor("nhập tệp"))
-        current_app.extensions["khongvoi.checker"].refresh(force=True)
+        res = lists().import_rules(parsed.rules, admin_actor("nhập tệp"))
         undo = (
             f" Có thể hoàn tác cả lần nhập trong nhật ký (mục #{res.entry})." if res.entry else ""
         )
@@ -212,13 +199,9 @@ def import_rules() -> Any:
     )
 
 
-def _only_unit(parsed: Any) -> Any:
+def _only_unit(parsed: ParseResult) -> ParseResult:
     """For an editor limited to a province: rules of other scopes become invalid rows
     (named by pattern, line 0), so that nothing outside the province is imported."""
-    from ..curation import scope_unit
-    from ..rule_files import ParseResult, RowError
-    from .auth import user_unit
-
     unit = user_unit()
     if not unit:
         return parsed
@@ -265,7 +248,7 @@ def _upload() -> tuple[bytes, str]:
 def export_csv() -> Response:
     """Every rule as canonical CSV (re-imports to the identical state); ``?bom=1`` starts it
     with a UTF-8 byte order mark so that Excel shows Vietnamese correctly."""
-    body = write_csv(_store().export_rules(), with_list=True)
+    body = write_csv(lists().store.export_rules(), with_list=True)
     if request.args.get("bom") == "1":
         body = b"\xef\xbb\xbf" + body
     return Response(
@@ -306,13 +289,11 @@ def stats() -> str:
     """Checks per day by verdict; what to curate next: the most-checked pages on platforms
     and hosts elsewhere, with today's verdict, the Unicode name of IDNs and a link to a
     pre-filled rule."""
-    service = current_app.extensions["khongvoi.checker"]
+    service = lists().checker
     service.flush_stats()
     today = dt.datetime.now(dt.UTC).date()
     days = [(today - dt.timedelta(days=i)).isoformat() for i in range(13, -1, -1)]
-    store = _store()
-    from ..curation import top_checked
-
+    store = lists().store
     return render_template(
         "admin/stats.html",
         chart=_chart(store.stats_by_day(days[0]), days),

@@ -7,15 +7,19 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 
 from ..core import Checker, InvalidRule, InvalidURL
 from ..core.messages import VERDICT_LABELS
 from ..errors import ApiError
 from ..limits import limit
+from ..refusals import Refused
 from ..rule_files import build_rule, check_text
+from ..scopes import check_scope, scope_unit, scopes
+from ..services import lists
 from ..store import Conflict, NotFound
 from ..store.fields import RULE_COLUMNS
+from ..undo_plan import CONFIRM_ABOVE, revert_plan, revert_size
 from . import bp
 from .auth import (
     admin_actor,
@@ -29,14 +33,6 @@ from .auth import (
 
 PAGE = 50
 FIELDS = RULE_COLUMNS
-
-
-def _store() -> Any:
-    return current_app.extensions["khongvoi.store"]
-
-
-def _service() -> Any:
-    return current_app.extensions["khongvoi.checker"]
 
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
@@ -59,12 +55,10 @@ def vietnam_time(value: str) -> str:
 
 @bp.app_context_processor
 def _globals() -> dict[str, Any]:
-    from ..curation import scopes
-
     return {
         "admin_user": current_user(),
         "verdict_labels": VERDICT_LABELS,
-        "categories": _service().tables.categories,
+        "categories": lists().tables.categories,
         "scopes": scopes(),
         "user_unit": user_unit(),
     }
@@ -76,7 +70,7 @@ def login() -> Any:
     """Sign in; wrong passwords are counted by the rate limit (lock-out after a few)."""
     error = None
     if request.method == "POST":
-        user = _store().authenticate(
+        user = lists().store.authenticate(
             request.form.get("username", "").strip(), request.form.get("password", "")
         )
         if user is not None:
@@ -105,12 +99,12 @@ def password() -> Any:
     if request.method == "POST":
         user = current_user()
         new = request.form.get("new", "")
-        if _store().authenticate(user.username, request.form.get("current", "")) is None:
+        if lists().store.authenticate(user.username, request.form.get("current", "")) is None:
             error = "Mật khẩu hiện tại không đúng."
         elif len(new) < 10 or new != request.form.get("again", ""):
             error = "Mật khẩu mới cần ít nhất 10 ký tự và hai lần nhập phải giống nhau."
         else:
-            sign_in(_store().set_password(user.username, new, admin_actor("đổi mật khẩu")))
+            sign_in(lists().store.set_password(user.username, new, admin_actor("đổi mật khẩu")))
             flash("Đã đổi mật khẩu. Mọi phiên đăng nhập khác đã kết thúc.")
             return redirect(url_for("admin.rules"))
     return render_template("admin/password.html", error=error)
@@ -125,7 +119,7 @@ def rules() -> str:
     raw_page = args.get("page", "1")
     page = max(1, int(raw_page) if raw_page.isdigit() and len(raw_page) < 10 else 1)
     unit = user_unit() or args.get("scope") or None
-    total, items = _store().find_rules_by_unit(
+    total, items = lists().store.find_rules_by_unit(
         unit=unit,
         list=args.get("list") or None,
         category=args.get("category") or None,
@@ -134,7 +128,7 @@ def rules() -> str:
         offset=(page - 1) * PAGE,
         limit=PAGE,
     )
-    overdue, _ = _store().find_rules_by_unit(unit=user_unit() or None, overdue=True, limit=1)
+    overdue, _ = lists().store.find_rules_by_unit(unit=user_unit() or None, overdue=True, limit=1)
     return render_template(
         "admin/rules.html",
         items=items,
@@ -150,14 +144,12 @@ def rules() -> str:
 def _draft(form: Any) -> Any:
     """The rule the form describes, or an error message in Vietnamese (validated like the
     API and imports; the form always offers a category, so one is required here)."""
-    from ..curation import check_scope, scope_unit
-
     try:
         check_text("reason", form.get("reason"))
         rule = build_rule(
             {k: form.get(k, "") for k in FIELDS},
             force=form.get("force") == "on",
-            categories=_service().tables.categories,
+            categories=lists().tables.categories,
             category_required=True,
         )
         check_scope(rule.scope)
@@ -171,9 +163,9 @@ def _draft(form: Any) -> Any:
 
 def _preview(draft: Any, urls: str, replacing: int | None) -> list[dict[str, Any]]:
     """How each URL's verdict changes once the draft is saved."""
-    current = _service().checker()
+    current = lists().checker.checker()
     others = [r for r in current.rules() if r.id != replacing]
-    after = Checker(rules=[*others, draft], tables=_service().tables)
+    after = Checker(rules=[*others, draft], tables=lists().tables)
     rows = []
     for url in [u.strip() for u in urls.splitlines() if u.strip()][:20]:
         try:
@@ -196,20 +188,17 @@ def _save_rule(rule_id: int | None) -> Any:
         return draft, None
     if form.get("action") == "preview":
         return None, _preview(draft, form.get("preview_urls", ""), rule_id)
-    from ..curation import resolve_covered
-
     actor = admin_actor(form.get("reason", ""))
     try:
         if rule_id is None:
-            record = _store().add_rule(draft, actor)
+            saved = lists().add_rule(draft, actor)
         else:
-            record = _store().update_rule(rule_id, draft, actor)
+            saved = lists().update_rule(rule_id, draft, actor)
     except Conflict:
         return f"Mẫu “{draft.pattern}” đã có trong danh sách {draft.list}.", None
-    _service().refresh(force=True)
-    closed = resolve_covered(_store(), record, _service().tables, actor)
+    closed = saved.resolved_reports
     flash(
-        f"Đã lưu quy tắc {record.pattern}."
+        f"Đã lưu quy tắc {saved.record.pattern}."
         + (f" Đã đóng {len(closed)} báo cáo quy tắc này phủ." if closed else "")
     )
     return "", None
@@ -235,7 +224,7 @@ def rule_new() -> Any:
 def rule_edit(rule_id: int) -> Any:
     """Edit a rule (same preview)."""
     try:
-        record = _store().get_rule(rule_id)
+        record = lists().store.get_rule(rule_id)
     except NotFound:
         raise ApiError(404, "not_found", "Không có quy tắc này.", "No such rule.") from None
     require_unit(record.scope)
@@ -259,7 +248,7 @@ def rule_delete(rule_id: int) -> Any:
     """Delete a rule after a confirmation page that asks for a reason and a tick in "I
     confirm" (undo from the audit log). Without both nothing is deleted."""
     try:
-        record = _store().get_rule(rule_id)
+        record = lists().store.get_rule(rule_id)
     except NotFound:
         flash("Quy tắc không còn tồn tại.")
         return redirect(url_for("admin.rules"))
@@ -276,11 +265,10 @@ def rule_delete(rule_id: int) -> Any:
             error = "Hãy đánh dấu ô xác nhận để xóa."
         if not error:
             try:
-                record = _store().delete_rule(rule_id, admin_actor(reason))
+                record = lists().delete_rule(rule_id, admin_actor(reason))
             except NotFound:
                 flash("Quy tắc không còn tồn tại.")
                 return redirect(url_for("admin.rules"))
-            _service().refresh(force=True)
             flash(f"Đã xóa quy tắc {record.pattern}. Có thể hoàn tác trong nhật ký.")
             return redirect(url_for("admin.rules"))
     return render_template(
@@ -297,14 +285,14 @@ def audit() -> str:
     page = max(1, int(raw_page) if raw_page.isdigit() and len(raw_page) < 10 else 1)
     parent = request.args.get("parent", "")
     parent_id = int(parent) if parent.isdigit() and len(parent) < 19 else None
-    total, items = _store().list_audit(
+    total, items = lists().store.list_audit(
         target_type=request.args.get("target_type") or None,
         parent_id=parent_id,
         top_level=parent_id is None,
         offset=(max(page, 1) - 1) * PAGE,
         limit=PAGE,
     )
-    parts = _store().count_children([e.id for e in items if e.target_type == "rules"])
+    parts = lists().store.count_children([e.id for e in items if e.target_type == "rules"])
     return render_template(
         "admin/audit.html",
         items=items,
@@ -313,8 +301,8 @@ def audit() -> str:
         pages=max(1, -(-total // PAGE)),
         parent_id=parent_id,
         parts=parts,
-        undone=_store().undone_entries(),
-        confirm_above=20,
+        undone=lists().store.undone_entries(),
+        confirm_above=CONFIRM_ABOVE,
     )
 
 
@@ -323,16 +311,14 @@ def audit() -> str:
 def audit_revert(entry_id: int) -> Any:
     """Undo one rule change or a whole import; the undo is logged too. A change of more than
     20 rules first shows what will change and asks the admin to type how many rules."""
-    from ..curation import CONFIRM_ABOVE, revert, revert_plan, revert_size
-
     try:
-        size = revert_size(_store(), entry_id)
-    except ApiError as exc:
+        size = revert_size(lists().store, entry_id)
+    except Refused as exc:
         flash(exc.message)
         return redirect(url_for("admin.audit"))
     unit = user_unit()
     if unit:  # an editor limited to a province undoes only single changes of its rules
-        entry = _store().get_audit(entry_id)
+        entry = lists().store.get_audit(entry_id)
         data = {**(entry.before or {}), **(entry.after or {})}
         if size > 1 or entry.target_type != "rule":
             raise ApiError(
@@ -342,7 +328,7 @@ def audit_revert(entry_id: int) -> Any:
                 "Only administrators may undo an import.",
             )
         require_unit(str(data.get("scope") or "national"))
-    undone = _store().undone_entries().get(entry_id)
+    undone = lists().store.undone_entries().get(entry_id)
     typed = request.form.get("confirm", "").strip()
     if request.method == "GET" or (size > CONFIRM_ABOVE and typed != str(size)):
         error = (
@@ -352,21 +338,18 @@ def audit_revert(entry_id: int) -> Any:
         )
         return render_template(
             "admin/revert_confirm.html",
-            entry=_store().get_audit(entry_id),
+            entry=lists().store.get_audit(entry_id),
             size=size,
-            plan=revert_plan(_store(), entry_id),
+            plan=revert_plan(lists().store, entry_id),
             error=error,
             undone=undone,
             needs_typing=size > CONFIRM_ABOVE,
         ), 400 if error else 200
     try:
-        result = revert(
-            _store(), entry_id, admin_actor(f"hoàn tác mục nhật ký #{entry_id}"), confirm=True
-        )
-    except ApiError as exc:
+        result = lists().revert(entry_id, admin_actor(f"hoàn tác mục nhật ký #{entry_id}"))
+    except Refused as exc:
         flash(exc.message)
         return redirect(url_for("admin.audit"))
-    _service().refresh(force=True)
     if hasattr(result, "reverted"):
         flash(
             f"Đã hoàn tác mục nhật ký #{entry_id} (mục #{result.entry}): xóa "

@@ -8,7 +8,9 @@ from typing import Any
 from flask import Response, request
 
 from ..auth import actor, require_scope
+from ..import_preparation import import_changes, prepare_import
 from ..rule_files import write_csv, write_json
+from ..services import lists
 from . import bp
 from .http import (
     LIST_CHOICES,
@@ -17,13 +19,7 @@ from .http import (
     json_response,
     lang,
     read_json,
-    service,
 )
-
-
-def _store() -> Any:
-    return service().store
-
 
 #: Media types read as CSV (spreadsheets and tools send all of these).
 CSV_TYPES = ("text/csv", "text/plain", "text/comma-separated-values", "application/csv")
@@ -45,10 +41,8 @@ def import_sources() -> Response:
     ``changes`` each added or changed rule with its fields before and after, at most 1000),
     changes nothing; ``?force=1`` accepts host-only rules on shared platforms. CSV is read
     as spreadsheets write it: ``;`` or tab separators, Vietnamese header names,
-    ``dd/mm/yyyy`` dates (:func:`server.curation.prepare_csv`); a scope outside
+    ``dd/mm/yyyy`` dates (:func:`server.import_preparation.prepare_csv`); a scope outside
     ``sources/scopes.csv`` makes its row invalid."""
-    from ..curation import import_changes, prepare_import
-
     dry, force, language = bool_arg("dry_run"), bool_arg("force"), lang()
     list_ = choice_arg("list", LIST_CHOICES)
     fmt = "csv" if request.mimetype in CSV_TYPES else "json"
@@ -65,11 +59,11 @@ def import_sources() -> Response:
         return json_response(
             {"error": {"code": "invalid_rows", "message": message}, "invalid": errors}, status=400
         )
-    changes = import_changes(_store(), parsed.rules) if dry else None
-    res = _store().import_rules(parsed.rules, dry_run=dry, actor=actor("API import"))
     if not dry:
-        service().refresh(force=True)
+        res = lists().import_rules(parsed.rules, actor("API import"))
         return json_response({**asdict(res), "dry_run": dry, "invalid": errors})
+    changes = import_changes(lists().store, parsed.rules)
+    res = lists().preview_import(parsed.rules)
     return json_response({**asdict(res), "dry_run": dry, "invalid": errors, "changes": changes})
 
 
@@ -80,7 +74,7 @@ def export_sources() -> Response:
     order mark, which Excel needs to read Vietnamese correctly) or JSON."""
     fmt = choice_arg("format", ("csv", "json"))
     bom = bool_arg("bom")
-    rules = list(_store().export_rules(choice_arg("list", LIST_CHOICES)))
+    rules = list(lists().store.export_rules(choice_arg("list", LIST_CHOICES)))
     if fmt == "csv":
         body = write_csv(rules, with_list=True)
         return Response(b"\xef\xbb\xbf" + body if bom else body, mimetype="text/csv")

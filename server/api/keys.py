@@ -9,20 +9,15 @@ from flask import Response
 
 from ..auth import actor, require_scope
 from ..errors import ApiError
+from ..services import lists
 from ..store import NotFound
 from . import bp
 from .http import (
     json_response,
     read_json,
     require_object,
-    service,
     utc_time,
 )
-
-
-def _store() -> Any:
-    return service().store
-
 
 MAX_KEY_NAME = 100
 
@@ -39,7 +34,7 @@ def _key_json(key: Any) -> dict[str, Any]:
 @require_scope("admin")
 def list_api_keys() -> Response:
     """Every key (never the secrets)."""
-    return json_response({"items": [_key_json(k) for k in _store().list_keys()]})
+    return json_response({"items": [_key_json(k) for k in lists().store.list_keys()]})
 
 
 @bp.route("/keys", methods=["POST"])
@@ -64,7 +59,7 @@ def create_api_key() -> Response:
             "Phạm vi của khóa phải là check hoặc admin.",
             "The key's scope must be check or admin.",
         )
-    key, secret = _store().create_key(name.strip(), scope, actor())
+    key, secret = lists().store.create_key(name.strip(), scope, actor())
     return json_response({**_key_json(key), "secret": secret}, status=201)
 
 
@@ -73,7 +68,7 @@ def create_api_key() -> Response:
 def revoke_api_key(key_id: int) -> Response:
     """Revoke a key; revoking it again changes nothing (same time, no second log entry)."""
     try:
-        return json_response(_key_json(_store().revoke_key(key_id, actor())))
+        return json_response(_key_json(lists().store.revoke_key(key_id, actor())))
     except NotFound:
         raise ApiError(
             404, "not_found", f"Không có khóa số {key_id}.", f"No key {key_id}."

@@ -10,16 +10,16 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 
 from ..auth import actor, require_scope
 from ..errors import ApiError
+from ..scopes import check_scope
+from ..services import lists
+from ..store import NotFound
+from ..store.accounts import AccountRefused
 from . import bp
-from .http import json_response, read_json, require_object, service, utc_time
-
-
-def _store() -> Any:
-    return service().store
+from .http import json_response, read_json, require_object, utc_time
 
 
 def _pending_json(entry: Any) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def _pending_json(entry: Any) -> dict[str, Any]:
 def list_pending() -> Response:
     """The review queue, oldest first: entries still waiting whose pattern is on no list
     yet (an import that added it since takes it out of the queue)."""
-    return json_response({"items": [_pending_json(e) for e in _store().review_queue()]})
+    return json_response({"items": [_pending_json(e) for e in lists().store.review_queue()]})
 
 
 @bp.route("/pending/<int:entry_id>", methods=["POST"])
@@ -43,20 +43,13 @@ def decide_pending(entry_id: int) -> Response:
     """Decide an entry: ``{"decision": "allow"|"deny"|"reject", "reason": "…",
     "evidence": "…" (approval: the reviewer's own, required), "basis": "…", "note": "…"}``.
     Approval answers 201 with the new rule; rejection 200 with the entry."""
-    from ..curation import decide_pending as decide
-
     data = require_object(read_json())
     reason = data.get("reason")
-    record = decide(
-        _store(),
-        service().tables,
-        entry_id,
-        data,
-        actor(reason.strip() if isinstance(reason, str) else ""),
+    record = lists().decide_pending(
+        entry_id, data, actor(reason.strip() if isinstance(reason, str) else "")
     )
     if record is None:
-        return json_response(_pending_json(_store().get_pending(entry_id)))
-    service().refresh(force=True)
+        return json_response(_pending_json(lists().store.get_pending(entry_id)))
     return json_response(asdict(record), status=201)
 
 
@@ -68,10 +61,8 @@ def _user_json(user: Any) -> dict[str, Any]:
 
 
 def _user(user_id: int) -> Any:
-    from ..store import NotFound
-
     try:
-        return _store().get_user(user_id)
+        return lists().store.get_user(user_id)
     except NotFound:
         raise ApiError(
             404, "not_found", f"Không có tài khoản số {user_id}.", f"No account {user_id}."
@@ -91,7 +82,7 @@ def _refused() -> ApiError:
 @require_scope("admin")
 def list_users() -> Response:
     """Every account (never a password)."""
-    return json_response({"items": [_user_json(u) for u in _store().list_users()]})
+    return json_response({"items": [_user_json(u) for u in lists().store.list_users()]})
 
 
 @bp.route("/users/<int:user_id>", methods=["POST"])
@@ -100,9 +91,6 @@ def update_user(user_id: int) -> Response:
     """Change an account: ``{"active": bool, "role": "admin"|"editor", "scope": province
     or "" (every rule), "reason": "…"}`` (any of them). A disabled account cannot sign in
     and its sessions end. 409 ``last_admin`` when no active administrator would be left."""
-    from ..curation import check_scope
-    from ..store.accounts import AccountRefused
-
     data = require_object(read_json())
     active, role, scope = data.get("active"), data.get("role"), data.get("scope")
     if active is not None and not isinstance(active, bool):
@@ -136,7 +124,7 @@ def update_user(user_id: int) -> Response:
         )
     user = _user(user_id)
     try:
-        user = _store().update_user(
+        user = lists().store.update_user(
             user.username, active=active, role=role, scope=scope, actor=actor(reason.strip())
         )
     except AccountRefused:
@@ -148,11 +136,9 @@ def update_user(user_id: int) -> Response:
 @require_scope("admin")
 def delete_user(user_id: int) -> Response:
     """Delete an account (audited; its sessions end)."""
-    from ..store.accounts import AccountRefused
-
     user = _user(user_id)
     try:
-        return json_response(_user_json(_store().delete_user(user.username, actor())))
+        return json_response(_user_json(lists().store.delete_user(user.username, actor())))
     except AccountRefused:
         raise _refused() from None
 
@@ -173,7 +159,7 @@ def reset_password(user_id: int) -> Response:
         )
     user = _user(user_id)
     return json_response(
-        _user_json(_store().set_password(user.username, password, actor("đặt lại mật khẩu")))
+        _user_json(lists().store.set_password(user.username, password, actor("đặt lại mật khẩu")))
     )
 
 
@@ -185,7 +171,6 @@ def reset_password(user_id: int) -> Response:
 def review_queue() -> Response:
     """Rules whose review date has passed (oldest date first is not promised: by pattern),
     for the admins to check again; ``offset``/``limit`` page through them."""
-    from flask import request
 
     def number(name: str, default: int, most: int) -> int:
         value = request.args.get(name, str(default))
@@ -195,7 +180,7 @@ def review_queue() -> Response:
             )
         return min(int(value), most)
 
-    total, items = _store().find_rules(
+    total, items = lists().store.find_rules(
         overdue=True, offset=number("offset", 0, 10**9), limit=number("limit", 50, 500)
     )
     return json_response({"total": total, "items": [asdict(r) for r in items]})

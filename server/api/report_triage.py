@@ -10,6 +10,8 @@ from flask import Response
 
 from ..auth import actor, require_scope
 from ..errors import ApiError
+from ..report_patterns import suggested_pattern
+from ..services import lists
 from ..store import NotFound
 from . import bp
 from .http import (
@@ -17,14 +19,8 @@ from .http import (
     json_response,
     read_json,
     require_object,
-    service,
     utc_time,
 )
-
-
-def _store() -> Any:
-    return service().store
-
 
 REPORT_STATUSES = ("open", "resolved", "rejected")
 MAX_REASON = 1000
@@ -33,9 +29,8 @@ MAX_REASON = 1000
 def _report_json(report: Any) -> dict[str, Any]:
     """A report as JSON (``created_at`` in UTC with ``Z``), with ``suggested_pattern``: the
     narrowest rule that would cover it, in the pattern's canonical form (the page on a
-    platform, else the registrable domain; see :func:`server.curation.suggested_pattern`)."""
-    from ..curation import suggested_pattern
-
+    platform, else the registrable domain; see
+    :func:`server.report_patterns.suggested_pattern`)."""
     return {
         **asdict(report),
         "created_at": utc_time(report.created_at),
@@ -48,7 +43,7 @@ def _report_json(report: Any) -> dict[str, Any]:
 def list_reports() -> Response:
     """Reports from users, oldest first."""
     status = choice_arg("status", REPORT_STATUSES)
-    return json_response({"items": [_report_json(r) for r in _store().list_reports(status)]})
+    return json_response({"items": [_report_json(r) for r in lists().store.list_reports(status)]})
 
 
 MAX_BULK = 1000
@@ -90,7 +85,7 @@ def triage_reports() -> Response:
             f"A reason is required (“reason”, text of at most {MAX_REASON} characters).",
         )
     try:
-        changed = _store().set_reports_status(ids, status, actor(reason.strip()))
+        changed = lists().set_reports_status(ids, status, actor(reason.strip()))
     except NotFound as exc:
         raise ApiError(
             404,
@@ -99,12 +94,12 @@ def triage_reports() -> Response:
             f"No report {exc.args[0]}; nothing was changed.",
         ) from None
     wanted = set(ids)
-    items = [_report_json(r) for r in _store().list_reports() if r.id in wanted]
+    items = [_report_json(r) for r in lists().store.list_reports() if r.id in wanted]
     return json_response({"changed": changed, "items": items})
 
 
 def _report(report_id: int) -> Any:
-    found = [r for r in _store().list_reports() if r.id == report_id]
+    found = [r for r in lists().store.list_reports() if r.id == report_id]
     if not found:
         raise ApiError(
             404, "not_found", f"Không có báo cáo số {report_id}.", f"No report {report_id}."
@@ -143,7 +138,7 @@ def triage_report(report_id: int) -> Response:
     report = _report(report_id)
     if report.status != status:
         try:
-            _store().set_report_status(report_id, status, actor(reason.strip()))
+            lists().set_report_status(report_id, status, actor(reason.strip()))
         except NotFound:
             raise ApiError(
                 404, "not_found", f"Không có báo cáo số {report_id}.", f"No report {report_id}."

@@ -11,6 +11,7 @@ from ..core import VERDICTS, InvalidURL
 from ..core.urls import MAX_URL_LENGTH
 from ..errors import ApiError
 from ..limits import limit
+from ..services import lists
 from . import bp
 from .http import json_response, read_json, require_object, service
 
@@ -85,7 +86,7 @@ def create_report() -> Response:
         result = service().check(url)
     except InvalidURL as exc:
         raise ApiError(400, exc.code, exc.message, exc.message_en) from None
-    report_id = service().store.add_report(
+    report_id = lists().add_report(
         url=url,
         canonical_url=result.canonical_url,
         host=result.host,

@@ -18,17 +18,16 @@ from flask import Response, request
 from ..auth import actor, require_scope
 from ..core import InvalidRule
 from ..errors import ApiError
+from ..lists_service import SavedRule
 from ..rule_files import build_rule, check_text
+from ..scopes import check_scope, scope_unit
+from ..services import lists
 from ..store import Conflict, NotFound
 from ..store.fields import EDITABLE_FIELDS
 from . import bp
 from .http import bool_arg, json_response, read_json, require_object, service
 
 _FIELDS = EDITABLE_FIELDS
-
-
-def _store() -> Any:
-    return service().store
 
 
 def _int_arg(name: str, default: int, most: int) -> int:
@@ -58,8 +57,6 @@ def _rule_from_body(data: dict[str, Any]) -> Any:
             "“force” phải là true hoặc false.",
             "“force” must be true or false.",
         )
-    from ..curation import check_scope
-
     try:
         rule = build_rule(
             {k: data.get(k) for k in ("list", "pattern", *_FIELDS)},
@@ -85,19 +82,12 @@ def _conflict() -> ApiError:
     )
 
 
-def _changed(record: Any, status: int = 200) -> Response:
-    service().refresh(force=True)
-    return json_response(asdict(record), status=status)
-
-
-def _saved(record: Any, who: Any, status: int = 200) -> Response:
-    """A created or replaced rule: the open reports it covers are resolved (audited), and
-    their ids are in ``resolved_reports``."""
-    from ..curation import resolve_covered
-
-    service().refresh(force=True)
-    closed = resolve_covered(_store(), record, service().tables, who)
-    return json_response({**asdict(record), "resolved_reports": closed}, status=status)
+def _saved(saved: SavedRule, status: int = 200) -> Response:
+    """A created or replaced rule, with the ids of the open reports it covered and closed
+    (audited) in ``resolved_reports``."""
+    return json_response(
+        {**asdict(saved.record), "resolved_reports": saved.resolved_reports}, status=status
+    )
 
 
 @bp.route("/sources", methods=["GET"])
@@ -106,15 +96,13 @@ def list_sources() -> Response:
     """Search and page through the rules; ``scope`` is a province (or ``national``) and
     also finds that province's rules noted with a former province (``Thái Nguyên (cũ: Bắc
     Kạn)``); 400 ``invalid_scope`` for anything else."""
-    from ..curation import check_scope, scope_unit
-
     unit = request.args.get("scope") or None
     if unit is not None:
         try:
             unit = scope_unit(check_scope(unit))
         except InvalidRule as exc:
             raise ApiError(400, exc.code, exc.message, exc.message_en) from None
-    total, items = _store().find_rules_by_unit(
+    total, items = lists().store.find_rules_by_unit(
         unit=unit,
         list=request.args.get("list"),
         category=request.args.get("category"),
@@ -131,12 +119,11 @@ def create_source() -> Response:
     """Add a rule."""
     data = require_object(read_json())
     rule, reason = _rule_from_body(data), _reason(data.get("reason"))
-    who = actor(reason)
     try:
-        record = _store().add_rule(rule, who)
+        saved = lists().add_rule(rule, actor(reason))
     except Conflict:
         raise _conflict() from None
-    return _saved(record, who, 201)
+    return _saved(saved, 201)
 
 
 @bp.route("/sources/<int:rule_id>", methods=["GET"])
@@ -144,7 +131,7 @@ def create_source() -> Response:
 def get_source(rule_id: int) -> Response:
     """One rule."""
     try:
-        return json_response(asdict(_store().get_rule(rule_id)))
+        return json_response(asdict(lists().store.get_rule(rule_id)))
     except NotFound:
         raise _not_found(rule_id) from None
 
@@ -155,14 +142,13 @@ def update_source(rule_id: int) -> Response:
     """Replace a rule's fields."""
     data = require_object(read_json())
     rule, reason = _rule_from_body(data), _reason(data.get("reason"))
-    who = actor(reason)
     try:
-        record = _store().update_rule(rule_id, rule, who)
+        saved = lists().update_rule(rule_id, rule, actor(reason))
     except NotFound:
         raise _not_found(rule_id) from None
     except Conflict:
         raise _conflict() from None
-    return _saved(record, who)
+    return _saved(saved)
 
 
 @bp.route("/sources/<int:rule_id>", methods=["DELETE"])
@@ -179,10 +165,10 @@ def delete_source(rule_id: int) -> Response:
             "A reason is required to delete a rule (“reason” parameter).",
         )
     try:
-        record = _store().delete_rule(rule_id, actor(reason))
+        record = lists().delete_rule(rule_id, actor(reason))
     except NotFound:
         raise _not_found(rule_id) from None
-    return _changed(record)
+    return json_response(asdict(record))
 
 
 def _id_arg(name: str) -> int | None:
@@ -204,7 +190,7 @@ def _id_arg(name: str) -> int | None:
 def list_audit() -> Response:
     """The audit log, newest first, filterable by target type and id, actor, and parent
     (``parent_id``: the per-rule entries of one import or undo)."""
-    total, items = _store().list_audit(
+    total, items = lists().store.list_audit(
         target_type=request.args.get("target_type"),
         actor=request.args.get("actor"),
         target_id=_id_arg("target_id"),
@@ -225,9 +211,7 @@ def revert_audit(entry_id: int) -> Response:
     ``cannot_revert`` when a rule changed since or the entry was undone already, 409
     ``confirm_required`` when it touches more than 20 rules without ``?confirm=1`` (then
     nothing is undone)."""
-    from ..curation import revert
-
-    record = revert(
-        _store(), entry_id, actor(f"hoàn tác mục nhật ký #{entry_id}"), confirm=bool_arg("confirm")
+    record = lists().revert(
+        entry_id, actor(f"hoàn tác mục nhật ký #{entry_id}"), confirm=bool_arg("confirm")
     )
-    return _changed(record)
+    return json_response(asdict(record))

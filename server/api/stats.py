@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from flask import Response
 
 from ..auth import require_scope
+from ..check_stats import top_checked
+from ..services import lists
 from . import bp
 from .http import (
     json_response,
     service,
 )
-
-
-def _store() -> Any:
-    return service().store
 
 
 @bp.route("/stats", methods=["GET"])
@@ -26,11 +23,9 @@ def get_stats() -> Response:
     shared platforms (``facebook.com/tentrang``) and domains elsewhere, with the Unicode
     name of IDNs, the verdict they get today and the id of the stored rule that gives it
     (``rule_id``, null when none)."""
-    from ..curation import top_checked
-
     service().flush_stats()
     since = (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=13)).isoformat()
-    store = _store()
+    store = lists().store
     return json_response(
         {
             "by_day": [

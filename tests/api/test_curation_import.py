@@ -136,3 +136,18 @@ def test_web_import_shows_changes_force_and_bom(app, admin):
     assert app.extensions["khongvoi.store"].find_rules(q="zalo.me", list="allow")[0] == 1
     export = admin.get("/admin/export.csv?bom=1").data
     assert export.startswith(b"\xef\xbb\xbflist,pattern")
+
+
+def test_a_cli_import_is_audited_as_the_cli(app, runner, tmp_path):
+    """Every other command-line change is audited as ``cli``; the import was ``system``."""
+    src = tmp_path / "deny.csv"
+    src.write_text(
+        "pattern,name,category,evidence\ngia-cli.com,Giả mạo,impersonation,báo cáo 1\n",
+        encoding="utf-8",
+    )
+    done = runner.invoke(args=["sources", "import", str(src), "--list", "deny"])
+    assert done.exit_code == 0, done.output
+    _, (entry,) = app.extensions["khongvoi.store"].list_audit(target_type="rules", limit=1)
+    assert (entry.action, entry.actor) == ("import", "cli")
+    verdict = app.extensions["khongvoi.checker"].check("https://gia-cli.com/").verdict
+    assert verdict == "denied"

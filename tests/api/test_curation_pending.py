@@ -133,3 +133,23 @@ def test_web_pending_defaults_to_no_decision_and_needs_evidence(app, admin):
     assert "Đã duyệt tuyengiao.vn" in done.get_data(as_text=True)
     rule = store.find_rules(q="tuyengiao.vn")[1][0]
     assert rule.evidence == "Công văn 5/BTG" and rule.note == ""
+
+
+def test_a_rejection_is_checked_at_once(app, client, h):
+    """An entry waiting for the allow list is never called an imitation of a listed source;
+    rejecting it makes it one at once (the checker used to keep the old queue, since a
+    rejection does not move the lists version, until the next rule change)."""
+    from server.core import make_rule
+
+    store = app.extensions["khongvoi.store"]
+    store.add_pending(
+        [make_rule("allow", "tin-chinh-thong.com", name="Báo Thử", evidence="chưa xác minh")],
+        "pending.csv",
+    )
+    assert verdict(client, "https://tin-chinh-thong.com/a") == "unknown"
+    e = entry(client, h, "tin-chinh-thong.com")
+    resp = client.post(
+        f"/api/v1/pending/{e['id']}", headers=h, json={"decision": "reject", "reason": "giả"}
+    )
+    assert resp.status_code == 200 and resp.get_json()["status"] == "rejected"
+    assert verdict(client, "https://tin-chinh-thong.com/a") == "suspicious"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.curation import suggested_pattern
+from server.report_patterns import suggested_pattern
 from tests.api.test_admin_api import auth
 
 PASSWORD = "mật-khẩu-thử-nghiệm-1"
