@@ -6,10 +6,7 @@ logs out every other session. Every form has a CSRF token (Flask-WTF); the token
 
 from __future__ import annotations
 
-from flask import Blueprint
-
-bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
-
-from . import assistant_views, people_views, queue_views, views  # noqa: E402,F401
+from . import assistant_views, people_views, queue_views, views  # noqa: F401
+from .blueprint import bp
 
 __all__ = ["bp"]

@@ -11,8 +11,8 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from ..assistant.feeds import FeedError
 from ..assistant.undo import UndoRefused, undo
 from ..store import Conflict, NotFound
-from . import bp
 from .auth import admin_actor, admin_only, login_required
+from .blueprint import bp
 
 _UNDOABLE = {("feed", "create"), ("feed", "delete"), ("feed", "refresh"), ("pending", "propose")}
 

@@ -12,8 +12,8 @@ from ..scopes import check_scope, scopes
 from ..services import lists
 from ..store import Conflict, NotFound
 from ..store.accounts import AccountRefused
-from . import bp
 from .auth import admin_actor, admin_only
+from .blueprint import bp
 
 
 @bp.route("/people", methods=["GET"])

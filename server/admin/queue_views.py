@@ -18,8 +18,8 @@ from ..rule_files import ParseResult, RowError, write_csv
 from ..scopes import scope_unit
 from ..services import lists
 from ..store import NotFound, Store
-from . import bp
 from .auth import admin_actor, login_required, user_unit
+from .blueprint import bp
 
 MAX_UPLOAD = 5 * 1024 * 1024
 COLOURS = {

@@ -20,7 +20,6 @@ from ..services import lists
 from ..store import Conflict, NotFound
 from ..store.fields import RULE_COLUMNS
 from ..undo_plan import CONFIRM_ABOVE, revert_plan, revert_size
-from . import bp
 from .auth import (
     admin_actor,
     current_user,
@@ -30,6 +29,7 @@ from .auth import (
     sign_out,
     user_unit,
 )
+from .blueprint import bp
 
 PAGE = 50
 FIELDS = RULE_COLUMNS

@@ -16,16 +16,7 @@ POST with a CSRF token; a pasted message is read for at most :data:`links.MAX_LI
 
 from __future__ import annotations
 
-from flask import Blueprint
-
-bp = Blueprint(
-    "public",
-    __name__,
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/public/static",
-)
-
-from . import views  # noqa: E402,F401  (routes register on bp)
+from . import views  # noqa: F401  (routes register on bp)
+from .blueprint import bp
 
 __all__ = ["bp"]

@@ -12,7 +12,7 @@ from ..check_service import result_to_dict
 from ..core import InvalidURL
 from ..errors import wants_english
 from ..limits import limit
-from . import bp
+from .blueprint import bp
 from .links import MAX_LINKS, find_links
 from .text import TEXT
 
