@@ -36,19 +36,9 @@ def check_scope(scope: str) -> ApiKey:
     403 (another scope)."""
     key = current_key()
     if key is None:
-        raise ApiError(
-            401,
-            "unauthorized",
-            "Cần khóa API hợp lệ (Authorization: Bearer …).",
-            "A valid API key is required (Authorization: Bearer …).",
-        )
+        raise ApiError(401, "unauthorized", "Cần khóa API hợp lệ (Authorization: Bearer …).")
     if key.scope != scope:
-        raise ApiError(
-            403,
-            "forbidden",
-            f"Khóa API này không có quyền “{scope}”.",
-            f"This API key lacks the “{scope}” scope.",
-        )
+        raise ApiError(403, "forbidden", "Khóa API này không có quyền “{scope}”.", scope=scope)
     return key
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import html
 import logging
+from typing import Any
 
 import orjson
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
+
+from .i18n import render
 
 __all__ = ["ApiError", "error_response", "register_error_handlers"]
 
@@ -53,12 +56,20 @@ _HTTP: dict[int, tuple[str, str, str]] = {
 class ApiError(Exception):
     """An error to answer with: HTTP status, stable code and messages in both languages."""
 
-    def __init__(self, status: int, code: str, message: str, message_en: str) -> None:
-        super().__init__(f"{status} {code}: {message_en}")
+    def __init__(
+        self, status: int, code: str, message: str, message_en: str | None = None, **params: Any
+    ) -> None:
+        """``message`` is Vietnamese with ``{name}`` placeholders filled from ``params``; its
+        English comes from the catalogue (:mod:`server.i18n`) unless ``message_en`` is given
+        (a message passed through from the core, which has its own pair)."""
         self.status = status
         self.code = code
-        self.message = message
-        self.message_en = message_en
+        self.message = render(message, False, params)
+        if message_en is None:
+            self.message_en = render(message, True, params)
+        else:
+            self.message_en = message_en.format(**params) if params else message_en
+        super().__init__(f"{status} {code}: {self.message_en}")
 
 
 def wants_english(lang: str | None = None, *, read_args: bool = True) -> bool:

@@ -131,10 +131,11 @@ class ListsService:
                 raise Refused(
                     409,
                     "confirm_required",
-                    f"Hoàn tác mục #{entry_id} sẽ thay đổi {size} quy tắc (hơn {CONFIRM_ABOVE}); "
-                    "hãy xác nhận (confirm=1). Chưa thay đổi gì.",
-                    f"Reverting entry {entry_id} changes {size} rules (more than "
-                    f"{CONFIRM_ABOVE}); confirm it (confirm=1). Nothing was changed.",
+                    "Hoàn tác mục #{entry_id} sẽ thay đổi {size} quy tắc (hơn "
+                    "{CONFIRM_ABOVE}); hãy xác nhận (confirm=1). Chưa thay đổi gì.",
+                    entry_id=entry_id,
+                    size=size,
+                    CONFIRM_ABOVE=CONFIRM_ABOVE,
                 )
         try:
             result: RuleRecord | RevertResult = self.store.revert(entry_id, actor)
@@ -169,25 +170,18 @@ class ListsService:
                 400,
                 "invalid_decision",
                 "Hãy chọn quyết định: duyệt vào danh sách cho phép, chặn, hoặc từ chối.",
-                "Choose a decision: allow, deny or reject.",
             )
         try:
             entry = self.store.get_pending(entry_id)
         except NotFound:
             raise Refused(
-                404,
-                "not_found",
-                f"Không có mục chờ duyệt số {entry_id}.",
-                f"No pending entry {entry_id}.",
+                404, "not_found", "Không có mục chờ duyệt số {entry_id}.", entry_id=entry_id
             ) from None
         if entry.status != "pending":
             raise _already_decided()
         if unit and scope_unit(entry.scope) != unit:
             raise Refused(
-                403,
-                "forbidden",
-                f"Tài khoản của bạn chỉ được duyệt mục của {unit}.",
-                f"Your account may only decide entries of {unit}.",
+                403, "forbidden", "Tài khoản của bạn chỉ được duyệt mục của {unit}.", unit=unit
             )
         try:
             reason, rule = self._decision(entry, decision, values)
@@ -205,12 +199,7 @@ class ListsService:
         except NotFound:
             raise _already_decided() from None
         except Conflict:
-            raise Refused(
-                409,
-                "conflict",
-                "Mẫu này đã có trong danh sách đó.",
-                "This pattern is already on that list.",
-            ) from None
+            raise Refused(409, "conflict", "Mẫu này đã có trong danh sách đó.") from None
         self._changed()
         if record is not None:  # like any saved rule, it closes the reports it covers
             self._resolve_covered(record, actor)
@@ -303,6 +292,4 @@ class ListsService:
 
 
 def _already_decided() -> Refused:
-    return Refused(
-        409, "already_decided", "Mục này đã được xử lý.", "This entry has already been decided."
-    )
+    return Refused(409, "already_decided", "Mục này đã được xử lý.")

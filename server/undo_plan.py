@@ -65,9 +65,7 @@ def cannot_revert(exc: CannotRevert) -> Refused:
 
 def no_entry(entry_id: int) -> Refused:
     """404: no audit entry ``entry_id``."""
-    return Refused(
-        404, "not_found", f"Không có mục nhật ký số {entry_id}.", f"No audit entry {entry_id}."
-    )
+    return Refused(404, "not_found", "Không có mục nhật ký số {entry_id}.", entry_id=entry_id)
 
 
 def revert_size(store: Store, entry_id: int) -> int:

@@ -55,9 +55,7 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     def inner(*args: Any, **kwargs: Any) -> Any:
         if current_user() is None:
             if request.method != "GET":
-                raise ApiError(
-                    401, "unauthorized", "Bạn cần đăng nhập lại.", "Please sign in again."
-                )
+                raise ApiError(401, "unauthorized", "Bạn cần đăng nhập lại.")
             return redirect(url_for("admin.login", next=request.full_path))
         return view(*args, **kwargs)
 
@@ -86,10 +84,7 @@ def require_unit(scope: str) -> None:
     unit = user_unit()
     if unit and scope_unit(scope) != unit:
         raise ApiError(
-            403,
-            "forbidden",
-            f"Tài khoản của bạn chỉ được sửa các quy tắc của {unit}.",
-            f"Your account may only change the rules of {unit}.",
+            403, "forbidden", "Tài khoản của bạn chỉ được sửa các quy tắc của {unit}.", unit=unit
         )
 
 
@@ -100,12 +95,7 @@ def admin_only(view: Callable[..., Any]) -> Callable[..., Any]:
     @login_required
     def inner(*args: Any, **kwargs: Any) -> Any:
         if current_user().role != "admin":  # type: ignore[union-attr]
-            raise ApiError(
-                403,
-                "forbidden",
-                "Chỉ quản trị viên mới làm được việc này.",
-                "Only administrators may do this.",
-            )
+            raise ApiError(403, "forbidden", "Chỉ quản trị viên mới làm được việc này.")
         return view(*args, **kwargs)
 
     return inner

@@ -232,14 +232,9 @@ def _upload() -> tuple[bytes, str]:
         data = base64.b64decode(request.form.get("payload", "") or b"")
         fmt = request.form.get("fmt", "csv")
     if not data:
-        raise ApiError(400, "missing_file", "Chưa chọn tệp để nhập.", "No file was chosen.")
+        raise ApiError(400, "missing_file", "Chưa chọn tệp để nhập.")
     if len(data) > MAX_UPLOAD:
-        raise ApiError(
-            413,
-            "file_too_large",
-            "Tệp quá lớn (tối đa 5 MB).",
-            "The file is too large (at most 5 MB).",
-        )
+        raise ApiError(413, "file_too_large", "Tệp quá lớn (tối đa 5 MB).")
     return data, "json" if fmt == "json" else "csv"
 
 

@@ -226,7 +226,7 @@ def rule_edit(rule_id: int) -> Any:
     try:
         record = lists().store.get_rule(rule_id)
     except NotFound:
-        raise ApiError(404, "not_found", "Không có quy tắc này.", "No such rule.") from None
+        raise ApiError(404, "not_found", "Không có quy tắc này.") from None
     require_unit(record.scope)
     error = preview = None
     if request.method == "POST":
@@ -325,7 +325,6 @@ def audit_revert(entry_id: int) -> Any:
                 403,
                 "forbidden",
                 "Chỉ quản trị viên mới hoàn tác được một lần nhập hay thay đổi nhiều quy tắc.",
-                "Only administrators may undo an import.",
             )
         require_unit(str(data.get("scope") or "national"))
     undone = lists().store.undone_entries().get(entry_id)
