@@ -14,13 +14,18 @@ from flask import Flask, Response
 __all__ = ["init_ops", "json_error"]
 
 
-def json_error(status: int, code: str, message: str, message_en: str, **extra: Any) -> Response:
-    """The one JSON error shape for the operations routes (which live outside ``/api/``)."""
+def json_error(
+    status: int, code: str, message: str, message_en: str | None = None, **extra: Any
+) -> Response:
+    """The one JSON error shape for the operations routes (which live outside ``/api/``);
+    the English of ``message`` comes from the catalogue (:mod:`server.i18n`) unless given."""
     from ..errors import wants_english
+    from ..i18n import english
 
-    body: dict[str, Any] = {
-        "error": {"code": code, "message": message_en if wants_english() else message}
-    }
+    text = message
+    if wants_english():
+        text = english(message) if message_en is None else message_en
+    body: dict[str, Any] = {"error": {"code": code, "message": text}}
     body.update(extra)
     return Response(orjson.dumps(body), status=status, mimetype="application/json")
 

@@ -130,7 +130,6 @@ def _metrics() -> Response:
             403,
             "forbidden",
             "Không được xem số liệu vận hành.",
-            "Metrics are not available to you.",
         )
     svc = current_app.extensions["khongvoi.checker"]
     if svc._checker is not None:

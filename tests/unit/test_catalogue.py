@@ -2,7 +2,8 @@
 every message the web layer raises is written once in Vietnamese and translated there.
 
 Extraction is Babel's own (the same as ``pybabel extract -F babel.cfg -k ApiError:3
--k Refused:3 -k N_``), so what the test checks is what a translator's tooling sees."""
+-k Refused:3 -k json_error:3 -k N_``), so what the test checks is what a translator's
+tooling sees."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from server.i18n import CATALOGUE, english, render
 from server.refusals import Refused
 
 SERVER = Path(__file__).resolve().parents[2] / "server"
-KEYWORDS = {"ApiError": (3,), "Refused": (3,), "N_": None}
-RAISERS = {"ApiError", "Refused"}
+KEYWORDS = {"ApiError": (3,), "Refused": (3,), "json_error": (3,), "N_": None}
+RAISERS = {"ApiError", "Refused", "json_error"}
 
 
 def _extracted() -> dict[str, str]:
