@@ -9,6 +9,7 @@ store refuses when a rule is no longer as the entry left it (compared field by f
 
 from __future__ import annotations
 
+from .i18n import N_
 from .refusals import Refused
 from .store import CannotRevert, NotFound, Store
 
@@ -24,43 +25,44 @@ __all__ = [
 CONFIRM_ABOVE = 20
 
 
-def _message(exc: CannotRevert) -> tuple[str, str]:
-    rule_vi = f"Quy tắc “{exc.pattern}” (số {exc.rule_id})" if exc.pattern else "Quy tắc"
-    rule_en = f"The rule “{exc.pattern}” (id {exc.rule_id})" if exc.pattern else "The rule"
-    if exc.reason == "changed_since":
-        return (
-            f"{rule_vi} đã được sửa sau thay đổi này; hãy hoàn tác thay đổi mới hơn trước. "
-            "Chưa hoàn tác gì.",
-            f"{rule_en} changed again since; revert the newer change first. Nothing was reverted.",
-        )
-    if exc.reason == "gone":
-        return (
-            f"{rule_vi} không còn tồn tại. Chưa hoàn tác gì.",
-            f"{rule_en} no longer exists. Nothing was reverted.",
-        )
-    if exc.reason == "exists_again":
-        return (
-            f"Mẫu “{exc.pattern}” đã có lại trong danh sách. Chưa hoàn tác gì.",
-            f"The pattern “{exc.pattern}” is on the list again already. Nothing was reverted.",
-        )
-    if exc.reason == "already_reverted":
-        return ("Thay đổi này đã được hoàn tác rồi.", "This change has already been reverted.")
-    if exc.reason == "no_detail":
-        return (
+#: The store's reasons for refusing an undo: (message naming the rule, message without).
+_CANNOT = {
+    "changed_since": (
+        N_(
+            "Quy tắc “{pattern}” (số {rule_id}) đã được sửa sau thay đổi này; hãy hoàn tác "
+            "thay đổi mới hơn trước. Chưa hoàn tác gì."
+        ),
+        N_(
+            "Quy tắc đã được sửa sau thay đổi này; hãy hoàn tác thay đổi mới hơn trước. "
+            "Chưa hoàn tác gì."
+        ),
+    ),
+    "gone": (
+        N_("Quy tắc “{pattern}” (số {rule_id}) không còn tồn tại. Chưa hoàn tác gì."),
+        N_("Quy tắc không còn tồn tại. Chưa hoàn tác gì."),
+    ),
+    "exists_again": (
+        N_("Mẫu “{pattern}” đã có lại trong danh sách. Chưa hoàn tác gì."),
+        N_("Mẫu này đã có lại trong danh sách. Chưa hoàn tác gì."),
+    ),
+    "already_reverted": (N_("Thay đổi này đã được hoàn tác rồi."),) * 2,
+    "no_detail": (
+        N_(
             "Lần nhập này được ghi trước khi nhật ký lưu từng quy tắc, nên không hoàn tác "
-            "được; hãy sửa các quy tắc hoặc nhập lại tệp cũ.",
-            "This import was logged before the audit log kept each rule, so it cannot be "
-            "reverted; edit the rules or import the old file again.",
-        )
-    return (
-        "Chỉ hoàn tác được thay đổi của quy tắc hoặc một lần nhập.",
-        "Only rule changes and imports can be reverted.",
+            "được; hãy sửa các quy tắc hoặc nhập lại tệp cũ."
+        ),
     )
+    * 2,
+}
+_ONLY_RULES = N_("Chỉ hoàn tác được thay đổi của quy tắc hoặc một lần nhập.")
 
 
 def cannot_revert(exc: CannotRevert) -> Refused:
     """The store's refusal to undo, as a 409 ``cannot_revert``."""
-    return Refused(409, "cannot_revert", *_message(exc))
+    named, unnamed = _CANNOT.get(exc.reason, (_ONLY_RULES, _ONLY_RULES))
+    if exc.pattern:
+        return Refused(409, "cannot_revert", named, pattern=exc.pattern, rule_id=exc.rule_id)
+    return Refused(409, "cannot_revert", unnamed)
 
 
 def no_entry(entry_id: int) -> Refused:
