@@ -37,6 +37,7 @@ from urllib.parse import urljoin, urlsplit
 from ..core import InvalidRule
 from ..core.domains import SuffixList, default_suffix_list
 from ..core.rules import Rule, canonical_pattern
+from ..i18n import N_, render
 from ..store.accounts import Actor
 from ..store.engine import fold
 from ..unmask import _Refused, describe_resolve_error
@@ -47,35 +48,23 @@ from .pages import CONTACT, Page, parked_by, read_page, social_pattern
 __all__ = ["FLAGS", "HealthChecker", "social_pattern"]
 
 BODY_BYTES = 96 * 1024
-#: code → (Vietnamese, English) words for admins; ``{x}`` is filled per finding.
+#: code → the words for admins (Vietnamese; English in the catalogue, server/i18n.py); ``{x}``
+#: is filled per finding.
 FLAGS = {
-    "no_resolve": (
-        "Tên miền không còn phân giải được (có thể đã hết hạn): xem xét giữ, thay "
-        "bằng tên miền mới hay chuyển sang danh sách chặn.",
-        "The domain no longer resolves (lapsed?): keep, replace with the successor, "
-        "or move to deny.",
+    "no_resolve": N_(
+        "Tên miền không còn phân giải được (có thể đã hết hạn): xem xét giữ, "
+        "thay bằng tên miền mới hay chuyển sang danh sách chặn."
     ),
-    "unreachable": ("Không mở được trang: {x}.", "The site could not be reached: {x}."),
-    "http_error": ("Trang chủ trả lời lỗi {x}.", "The home page answers {x}."),
-    "redirect_other_domain": (
-        "Trang chuyển hướng sang tên miền khác: {x}. Nếu đây là tên "
-        "miền mới, hãy duyệt đề xuất thay thế.",
-        "It redirects to another domain: {x}. If that is its new home, "
-        "review the proposed successor.",
+    "unreachable": N_("Không mở được trang: {x}."),
+    "http_error": N_("Trang chủ trả lời lỗi {x}."),
+    "redirect_other_domain": N_(
+        "Trang chuyển hướng sang tên miền khác: {x}. Nếu đây là tên miền mới, "
+        "hãy duyệt đề xuất thay thế."
     ),
-    "parked": (
-        "Trang có dấu hiệu bị bỏ/rao bán (“{x}”): tên miền có thể đã đổi chủ.",
-        "The page looks parked or for sale (“{x}”): the domain may have changed hands.",
-    ),
-    "cert_other_name": (
-        "Chứng chỉ TLS cấp cho tên khác: {x}.",
-        "The TLS certificate is for another name: {x}.",
-    ),
-    "cert_invalid": ("Chứng chỉ TLS không hợp lệ ({x}).", "The TLS certificate is invalid ({x})."),
-    "title_mismatch": (
-        "Tiêu đề trang (“{x}”) không còn nhắc tới tên nguồn.",
-        "The page title (“{x}”) no longer names the source.",
-    ),
+    "parked": N_("Trang có dấu hiệu bị bỏ/rao bán (“{x}”): tên miền có thể đã đổi chủ."),
+    "cert_other_name": N_("Chứng chỉ TLS cấp cho tên khác: {x}."),
+    "cert_invalid": N_("Chứng chỉ TLS không hợp lệ ({x})."),
+    "title_mismatch": N_("Tiêu đề trang (“{x}”) không còn nhắc tới tên nguồn."),
 }
 _GENERIC_WORDS = frozenset(
     (
@@ -110,8 +99,12 @@ _GENERIC_WORDS = frozenset(
 
 
 def _flag(code: str, x: str = "") -> dict[str, str]:
-    vi, en = FLAGS[code]
-    return {"code": code, "message": vi.format(x=x), "message_en": en.format(x=x)}
+    message = FLAGS[code]
+    return {
+        "code": code,
+        "message": render(message, False, {"x": x}),
+        "message_en": render(message, True, {"x": x}),
+    }
 
 
 def _names_source(title: str, rule: Any, suffixes: SuffixList) -> bool:
