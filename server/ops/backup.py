@@ -31,6 +31,8 @@ from typing import Any
 from sqlalchemy import Date, DateTime, Engine, LargeBinary, insert, select, text
 from sqlalchemy.engine import make_url
 
+from ..i18n import render
+
 __all__ = ["BackupError", "backup", "known_revisions", "restore"]
 
 FORMAT_VERSION = 1
@@ -39,12 +41,13 @@ _PG_MAGIC = b"PGDMP"
 
 
 class BackupError(Exception):
-    """A backup or restore that cannot be done; ``message`` (vi) and ``message_en``."""
+    """A backup or restore that cannot be done: ``message`` in Vietnamese (its ``{name}``
+    placeholders filled from ``params``), ``message_en`` from the catalogue (server/i18n.py)."""
 
-    def __init__(self, message: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.message = message
-        self.message_en = message_en
+    def __init__(self, message: str, message_en: str | None = None, **params: Any) -> None:
+        self.message = render(message, False, params)
+        self.message_en = render(message, True, params) if message_en is None else message_en
+        super().__init__(self.message_en)
 
 
 def known_revisions() -> list[str]:
@@ -61,16 +64,12 @@ def known_revisions() -> list[str]:
 
 def _check_revision(revision: str | None) -> None:
     if revision is None:
-        raise BackupError(
-            "Tệp sao lưu không có phiên bản cấu trúc dữ liệu; không khôi phục.",
-            "The backup has no schema revision; nothing restored.",
-        )
+        raise BackupError("Tệp sao lưu không có phiên bản cấu trúc dữ liệu; không khôi phục.")
     if revision not in known_revisions():
         raise BackupError(
-            f"Tệp sao lưu có cấu trúc dữ liệu mới hơn phiên bản phần mềm này ({revision}); "
-            "hãy cập nhật phần mềm trước. Không thay đổi gì.",
-            f"The backup's schema ({revision}) is newer than this software knows; upgrade "
-            "first. Nothing changed.",
+            "Tệp sao lưu có cấu trúc dữ liệu mới hơn phiên bản phần mềm này "
+            "({revision}); hãy cập nhật phần mềm trước. Không thay đổi gì.",
+            revision=revision,
         )
 
 
@@ -101,10 +100,7 @@ def _sqlite_restore(engine: Engine, file: Path) -> None:
         try:
             revision = src.execute("SELECT version_num FROM alembic_version").fetchone()
         except sqlite3.DatabaseError as exc:
-            raise BackupError(
-                "Tệp sao lưu SQLite hỏng hoặc không đúng.",
-                f"The SQLite backup is not usable: {exc}",
-            ) from exc
+            raise BackupError("Tệp sao lưu SQLite hỏng hoặc không đúng.", exc=exc) from exc
         _check_revision(revision[0] if revision else None)
         engine.dispose()
         dst = sqlite3.connect(_sqlite_path(engine), timeout=30)
@@ -131,10 +127,7 @@ def _run(args: list[str]) -> subprocess.CompletedProcess[bytes]:
     proc = subprocess.run(args, capture_output=True, timeout=3600, check=False)
     if proc.returncode != 0:
         detail = proc.stderr.decode("utf-8", "replace").strip()[-500:]
-        raise BackupError(
-            f"{args[0]} báo lỗi; không thay đổi gì. {detail}",
-            f"{args[0]} failed; nothing changed. {detail}",
-        )
+        raise BackupError("{x} báo lỗi; không thay đổi gì. {detail}", x=args[0], detail=detail)
     return proc
 
 
@@ -164,10 +157,7 @@ def _pg_dump_revision(file: Path) -> str | None:
 
 def _pg_restore(engine: Engine, file: Path) -> None:
     if shutil.which("pg_restore") is None:
-        raise BackupError(
-            "Cần pg_restore để khôi phục bản sao lưu pg_dump.",
-            "pg_restore is needed to restore a pg_dump backup.",
-        )
+        raise BackupError("Cần pg_restore để khôi phục bản sao lưu pg_dump.")
     _check_revision(_pg_dump_revision(file))
     engine.dispose()
     _run(
@@ -243,10 +233,7 @@ def _json_restore(engine: Engine, file: Path) -> None:
     except (ValueError, UnicodeDecodeError, AttributeError):
         ok = False
     if not ok:
-        raise BackupError(
-            "Tệp không phải bản sao lưu JSON của Không Vội; không khôi phục.",
-            "Not a Không Vội JSON backup; nothing restored.",
-        )
+        raise BackupError("Tệp không phải bản sao lưu JSON của Không Vội; không khôi phục.")
     _check_revision(doc.get("revision"))
     upgrade(engine)  # the target schema is this code's (an older backup fits into it)
     tables = {t.name: t for t in metadata.sorted_tables}
@@ -295,15 +282,9 @@ def backup(engine: Engine, file: Path, fmt: str = "auto") -> str:
         else:
             fmt = "json"
     if fmt == "sqlite" and engine.dialect.name != "sqlite":
-        raise BackupError(
-            "Định dạng sqlite chỉ dùng cho cơ sở dữ liệu SQLite.",
-            "The sqlite format is for SQLite databases only.",
-        )
+        raise BackupError("Định dạng sqlite chỉ dùng cho cơ sở dữ liệu SQLite.")
     if fmt == "pg_dump" and engine.dialect.name != "postgresql":
-        raise BackupError(
-            "Định dạng pg_dump chỉ dùng cho PostgreSQL.",
-            "The pg_dump format is for PostgreSQL only.",
-        )
+        raise BackupError("Định dạng pg_dump chỉ dùng cho PostgreSQL.")
     {"sqlite": _sqlite_backup, "pg_dump": _pg_backup, "json": _json_backup}[fmt](engine, file)
     return fmt
 
@@ -318,20 +299,15 @@ def restore(engine: Engine, file: Path) -> str:
     if head.startswith(_SQLITE_MAGIC):
         if engine.dialect.name != "sqlite":
             raise BackupError(
-                "Bản sao lưu SQLite chỉ khôi phục vào SQLite; hãy dùng "
-                "--format json để chuyển giữa hai loại.",
-                "A SQLite backup restores into SQLite only; use --format json "
-                "to move between backends.",
+                "Bản sao lưu SQLite chỉ khôi phục vào SQLite; hãy dùng --format json để "
+                "chuyển giữa hai loại."
             )
         _sqlite_restore(engine, file)
         upgrade(engine)
         return "sqlite"
     if head.startswith(_PG_MAGIC):
         if engine.dialect.name != "postgresql":
-            raise BackupError(
-                "Bản sao lưu pg_dump chỉ khôi phục vào PostgreSQL.",
-                "A pg_dump backup restores into PostgreSQL only.",
-            )
+            raise BackupError("Bản sao lưu pg_dump chỉ khôi phục vào PostgreSQL.")
         _pg_restore(engine, file)
         upgrade(engine)
         return "pg_dump"

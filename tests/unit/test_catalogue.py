@@ -1,9 +1,8 @@
 """The English catalogue (``server/locale/en/LC_MESSAGES/messages.po``, see ``server/i18n.py``):
 every message the web layer raises is written once in Vietnamese and translated there.
 
-Extraction is Babel's own (the same as ``pybabel extract -F babel.cfg -k ApiError:3
--k Refused:3 -k json_error:3 -k N_``), so what the test checks is what a translator's
-tooling sees."""
+Extraction is Babel's own (the keywords of ``babel.cfg``), so what the test checks is what a
+translator's tooling sees."""
 
 from __future__ import annotations
 
@@ -19,8 +18,8 @@ from server.i18n import CATALOGUE, english, render
 from server.refusals import Refused
 
 SERVER = Path(__file__).resolve().parents[2] / "server"
-KEYWORDS = {"ApiError": (3,), "Refused": (3,), "json_error": (3,), "N_": None}
-RAISERS = {"ApiError", "Refused", "json_error"}
+KEYWORDS = {"ApiError": (3,), "Refused": (3,), "json_error": (3,), "BackupError": (1,), "N_": None}
+RAISERS = {"ApiError", "Refused", "json_error", "BackupError"}
 
 
 def _extracted() -> dict[str, str]:
