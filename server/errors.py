@@ -1,8 +1,11 @@
 """Errors: one JSON shape under ``/api/`` (and ``/healthz``), a plain Vietnamese page elsewhere.
 
 Every error is ``{"error": {"code": …, "message": …}}`` with a stable string code separate
-from the HTTP status. Unexpected exceptions are logged and answered with a generic 500:
-never a stack trace.
+from the HTTP status. Besides :class:`ApiError`, two kinds of refusal are answered here once
+for every route: a request body a model of :mod:`server.api.schemas` refuses (a pydantic
+``ValidationError``: the code the model declares for the field) and a refusal of the core
+(``InvalidRule``, ``InvalidURL``: 400 with their own code). Unexpected exceptions are logged
+and answered with a generic 500: never a stack trace.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from typing import Any
 
 import orjson
 from flask import Flask, Response, request
+from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from .core.errors import KhongVoiError
 from .i18n import render
 
 __all__ = ["ApiError", "error_response", "register_error_handlers"]
@@ -120,6 +125,20 @@ def _api_error(exc: ApiError) -> Response:
     return error_response(exc.status, exc.code, exc.message, exc.message_en)
 
 
+def _refused(exc: KhongVoiError) -> Response:
+    """A rule or URL the core refuses (``InvalidRule``, ``InvalidURL``): 400 with its code."""
+    return error_response(400, exc.code, exc.message, exc.message_en)
+
+
+def _invalid_body(exc: ValidationError) -> Response:
+    """A request body its model refuses: 400 with the code the model gives the first bad
+    field (``invalid_body`` when it is not a JSON object)."""
+    from .api.schemas import refusal
+
+    found = refusal(exc)
+    return error_response(400, found.code, found.vi, found.en)
+
+
 def _unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return _http_error(exc)
@@ -130,5 +149,7 @@ def _unexpected(exc: Exception) -> Response:
 def register_error_handlers(app: Flask) -> None:
     """Install the handlers on ``app``."""
     app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(KhongVoiError, _refused)
+    app.register_error_handler(ValidationError, _invalid_body)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

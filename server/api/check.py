@@ -7,15 +7,13 @@ from urllib.parse import parse_qsl
 import orjson
 from flask import Response, current_app, request
 
-from ..core import InvalidURL
 from ..errors import ApiError
 from ..limits import limit
 from . import bp
-from .http import json_response, lang, read_json, require_object, service
+from .http import json_response, lang, parse_body, service
+from .schemas import BatchRequest, CheckRequest
 
-
-def _missing_url() -> ApiError:
-    return ApiError(400, "missing_url", "Thiếu tham số “url”.", "The “url” parameter is missing.")
+_MISSING_URL = CheckRequest.refusals["url:missing"]
 
 
 def _query() -> dict[str, str]:
@@ -28,14 +26,11 @@ def _query() -> dict[str, str]:
 
 
 def _url_from_request(query: dict[str, str]) -> str:
-    if request.method in ("GET", "HEAD"):  # Flask answers HEAD with the GET view
-        url = query.get("url")
-    else:
-        url = require_object(read_json()).get("url")
+    if request.method not in ("GET", "HEAD"):  # Flask answers HEAD with the GET view
+        return parse_body(CheckRequest).url
+    url = query.get("url")
     if url is None:
-        raise _missing_url()
-    if not isinstance(url, str):
-        raise ApiError(400, "invalid_url", "“url” phải là chuỗi ký tự.", "“url” must be a string.")
+        raise ApiError(400, _MISSING_URL.code, _MISSING_URL.vi, _MISSING_URL.en)
     return url
 
 
@@ -45,10 +40,7 @@ def check() -> Response:
     """Check one URL."""
     query = _query()
     url = _url_from_request(query)
-    try:
-        body = service().check_json(url, lang(query.get("lang")), orjson.dumps)
-    except InvalidURL as exc:
-        raise ApiError(400, exc.code, exc.message, exc.message_en) from None
+    body = service().check_json(url, lang(query.get("lang")), orjson.dumps)  # InvalidURL: 400
     return json_response(None, raw=body)
 
 
@@ -56,18 +48,7 @@ def check() -> Response:
 @limit("RATELIMIT_BATCH")
 def check_batch() -> Response:
     """Check up to BATCH_MAX URLs; results in input order, a bad item gets its own error."""
-    urls = require_object(read_json()).get("urls")
-    if urls is None:
-        raise ApiError(
-            400, "missing_urls", "Thiếu danh sách “urls”.", "The “urls” list is missing."
-        )
-    if not isinstance(urls, list):
-        raise ApiError(
-            400,
-            "invalid_urls",
-            "“urls” phải là một danh sách liên kết.",
-            "“urls” must be a list of links.",
-        )
+    urls = parse_body(BatchRequest).urls
     most = current_app.config["BATCH_MAX"]
     if len(urls) > most:
         raise ApiError(

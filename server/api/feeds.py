@@ -18,8 +18,8 @@ from ..auth import actor, require_scope
 from ..errors import ApiError
 from ..store import Conflict, NotFound
 from . import bp
-from .http import json_response, read_json, require_object, service
-from .openapi import EXTRA_PATHS, EXTRA_SCHEMAS
+from .http import json_response, parse_body, service
+from .schemas import JsonObject
 
 
 def _feeds() -> Any:
@@ -47,7 +47,7 @@ def list_feeds() -> Response:
 @require_scope("admin")
 def add_feed() -> Response:
     """Subscribe to a feed (not fetched yet: refresh it next)."""
-    data = require_object(read_json())
+    data = parse_body(JsonObject).root  # its fields: checked by the feed registry
     try:
         feed = _feeds().add(
             data.get("name"),
@@ -121,141 +121,3 @@ def undo_entry(entry_id: int) -> Response:
         raise ApiError(409, exc.reason, exc.message, exc.message_en) from None
     service().refresh_feeds(wait=True)
     return json_response(done)
-
-
-# -- OpenAPI ------------------------------------------------------------------------------
-def _doc() -> None:
-    ref = {"$ref": "#/components/schemas/Feed"}
-    err = {
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-        "description": "Error",
-    }
-
-    def ok(schema: dict[str, Any], text: str) -> dict[str, Any]:
-        return {"description": text, "content": {"application/json": {"schema": schema}}}
-
-    def op(summary: str, op_id: str, good: dict[str, Any], *codes: int, **extra: Any) -> Any:
-        return {
-            "summary": summary,
-            "operationId": op_id,
-            "security": [{"bearer": []}],
-            "responses": {**good, **{str(c): err for c in (401, 403, *codes)}},
-            **extra,
-        }
-
-    name = [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}]
-    entry = [
-        {
-            "name": "entry_id",
-            "in": "path",
-            "required": True,
-            "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
-        }
-    ]
-    obj = {"type": "object"}
-    body = {
-        "required": True,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "required": ["name", "source", "format"],
-                    "properties": {
-                        "name": {"type": "string"},
-                        "source": {"type": "string"},
-                        "format": {"type": "string", "enum": ["hosts", "domains", "abp"]},
-                        "list": {"type": "string", "enum": ["deny"]},
-                    },
-                }
-            }
-        },
-    }
-    EXTRA_SCHEMAS["Feed"] = {
-        "type": "object",
-        "properties": {
-            k: {"type": "string"}
-            for k in (
-                "name",
-                "source",
-                "format",
-                "list",
-                "last_error",
-                "refreshed_at",
-                "changed_at",
-                "created_at",
-            )
-        }
-        | {"entry_count": {"type": "integer"}, "bad_lines": {"type": "integer"}},
-    }
-    EXTRA_PATHS.update(
-        {
-            "/api/v1/feeds": {
-                "get": op(
-                    "List threat feeds and conflicts (admin key)",
-                    "listFeeds",
-                    {"200": ok(obj, "Feeds")},
-                    400,
-                ),
-                "post": op(
-                    "Subscribe to a threat feed (admin key)",
-                    "addFeed",
-                    {"201": ok(ref, "The feed")},
-                    400,
-                    409,
-                    413,
-                    415,
-                    requestBody=body,
-                ),
-            },
-            "/api/v1/feeds/{name}": {
-                "get": op(
-                    "One feed (admin key)",
-                    "getFeed",
-                    {"200": ok(ref, "The feed")},
-                    400,
-                    404,
-                    parameters=name,
-                ),
-                "delete": op(
-                    "Unsubscribe (admin key)",
-                    "removeFeed",
-                    {"200": ok(ref, "Removed")},
-                    400,
-                    404,
-                    parameters=name,
-                ),
-            },
-            "/api/v1/feeds/{name}/refresh": {
-                "post": op(
-                    "Refresh a feed now (admin key)",
-                    "refreshFeed",
-                    {"200": ok(obj, "What the refresh did")},
-                    400,
-                    404,
-                    parameters=name,
-                ),
-            },
-            "/api/v1/health": {
-                "get": op(
-                    "Latest list-health run (admin key)",
-                    "listHealth",
-                    {"200": ok(obj, "Health results")},
-                    400,
-                ),
-            },
-            "/api/v1/assistant/undo/{entry_id}": {
-                "post": op(
-                    "Undo an assistant or feed change (admin key)",
-                    "undoAssistant",
-                    {"200": ok(obj, "Undone")},
-                    400,
-                    404,
-                    409,
-                    parameters=entry,
-                ),
-            },
-        }
-    )
-
-
-_doc()

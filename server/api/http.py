@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from flask import Response, current_app, request
+from pydantic import BaseModel
 
 from ..check_service import CheckerService
 from ..errors import ApiError, wants_english
@@ -16,6 +17,7 @@ __all__ = [
     "choice_arg",
     "json_response",
     "lang",
+    "parse_body",
     "read_json",
     "service",
     "utc_time",
@@ -78,16 +80,14 @@ def read_json(csv_too: bool = False) -> Any:
         ) from None
 
 
-def require_object(data: Any) -> dict[str, Any]:
-    """``data`` if it is a JSON object, else a 400."""
-    if not isinstance(data, dict):
-        raise ApiError(
-            400,
-            "invalid_body",
-            "Nội dung gửi lên phải là một đối tượng JSON.",
-            "The body must be a JSON object.",
-        )
-    return data
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def parse_body(model: type[Model]) -> Model:
+    """The JSON body validated by ``model`` (a model of :mod:`server.api.schemas`): 415 or
+    400 ``invalid_json`` from :func:`read_json`, else a ``ValidationError`` that the one
+    handler in :mod:`server.errors` answers with the code the model gives the bad field."""
+    return model.model_validate(read_json())
 
 
 _TRUE = ("1", "true", "yes", "on")

@@ -12,14 +12,8 @@ from ..errors import ApiError
 from ..services import lists
 from ..store import NotFound
 from . import bp
-from .http import (
-    json_response,
-    read_json,
-    require_object,
-    utc_time,
-)
-
-MAX_KEY_NAME = 100
+from .http import json_response, parse_body, utc_time
+from .schemas import KeyInput
 
 
 def _key_json(key: Any) -> dict[str, Any]:
@@ -41,25 +35,8 @@ def list_api_keys() -> Response:
 @require_scope("admin")
 def create_api_key() -> Response:
     """Create a key; the secret is in this answer only."""
-    data = require_object(read_json())
-    name, scope = data.get("name"), data.get("scope")
-    if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_KEY_NAME:
-        raise ApiError(
-            400,
-            "invalid_key",
-            f"Cần tên khóa (chuỗi ký tự, tối đa {MAX_KEY_NAME} ký tự) và phạm vi "
-            "(check hoặc admin).",
-            f"A name (text, at most {MAX_KEY_NAME} characters) and a scope "
-            "(check or admin) are required.",
-        )
-    if scope not in ("check", "admin"):
-        raise ApiError(
-            400,
-            "invalid_key",
-            "Phạm vi của khóa phải là check hoặc admin.",
-            "The key's scope must be check or admin.",
-        )
-    key, secret = lists().store.create_key(name.strip(), scope, actor())
+    body = parse_body(KeyInput)  # the name comes trimmed
+    key, secret = lists().store.create_key(body.name, body.scope, actor())
     return json_response({**_key_json(key), "secret": secret}, status=201)
 
 

@@ -14,12 +14,12 @@ from flask import Response, request
 
 from ..auth import actor, require_scope
 from ..errors import ApiError
-from ..scopes import check_scope
 from ..services import lists
 from ..store import NotFound
 from ..store.accounts import AccountRefused
 from . import bp
-from .http import json_response, read_json, require_object, utc_time
+from .http import json_response, parse_body, utc_time
+from .schemas import JsonObject, PasswordReset, UserUpdate
 
 
 def _pending_json(entry: Any) -> dict[str, Any]:
@@ -43,7 +43,7 @@ def decide_pending(entry_id: int) -> Response:
     """Decide an entry: ``{"decision": "allow"|"deny"|"reject", "reason": "…",
     "evidence": "…" (approval: the reviewer's own, required), "basis": "…", "note": "…"}``.
     Approval answers 201 with the new rule; rejection 200 with the entry."""
-    data = require_object(read_json())
+    data = parse_body(JsonObject).root  # its fields: checked by decide_pending
     reason = data.get("reason")
     record = lists().decide_pending(
         entry_id, data, actor(reason.strip() if isinstance(reason, str) else "")
@@ -91,37 +91,8 @@ def update_user(user_id: int) -> Response:
     """Change an account: ``{"active": bool, "role": "admin"|"editor", "scope": province
     or "" (every rule), "reason": "…"}`` (any of them). A disabled account cannot sign in
     and its sessions end. 409 ``last_admin`` when no active administrator would be left."""
-    data = require_object(read_json())
-    active, role, scope = data.get("active"), data.get("role"), data.get("scope")
-    if active is not None and not isinstance(active, bool):
-        raise ApiError(
-            400,
-            "invalid_active",
-            "“active” phải là true hoặc false.",
-            "“active” must be true or false.",
-        )
-    if role is not None and role not in ("admin", "editor"):
-        raise ApiError(
-            400,
-            "invalid_role",
-            "“role” phải là admin hoặc editor.",
-            "“role” must be admin or editor.",
-        )
-    if scope is not None and scope != "":
-        from ..core import InvalidRule
-
-        try:
-            scope = check_scope(scope)
-        except InvalidRule as exc:
-            raise ApiError(400, exc.code, exc.message, exc.message_en) from None
-    reason = data.get("reason", "")
-    if not isinstance(reason, str) or len(reason) > 1000:
-        raise ApiError(
-            400,
-            "invalid_reason",
-            "“reason” phải là chuỗi, tối đa 1000 ký tự.",
-            "“reason” must be text of at most 1000 characters.",
-        )
+    body = parse_body(UserUpdate)
+    active, role, scope, reason = body.active, body.role, body.scope, body.reason
     user = _user(user_id)
     try:
         user = lists().store.update_user(
@@ -148,15 +119,7 @@ def delete_user(user_id: int) -> Response:
 def reset_password(user_id: int) -> Response:
     """Set a new password (``{"password": "…"}``, at least 10 characters); every session of
     that account ends."""
-    data = require_object(read_json())
-    password = data.get("password")
-    if not isinstance(password, str) or not 10 <= len(password) <= 200:
-        raise ApiError(
-            400,
-            "invalid_password",
-            "Mật khẩu cần từ 10 đến 200 ký tự.",
-            "The password needs 10 to 200 characters.",
-        )
+    password = parse_body(PasswordReset).password
     user = _user(user_id)
     return json_response(
         _user_json(lists().store.set_password(user.username, password, actor("đặt lại mật khẩu")))

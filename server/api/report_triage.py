@@ -14,16 +14,10 @@ from ..report_patterns import suggested_pattern
 from ..services import lists
 from ..store import NotFound
 from . import bp
-from .http import (
-    choice_arg,
-    json_response,
-    read_json,
-    require_object,
-    utc_time,
-)
+from .http import choice_arg, json_response, parse_body, utc_time
+from .schemas import ReportBulk, ReportTriage
 
 REPORT_STATUSES = ("open", "resolved", "rejected")
-MAX_REASON = 1000
 
 
 def _report_json(report: Any) -> dict[str, Any]:
@@ -46,9 +40,6 @@ def list_reports() -> Response:
     return json_response({"items": [_report_json(r) for r in lists().store.list_reports(status)]})
 
 
-MAX_BULK = 1000
-
-
 @bp.route("/reports/bulk", methods=["POST"])
 @require_scope("admin")
 def triage_reports() -> Response:
@@ -56,34 +47,8 @@ def triage_reports() -> Response:
     "reason": "…"}`` (a reason is required). All or nothing: an unknown id is a 404 and no
     report changes. Reports that have the status already are left alone. Answers
     ``{"changed": [ids], "items": [reports]}``."""
-    data = require_object(read_json())
-    ids, status, reason = data.get("ids"), data.get("status"), data.get("reason")
-    if (
-        not isinstance(ids, list)
-        or not ids
-        or len(ids) > MAX_BULK
-        or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31 for i in ids)
-    ):
-        raise ApiError(
-            400,
-            "invalid_ids",
-            f"“ids” phải là danh sách số báo cáo (1 đến {MAX_BULK} số).",
-            f"“ids” must be a list of report ids (1 to {MAX_BULK}).",
-        )
-    if status not in ("resolved", "rejected"):
-        raise ApiError(
-            400,
-            "invalid_status",
-            "“status” phải là resolved hoặc rejected.",
-            "“status” must be resolved or rejected.",
-        )
-    if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
-        raise ApiError(
-            400,
-            "invalid_reason",
-            f"Cần ghi lý do (“reason”, chuỗi ký tự, tối đa {MAX_REASON} ký tự).",
-            f"A reason is required (“reason”, text of at most {MAX_REASON} characters).",
-        )
+    body = parse_body(ReportBulk)
+    ids, status, reason = body.ids, body.status, body.reason
     try:
         changed = lists().set_reports_status(ids, status, actor(reason.strip()))
     except NotFound as exc:
@@ -119,22 +84,8 @@ def get_report(report_id: int) -> Response:
 def triage_report(report_id: int) -> Response:
     """Close a report as ``resolved`` or ``rejected`` (or reopen it: ``open``), with a reason;
     logged. Setting the status it already has changes nothing and logs nothing."""
-    data = require_object(read_json())
-    status, reason = data.get("status"), data.get("reason", "")
-    if status not in REPORT_STATUSES:
-        raise ApiError(
-            400,
-            "invalid_status",
-            "“status” phải là: " + ", ".join(REPORT_STATUSES) + ".",
-            "“status” must be one of: " + ", ".join(REPORT_STATUSES) + ".",
-        )
-    if not isinstance(reason, str) or len(reason) > MAX_REASON:
-        raise ApiError(
-            400,
-            "invalid_reason",
-            f"“reason” phải là chuỗi ký tự, tối đa {MAX_REASON} ký tự.",
-            f"“reason” must be text of at most {MAX_REASON} characters.",
-        )
+    body = parse_body(ReportTriage)
+    status, reason = body.status, body.reason
     report = _report(report_id)
     if report.status != status:
         try:
