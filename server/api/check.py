@@ -9,7 +9,7 @@ from flask import Response, current_app, request
 
 from ..errors import ApiError
 from ..limits import limit
-from . import bp
+from .blueprint import bp
 from .http import json_response, lang, parse_body, service
 from .schemas import BatchRequest, CheckRequest
 

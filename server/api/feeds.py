@@ -17,7 +17,7 @@ from ..assistant.undo import UndoRefused, undo
 from ..auth import actor, require_scope
 from ..errors import ApiError
 from ..store import Conflict, NotFound
-from . import bp
+from .blueprint import bp
 from .http import json_response, parse_body, service
 from .schemas import JsonObject
 

@@ -11,7 +11,7 @@ from ..auth import actor, require_scope
 from ..import_preparation import import_changes, prepare_import
 from ..rule_files import write_csv, write_json
 from ..services import lists
-from . import bp
+from .blueprint import bp
 from .http import (
     LIST_CHOICES,
     bool_arg,

@@ -11,7 +11,7 @@ from ..auth import actor, require_scope
 from ..errors import ApiError
 from ..services import lists
 from ..store import NotFound
-from . import bp
+from .blueprint import bp
 from .http import json_response, parse_body, utc_time
 from .schemas import KeyInput
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, request
 
-from . import bp
+from .blueprint import bp
 from .http import service
 
 

@@ -15,7 +15,7 @@ from flask import Response
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from . import bp
+from .blueprint import bp
 from .http import json_response
 from .schemas import Body, Error
 from .schemas.operations import Op, Param, Schema

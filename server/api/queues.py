@@ -17,7 +17,7 @@ from ..errors import ApiError
 from ..services import lists
 from ..store import NotFound
 from ..store.accounts import AccountRefused
-from . import bp
+from .blueprint import bp
 from .http import json_response, parse_body, utc_time
 from .schemas import JsonObject, PasswordReset, UserUpdate
 

@@ -13,7 +13,7 @@ from ..errors import ApiError
 from ..report_patterns import suggested_pattern
 from ..services import lists
 from ..store import NotFound
-from . import bp
+from .blueprint import bp
 from .http import choice_arg, json_response, parse_body, utc_time
 from .schemas import ReportBulk, ReportTriage
 

@@ -7,7 +7,7 @@ import hashlib
 from flask import Response, current_app, request
 
 from ..limits import limit
-from . import bp
+from .blueprint import bp
 from .http import json_response, parse_body, service
 from .schemas import ReportRequest
 

@@ -22,7 +22,7 @@ from ..rule_files import build_rule, check_text
 from ..scopes import check_scope, scope_unit
 from ..services import lists
 from ..store import Conflict, NotFound
-from . import bp
+from .blueprint import bp
 from .http import bool_arg, json_response, parse_body, service
 from .schemas import RuleInput
 

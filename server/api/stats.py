@@ -9,7 +9,7 @@ from flask import Response
 from ..auth import require_scope
 from ..check_stats import top_checked
 from ..services import lists
-from . import bp
+from .blueprint import bp
 from .http import (
     json_response,
     service,

@@ -202,7 +202,8 @@ def test_the_graph_sees_the_modules_and_their_imports():
     assert "server.store.migrations.env" not in graph
     assert "server.store.importer" in graph["server.store.sql"]  # from .importer import …
     assert "server.core.rules" in graph["server.store.fields"]  # from ..core.rules import …
-    assert "server.api" in graph["server.api.openapi"]  # from . import bp (defined in api)
+    assert "server.api.blueprint" in graph["server.api.openapi"]  # from .blueprint import bp
+    assert "server.api.check" in graph["server.api"]  # from . import (check, …)
     assert "server.store.sql" not in graph["server.store.importer"]
 
 
