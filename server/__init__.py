@@ -16,7 +16,6 @@ from .config import Defaults
 if TYPE_CHECKING:
     from flask import Flask, Response
 
-    from .refusals import Refused
 
 __all__ = ["create_app"]
 
@@ -69,13 +68,6 @@ def _refuse_huge_ids(endpoint: str | None, values: dict[str, Any] | None) -> Non
         raise NotFound()
 
 
-def _refused(exc: Refused) -> Response:
-    """A write the lists service refused, in the one error shape."""
-    from .errors import error_response
-
-    return error_response(exc.status, exc.code, exc.message, exc.message_en)
-
-
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: config, store, checker service, blueprints, CLI."""
     from flask import Flask, Response  # here, so that ``server.core`` imports without Flask
@@ -95,7 +87,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .limits import init_limiter
     from .lists_service import ListsService
     from .public import bp as public_bp
-    from .refusals import Refused
     from .store import SQLStore
 
     store = SQLStore(app.config["DATABASE_URL"])
@@ -114,7 +105,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     init_assistant(app)
     register_error_handlers(app)
-    app.register_error_handler(Refused, _refused)
     from .ops import init_ops
 
     init_ops(app)

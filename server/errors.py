@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import logging
-from typing import Any
 
 import orjson
 from flask import Flask, Response, request
@@ -20,61 +19,36 @@ from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from .core.errors import KhongVoiError
-from .i18n import render
+from .i18n import N_, english
+from .refusals import Refused
 
 __all__ = ["ApiError", "error_response", "register_error_handlers"]
 
 log = logging.getLogger(__name__)
 
-# HTTP status → (code, Vietnamese, English) for errors raised by Flask/Werkzeug itself.
-_HTTP: dict[int, tuple[str, str, str]] = {
-    400: ("bad_request", "Yêu cầu không hợp lệ.", "The request is not valid."),
-    401: ("unauthorized", "Cần đăng nhập hoặc khóa API.", "Authentication is required."),
-    403: ("forbidden", "Bạn không có quyền làm việc này.", "You may not do this."),
-    404: ("not_found", "Không tìm thấy địa chỉ này.", "Nothing is here."),
-    409: ("conflict", "Dữ liệu mâu thuẫn với dữ liệu đã có.", "This clashes with existing data."),
-    405: (
-        "method_not_allowed",
-        "Phương thức HTTP này không được hỗ trợ ở đây.",
-        "This HTTP method is not allowed here.",
-    ),
-    413: ("payload_too_large", "Dữ liệu gửi lên quá lớn.", "The request body is too large."),
+# HTTP status → (code, Vietnamese; English in the catalogue) for errors raised by Flask itself.
+_HTTP: dict[int, tuple[str, str]] = {
+    400: ("bad_request", N_("Yêu cầu không hợp lệ.")),
+    401: ("unauthorized", N_("Cần đăng nhập hoặc khóa API.")),
+    403: ("forbidden", N_("Bạn không có quyền làm việc này.")),
+    404: ("not_found", N_("Không tìm thấy địa chỉ này.")),
+    409: ("conflict", N_("Dữ liệu mâu thuẫn với dữ liệu đã có.")),
+    405: ("method_not_allowed", N_("Phương thức HTTP này không được hỗ trợ ở đây.")),
+    413: ("payload_too_large", N_("Dữ liệu gửi lên quá lớn.")),
     415: (
         "unsupported_media_type",
-        "Hãy gửi dữ liệu dạng JSON (Content-Type: application/json).",
-        "Send JSON (Content-Type: application/json).",
+        N_("Hãy gửi dữ liệu dạng JSON (Content-Type: application/json)."),
     ),
-    429: (
-        "rate_limited",
-        "Bạn gửi quá nhiều yêu cầu; hãy thử lại sau ít phút.",
-        "Too many requests; try again in a few minutes.",
-    ),
-    500: (
-        "internal_error",
-        "Máy chủ gặp lỗi; vui lòng thử lại sau.",
-        "The server had a problem; please try again later.",
-    ),
-    503: ("unavailable", "Dịch vụ tạm thời chưa sẵn sàng.", "The service is not ready yet."),
+    429: ("rate_limited", N_("Bạn gửi quá nhiều yêu cầu; hãy thử lại sau ít phút.")),
+    500: ("internal_error", N_("Máy chủ gặp lỗi; vui lòng thử lại sau.")),
+    503: ("unavailable", N_("Dịch vụ tạm thời chưa sẵn sàng.")),
 }
 
 
-class ApiError(Exception):
-    """An error to answer with: HTTP status, stable code and messages in both languages."""
-
-    def __init__(
-        self, status: int, code: str, message: str, message_en: str | None = None, **params: Any
-    ) -> None:
-        """``message`` is Vietnamese with ``{name}`` placeholders filled from ``params``; its
-        English comes from the catalogue (:mod:`server.i18n`) unless ``message_en`` is given
-        (a message passed through from the core, which has its own pair)."""
-        self.status = status
-        self.code = code
-        self.message = render(message, False, params)
-        if message_en is None:
-            self.message_en = render(message, True, params)
-        else:
-            self.message_en = message_en.format(**params) if params else message_en
-        super().__init__(f"{status} {code}: {self.message_en}")
+class ApiError(Refused):
+    """An error the web layer answers with: HTTP status, stable code, the Vietnamese message
+    (English from the catalogue). The same as the service's :class:`~server.refusals.Refused`,
+    answered by the same handler; the name says where it is raised."""
 
 
 def wants_english(lang: str | None = None, *, read_args: bool = True) -> bool:
@@ -110,7 +84,8 @@ def error_response(status: int, code: str, message: str, message_en: str) -> Res
 
 def _http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
-    code, vi, en = _HTTP.get(status, (f"http_{status}", exc.name, exc.name))
+    code, vi = _HTTP.get(status, (f"http_{status}", exc.name))
+    en = english(vi)
     resp = error_response(status, code, vi, en)
     if status == 405 and exc.valid_methods:  # type: ignore[attr-defined]
         resp.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
@@ -121,7 +96,8 @@ def _http_error(exc: HTTPException) -> Response:
     return resp
 
 
-def _api_error(exc: ApiError) -> Response:
+def _api_error(exc: Refused) -> Response:
+    """A refusal (:class:`ApiError` or the lists service's :class:`Refused`)."""
     return error_response(exc.status, exc.code, exc.message, exc.message_en)
 
 
@@ -143,12 +119,13 @@ def _unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return _http_error(exc)
     log.exception("unexpected error on %s %s", request.method, request.path)
-    return error_response(500, *_HTTP[500])
+    code, vi = _HTTP[500]
+    return error_response(500, code, vi, english(vi))
 
 
 def register_error_handlers(app: Flask) -> None:
     """Install the handlers on ``app``."""
-    app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(Refused, _api_error)  # ApiError too
     app.register_error_handler(KhongVoiError, _refused)
     app.register_error_handler(ValidationError, _invalid_body)
     app.register_error_handler(HTTPException, _http_error)

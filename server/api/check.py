@@ -52,10 +52,7 @@ def check_batch() -> Response:
     most = current_app.config["BATCH_MAX"]
     if len(urls) > most:
         raise ApiError(
-            400,
-            "batch_too_large",
-            f"Mỗi lần chỉ kiểm tra tối đa {most} liên kết.",
-            f"At most {most} URLs per batch.",
+            400, "batch_too_large", "Mỗi lần chỉ kiểm tra tối đa {most} liên kết.", most=most
         )
     svc, language = service(), lang()
     answers = svc.check_json_many(urls, language, orjson.dumps)

@@ -27,7 +27,7 @@ def _feeds() -> Any:
 
 
 def _no_feed(name: str) -> ApiError:
-    return ApiError(404, "not_found", f"Không có nguồn cảnh báo “{name}”.", f"No feed “{name}”.")
+    return ApiError(404, "not_found", "Không có nguồn cảnh báo “{name}”.", name=name)
 
 
 @bp.route("/feeds", methods=["GET"])
@@ -59,7 +59,7 @@ def add_feed() -> Response:
     except FeedError as exc:
         raise ApiError(400, exc.code, exc.message, exc.message_en) from None
     except Conflict:
-        raise ApiError(409, "conflict", "Đã có nguồn cùng tên.", "A feed has that name.") from None
+        raise ApiError(409, "conflict", "Đã có nguồn cùng tên.") from None
     return json_response(feed.public(), status=201)
 
 
@@ -115,7 +115,7 @@ def undo_entry(entry_id: int) -> Response:
         done = undo(service().store, _feeds().feeds, entry_id, actor())
     except NotFound:
         raise ApiError(
-            404, "not_found", f"Không có mục nhật ký #{entry_id}.", f"No audit entry #{entry_id}."
+            404, "not_found", "Không có mục nhật ký #{entry_id}.", entry_id=entry_id
         ) from None
     except UndoRefused as exc:
         raise ApiError(409, exc.reason, exc.message, exc.message_en) from None

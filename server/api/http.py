@@ -39,12 +39,7 @@ def lang(value: str | None = _UNSET) -> str:  # type: ignore[assignment]
     if value is _UNSET:
         value = request.args.get("lang")
     if value is not None and value not in ("vi", "en"):
-        raise ApiError(
-            400,
-            "invalid_lang",
-            "Tham số lang chỉ nhận vi hoặc en.",
-            "The lang parameter must be vi or en.",
-        )
+        raise ApiError(400, "invalid_lang", "Tham số lang chỉ nhận vi hoặc en.")
     return "en" if wants_english(value, read_args=False) else "vi"
 
 
@@ -64,20 +59,16 @@ def read_json(csv_too: bool = False) -> Any:
                 415,
                 "unsupported_media_type",
                 "Hãy gửi tệp CSV (Content-Type: text/csv) hoặc JSON (application/json).",
-                "Send CSV (Content-Type: text/csv) or JSON (application/json).",
             )
         raise ApiError(
             415,
             "unsupported_media_type",
             "Hãy gửi dữ liệu dạng JSON (Content-Type: application/json).",
-            "Send JSON (Content-Type: application/json).",
         )
     try:
         return orjson.loads(request.get_data(cache=True))
     except orjson.JSONDecodeError:
-        raise ApiError(
-            400, "invalid_json", "Dữ liệu JSON không đọc được.", "The JSON body is malformed."
-        ) from None
+        raise ApiError(400, "invalid_json", "Dữ liệu JSON không đọc được.") from None
 
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -109,8 +100,8 @@ def bool_arg(name: str, default: bool = False) -> bool:
     raise ApiError(
         400,
         f"invalid_{name}",
-        f"Tham số “{name}” chỉ nhận 1/0, true/false, yes/no hoặc on/off.",
-        f"The “{name}” parameter must be 1/0, true/false, yes/no or on/off.",
+        "Tham số “{name}” chỉ nhận 1/0, true/false, yes/no hoặc on/off.",
+        name=name,
     )
 
 
@@ -123,8 +114,9 @@ def choice_arg(name: str, choices: tuple[str, ...]) -> str | None:
     raise ApiError(
         400,
         f"invalid_{name}",
-        f"Tham số “{name}” chỉ nhận: {allowed} (hoặc bỏ trống để lấy tất cả).",
-        f"The “{name}” parameter must be one of: {allowed} (or left out for all).",
+        "Tham số “{name}” chỉ nhận: {allowed} (hoặc bỏ trống để lấy tất cả).",
+        name=name,
+        allowed=allowed,
     )
 
 
@@ -132,10 +124,7 @@ def _count_arg(name: str) -> None:
     value = request.args.get(name)
     if value is not None and not (value.isascii() and value.isdigit()):
         raise ApiError(
-            400,
-            f"invalid_{name}",
-            f"Tham số “{name}” phải là số nguyên không âm.",
-            f"The “{name}” parameter must be a whole number, zero or more.",
+            400, f"invalid_{name}", "Tham số “{name}” phải là số nguyên không âm.", name=name
         )
 
 

@@ -47,6 +47,4 @@ def revoke_api_key(key_id: int) -> Response:
     try:
         return json_response(_key_json(lists().store.revoke_key(key_id, actor())))
     except NotFound:
-        raise ApiError(
-            404, "not_found", f"Không có khóa số {key_id}.", f"No key {key_id}."
-        ) from None
+        raise ApiError(404, "not_found", "Không có khóa số {key_id}.", key_id=key_id) from None

@@ -65,17 +65,12 @@ def _user(user_id: int) -> Any:
         return lists().store.get_user(user_id)
     except NotFound:
         raise ApiError(
-            404, "not_found", f"Không có tài khoản số {user_id}.", f"No account {user_id}."
+            404, "not_found", "Không có tài khoản số {user_id}.", user_id=user_id
         ) from None
 
 
 def _refused() -> ApiError:
-    return ApiError(
-        409,
-        "last_admin",
-        "Không thể: sẽ không còn quản trị viên nào đang hoạt động.",
-        "Refused: no active administrator would be left.",
-    )
+    return ApiError(409, "last_admin", "Không thể: sẽ không còn quản trị viên nào đang hoạt động.")
 
 
 @bp.route("/users", methods=["GET"])
@@ -138,9 +133,7 @@ def review_queue() -> Response:
     def number(name: str, default: int, most: int) -> int:
         value = request.args.get(name, str(default))
         if not value.isdigit():
-            raise ApiError(
-                400, f"invalid_{name}", f"“{name}” phải là số.", f"“{name}” must be a number."
-            )
+            raise ApiError(400, f"invalid_{name}", "“{name}” phải là số.", name=name)
         return min(int(value), most)
 
     total, items = lists().store.find_rules(

@@ -53,10 +53,7 @@ def triage_reports() -> Response:
         changed = lists().set_reports_status(ids, status, actor(reason.strip()))
     except NotFound as exc:
         raise ApiError(
-            404,
-            "not_found",
-            f"Không có báo cáo số {exc.args[0]}; chưa đổi gì.",
-            f"No report {exc.args[0]}; nothing was changed.",
+            404, "not_found", "Không có báo cáo số {x}; chưa đổi gì.", x=exc.args[0]
         ) from None
     wanted = set(ids)
     items = [_report_json(r) for r in lists().store.list_reports() if r.id in wanted]
@@ -66,9 +63,7 @@ def triage_reports() -> Response:
 def _report(report_id: int) -> Any:
     found = [r for r in lists().store.list_reports() if r.id == report_id]
     if not found:
-        raise ApiError(
-            404, "not_found", f"Không có báo cáo số {report_id}.", f"No report {report_id}."
-        )
+        raise ApiError(404, "not_found", "Không có báo cáo số {report_id}.", report_id=report_id)
     return found[0]
 
 
@@ -92,7 +87,7 @@ def triage_report(report_id: int) -> Response:
             lists().set_report_status(report_id, status, actor(reason.strip()))
         except NotFound:
             raise ApiError(
-                404, "not_found", f"Không có báo cáo số {report_id}.", f"No report {report_id}."
+                404, "not_found", "Không có báo cáo số {report_id}.", report_id=report_id
             ) from None
         report = _report(report_id)
     return json_response(_report_json(report))

@@ -31,9 +31,7 @@ def _int_arg(name: str, default: int, most: int) -> int:
     try:
         value = int(request.args.get(name, default))
     except ValueError:
-        raise ApiError(
-            400, f"invalid_{name}", f"“{name}” phải là số.", f"“{name}” must be a number."
-        ) from None
+        raise ApiError(400, f"invalid_{name}", "“{name}” phải là số.", name=name) from None
     return max(0, min(value, most))
 
 
@@ -46,16 +44,11 @@ def _rule_from_body(body: RuleInput) -> Any:
 
 
 def _not_found(rule_id: int) -> ApiError:
-    return ApiError(404, "not_found", f"Không có quy tắc số {rule_id}.", f"No rule {rule_id}.")
+    return ApiError(404, "not_found", "Không có quy tắc số {rule_id}.", rule_id=rule_id)
 
 
 def _conflict() -> ApiError:
-    return ApiError(
-        409,
-        "conflict",
-        "Mẫu này đã có trong danh sách đó.",
-        "This pattern is already on that list.",
-    )
+    return ApiError(409, "conflict", "Mẫu này đã có trong danh sách đó.")
 
 
 def _saved(saved: SavedRule, status: int = 200) -> Response:
@@ -131,12 +124,7 @@ def delete_source(rule_id: int) -> Response:
     without one (or blank) 400 ``missing_reason`` and nothing changes."""
     reason = check_text("reason", request.args.get("reason"))  # InvalidRule: 400
     if not reason:
-        raise ApiError(
-            400,
-            "missing_reason",
-            "Cần ghi lý do xoá quy tắc (tham số “reason”).",
-            "A reason is required to delete a rule (“reason” parameter).",
-        )
+        raise ApiError(400, "missing_reason", "Cần ghi lý do xoá quy tắc (tham số “reason”).")
     try:
         record = lists().delete_rule(rule_id, actor(reason))
     except NotFound:
@@ -149,12 +137,7 @@ def _id_arg(name: str) -> int | None:
     if value is None or value == "":
         return None
     if not value.isdigit() or len(value) > 18:
-        raise ApiError(
-            400,
-            f"invalid_{name}",
-            f"“{name}” phải là số nguyên dương.",
-            f"“{name}” must be a positive whole number.",
-        )
+        raise ApiError(400, f"invalid_{name}", "“{name}” phải là số nguyên dương.", name=name)
     return int(value)
 
 

@@ -100,7 +100,7 @@ def _sqlite_restore(engine: Engine, file: Path) -> None:
         try:
             revision = src.execute("SELECT version_num FROM alembic_version").fetchone()
         except sqlite3.DatabaseError as exc:
-            raise BackupError("Tệp sao lưu SQLite hỏng hoặc không đúng.", exc=exc) from exc
+            raise BackupError("Tệp sao lưu SQLite hỏng hoặc không đúng: {exc}", exc=exc) from exc
         _check_revision(revision[0] if revision else None)
         engine.dispose()
         dst = sqlite3.connect(_sqlite_path(engine), timeout=30)

@@ -14,13 +14,16 @@ from typing import Any
 from flask import Flask, Response, current_app
 from sqlalchemy import text
 
+from ..i18n import N_, render
+
 __all__ = ["init_health", "probe"]
 
 #: What is down → (Vietnamese, English) words for the message.
+#: The parts /readyz checks, as an operator reads them (English in the catalogue).
 _NAMES = {
-    "database": ("cơ sở dữ liệu", "the database"),
-    "redis": ("Redis (bộ đếm giới hạn truy cập)", "Redis (rate-limit counters)"),
-    "lists": ("danh sách nguồn chính thức (chưa nạp được)", "the lists (not loaded)"),
+    "database": N_("cơ sở dữ liệu"),
+    "redis": N_("Redis (bộ đếm giới hạn truy cập)"),
+    "lists": N_("danh sách nguồn chính thức (chưa nạp được)"),
 }
 
 
@@ -82,13 +85,13 @@ def _readyz() -> Response:
             mimetype="application/json",
             headers={"Cache-Control": "no-store"},
         )
-    vi = "; ".join(_NAMES[n][0] for n in down)
-    en = "; ".join(_NAMES[n][1] for n in down)
+    not_ready = N_("Chưa sẵn sàng — không hoạt động: {parts}.")
+    parts = {en: "; ".join(render(_NAMES[n], en) for n in down) for en in (False, True)}
     resp = json_error(
         503,
         "not_ready",
-        f"Chưa sẵn sàng — không hoạt động: {vi}.",
-        f"Not ready — not working: {en}.",
+        render(not_ready, False, {"parts": parts[False]}),
+        render(not_ready, True, {"parts": parts[True]}),
         checks=checks,
         down=down,
     )

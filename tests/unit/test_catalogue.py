@@ -18,8 +18,16 @@ from server.i18n import CATALOGUE, english, render
 from server.refusals import Refused
 
 SERVER = Path(__file__).resolve().parents[2] / "server"
-KEYWORDS = {"ApiError": (3,), "Refused": (3,), "json_error": (3,), "BackupError": (1,), "N_": None}
-RAISERS = {"ApiError", "Refused", "json_error", "BackupError"}
+KEYWORDS = {
+    "ApiError": (3,),
+    "Refused": (3,),
+    "json_error": (3,),
+    "BackupError": (1,),
+    "Refusal": (2,),
+    "FieldRefused": (2,),
+    "N_": None,
+}
+RAISERS = {"ApiError", "Refused", "json_error", "BackupError", "Refusal", "FieldRefused"}
 
 
 def _extracted() -> dict[str, str]:

@@ -23,7 +23,7 @@ from .admin import (
     UserList,
     UserUpdate,
 )
-from .base import Answer, Body, Refusal, Refused, refusal
+from .base import Answer, Body, FieldRefused, Refusal, refusal
 from .check import (
     BatchItemError,
     BatchRequest,
@@ -79,6 +79,7 @@ __all__ = [
     "ErrorBody",
     "Feed",
     "FeedInput",
+    "FieldRefused",
     "ImportRefused",
     "ImportResult",
     "ImportReverted",
@@ -91,7 +92,6 @@ __all__ = [
     "PendingEntry",
     "PendingList",
     "Refusal",
-    "Refused",
     "Report",
     "ReportBulk",
     "ReportBulkResult",

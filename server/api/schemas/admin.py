@@ -6,7 +6,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import ConfigDict, Field, RootModel, field_validator
 
-from .base import Answer, Body, Refusal, Refused
+from .base import Answer, Body, FieldRefused, Refusal
 
 __all__ = [
     "MAX_KEY_NAME",
@@ -45,8 +45,8 @@ class JsonObject(RootModel[dict[str, Any]]):
 
 _BAD_NAME = Refusal(
     "invalid_key",
-    f"Cần tên khóa (chuỗi ký tự, tối đa {MAX_KEY_NAME} ký tự) và phạm vi (check hoặc admin).",
-    f"A name (text, at most {MAX_KEY_NAME} characters) and a scope (check or admin) are required.",
+    "Cần tên khóa (chuỗi ký tự, tối đa {MAX_KEY_NAME} ký tự) và phạm vi (check hoặc admin).",
+    MAX_KEY_NAME=MAX_KEY_NAME,
 )
 
 
@@ -58,11 +58,7 @@ class KeyInput(Body):
 
     refusals: ClassVar[dict[str, Refusal]] = {
         "name": _BAD_NAME,
-        "scope": Refusal(
-            "invalid_key",
-            "Phạm vi của khóa phải là check hoặc admin.",
-            "The key's scope must be check or admin.",
-        ),
+        "scope": Refusal("invalid_key", "Phạm vi của khóa phải là check hoặc admin."),
     }
 
     @field_validator("name")
@@ -70,7 +66,7 @@ class KeyInput(Body):
     def _name(cls, value: str) -> str:
         name = value.strip()
         if not name or len(name) > MAX_KEY_NAME:
-            raise Refused(_BAD_NAME.code, _BAD_NAME.vi, _BAD_NAME.en)
+            raise FieldRefused(_BAD_NAME.code, _BAD_NAME.vi, _BAD_NAME.en)
         return name
 
 
@@ -166,17 +162,9 @@ class UserUpdate(Body):
     reason: str = Field(default="", max_length=1000)
 
     refusals: ClassVar[dict[str, Refusal]] = {
-        "active": Refusal(
-            "invalid_active", "“active” phải là true hoặc false.", "“active” must be true or false."
-        ),
-        "role": Refusal(
-            "invalid_role", "“role” phải là admin hoặc editor.", "“role” must be admin or editor."
-        ),
-        "reason": Refusal(
-            "invalid_reason",
-            "“reason” phải là chuỗi, tối đa 1000 ký tự.",
-            "“reason” must be text of at most 1000 characters.",
-        ),
+        "active": Refusal("invalid_active", "“active” phải là true hoặc false."),
+        "role": Refusal("invalid_role", "“role” phải là admin hoặc editor."),
+        "reason": Refusal("invalid_reason", "“reason” phải là chuỗi, tối đa 1000 ký tự."),
     }
 
     @field_validator("scope")
@@ -193,11 +181,7 @@ class PasswordReset(Body):
     password: str = Field(min_length=10, max_length=200)
 
     refusals: ClassVar[dict[str, Refusal]] = {
-        "password": Refusal(
-            "invalid_password",
-            "Mật khẩu cần từ 10 đến 200 ký tự.",
-            "The password needs 10 to 200 characters.",
-        ),
+        "password": Refusal("invalid_password", "Mật khẩu cần từ 10 đến 200 ký tự."),
     }
 
 

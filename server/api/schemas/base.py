@@ -16,35 +16,42 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ...core.errors import KhongVoiError
+from ...i18n import render
 
-__all__ = ["Answer", "Body", "Refusal", "Refused", "refusal"]
+__all__ = ["Answer", "Body", "FieldRefused", "Refusal", "refusal"]
 
 
 class Refusal:
-    """A stable error code with its Vietnamese and English messages."""
+    """A stable error code with its message: ``vi`` is the Vietnamese (placeholders filled
+    from ``params``), ``en`` its English from the catalogue (:mod:`server.i18n`) unless given
+    (a refusal passed through from the core, which has its own pair)."""
 
     __slots__ = ("code", "en", "vi")
 
-    def __init__(self, code: str, vi: str, en: str) -> None:
-        self.code, self.vi, self.en = code, vi, en
+    def __init__(self, code: str, vi: str, en: str | None = None, **params: Any) -> None:
+        self.code = code
+        self.vi = render(vi, False, params)
+        self.en = render(vi, True, params) if en is None else en
 
     def __repr__(self) -> str:
         return f"Refusal({self.code!r})"
 
 
-class Refused(KhongVoiError):
+class FieldRefused(KhongVoiError):
     """Raised by a model's validator: pydantic wraps it (it is a ``ValueError``) and
-    :func:`refusal` answers with its code and messages."""
+    :func:`refusal` answers with its code and messages (as :class:`Refusal`'s)."""
+
+    def __init__(
+        self, code: str, message: str, message_en: str | None = None, **params: Any
+    ) -> None:
+        refusal = Refusal(code, message, message_en, **params)
+        super().__init__(code, refusal.vi, refusal.en)
 
 
 _MODELS: dict[str, type[Body]] = {}
 
 #: The body is not a JSON object (a list, a number, …).
-NOT_AN_OBJECT = Refusal(
-    "invalid_body",
-    "Nội dung gửi lên phải là một đối tượng JSON.",
-    "The body must be a JSON object.",
-)
+NOT_AN_OBJECT = Refusal("invalid_body", "Nội dung gửi lên phải là một đối tượng JSON.")
 
 
 class Body(BaseModel):
@@ -68,17 +75,13 @@ class Answer(BaseModel):
 
 
 def _generic(field: str) -> Refusal:
-    return Refusal(
-        f"invalid_{field}",
-        f"Trường “{field}” không hợp lệ.",
-        f"The “{field}” field is not valid.",
-    )
+    return Refusal(f"invalid_{field}", "Trường “{field}” không hợp lệ.", field=field)
 
 
 def refusal(exc: ValidationError) -> Refusal:
     """What to answer for ``exc``: its first error, in the model's field order (the order
     the hand-written checks had). A :class:`~server.core.errors.KhongVoiError` raised inside
-    a validator (the shared rule checks, :class:`Refused`) keeps its own code and messages."""
+    a validator (the shared rule checks, :class:`FieldRefused`) keeps its own code and messages."""
     errors = exc.errors(include_url=False)
     if not errors:
         return NOT_AN_OBJECT

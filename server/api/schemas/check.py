@@ -61,10 +61,8 @@ class CheckRequest(Body):
     url: str = Field(description=URL_DESCRIPTION, json_schema_extra=URL_BOUNDS)
 
     refusals: ClassVar[dict[str, Refusal]] = {
-        "url": Refusal("invalid_url", "“url” phải là chuỗi ký tự.", "“url” must be a string."),
-        "url:missing": Refusal(
-            "missing_url", "Thiếu tham số “url”.", "The “url” parameter is missing."
-        ),
+        "url": Refusal("invalid_url", "“url” phải là chuỗi ký tự."),
+        "url:missing": Refusal("missing_url", "Thiếu tham số “url”."),
     }
 
 
@@ -75,14 +73,8 @@ class BatchRequest(Body):
     urls: list[Any] = Field(json_schema_extra={"maxItems": 1000})
 
     refusals: ClassVar[dict[str, Refusal]] = {
-        "urls": Refusal(
-            "invalid_urls",
-            "“urls” phải là một danh sách liên kết.",
-            "“urls” must be a list of links.",
-        ),
-        "urls:missing": Refusal(
-            "missing_urls", "Thiếu danh sách “urls”.", "The “urls” list is missing."
-        ),
+        "urls": Refusal("invalid_urls", "“urls” phải là một danh sách liên kết."),
+        "urls:missing": Refusal("missing_urls", "Thiếu danh sách “urls”."),
     }
 
 

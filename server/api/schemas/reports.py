@@ -7,7 +7,7 @@ from typing import ClassVar, Literal, Self
 from pydantic import Field, field_validator, model_validator
 
 from ...core.urls import MAX_URL_LENGTH
-from .base import Answer, Body, Refusal, Refused
+from .base import Answer, Body, FieldRefused, Refusal
 from .check import URL_BOUNDS, URL_DESCRIPTION, Verdict
 
 __all__ = [
@@ -36,9 +36,7 @@ def _has_control(text: str) -> bool:
     return any(not c.isprintable() and c not in "\n\t" for c in text)
 
 
-_MISSING_URL = Refusal(
-    "invalid_url", "Thiếu liên kết cần báo cáo.", "The URL to report is missing."
-)
+_MISSING_URL = Refusal("invalid_url", "Thiếu liên kết cần báo cáo.")
 
 
 class ReportRequest(Body):
@@ -53,33 +51,28 @@ class ReportRequest(Body):
     comment: str | None = Field(default="", json_schema_extra={"maxLength": MAX_COMMENT})
 
     refusals: ClassVar[dict[str, Refusal]] = {
-        "url": Refusal("invalid_url", "“url” phải là chuỗi ký tự.", "“url” must be a string."),
+        "url": Refusal("invalid_url", "“url” phải là chuỗi ký tự."),
         "url:missing": _MISSING_URL,
         "verdict_seen": Refusal(
             "invalid_verdict_seen",
             "“verdict_seen” phải là: official, denied, suspicious, unknown (hoặc để trống).",
-            "verdict_seen must be one of: official, denied, suspicious, unknown (or empty).",
         ),
         "kind": Refusal(
-            "invalid_kind",
-            "Loại báo cáo phải là: wrongly_listed, missing, impersonation, other.",
-            "kind must be one of: wrongly_listed, missing, impersonation, other.",
+            "invalid_kind", "Loại báo cáo phải là: wrongly_listed, missing, impersonation, other."
         ),
-        "comment": Refusal(
-            "invalid_comment", "Ghi chú phải là chuỗi ký tự.", "The comment must be text."
-        ),
+        "comment": Refusal("invalid_comment", "Ghi chú phải là chuỗi ký tự."),
     }
 
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
         if not value.strip():
-            raise Refused(_MISSING_URL.code, _MISSING_URL.vi, _MISSING_URL.en)
+            raise FieldRefused(_MISSING_URL.code, _MISSING_URL.vi, _MISSING_URL.en)
         if len(value) > MAX_URL_LENGTH:
-            raise Refused(
+            raise FieldRefused(
                 "url_too_long",
-                f"Liên kết dài quá {MAX_URL_LENGTH} ký tự, không phải địa chỉ web thông thường.",
-                f"The link is longer than {MAX_URL_LENGTH} characters, which no web address is.",
+                "Liên kết dài quá {MAX_URL_LENGTH} ký tự, không phải địa chỉ web thông thường.",
+                MAX_URL_LENGTH=MAX_URL_LENGTH,
             )
         return value
 
@@ -87,16 +80,13 @@ class ReportRequest(Body):
     def _text(self) -> Self:
         comment = self.comment or ""
         if _has_control(comment + self.url):
-            raise Refused(
+            raise FieldRefused(
                 "invalid_comment" if _has_control(comment) else "invalid_url",
                 "Liên kết hoặc ghi chú có ký tự điều khiển không hiển thị được.",
-                "The link or comment contains invisible control characters.",
             )
         if len(comment) > MAX_COMMENT:
-            raise Refused(
-                "invalid_comment",
-                f"Ghi chú tối đa {MAX_COMMENT} ký tự.",
-                f"The comment may have at most {MAX_COMMENT} characters.",
+            raise FieldRefused(
+                "invalid_comment", "Ghi chú tối đa {MAX_COMMENT} ký tự.", MAX_COMMENT=MAX_COMMENT
             )
         return self
 
@@ -143,8 +133,8 @@ class ReportList(Answer):
 
 _REASON_REQUIRED = Refusal(
     "invalid_reason",
-    f"Cần ghi lý do (“reason”, chuỗi ký tự, tối đa {MAX_REASON} ký tự).",
-    f"A reason is required (“reason”, text of at most {MAX_REASON} characters).",
+    "Cần ghi lý do (“reason”, chuỗi ký tự, tối đa {MAX_REASON} ký tự).",
+    MAX_REASON=MAX_REASON,
 )
 
 
@@ -162,14 +152,10 @@ class ReportBulk(Body):
     refusals: ClassVar[dict[str, Refusal]] = {
         "ids": Refusal(
             "invalid_ids",
-            f"“ids” phải là danh sách số báo cáo (1 đến {MAX_BULK} số).",
-            f"“ids” must be a list of report ids (1 to {MAX_BULK}).",
+            "“ids” phải là danh sách số báo cáo (1 đến {MAX_BULK} số).",
+            MAX_BULK=MAX_BULK,
         ),
-        "status": Refusal(
-            "invalid_status",
-            "“status” phải là resolved hoặc rejected.",
-            "“status” must be resolved or rejected.",
-        ),
+        "status": Refusal("invalid_status", "“status” phải là resolved hoặc rejected."),
         "reason": _REASON_REQUIRED,
     }
 
@@ -178,14 +164,14 @@ class ReportBulk(Body):
     def _ids(cls, value: list[int]) -> list[int]:
         if not all(0 < i < 2**31 for i in value):
             bad = cls.refusals["ids"]
-            raise Refused(bad.code, bad.vi, bad.en)
+            raise FieldRefused(bad.code, bad.vi, bad.en)
         return value
 
     @field_validator("reason")
     @classmethod
     def _reason(cls, value: str) -> str:
         if not value.strip():
-            raise Refused(_REASON_REQUIRED.code, _REASON_REQUIRED.vi, _REASON_REQUIRED.en)
+            raise FieldRefused(_REASON_REQUIRED.code, _REASON_REQUIRED.vi, _REASON_REQUIRED.en)
         return value.strip()
 
 
@@ -205,15 +191,11 @@ class ReportTriage(Body):
     reason: str = Field(default="", max_length=MAX_REASON, description="Written to the audit log")
 
     refusals: ClassVar[dict[str, Refusal]] = {
-        "status": Refusal(
-            "invalid_status",
-            "“status” phải là: open, resolved, rejected.",
-            "“status” must be one of: open, resolved, rejected.",
-        ),
+        "status": Refusal("invalid_status", "“status” phải là: open, resolved, rejected."),
         "reason": Refusal(
             "invalid_reason",
-            f"“reason” phải là chuỗi ký tự, tối đa {MAX_REASON} ký tự.",
-            f"“reason” must be text of at most {MAX_REASON} characters.",
+            "“reason” phải là chuỗi ký tự, tối đa {MAX_REASON} ký tự.",
+            MAX_REASON=MAX_REASON,
         ),
     }
 

@@ -62,9 +62,7 @@ class RuleInput(Body):
     model_config = ConfigDict(json_schema_extra={"required": ["list", "pattern", "evidence"]})
 
     refusals: ClassVar[dict[str, Refusal]] = {
-        "force": Refusal(
-            "invalid_force", "“force” phải là true hoặc false.", "“force” must be true or false."
-        ),
+        "force": Refusal("invalid_force", "“force” phải là true hoặc false."),
     }
 
     @field_validator(*RULE_FIELDS, "review_by", "reason", mode="before")
