@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
 from confusable_homoglyphs import confusables
@@ -37,7 +38,7 @@ __all__ = ["offline_data", "plain_char"]
 FORMAT = 1
 
 
-def plain_char(char: str, skeleton: dict[int, str]) -> str:
+def plain_char(char: str, skeleton: Mapping[int, str]) -> str:
     """One character as :meth:`LookalikeDetector._plain` reads it (the steps are per character:
     NFD's reordering only moves the marks that are dropped)."""
     plain = _strip_marks(char.translate(skeleton)).lower().translate(skeleton)
