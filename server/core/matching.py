@@ -31,7 +31,7 @@ query parameter.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Final
+from typing import Final, cast
 
 from .domains import PSL_EXCEPTION, PSL_RULE, PSL_WILD, SuffixList, is_ip_host
 from .packed import FIELD_SEP, pack_rule, packed_pattern, unpack_rule
@@ -102,7 +102,8 @@ Node = tuple[int, bytes | None, str | None]
 Value = int | bytes | Node
 #: The nodes holding rules on a host's suffix walk, deepest first, linked:
 #: ``(suffix start in the host, host rule, path rules' key or None, next hit or None)``.
-Hit = tuple[int, bytes | None, str | None, "Hit | None"]
+#: (The link is typed ``object``: mypyc cannot compile a recursive alias.)
+Hit = tuple[int, bytes | None, str | None, object]
 #: ``(domain, deciding rule, path hits, special flags)`` for a host.
 HostInfo = tuple[str, bytes | None, Hit | None, int]
 
@@ -346,11 +347,12 @@ class RuleIndex:
             return domain, None, None, special
         if hits[3] is None and not hits[2]:  # one host rule: it decides
             return domain, hits[1], None, special
-        node: Hit | None = hits
+        node: object = hits
         while node is not None:
-            if node[2]:
+            hit = cast(Hit, node)
+            if hit[2]:
                 return domain, None, hits, special
-            node = node[3]
+            node = hit[3]
         return domain, decide(host, "", hits, "", self.paths), None, special
 
 
@@ -367,9 +369,9 @@ def decide(
 ) -> bytes | None:
     """The most specific rule among the hits (deepest host first); ``paths_of`` is the
     index's :attr:`RuleIndex.paths`."""
-    node = hits
+    node: object = hits
     while node is not None:
-        start, host_rule, key, node = node
+        start, host_rule, key, node = cast(Hit, node)
         if key is not None and (start == 0 or host[: start - 1] in _PLATFORM_SUBS):
             meta = _match_path(
                 page_key(path, query) if key in DOTLESS_PAGES else path, paths_of[key]
