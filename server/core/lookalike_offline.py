@@ -28,7 +28,7 @@ from typing import Any
 from confusable_homoglyphs import confusables
 
 from . import lookalike_words as w
-from .lookalike import _PAGE_PREFIXES
+from .lookalike_pages import _PAGE_PREFIXES
 from .skeleton import _ASCII_LOOKS, _confusable_map, _resolve, _strip_marks
 from .vietnamese import _ONSETS, _RHYMES, PLACES
 
