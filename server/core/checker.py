@@ -5,7 +5,8 @@
 address. Every check is one pipeline, each step once: parse (:func:`.urls.parse_url`, or
 the inline hot path for the plain shape) → unwrap redirect wrappers (typed hops, :class:`.Hop`,
 hosts parsed) → match (:class:`.RuleIndex`) → look for imitations (a :class:`LookalikeFinder`)
-→ judge (:meth:`Checker._judge`, the one place a result is made). Results are
+→ judge (:meth:`Checker._judge`, which makes every result but the hot path's two plain
+ones: a listed host, an unlisted one without a detector). Results are
 :class:`CheckResult` named tuples: immutable like a frozen dataclass, but several times
 cheaper to build, which matters on the hot path (a check costs about as much as one call
 into Brave's Rust ad-block engine; see ``bench/``).
@@ -13,13 +14,13 @@ into Brave's Rust ad-block engine; see ``bench/``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Final, NoReturn, Protocol
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Final, NoReturn
 from urllib.parse import unquote
 
 from .domains import SuffixList, default_suffix_list, is_ip_host
 from .errors import InvalidURL
-from .lookalike_words import REASONS as LOOKALIKE_REASONS
+from .lookalike_finder import LookalikeFinder, LookalikeMemo, lookalike_detector
 from .matching import IMPLEMENTATION, SHORTENER, WRAPPER, HostInfo, RuleIndex, decide
 from .messages import ADVICE, Reason, reason
 from .packed import unpack_rule
@@ -30,44 +31,10 @@ from .tables import Tables, default_tables
 from .urls import MAX_URL_LENGTH, PLAIN_URL, URL, canonical_host, parse_url
 from .wrappers import Hop, Unwrapper
 
-if TYPE_CHECKING:
-    from .lookalike import Imitation
-
 __all__ = ["CheckResult", "Checker", "Imitates", "LookalikeFinder", "lookalike_detector"]
 
 MAX_UNWRAP: Final = 10
 _new: Final = tuple.__new__  # builds a NamedTuple without a Python-level __new__ frame
-
-
-class LookalikeFinder(Protocol):
-    """What the checker needs from a lookalike detector (:class:`.lookalike.LookalikeDetector`)."""
-
-    @property
-    def pages(self) -> Mapping[str, object]:
-        """Domains of shared platforms with official pages (keys; values are the detector's)."""
-        ...
-
-    def find(self, host: str, domain: str) -> Imitation | None:
-        """The official source an unlisted host imitates, or None."""
-        ...
-
-    def find_page(self, domain: str, path: str) -> Imitation | None:
-        """The official page a page on a shared platform imitates, or None."""
-        ...
-
-
-def lookalike_detector(
-    official: Iterable[tuple[str, str]], candidates: Iterable[str] = ()
-) -> LookalikeFinder | None:
-    """The lookalike detector for ``official`` (pattern, name) allow rules, never calling the
-    ``candidates`` (patterns waiting in the review queue) imitations; None when the detector
-    cannot be imported (it is optional for embedders). The one factory: :class:`Checker`
-    (``lookalike=True``) and the service both build it here."""
-    try:
-        from .lookalike import LookalikeDetector
-    except ImportError:
-        return None
-    return LookalikeDetector(official=official, candidates=candidates)
 
 
 _NOT_LISTED: Final = (reason("not_listed"),)
@@ -126,9 +93,8 @@ class Checker:
         )
         if lookalike is True:
             lookalike = lookalike_detector((r.pattern, r.name) for r in given if r.list == "allow")
-        self._look_cache: dict[str, tuple[Imitates, tuple[Reason, ...]] | None] = {}
         self._lookalike: LookalikeFinder | None = None
-        self._page_domains: frozenset[str] = frozenset()
+        self._memo: LookalikeMemo | None = None
         self.set_lookalike(lookalike or None)
 
     @property
@@ -139,8 +105,7 @@ class Checker:
     def set_lookalike(self, detector: LookalikeFinder | None) -> None:
         """Use ``detector`` for unlisted URLs (built after the rules were streamed in)."""
         self._lookalike = detector
-        self._page_domains = frozenset(detector.pages) if detector is not None else frozenset()
-        self._look_cache.clear()
+        self._memo = LookalikeMemo(detector) if detector is not None else None
 
     def _rule(self, item: str | Rule, list_: str, force: bool) -> Rule:
         if isinstance(item, Rule):
@@ -243,7 +208,47 @@ class Checker:
             return self._check_url(url, URL(canonical, scheme, host, None, path, query))
         if hits is not None:
             meta = decide(host, path, hits, query, self._index.paths)
-        return self._judge(url, canonical, host, domain, meta, 0, (url,), _NO_HOPS, "")
+        # The two outcomes that need no judgement are built here, as _judge builds them (a
+        # call costs 5-10% of a check in pure Python); tests/unit/test_native.py holds them
+        # equal to the general path's, which _judge decides.
+        if meta is not None:
+            deny = meta[0] == 100  # b"d": deny
+            return _new(
+                _RESULT,
+                (
+                    url,
+                    canonical,
+                    host,
+                    domain,
+                    "denied" if deny else "official",
+                    None,
+                    meta,
+                    (url,),
+                    None,
+                    _A_DEN if deny else _A_OFF,
+                    self.version,
+                    False,
+                ),
+            )
+        if self._lookalike is None:
+            return _new(
+                _RESULT,
+                (
+                    url,
+                    canonical,
+                    host,
+                    domain,
+                    "unknown",
+                    _NOT_LISTED,
+                    None,
+                    (url,),
+                    None,
+                    _A_UNK,
+                    self.version,
+                    False,
+                ),
+            )
+        return self._judge(url, canonical, host, domain, None, 0, (url,), _NO_HOPS, "")
 
     def _check_url(self, url: str, u: URL) -> CheckResult:
         """The pipeline after parsing: unwrap, match, judge."""
@@ -329,10 +334,8 @@ class Checker:
             verdict, advice, reasons = "suspicious", _A_SUS, _IP_HOST
         else:
             reasons = _NOT_LISTED
-            if self._lookalike is not None:
-                found = self._imitation(host, domain)
-                if found is None and domain in self._page_domains:
-                    found = self._page_imitation(domain, canonical)
+            if self._memo is not None:
+                found = self._memo.imitation(host, domain, canonical)
                 if found is not None:
                     verdict, advice = "suspicious", _A_SUS
                     imitates, reasons = found
@@ -391,40 +394,6 @@ class Checker:
         )
         return final._replace(url=first.url, chain=after, reasons=reasons)
 
-    def _imitation(self, host: str, domain: str) -> tuple[Imitates, tuple[Reason, ...]] | None:
-        """The lookalike verdict for a host, memoised (hosts repeat; it depends on nothing else)."""
-        cache = self._look_cache
-        if host in cache:
-            return cache[host]
-        assert self._lookalike is not None
-        return self._remember(host, self._lookalike.find(host, domain))
-
-    def _page_imitation(
-        self, domain: str, canonical: str
-    ) -> tuple[Imitates, tuple[Reason, ...]] | None:
-        """The lookalike verdict for a page on a platform with official pages, memoised by the
-        path's first two segments (all a page name can depend on)."""
-        head = "/".join(canonical.split("?", 1)[0].split("/", 6)[3:5])
-        key = f"{domain}/{head}"
-        if key in self._look_cache:
-            return self._look_cache[key]
-        assert self._lookalike is not None
-        return self._remember(key, self._lookalike.find_page(domain, head))
-
-    def _remember(
-        self, key: str, found: Imitation | None
-    ) -> tuple[Imitates, tuple[Reason, ...]] | None:
-        value = (
-            None
-            if found is None
-            else (Imitates(found.domain, found.name), (_imitation_reason(found),))
-        )
-        cache = self._look_cache
-        if len(cache) >= 1 << 16:
-            cache.clear()
-        cache[key] = value
-        return value
-
     def _userinfo_disguise(self, userinfo: str, host: str) -> tuple[Imitates | None, Reason] | None:
         """``http://nhandan.vn@evil.example/``: a domain-like user name before ``@`` is what
         people read, but the browser opens ``evil.example`` (RFC 3986 §7.6). Suspicious unless
@@ -479,12 +448,3 @@ def _require_public_host(host: str, via: str = "") -> None:
         vi = f"Liên kết chuyển hướng qua {via} trỏ tới một địa chỉ không phải trang web: {vi}"
         en = f"The link redirects through {via} to something that is not a web page: {en}"
     raise InvalidURL("incomplete_host", vi, en)
-
-
-def _imitation_reason(found: Imitation) -> Reason:
-    vi, en = LOOKALIKE_REASONS[found.code]
-    return Reason(
-        found.code,
-        vi.format(domain=found.domain, shown=found.detail),
-        en.format(domain=found.domain, shown=found.detail),
-    )
