@@ -253,11 +253,12 @@ class Checker:
     def _check_url(self, url: str, u: URL) -> CheckResult:
         """The pipeline after parsing: unwrap, match, judge."""
         _require_public_host(u.host)
-        domain, meta, hits, special = self._index.host_info(u.host)
+        info = self._index.host_info(u.host)
+        domain, meta, hits, special = info
         hops = _NO_HOPS
         chain: tuple[str, ...] = (url,)
         if special & WRAPPER:
-            hops, (domain, meta, hits, special) = self._unwrap(u, domain)
+            hops, (domain, meta, hits, special) = self._unwrap(u, info)
             if hops:
                 u = hops[-1].url
                 _require_public_host(u.host, hops[-1].via)
@@ -266,12 +267,12 @@ class Checker:
             meta = decide(u.host, u.path, hits, u.query, self._index.paths)
         return self._judge(url, u.canonical, u.host, domain, meta, special, chain, hops, u.userinfo)
 
-    def _unwrap(self, u: URL, domain: str) -> tuple[tuple[Hop, ...], HostInfo]:
-        """Follow redirect wrappers offline from ``u`` (a wrapper's URL on ``domain``) while
-        the targets are wrappers too, at most :data:`MAX_UNWRAP` times: the hops, and the
-        index's answer for the last host."""
+    def _unwrap(self, u: URL, info: HostInfo) -> tuple[tuple[Hop, ...], HostInfo]:
+        """Follow redirect wrappers offline from ``u`` (a wrapper's URL; ``info`` the index's
+        answer for its host) while the targets are wrappers too, at most
+        :data:`MAX_UNWRAP` times: the hops, and the index's answer for the last host."""
         hops: list[Hop] = []
-        info = self._index.host_info(u.host)
+        domain = info[0]
         while len(hops) < MAX_UNWRAP:
             hop = self._unwrapper.unwrap(u, domain)
             if hop is None:
@@ -296,7 +297,8 @@ class Checker:
         hops: tuple[Hop, ...],
         userinfo: str,
     ) -> CheckResult:
-        """The verdict on the final URL of a check, and the one place a result is made.
+        """The verdict on the final URL of a check: every result is made here, but the hot
+        path's two plain ones (see :meth:`check`).
 
         ``meta`` is the deciding rule (packed) or None; ``special`` the final host's
         wrapper/shortener flags; ``hops`` the wrappers unwrapped on the way (their reasons
