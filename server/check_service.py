@@ -233,7 +233,7 @@ class CheckerService:
 
     def check_json(self, url: str, lang: str, dumps: Callable[[Any], bytes]) -> bytes:
         """The serialised response for one URL, from the cache when possible (and counted)."""
-        checker = self.checker()
+        self.checker()  # a poll of the lists version, before the cache is read
         key, today = (url, lang), time.strftime("%Y-%m-%d")
         with self._cache_lock:
             if today != self._cache_day:  # a new day: a rule may be overdue since midnight
@@ -241,7 +241,7 @@ class CheckerService:
                 self._cache_day = today
             hit = self._cache.get(key)
         if hit is None:
-            result = self._check(checker, url)
+            result = self.check(url)
             body = dumps(result_to_dict(result, lang, self.tables))
             # orjson's bytes keep their whole output buffer (about 8 KiB for a 1 KiB
             # response); an exact copy makes a cached entry cost its size, not 8x it.
