@@ -276,12 +276,12 @@ import sys
 sys.path.insert(0, {root!r})
 from bench.bench_checker import deny_domains
 from server.core import Checker
-from server.core.matching import FIELD_SEP
-metas = (FIELD_SEP.join(("deny", d, "Trang giả mạo số " + str(i), "impersonation",
-         "national", "https://example.org/evidence/" + str(i), "", "", str(i))).encode()
+from server.core.packed import pack_row
+metas = (pack_row((i, "deny", d, "Trang giả mạo số " + str(i), "impersonation", "national",
+                   "https://example.org/evidence/" + str(i), "", "", ""))
          for i, d in enumerate(deny_domains({n})))
 c = Checker(rules=metas, lookalike=False)
-c.check("https://" + deny_domains(1)[0] + "/x")
+assert c.check("https://" + deny_domains(1)[0] + "/x").rule.name == "Trang giả mạo số 0"
 status = dict(line.split(":", 1) for line in open("/proc/self/status"))
 rss = int(status["VmRSS"].split()[0]) // 1024  # kB -> MB
 peak = int(status["VmHWM"].split()[0]) // 1024  # high-water mark of this image (not inherited)

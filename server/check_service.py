@@ -20,26 +20,19 @@ from __future__ import annotations
 
 import collections
 import functools
-import gzip
-import hashlib
 import logging
 import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from sys import getsizeof
 from typing import Any
 
-import idna
-import orjson
-
-from .core import Advice, Checker, CheckResult, InvalidURL, Reason, Rule
-from .core.matching import FIELD_SEP
-from .core.messages import VERDICT_LABELS
+from .check_answers import NOT_TEXT, result_to_dict
+from .core import Checker, CheckResult, InvalidURL, lookalike_detector
+from .core.packed import pack_row
 from .core.tables import Tables, default_tables
-from .core.urls import TRACKING_PARAMS, share_url
+from .lists_snapshot import ListsSnapshot, build_snapshot
 
 __all__ = ["CheckerService", "ListsSnapshot", "ResponseCache", "result_to_dict"]
 
@@ -113,16 +106,6 @@ class ResponseCache:
     def clear(self) -> None:
         self._data.clear()
         self.currsize = 0
-
-
-@dataclass(frozen=True)
-class ListsSnapshot:
-    """``GET /api/v1/lists`` for one version: JSON bytes, gzipped bytes and the ETag."""
-
-    version: int
-    body: bytes
-    gzipped: bytes
-    etag: str
 
 
 class CheckerService:
@@ -261,23 +244,34 @@ class CheckerService:
                         named.extend(_EVIDENCE_HOST.findall(r[6].lower()))
                 if feeds.size:
                     curated.add(r[2])
-                yield _row_meta(r)
+                yield pack_row(r)
             if feeds.size:  # after the rules: the allow list is complete by now
                 yield from feeds.metas(curated, {p for p, _ in official if "/" not in p})
 
         checker = Checker(rules=metas(), tables=self.tables, version=version)
         if self.lookalike:
             candidates = [e.pattern for e in self.store.list_pending() if e.list == "allow"]
-            checker.set_lookalike(_detector(official, candidates + named))
+            checker.set_lookalike(lookalike_detector(official, candidates + named))
         return checker
 
     # -- checking --------------------------------------------------------------------
     def check(self, url: str) -> CheckResult:
         """Check one URL (raises :class:`InvalidURL`)."""
-        result = self.checker().check(url)
-        if self.resolver is not None and _is_shortened(result):
-            result = self._resolve(result)
-        return result  # a feed entry's result names its feed (core.results.listed)
+        return self._check(self.checker(), url)
+
+    def _check(self, checker: Checker, url: str) -> CheckResult:
+        """One check by ``checker``; a shortened link is followed when a resolver is set and
+        judged by the core (a feed entry's result names its feed: core.results.listed)."""
+        result = checker.check(url)
+        if self.resolver is not None and result.is_shortener:
+            from .unmask import describe_resolve_error
+
+            resolution = self.resolver.resolve(result.canonical_url)
+            failure = None
+            if resolution.error is not None:
+                failure = describe_resolve_error(resolution.error)
+            result = checker.resolved(result, resolution.final_url, resolution.chain, failure)
+        return result
 
     def check_json(self, url: str, lang: str, dumps: Callable[[Any], bytes]) -> bytes:
         """The serialised response for one URL, from the cache when possible (and counted)."""
@@ -300,7 +294,7 @@ class CheckerService:
         hits = misses = 0
         for url in urls:
             if not isinstance(url, str):
-                out.append({"url": url, "error": _NOT_TEXT[lang == "en"]})
+                out.append({"url": url, "error": NOT_TEXT[lang == "en"]})
                 continue
             try:
                 body, verdict, key, cached = self._answer(url, lang, dumps, today, report=False)
@@ -398,32 +392,6 @@ class CheckerService:
             with self._stats_lock:
                 self._stats.update(counts)
 
-    def _resolve(self, result: CheckResult) -> CheckResult:
-        """Follow a shortened link (guarded, cached by the resolver) and judge its target."""
-        from .core.messages import reason
-        from .unmask import describe_resolve_error
-
-        resolution = self.resolver.resolve(result.canonical_url)
-        if resolution.error is not None:
-            vi, en = describe_resolve_error(resolution.error)
-            failed = reason("resolve_failed", detail=vi, detail_en=en)
-            return result._replace(
-                reasons=(*result.reasons, failed), chain=result.chain + resolution.chain[1:]
-            )
-        if resolution.final_url is None or resolution.final_url == result.canonical_url:
-            return result
-        try:
-            final = self.checker().check(resolution.final_url)
-        except InvalidURL:
-            return result
-        chain = result.chain + tuple(u for u in resolution.chain[1:])
-        reasons = (
-            reason("shortened_link", host=result.host),
-            reason("resolved_redirect", host=final.host),
-            *final.reasons,
-        )
-        return final._replace(url=result.url, chain=chain, reasons=reasons)
-
     # -- threat feeds (issue 16; matching in server/assistant/feedindex.py) ----------------
     def _init_feeds(self) -> None:
         from .assistant.feedindex import FeedIndex
@@ -496,66 +464,9 @@ class CheckerService:
         """The versioned snapshot of all rules for offline clients (built once per version)."""
         checker = self.checker()
         snap = self._snapshot
-        if snap is not None and snap.version == checker.version:
-            return snap
-        body = orjson.dumps(self._snapshot_doc(checker))
-        digest = hashlib.sha256(body).hexdigest()[:16]
-        snap = ListsSnapshot(
-            checker.version, body, gzip.compress(body, 9, mtime=0), f'"{checker.version}-{digest}"'
-        )
-        self._snapshot = snap
+        if snap is None or snap.version != checker.version:
+            snap = self._snapshot = build_snapshot(checker, self.tables)
         return snap
-
-    def _snapshot_doc(self, checker: Checker) -> dict[str, Any]:
-        t = self.tables
-        rules = [
-            {
-                "pattern": r.pattern,
-                "list": r.list,
-                "name": r.name,
-                "category": r.category,
-                "scope": r.scope,
-                **({"basis": r.basis} if r.basis else {}),
-            }
-            for r in sorted(checker.rules(), key=lambda r: (r.pattern, r.list))
-            if r.id is not None or not r.note.startswith("feed:")  # feeds: too many
-        ]
-        detector = checker.lookalike
-        return {
-            "version": checker.version,
-            "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "rules": rules,
-            "categories": {k: {"vi": v[0], "en": v[1]} for k, v in sorted(t.categories.items())},
-            "platform_subdomains": ["m", "mbasic", "mobile", "web", "www"],
-            "wrappers": [
-                {"host": w.host, "path": w.path, "kind": w.kind, "param": w.param}
-                for w in t.wrappers
-            ],
-            "shorteners": sorted(t.shorteners),
-            "tracking_params": list(TRACKING_PARAMS),
-            # the lookalike detector's data, for the extension's offline detector
-            **({"lookalike": _offline_data(detector, rules)} if detector is not None else {}),
-        }
-
-
-def _row_meta(row: tuple) -> bytes:  # type: ignore[type-arg]
-    """Pack a store row (id, list, pattern, name, category, scope, evidence, note, review_by,
-    basis) as :func:`server.core.matching.rule_to_meta` does."""
-    rid, lst, pattern, name, category, scope, evidence, note, review_by, basis = row
-    return FIELD_SEP.join(
-        (
-            lst,
-            pattern,
-            name or "",
-            category or "",
-            scope or "",
-            evidence or "",
-            note or "",
-            str(review_by or ""),
-            str(rid),
-            basis or "",
-        )
-    ).encode("utf-8")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -573,129 +484,3 @@ def _page_pattern(canonical_url: str, host: str) -> str:
 _EVIDENCE_HOST = re.compile(
     r"(?:(?<=//)|(?<![\w.@/-]))((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24})(?![\w-])"
 )
-
-
-def _detector(official: list[tuple[str, str]], candidates: list[str]) -> Any:
-    try:
-        from .core.lookalike import LookalikeDetector
-    except ImportError:
-        return None
-    return LookalikeDetector(official=official, candidates=candidates)
-
-
-def _offline_data(detector: Any, rules: list[dict[str, Any]]) -> dict[str, Any]:
-    """The detector's data for the extension's offline detector (``lib/lookalike.js``)."""
-    from .core.lookalike_offline import offline_data
-
-    return offline_data(detector, {r["pattern"]: r["name"] for r in rules if r["list"] == "allow"})
-
-
-def _is_shortened(result: CheckResult) -> bool:
-    return result.rule is None and any(r.code == "shortened_link" for r in result.reasons)
-
-
-def _unicode_host(host: str) -> str:
-    if "xn--" not in host:
-        return host
-    try:
-        return idna.decode(host)
-    except (idna.IDNAError, UnicodeError):
-        return host
-
-
-@functools.lru_cache(maxsize=8192)
-def _rule_dict(rule: Rule, en: bool, labels: tuple[str, str]) -> dict[str, Any]:
-    return {
-        "pattern": rule.pattern,
-        "list": rule.list,
-        "name": rule.name,
-        "category": rule.category,
-        "category_label": (labels[1] if en else labels[0]) or rule.category,
-        "scope": rule.scope,
-        "evidence": rule.evidence,
-        "basis": rule.basis or None,
-        "note": rule.note,
-        "review_by": rule.review_by or None,
-    }
-
-
-@functools.lru_cache(maxsize=8192)
-def _reasons_list(reasons: tuple[Reason, ...], en: bool) -> list[dict[str, str]]:
-    return [{"code": x.code, "message": x.message_en if en else x.message} for x in reasons]
-
-
-@functools.lru_cache(maxsize=16)
-def _advice_dict(advice: Advice, en: bool) -> dict[str, Any]:
-    return {
-        "summary": advice.summary_en if en else advice.summary,
-        "five_khong": list(advice.five_khong_en if en else advice.five_khong),
-    }
-
-
-_NO_LABELS = ("", "")
-#: Added when the matched rule's review date has passed: the verdict stays, the reader is
-#: told the listing is due to be checked again (issue 15).
-_OVERDUE = (
-    "Quy tắc này đã quá hạn xem lại (hạn {date}); quản trị viên cần kiểm tra lại "
-    "bằng chứng. Kết quả vẫn giữ nguyên.",
-    "This rule is past its review date ({date}); the administrators need to check its "
-    "evidence again. The verdict stands.",
-)
-
-
-#: A batch item that is not text, in Vietnamese and in English.
-_NOT_TEXT = (
-    {"code": "invalid_url", "message": "Liên kết phải là chuỗi ký tự."},
-    {"code": "invalid_url", "message": "URL must be a string."},
-)
-
-
-def result_to_dict(r: CheckResult, lang: str, tables: Tables) -> dict[str, Any]:
-    """The JSON form of a check result in ``lang`` (``"vi"`` or ``"en"``).
-
-    Parts shared by many results (rule, reasons, advice) are built once and cached: the
-    returned dict must be treated as read-only.
-    """
-    en = lang == "en"
-    rule = r.rule
-    host = r.host
-    reasons = _reasons_list(r.reasons, en)
-    if rule is None:
-        rule_json = None
-    else:
-        rule_json = _rule_of(rule, en, tables)
-        if rule.review_by and rule.review_by < time.strftime("%Y-%m-%d"):
-            overdue = _OVERDUE[en].format(date=rule.review_by)
-            reasons = [*reasons, {"code": "review_overdue", "message": overdue}]
-    return {
-        "url": r.url,
-        "canonical_url": r.canonical_url,
-        "share_url": share_url(r.canonical_url),
-        "host": host,
-        "host_unicode": _unicode_host(host) if "xn--" in host else host,
-        "domain": r.domain,
-        "verdict": r.verdict,
-        "verdict_label": VERDICT_LABELS[r.verdict][en],
-        "reasons": reasons,
-        "rule": rule_json,
-        "chain": list(r.chain),
-        "imitates": {"domain": r.imitates.domain, "name": r.imitates.name} if r.imitates else None,
-        "advice": _advice_dict(r.advice, en),
-        "lists_version": r.lists_version,
-    }
-
-
-_rule_memo: dict[tuple[int, bool], tuple[Rule, Tables, dict[str, Any]]] = {}
-
-
-def _rule_of(rule: Rule, en: bool, tables: Tables) -> dict[str, Any]:
-    """:func:`_rule_dict` memoised by the rule's identity (and the tables' labels)."""
-    key = (id(rule), en)
-    hit = _rule_memo.get(key)
-    if hit is not None and hit[0] is rule and hit[1] is tables:
-        return hit[2]
-    value = _rule_dict(rule, en, tables.categories.get(rule.category, _NO_LABELS))
-    if len(_rule_memo) >= 8192:
-        _rule_memo.clear()
-    _rule_memo[key] = (rule, tables, value)
-    return value

@@ -15,11 +15,12 @@ import importlib.util
 import os
 import sys
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _native():  # type: ignore[no-untyped-def]
+def _native() -> ModuleType:
     """``server/core/_native.py`` on its own (importing the package would import the
     modules being built)."""
     spec = importlib.util.spec_from_file_location(

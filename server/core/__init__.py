@@ -9,7 +9,7 @@ No Flask, no requests, no database, no cachetools in here (a test enforces it)::
 """
 
 from . import _native  # noqa: F401  # first: compiled or pure-Python hot path
-from .checker import Checker, CheckResult, Imitates
+from .checker import Checker, CheckResult, Imitates, LookalikeFinder, lookalike_detector
 from .errors import InvalidRule, InvalidURL, KhongVoiError
 from .messages import ADVICE, FIVE_KHONG, VERDICT_LABELS, VERDICTS, Advice, Reason
 from .rules import LISTS, Rule, canonical_pattern, make_rule
@@ -29,9 +29,11 @@ __all__ = [
     "InvalidRule",
     "InvalidURL",
     "KhongVoiError",
+    "LookalikeFinder",
     "Reason",
     "Rule",
     "canonical_pattern",
+    "lookalike_detector",
     "make_rule",
     "parse_url",
 ]

@@ -2,43 +2,39 @@
 
 ``Checker(allow=…, deny=…)`` compiles the rules once; ``check(url)`` is pure and thread-safe
 (it only reads the compiled index) and raises :class:`InvalidURL` for what is not a web
-address. Results are :class:`CheckResult` named tuples: immutable like a frozen dataclass,
-but several times cheaper to build, which matters on the hot path (a check costs about as
-much as one call into Brave's Rust ad-block engine; see ``bench/``).
+address. Every check is one pipeline, each step once: parse (:func:`.urls.parse_url`, or
+the inline hot path for the plain shape) → unwrap redirect wrappers (typed hops, :class:`.Hop`,
+hosts parsed) → match (:class:`.RuleIndex`) → look for imitations (a :class:`LookalikeFinder`)
+→ judge (:meth:`Checker._judge`, which makes every result but the hot path's two plain
+ones: a listed host, an unlisted one without a detector). Results are
+:class:`CheckResult` named tuples: immutable like a frozen dataclass, but several times
+cheaper to build, which matters on the hot path (a check costs about as much as one call
+into Brave's Rust ad-block engine; see ``bench/``).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Final, NoReturn, Protocol
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Final, NoReturn
 from urllib.parse import unquote
 
 from .domains import SuffixList, default_suffix_list, is_ip_host
 from .errors import InvalidURL
-from .matching import IMPLEMENTATION, SHORTENER, WRAPPER, RuleIndex, decide, meta_to_rule
+from .lookalike_finder import LookalikeFinder, LookalikeMemo, lookalike_detector
+from .matching import IMPLEMENTATION, SHORTENER, WRAPPER, HostInfo, RuleIndex, decide
 from .messages import ADVICE, Reason, reason
+from .packed import unpack_rule
 from .results import CheckResult, Imitates
 from .results import listed as _listed
 from .rules import Rule, canonical_pattern
 from .tables import Tables, default_tables
-from .urls import _FAST_MATCH, MAX_URL_LENGTH, URL, canonical_host, parse_url
-from .wrappers import Unwrapper
+from .urls import MAX_URL_LENGTH, PLAIN_URL, URL, canonical_host, parse_url
+from .wrappers import Hop, Unwrapper
 
-if TYPE_CHECKING:
-    from .lookalike import Imitation
-
-__all__ = ["CheckResult", "Checker", "Imitates"]
+__all__ = ["CheckResult", "Checker", "Imitates", "LookalikeFinder", "lookalike_detector"]
 
 MAX_UNWRAP: Final = 10
-_SCHEME_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _new: Final = tuple.__new__  # builds a NamedTuple without a Python-level __new__ frame
-
-
-class LookalikeFinder(Protocol):
-    """What the checker needs from a lookalike detector."""
-
-    def find(self, host: str, domain: str) -> Imitation | None: ...
 
 
 _NOT_LISTED: Final = (reason("not_listed"),)
@@ -51,9 +47,12 @@ _A_UNK: Final = ADVICE["unknown"]
 # from C statics instead of the module dictionary.
 _HOST_CHARS: Final = "abcdefghijklmnopqrstuvwxyz0123456789-._"
 _DIGITS: Final = "0123456789"
+_IP_ENDS: Final = "0123456789]"
 _COMPILED: Final = IMPLEMENTATION == "mypyc"
 _MAX_URL: Final = MAX_URL_LENGTH
+_PLAIN_URL: Final = PLAIN_URL
 _RESULT: Final = CheckResult
+_NO_HOPS: Final[tuple[Hop, ...]] = ()
 
 
 class Checker:
@@ -93,8 +92,9 @@ class Checker:
             wrapper_brands=self._unwrapper.brands,
         )
         if lookalike is True:
-            lookalike = _default_lookalike(given)
-        self._look_cache: dict[str, tuple[Imitates, tuple[Reason, ...]] | None] = {}
+            lookalike = lookalike_detector((r.pattern, r.name) for r in given if r.list == "allow")
+        self._lookalike: LookalikeFinder | None = None
+        self._memo: LookalikeMemo | None = None
         self.set_lookalike(lookalike or None)
 
     @property
@@ -105,8 +105,7 @@ class Checker:
     def set_lookalike(self, detector: LookalikeFinder | None) -> None:
         """Use ``detector`` for unlisted URLs (built after the rules were streamed in)."""
         self._lookalike = detector
-        self._page_domains = frozenset(getattr(detector, "pages", ()))
-        self._look_cache.clear()
+        self._memo = LookalikeMemo(detector) if detector is not None else None
 
     def _rule(self, item: str | Rule, list_: str, force: bool) -> Rule:
         if isinstance(item, Rule):
@@ -115,7 +114,7 @@ class Checker:
 
     def rules(self) -> Iterator[Rule]:
         """Every compiled rule (for snapshots and exports)."""
-        return (meta_to_rule(m) for m in self._index.metas())
+        return (unpack_rule(m) for m in self._index.metas())
 
     @property
     def rule_count(self) -> int:
@@ -126,22 +125,22 @@ class Checker:
         """The verdict for ``url``; raises :class:`InvalidURL` if it is not a web address
         (anything but a ``str`` included).
 
-        The common shape (lowercase ASCII host, plain path) is handled inline: this is the
+        The common shape (lowercase ASCII host, plain path) is parsed inline: this is the
         hot path, kept in one function on purpose (in pure Python each call costs as much
-        as a dictionary lookup; compiled with mypyc when ``make compile`` could build it). A
-        listed host's result carries its packed rule, unpacked only when read (see
-        :mod:`.results`). Everything else goes through :func:`parse_url`.
+        as a dictionary lookup; compiled with mypyc when ``make compile`` could build it).
+        Everything else goes through :func:`parse_url` (:meth:`_check_url`).
         """
         if not isinstance(url, str):
             _refuse_non_text(url)
         # The common shape: http(s)://host/path?query#fragment with a plain lowercase host
         # that is no IP address, a path without escapes, dot segments or doubled slashes,
         # printable ASCII. What passes is canonical as written (the same as parse_url's
-        # result); anything else takes the general path. Uncompiled, one regular expression
-        # reads it fastest; compiled, a few string scans do (stricter: hosts of at most 63
-        # characters). tests/unit/test_native.py holds both to the general path.
+        # result); anything else takes the general path. Uncompiled, urls.PLAIN_URL and the
+        # tests of urls.plain_enough (inlined) read it fastest; compiled, a few string scans
+        # do (stricter: hosts of at most 63 characters). tests/unit/test_native.py holds
+        # both to the general path.
         if not _COMPILED:
-            m = _FAST_MATCH(url)
+            m = _PLAIN_URL(url)
             if m is None:
                 return self._check_url(url, parse_url(url))
             scheme, host, path, query, frag = m.groups()
@@ -209,24 +208,11 @@ class Checker:
             return self._check_url(url, URL(canonical, scheme, host, None, path, query))
         if hits is not None:
             meta = decide(host, path, hits, query, self._index.paths)
+        # The two outcomes that need no judgement are built here, as _judge builds them (a
+        # call costs 5-10% of a check in pure Python); tests/unit/test_native.py holds them
+        # equal to the general path's, which _judge decides.
         if meta is not None:
-            if meta[0] == 100:  # b"d": deny
-                return _new(
-                    _RESULT,
-                    (
-                        url,
-                        canonical,
-                        host,
-                        domain,
-                        "denied",
-                        None,
-                        meta,
-                        (url,),
-                        None,
-                        _A_DEN,
-                        self.version,
-                    ),
-                )
+            deny = meta[0] == 100  # b"d": deny
             return _new(
                 _RESULT,
                 (
@@ -234,17 +220,135 @@ class Checker:
                     canonical,
                     host,
                     domain,
-                    "official",
+                    "denied" if deny else "official",
                     None,
                     meta,
                     (url,),
                     None,
-                    _A_OFF,
+                    _A_DEN if deny else _A_OFF,
                     self.version,
+                    False,
                 ),
             )
-        if self._lookalike is not None:
-            return self._unlisted(url, canonical, host, domain, (url,), 0, 0)
+        if self._lookalike is None:
+            return _new(
+                _RESULT,
+                (
+                    url,
+                    canonical,
+                    host,
+                    domain,
+                    "unknown",
+                    _NOT_LISTED,
+                    None,
+                    (url,),
+                    None,
+                    _A_UNK,
+                    self.version,
+                    False,
+                ),
+            )
+        return self._judge(url, canonical, host, domain, None, 0, (url,), _NO_HOPS, "")
+
+    def _check_url(self, url: str, u: URL) -> CheckResult:
+        """The pipeline after parsing: unwrap, match, judge."""
+        _require_public_host(u.host)
+        info = self._index.host_info(u.host)
+        domain, meta, hits, special = info
+        hops = _NO_HOPS
+        chain: tuple[str, ...] = (url,)
+        if special & WRAPPER:
+            hops, (domain, meta, hits, special) = self._unwrap(u, info)
+            if hops:
+                u = hops[-1].url
+                _require_public_host(u.host, hops[-1].via)
+                chain += tuple(h.url.canonical for h in hops)
+        if hits is not None:
+            meta = decide(u.host, u.path, hits, u.query, self._index.paths)
+        return self._judge(url, u.canonical, u.host, domain, meta, special, chain, hops, u.userinfo)
+
+    def _unwrap(self, u: URL, info: HostInfo) -> tuple[tuple[Hop, ...], HostInfo]:
+        """Follow redirect wrappers offline from ``u`` (a wrapper's URL; ``info`` the index's
+        answer for its host) while the targets are wrappers too, at most
+        :data:`MAX_UNWRAP` times: the hops, and the index's answer for the last host."""
+        hops: list[Hop] = []
+        domain = info[0]
+        while len(hops) < MAX_UNWRAP:
+            hop = self._unwrapper.unwrap(u, domain)
+            if hop is None:
+                break
+            hops.append(hop)
+            u = hop.url
+            info = self._index.host_info(u.host)
+            if not info[3] & WRAPPER:
+                break
+            domain = info[0]
+        return tuple(hops), info
+
+    def _judge(
+        self,
+        url: str,
+        canonical: str,
+        host: str,
+        domain: str,
+        meta: bytes | None,
+        special: int,
+        chain: tuple[str, ...],
+        hops: tuple[Hop, ...],
+        userinfo: str,
+    ) -> CheckResult:
+        """The verdict on the final URL of a check: every result is made here, but the hot
+        path's two plain ones (see :meth:`check`).
+
+        ``meta`` is the deciding rule (packed) or None; ``special`` the final host's
+        wrapper/shortener flags; ``hops`` the wrappers unwrapped on the way (their reasons
+        come after the listing's, before the others); ``userinfo`` what the link shows
+        before ``@`` (only read when nothing was unwrapped). A listed result keeps its rule
+        packed, unpacked when read (see :mod:`.results`).
+        """
+        if meta is not None:
+            deny = meta[0] == 100  # b"d": deny
+            reasons: tuple[Reason, ...] | None = None
+            if hops:
+                reasons = (*_listed(meta)[1], *_hop_reasons(hops))
+            return _new(
+                _RESULT,
+                (
+                    url,
+                    canonical,
+                    host,
+                    domain,
+                    "denied" if deny else "official",
+                    reasons,
+                    meta,
+                    chain,
+                    None,
+                    _A_DEN if deny else _A_OFF,
+                    self.version,
+                    False,
+                ),
+            )
+        verdict, advice, imitates = "unknown", _A_UNK, None
+        shortener = special & SHORTENER != 0
+        if shortener:
+            reasons = (reason("shortened_link", host=host),)
+        elif host[-1] in _IP_ENDS and domain == host and is_ip_host(host):
+            verdict, advice, reasons = "suspicious", _A_SUS, _IP_HOST
+        else:
+            reasons = _NOT_LISTED
+            if self._memo is not None:
+                found = self._memo.imitation(host, domain, canonical)
+                if found is not None:
+                    verdict, advice = "suspicious", _A_SUS
+                    imitates, reasons = found
+        if userinfo and not hops:
+            disguise = self._userinfo_disguise(userinfo, host)
+            if disguise is not None:
+                verdict, advice = "suspicious", _A_SUS
+                imitates = imitates or disguise[0]
+                reasons = (disguise[1], *(r for r in reasons if r.code != "not_listed"))
+        if hops:
+            reasons = (*_hop_reasons(hops), *reasons)
         return _new(
             _RESULT,
             (
@@ -252,171 +356,51 @@ class Checker:
                 canonical,
                 host,
                 domain,
-                "unknown",
-                _NOT_LISTED,
+                verdict,
+                reasons,
                 None,
-                (url,),
-                None,
-                _A_UNK,
+                chain,
+                imitates,
+                advice,
                 self.version,
+                shortener,
             ),
         )
 
-    def _check_url(self, url: str, u: URL) -> CheckResult:
-        _require_public_host(u.host)
-        domain, meta, hits, special = self._index.host_info(u.host)
-        if hits is not None:
-            meta = decide(u.host, u.path, hits, u.query, self._index.paths)
-        if special & WRAPPER:
-            return self._unwrap(url, u, domain)
-        if meta is not None:
-            verdict, reasons, rule = _listed(meta)
-            advice = _A_OFF if verdict == "official" else _A_DEN
-            return CheckResult(
-                url,
-                u.canonical,
-                u.host,
-                domain,
-                verdict,
-                reasons,
-                rule,
-                (url,),
-                None,
-                advice,
-                self.version,
-            )
-        return self._unlisted(url, u.canonical, u.host, domain, (url,), 0, special)
-
-    def _unwrap(self, url: str, u: URL, domain: str) -> CheckResult:
-        """Follow redirect wrappers offline, then judge the final target."""
-        chain: tuple[str, ...] = (url,)
-        hops = 0
-        meta = hits = None
-        special = 0
-        while True:
-            found = self._unwrapper.target(u, domain)
-            if found is None or hops >= MAX_UNWRAP:
-                if hops == 0:
-                    domain, meta, hits, special = self._index.host_info(u.host)
-                break
-            hops += 1
-            u = _parse_wrapped(found[0], found[1])
-            chain += (u.canonical,)
-            domain, meta, hits, special = self._index.host_info(u.host)
-            if not special & WRAPPER:
-                break
-        if hops:
-            _require_public_host(u.host, chain[-2])
-        if hits is not None:
-            meta = decide(u.host, u.path, hits, u.query, self._index.paths)
-        if meta is None:
-            return self._unlisted(url, u.canonical, u.host, domain, chain, hops, special)
-        verdict, reasons, rule = _listed(meta)
-        reasons = (*reasons, *self._hop_reasons(chain)) if hops else reasons
-        advice = _A_OFF if verdict == "official" else _A_DEN
-        return CheckResult(
-            url,
-            u.canonical,
-            u.host,
-            domain,
-            verdict,
-            reasons,
-            rule,
-            chain,
-            None,
-            advice,
-            self.version,
-        )
-
-    def _hop_reasons(self, chain: tuple[str, ...]) -> tuple[Reason, ...]:
-        hosts = [parse_url(c).host for c in chain[:-1]]
-        return tuple(reason("unwrapped_redirect", host=h) for h in hosts)
-
-    def _imitation(self, host: str, domain: str) -> tuple[Imitates, tuple[Reason, ...]] | None:
-        """The lookalike verdict for a host, memoised (hosts repeat; it depends on nothing else)."""
-        cache = self._look_cache
-        if host in cache:
-            return cache[host]
-        return self._remember(host, self._lookalike.find(host, domain))  # type: ignore[union-attr]
-
-    def _page_imitation(
-        self, domain: str, canonical: str
-    ) -> tuple[Imitates, tuple[Reason, ...]] | None:
-        """The lookalike verdict for a page on a platform with official pages, memoised by the
-        path's first two segments (all a page name can depend on)."""
-        head = "/".join(canonical.split("?", 1)[0].split("/", 6)[3:5])
-        key = f"{domain}/{head}"
-        if key in self._look_cache:
-            return self._look_cache[key]
-        return self._remember(key, self._lookalike.find_page(domain, head))  # type: ignore
-
-    def _remember(
-        self, key: str, found: Imitation | None
-    ) -> tuple[Imitates, tuple[Reason, ...]] | None:
-        value = (
-            None
-            if found is None
-            else (Imitates(found.domain, found.name), (_imitation_reason(found),))
-        )
-        cache = self._look_cache
-        if len(cache) >= 1 << 16:
-            cache.clear()
-        cache[key] = value
-        return value
-
-    def _unlisted(
+    def resolved(
         self,
-        url: str,
-        canonical: str,
-        host: str,
-        domain: str,
-        chain: tuple[str, ...],
-        hops: int,
-        special: int,
+        first: CheckResult,
+        final_url: str | None,
+        chain: Sequence[str],
+        failure: tuple[str, str] | None = None,
     ) -> CheckResult:
-        hop_reasons = self._hop_reasons(chain) if hops else ()
-        verdict, advice, imitates = "unknown", _A_UNK, None
-        if special & SHORTENER:
-            reasons: tuple[Reason, ...] = (reason("shortened_link", host=host),)
-        elif domain == host and is_ip_host(host):
-            verdict, advice, reasons = "suspicious", _A_SUS, _IP_HOST
-        else:
-            reasons = _NOT_LISTED
-            if self._lookalike is not None:
-                found = self._imitation(host, domain)
-                if found is None and domain in self._page_domains:
-                    found = self._page_imitation(domain, canonical)
-                if found is not None:
-                    verdict, advice = "suspicious", _A_SUS
-                    imitates, reasons = found
-        if not hops and "@" in url:
-            disguise = self._userinfo_disguise(url, host)
-            if disguise is not None:
-                verdict, advice = "suspicious", _A_SUS
-                imitates = imitates or disguise[0]
-                reasons = (disguise[1], *(r for r in reasons if r.code != "not_listed"))
-        return CheckResult(
-            url,
-            canonical,
-            host,
-            domain,
-            verdict,
-            hop_reasons + reasons,
-            None,
-            chain,
-            imitates,
-            advice,
-            self.version,
+        """The verdict on a shortened link once followed (``server/unmask.py`` follows it):
+        ``first`` is the link's own check (``is_shortener``), ``chain`` the redirects
+        followed, the link first, ``final_url`` where they ended; ``failure`` is why they
+        could not be followed (Vietnamese, English). The target is judged like any link,
+        after the reasons that say how it was reached."""
+        after = first.chain + tuple(chain[1:])
+        if failure is not None:
+            failed = reason("resolve_failed", detail=failure[0], detail_en=failure[1])
+            return first._replace(reasons=(*first.reasons, failed), chain=after)
+        if final_url is None or final_url == first.canonical_url:
+            return first
+        try:
+            final = self.check(final_url)
+        except InvalidURL:
+            return first
+        reasons = (
+            reason("shortened_link", host=first.host),
+            reason("resolved_redirect", host=final.host),
+            *final.reasons,
         )
+        return final._replace(url=first.url, chain=after, reasons=reasons)
 
-    def _userinfo_disguise(self, url: str, host: str) -> tuple[Imitates | None, Reason] | None:
+    def _userinfo_disguise(self, userinfo: str, host: str) -> tuple[Imitates | None, Reason] | None:
         """``http://nhandan.vn@evil.example/``: a domain-like user name before ``@`` is what
         people read, but the browser opens ``evil.example`` (RFC 3986 §7.6). Suspicious unless
         the real host is listed; imitates the named source when it is allow-listed."""
-        m = _SCHEME_RE.match(url.strip())
-        rest = url.strip()[m.end() if m else 0 :].lstrip("/\\")
-        authority = re.split(r"[/?#\\]", rest, maxsplit=1)[0]
-        shown = unquote(authority.rpartition("@")[0]).strip()
+        shown = unquote(userinfo).strip()
         name = shown.rsplit("@", 1)[-1].partition(":")[0].strip("/")
         if "." not in name:
             return None  # an ordinary user name (ftp-style user:password)
@@ -428,7 +412,7 @@ class Checker:
         if named:
             meta = self._index.lookup(named, "/")
             if meta is not None:
-                rule = meta_to_rule(meta)
+                rule = unpack_rule(meta)
                 if rule.list == "allow":
                     imitates = Imitates(rule.pattern, rule.name)
         return imitates, reason("userinfo_disguise", shown=shown, host=host)
@@ -444,10 +428,14 @@ def _chain(first: list[Rule], rest: Iterable[Rule | bytes]) -> Iterable[Rule | b
     yield from rest
 
 
+def _hop_reasons(hops: tuple[Hop, ...]) -> tuple[Reason, ...]:
+    return tuple(reason("unwrapped_redirect", host=hop.via) for hop in hops)
+
+
 def _require_public_host(host: str, via: str = "") -> None:
     """Refuse a host without a dot (``vnexpress``, ``localhost``, ``https`` from
     ``https://https://…``): no address on the Internet, so nothing to check. IP addresses are
-    dotted or bracketed by now."""
+    dotted or bracketed by now. ``via``: the wrapper host that led to it."""
     if "." in host or host.startswith("["):
         return
     vi = (
@@ -459,40 +447,6 @@ def _require_public_host(host: str, via: str = "") -> None:
         "address. Copy the whole link again."
     )
     if via:
-        via_host = parse_url(via).host
-        vi = f"Liên kết chuyển hướng qua {via_host} trỏ tới một địa chỉ không phải trang web: {vi}"
-        en = f"The link redirects through {via_host} to something that is not a web page: {en}"
+        vi = f"Liên kết chuyển hướng qua {via} trỏ tới một địa chỉ không phải trang web: {vi}"
+        en = f"The link redirects through {via} to something that is not a web page: {en}"
     raise InvalidURL("incomplete_host", vi, en)
-
-
-def _parse_wrapped(target: str, via: str):  # type: ignore[no-untyped-def]
-    try:
-        return parse_url(target)
-    except InvalidURL as exc:
-        raise InvalidURL(
-            exc.code,
-            f"Liên kết chuyển hướng qua {via} trỏ tới một địa chỉ không phải trang web: "
-            f"{exc.message}",
-            f"The link redirects through {via} to something that is not a web page: "
-            f"{exc.message_en}",
-        ) from exc
-
-
-def _imitation_reason(found: Imitation) -> Reason:
-    from .lookalike import REASONS as LOOKALIKE_REASONS
-
-    vi, en = LOOKALIKE_REASONS[found.code]
-    return Reason(
-        found.code,
-        vi.format(domain=found.domain, shown=found.detail),
-        en.format(domain=found.domain, shown=found.detail),
-    )
-
-
-def _default_lookalike(given: list[Rule]) -> LookalikeFinder | None:
-    try:
-        from .lookalike import LookalikeDetector
-    except ImportError:  # the detector is optional for embedders
-        return None
-    official = [(r.pattern, r.name) for r in given if r.list == "allow"]
-    return LookalikeDetector(official=official)

@@ -14,11 +14,23 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Final
 
 import idna
 import tldextract
 
-__all__ = ["SuffixList", "default_suffix_list", "is_ip_host"]
+if TYPE_CHECKING:
+    from .matching import RuleIndex
+
+__all__ = [
+    "PSL_EXCEPTION",
+    "PSL_RULE",
+    "PSL_WILD",
+    "SuffixList",
+    "default_suffix_list",
+    "is_ip_host",
+]
 
 
 def _to_ascii(suffix: str) -> str | None:
@@ -37,10 +49,24 @@ def _to_ascii(suffix: str) -> str | None:
     return ".".join(parts)
 
 
-class SuffixList:
-    """Public-suffix lookups on canonical lowercase ASCII hosts."""
+#: How a suffix is listed (node flags of :class:`~.matching.RuleIndex`): a rule
+#: (``com.vn``), the parent of a wildcard rule (``ck`` for ``*.ck``), an exception
+#: (``www.ck`` for ``!www.ck``).
+PSL_RULE: Final = 1
+PSL_WILD: Final = 2
+PSL_EXCEPTION: Final = 4
 
-    __slots__ = ("_exceptions", "_rules", "_tails", "_wild_parents", "registrable_domain")
+
+class SuffixList:
+    """Public-suffix lookups on canonical lowercase ASCII hosts.
+
+    The list's rules go into every :class:`~.matching.RuleIndex` (:meth:`flags`), whose
+    suffix walk is the one implementation of the PSL algorithm: a check decides the rule and
+    the registrable domain in one walk. The lookups here use a rule index of the suffixes
+    alone, built on first use.
+    """
+
+    __slots__ = ("_index", "exceptions", "registrable_domain", "rules", "wild_parents")
 
     def __init__(self, rules: list[str], cache_size: int = 1 << 16) -> None:
         exact: set[str] = set()
@@ -56,41 +82,52 @@ class SuffixList:
                 wild_parents.add(rule[2:])
             else:
                 exact.add(rule)
-        tails: set[str] = set()
-        for rule in exact | wild_parents | exceptions:
-            labels = rule.split(".")
-            for i in range(len(labels)):
-                tails.add(".".join(labels[i:]))
-        self._rules = frozenset(exact)
-        self._wild_parents = frozenset(wild_parents)
-        self._exceptions = frozenset(exceptions)
-        self._tails = frozenset(tails)
+        #: ``com.vn`` for the rule ``com.vn``
+        self.rules = frozenset(exact)
+        #: ``ck`` for the rule ``*.ck``
+        self.wild_parents = frozenset(wild_parents)
+        #: ``www.ck`` for the rule ``!www.ck``
+        self.exceptions = frozenset(exceptions)
+        self._index: RuleIndex | None = None
         # Bound per instance: hosts repeat heavily in real traffic.
-        self.registrable_domain = functools.lru_cache(maxsize=cache_size)(self._registrable)
+        self.registrable_domain: Callable[[str], str] = functools.lru_cache(maxsize=cache_size)(
+            self._registrable
+        )
+
+    def flags(self) -> Iterator[tuple[str, int]]:
+        """Every listed suffix with its flag (:data:`PSL_RULE`, :data:`PSL_WILD`,
+        :data:`PSL_EXCEPTION`; a suffix may come more than once)."""
+        for suffix in self.rules:
+            yield suffix, PSL_RULE
+        for suffix in self.wild_parents:
+            yield suffix, PSL_WILD
+        for suffix in self.exceptions:
+            yield suffix, PSL_EXCEPTION
+
+    # The names these sets had before they were public (tools/build_offline.py reads them).
+    @property
+    def _rules(self) -> frozenset[str]:
+        return self.rules
+
+    @property
+    def _wild_parents(self) -> frozenset[str]:
+        return self.wild_parents
+
+    @property
+    def _exceptions(self) -> frozenset[str]:
+        return self.exceptions
+
+    def _suffixes_index(self) -> RuleIndex:
+        index = self._index
+        if index is None:
+            from .matching import RuleIndex  # the index reads this module first
+
+            index = self._index = RuleIndex((), self)
+        return index
 
     def suffix_start(self, host: str) -> int:
         """Index in ``host`` where its public suffix starts (0 when the host is a suffix)."""
-        rules, wild, exceptions, tails = (
-            self._rules,
-            self._wild_parents,
-            self._exceptions,
-            self._tails,
-        )
-        dot = host.rfind(".")
-        start = dot + 1  # default rule "*": the last label is a suffix
-        pos = start
-        parent = ""
-        while True:
-            cand = host[pos:]
-            if cand in exceptions:
-                return host.find(".", pos) + 1
-            if cand in rules or (parent and parent in wild):
-                start = pos
-            if cand not in tails or pos == 0:
-                return start
-            parent = cand
-            dot = host.rfind(".", 0, pos - 1)
-            pos = dot + 1
+        return self._suffixes_index().walk(host)[0]
 
     def public_suffix(self, host: str) -> str:
         """The public suffix of a canonical host (``com.vn`` for ``a.b.com.vn``)."""
@@ -102,13 +139,7 @@ class SuffixList:
 
     def _registrable(self, host: str) -> str:
         """The registrable domain (eTLD+1), ``""`` for a public suffix, the host for an IP."""
-        if is_ip_host(host):
-            return host
-        start = self.suffix_start(host)
-        if start == 0:
-            return ""
-        dot = host.rfind(".", 0, start - 1)
-        return host[dot + 1 :]
+        return self._suffixes_index().domain(host)
 
 
 def is_ip_host(host: str) -> bool:

@@ -24,11 +24,12 @@ instead. Techniques, each a reason code:
   another domain (``baochinhphu.vn.tin-moi.xyz``);
 * ``lookalike_page`` — on a shared platform, a page named like an official page of the list
   (``facebook.com/baochinhphuu`` for ``facebook.com/baochinhphu``): fake fan pages are the
-  commonest imitation on social networks (see :meth:`LookalikeDetector.find_page`);
+  commonest imitation on social networks (:mod:`.lookalike_pages`);
 * ``lookalike_gov_token`` — state-agency words (``gov``, ``chinhphu``, ``dichvucong``,
   ``bocongan``, ``bhxh``, ``nopthue``, …) on a domain outside ``gov.vn``; ministry acronyms
   (``bca``, ``mof``, ``gdt``) only beside Vietnamese words or ``vn``/``vietnam``
-  (``canhan-gdt.com``), as ``bca.co.id`` and ``btc.com`` are other organisations'.
+  (``canhan-gdt.com``), as ``bca.co.id`` and ``btc.com`` are other organisations'
+  (:mod:`.lookalike_agency`).
 
 Never imitations: official domains, domains waiting in the review queue for the allow list
 (``candidates``), and names in vetted registries — ``gov.vn``, ``edu.vn`` (schools) and
@@ -71,32 +72,22 @@ from dataclasses import dataclass
 
 from .domains import SuffixList, default_suffix_list
 from .edit_distance import deletes, one_edit
+from .lookalike_agency import agency_words
+from .lookalike_pages import PageLookalikes, official_page, page_name
 from .lookalike_words import (
     _AGENCY_NAME_RE,
-    _AGENCY_TYPO_WORDS,
     _FILLER_SIZES,
     _FOREIGN_GOV,
     _FREE_HOSTS,
-    _GOV_RE,
-    _OPEN_CCTLDS,
     _OTHER_SCRIPTS,
-    _PORTAL_RE,
     _SUFFIX_GLUE,
     _VETTED_VN,
-    _VN_MARKERS,
     _VN_SHORT_FILLER,
-    _VOWELS,
-    AGENCY_ACRONYMS,
     FILLER_WORDS,
-    GOV_TOKENS,
     MIN_FUZZY,
-    PORTAL_TOKENS,
     REASONS,
-    _drop_compounds,
     _extends,
-    _foreign_gov_name,
 )
-from .rules import GENERIC_SEGMENTS
 from .skeleton import _confusable_map, _resolve, _strip_marks, _to_unicode, ascii_skeleton
 from .vietnamese import is_vietnamese, place_siblings
 
@@ -112,27 +103,6 @@ class Imitation:
     name: str
     #: For homographs the domain in both forms, ``vnеxpress.net (xn--vnxpress-d8g.net)``.
     detail: str = ""
-
-
-_PAGE_PREFIXES = frozenset(("c", "user", "channel", "groups", "pages", "people", "pg"))
-
-
-def page_name(path: str) -> str:
-    """The page a platform path names, as Facebook compares names: ``/Bao.ChinhPhu/posts`` →
-    ``baochinhphu`` (case, dots and a leading ``@`` ignored)."""
-    segments = [s for s in path.split("?", 1)[0].split("#", 1)[0].split("/") if s]
-    if len(segments) > 1 and segments[0].lower() in _PAGE_PREFIXES:
-        segments = segments[1:]
-    if not segments:
-        return ""
-    return segments[0].lower().lstrip("@").replace(".", "")
-
-
-#: symmetric-delete index of the agency words whose slips count (as for brands)
-_AGENCY_DELETED: dict[str, list[str]] = {}
-for _w in _AGENCY_TYPO_WORDS:
-    for _k in deletes(_w) | {_w}:
-        _AGENCY_DELETED.setdefault(_k, []).append(_w)
 
 
 class LookalikeDetector:
@@ -158,20 +128,17 @@ class LookalikeDetector:
         # A domain is named after its own rule when it has one, not after a subdomain's
         # (chinhphu.vn is the government portal; baodientu.chinhphu.vn was its newspaper).
         rows = []
-        #: official pages on shared platforms: domain -> {page name -> (pattern, name)}
-        self.pages: dict[str, dict[str, tuple[str, str]]] = {}
+        pages: dict[str, dict[str, tuple[str, str]]] = {}
         for pattern, name in official:
             host, _, path = pattern.partition("/")
             domain = self.suffixes.registrable_domain(host)
             if domain and not path:
                 rows.append((host != domain, domain, name))
-            elif (
-                domain
-                and "?" not in path
-                and path.split("/")[0] not in GENERIC_SEGMENTS
-                and len(page := page_name(path)) >= MIN_FUZZY
-            ):
-                self.pages.setdefault(domain, {}).setdefault(page, (pattern, name))
+            elif domain and (page := official_page(path)):
+                pages.setdefault(domain, {}).setdefault(page, (pattern, name))
+        self._pages = PageLookalikes(pages)
+        #: official pages on shared platforms: domain -> {page name -> (pattern, name)}
+        self.pages = self._pages.pages
         rows.sort(key=lambda r: r[0])  # stable: the list's order otherwise
         for _, domain, name in rows:
             self.domains.setdefault(domain, name)
@@ -206,15 +173,6 @@ class LookalikeDetector:
         #: whether a word contains any brand matched fuzzily: one C-speed scan before the
         #: per-position search (most unknown names contain none)
         self._any_brand = re.compile("|".join(map(re.escape, fuzzy)) or "(?!)").search
-        self._longest_page = max(
-            (len(p) for names in self.pages.values() for p in names), default=0
-        )
-        self._page_deleted: dict[str, dict[str, list[str]]] = {}
-        for domain, names in self.pages.items():
-            index = self._page_deleted[domain] = {}
-            for page in names:
-                for d in deletes(page) | {page}:
-                    index.setdefault(d, []).append(page)
         self._siblings = set().union(*map(place_siblings, self.brands)) - self.brands.keys()
         self._papers = {b for b, (_, name) in self.brands.items() if name.lower().startswith("báo")}
         self._skeleton = _confusable_map()
@@ -279,42 +237,21 @@ class LookalikeDetector:
         tld = suffix.rsplit(".", 1)[-1]
         portal_only = under_vn and is_vietnamese(word)
         if _AGENCY_NAME_RE(word) is not None:  # bocongan-gov.com imitates Bộ Công an
-            return self._typo(label) or self._gov(label, subdomain, tld, portal_only)
+            return self._typo(label) or _gov(label, subdomain, tld, portal_only)
         return (
             self._typo(label)
             or self._combo(word, under_vn and not free, "-" in label)
             or self._typo_with_filler(label)
-            or self._gov(label, subdomain, tld, portal_only)
+            or _gov(label, subdomain, tld, portal_only)
         )
 
     def find_page(self, domain: str, path: str) -> Imitation | None:
         """The official page a page on a shared platform imitates (``facebook.com`` +
-        ``/baochinhphuu``), or None. One slip from an official page name, or the name with
-        filler or foreign words around it (the same tests as for domain labels)."""
-        names = self.pages.get(domain)
-        if not names:
+        ``/baochinhphuu``), or None (see :mod:`.lookalike_pages`)."""
+        found = self._pages.find(domain, path, self._another_name)
+        if found is None:
             return None
-        key = page_name(path)
-        if len(key) < MIN_FUZZY - 1 or key in names:
-            return None
-        joined = key.replace("-", "").replace("_", "")
-        if len(joined) > 4 * self._longest_page:
-            return None  # no page name is a paragraph; keeps the scans below short
-        if joined in names:  # @bao-chinhphu for @baochinhphu
-            return self._page_hit(names[joined], key)
-        if len(joined) <= self._longest_page + 1:
-            for variant in sorted(deletes(joined) | {joined}):  # in a fixed order, as brands
-                for page in self._page_deleted[domain].get(variant, ()):
-                    if one_edit(joined, page):
-                        return self._page_hit(names[page], key)
-        for page, official in names.items():
-            at = joined.find(page)
-            if at >= 0 and not self._another_name(joined[:at], page, joined[at + len(page) :]):
-                return self._page_hit(official, key)
-        return None
-
-    def _page_hit(self, official: tuple[str, str], key: str) -> Imitation:
-        pattern, name = official
+        (pattern, name), key = found
         return Imitation("lookalike_page", pattern, name, key)
 
     def _plain(self, name: str) -> str:
@@ -535,49 +472,9 @@ class LookalikeDetector:
             after = ""  # benhviennhandan115: a number after another name
         return all(not w or (w not in FILLER_WORDS and is_vietnamese(w)) for w in (before, after))
 
-    def _gov(
-        self, label: str, subdomain: str, tld: str, portal_only: bool = False
-    ) -> Imitation | None:
-        words = f"{subdomain}.{label}" if subdomain else label
-        tokens = set(words.replace(".", "-").split("-"))
-        if "gov" in tokens and _foreign_gov_name(words, label, tld):
-            tokens.discard("gov")
-        flat = _drop_compounds(words.replace("-", "").replace(".", ""))
-        substrings, whole = (_PORTAL_RE, PORTAL_TOKENS) if portal_only else (_GOV_RE, GOV_TOKENS)
-        if not portal_only and any(
-            one_edit(t, w)
-            for t in tokens
-            if len(t) >= 7
-            for k in deletes(t) | {t}
-            for w in _AGENCY_DELETED.get(k, ())
-        ):
-            return Imitation("lookalike_gov_token", "gov.vn", "Cơ quan nhà nước (gov.vn)")
-        glued = any(
-            t.rstrip("0123456789").endswith(("gov", "govn", "govvn", "govt"))
-            or (t.startswith("gov") and 3 < len(t) <= 5 and t[3] not in _VOWELS)
-            for t in tokens
-            if t != "gov"
-        )
-        # another state's registry or suffix (digitalgov.gov, mygov.in) is not an imitation
-        if (
-            glued
-            and tld not in ("gov", "mil")
-            and (tld in ("vn", "com", "net", "org") or len(tld) != 2 or tld in _OPEN_CCTLDS)
-            and not _foreign_gov_name(words, label, tld)
-        ):
-            return Imitation("lookalike_gov_token", "gov.vn", "Cơ quan nhà nước (gov.vn)")
-        if (
-            tokens & whole
-            or substrings(flat) is not None
-            or (
-                not portal_only
-                and tokens & AGENCY_ACRONYMS
-                and any(
-                    t in _VN_MARKERS or (t not in AGENCY_ACRONYMS and is_vietnamese(t))
-                    for t in tokens
-                    if t
-                )
-            )
-        ):
-            return Imitation("lookalike_gov_token", "gov.vn", "Cơ quan nhà nước (gov.vn)")
-        return None
+
+_GOV_HIT = Imitation("lookalike_gov_token", "gov.vn", "Cơ quan nhà nước (gov.vn)")
+
+
+def _gov(label: str, subdomain: str, tld: str, portal_only: bool) -> Imitation | None:
+    return _GOV_HIT if agency_words(label, subdomain, tld, portal_only) else None

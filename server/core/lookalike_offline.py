@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
 from confusable_homoglyphs import confusables
 
 from . import lookalike_words as w
-from .lookalike import _PAGE_PREFIXES
+from .lookalike_pages import _PAGE_PREFIXES
 from .skeleton import _ASCII_LOOKS, _confusable_map, _resolve, _strip_marks
 from .vietnamese import _ONSETS, _RHYMES, PLACES
 
@@ -37,7 +38,7 @@ __all__ = ["offline_data", "plain_char"]
 FORMAT = 1
 
 
-def plain_char(char: str, skeleton: dict[int, str]) -> str:
+def plain_char(char: str, skeleton: Mapping[int, str]) -> str:
     """One character as :meth:`LookalikeDetector._plain` reads it (the steps are per character:
     NFD's reordering only moves the marks that are dropped)."""
     plain = _strip_marks(char.translate(skeleton)).lower().translate(skeleton)

@@ -33,12 +33,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Final, cast
 
-from .domains import SuffixList, is_ip_host
+from .domains import PSL_EXCEPTION, PSL_RULE, PSL_WILD, SuffixList, is_ip_host
+from .packed import FIELD_SEP, pack_rule, packed_pattern, unpack_rule
 from .rules import PLATFORM_SUBDOMAINS, Rule, split_pattern
 
 __all__ = [
     "DOTLESS_PAGES",
     "FIELD_SEP",
+    "HostInfo",
     "RuleIndex",
     "decide",
     "meta_to_rule",
@@ -48,8 +50,6 @@ __all__ = [
 
 #: "mypyc" when this module runs compiled (``make compile``), else "pure Python".
 IMPLEMENTATION: Final = "pure Python" if __file__.endswith(".py") else "mypyc"
-FIELD_SEP: Final = "\x1f"
-_SEP: Final = b"\x1f"
 #: Platforms whose page names ignore dots (and case): ``john.smith`` is ``johnsmith``.
 DOTLESS_PAGES: Final = frozenset(("facebook.com",))
 
@@ -70,10 +70,8 @@ def page_key(path: str, query: str = "") -> str:
     return "/" + first.replace(".", "") + (path[end:] if end > 0 else "")
 
 
-# Node flags (small ints are shared objects in CPython: no memory per node).
-PSL_RULE: Final = 1
-PSL_WILD: Final = 2
-PSL_EXCEPTION: Final = 4
+# Node flags (small ints are shared objects in CPython: no memory per node); the Public
+# Suffix List's three (PSL_RULE, PSL_WILD, PSL_EXCEPTION: 1, 2, 4) come from .domains.
 WRAPPER: Final = 8  # the host itself is a redirect wrapper
 WRAPPER_SUB: Final = 16  # any subdomain of this suffix is a wrapper
 SHORTENER: Final = 32
@@ -82,40 +80,9 @@ _PLATFORM_SUBS: Final = frozenset(PLATFORM_SUBDOMAINS)
 _SEEN_SLOTS: Final = 1 << 17
 
 
-def rule_to_meta(rule: Rule) -> bytes:
-    """Pack a rule into UTF-8 bytes (list first: ``meta[:1] == b"d"`` means deny)."""
-    return FIELD_SEP.join(
-        (
-            rule.list,
-            rule.pattern,
-            rule.name,
-            rule.category,
-            rule.scope,
-            rule.evidence,
-            rule.note,
-            rule.review_by,
-            "" if rule.id is None else str(rule.id),
-            rule.basis,
-        )
-    ).encode("utf-8")
-
-
-def meta_to_rule(meta: bytes) -> Rule:
-    """Unpack :func:`rule_to_meta`."""
-    fields = meta.decode("utf-8").split(FIELD_SEP)
-    lst, pattern, name, category, scope, evidence, note, review_by, rid, basis = fields
-    return Rule(
-        pattern,
-        lst,
-        name,
-        category,
-        scope,
-        evidence,
-        note,
-        review_by,
-        int(rid) if rid else None,
-        basis,
-    )
+#: Packing is :mod:`.packed`'s; the old names stay for callers of this module.
+rule_to_meta = pack_rule
+meta_to_rule = unpack_rule
 
 
 def _prefer(old: bytes | None, new: bytes) -> bytes:
@@ -125,11 +92,17 @@ def _prefer(old: bytes | None, new: bytes) -> bytes:
     return old if old[:1] == b"d" else new
 
 
-#: A suffix's node: (flags, host rule, the key of its path rules in ``RuleIndex.paths`` — the
-#: suffix itself — or None).
+#: A suffix's node when it needs more than a flags ``int`` or a host rule's ``bytes``:
+#: ``(flags, host rule or None, the key of its path rules in RuleIndex.paths — the suffix
+#: itself — or None)``. A plain tuple on purpose, not a NamedTuple: CPython's collector
+#: untracks exact tuples of atoms, never instances of a tuple subclass, and one tracked node
+#: would keep the whole index dictionary tracked (see the module docstring).
 Node = tuple[int, bytes | None, str | None]
+#: What the index maps a suffix to.
+Value = int | bytes | Node
 #: The nodes holding rules on a host's suffix walk, deepest first, linked:
 #: ``(suffix start in the host, host rule, path rules' key or None, next hit or None)``.
+#: (The link is typed ``object``: mypyc cannot compile a recursive alias.)
 Hit = tuple[int, bytes | None, str | None, object]
 #: ``(domain, deciding rule, path hits, special flags)`` for a host.
 HostInfo = tuple[str, bytes | None, Hit | None, int]
@@ -168,7 +141,7 @@ class RuleIndex:
         cache_size: int = 1 << 16,
         filter_from: int = 1 << 18,
     ) -> None:
-        self._d: dict[str, object] = {}
+        self._d: dict[str, Value] = {}
         #: host → path → packed rule (out of ``_d``, so that ``_d`` holds no ``dict``).
         self.paths: dict[str, dict[str, bytes]] = {}
         self._brands: frozenset[str] = frozenset(wrapper_brands)
@@ -182,12 +155,8 @@ class RuleIndex:
         # this byte array marks hosts seen once (collisions only cache a host early).
         self._seen: bytearray = bytearray(_SEEN_SLOTS)
         self._fresh: int = 0
-        for rule in suffixes._rules:
-            self._flag(rule, PSL_RULE)
-        for rule in suffixes._wild_parents:
-            self._flag(rule, PSL_WILD)
-        for rule in suffixes._exceptions:
-            self._flag(rule, PSL_EXCEPTION)
+        for suffix, flag in suffixes.flags():
+            self._flag(suffix, flag)
         for host in wrapper_hosts:
             self._flag(host, WRAPPER)
         for host in wrapper_suffixes:
@@ -233,15 +202,12 @@ class RuleIndex:
         elif isinstance(v, bytes):
             self._d[host] = (flag, v, None)
         else:
-            node = cast(Node, v)
-            self._d[host] = (node[0] | flag, node[1], node[2])
+            self._d[host] = (v[0] | flag, v[1], v[2])
         self._tails(host)
 
     def _add(self, meta: bytes) -> None:
         d = self._d
-        first = meta.index(_SEP)
-        pattern = meta[first + 1 : meta.index(_SEP, first + 1)].decode("utf-8")
-        host, path = split_pattern(pattern)
+        host, path = split_pattern(packed_pattern(meta))
         if path and host in DOTLESS_PAGES:
             path = page_key(path)
         v = d.get(host)
@@ -253,16 +219,14 @@ class RuleIndex:
             elif isinstance(v, bytes):
                 d[host] = _prefer(v, meta)
             else:
-                node = cast(Node, v)
-                d[host] = (node[0], _prefer(node[1], meta), node[2])
+                d[host] = (v[0], _prefer(v[1], meta), v[2])
         else:
             if v is None or isinstance(v, int):
                 flags, host_rule = (v or 0), None
             elif isinstance(v, bytes):
                 flags, host_rule = 0, v
             else:
-                node = cast(Node, v)
-                flags, host_rule = node[0], node[1]
+                flags, host_rule = v[0], v[1]
             paths = self.paths.get(host)
             if paths is None:
                 paths = self.paths[host] = {}
@@ -275,12 +239,11 @@ class RuleIndex:
         for v in self._d.values():
             if isinstance(v, bytes):
                 yield v
-            elif isinstance(v, tuple):
-                node = cast(Node, v)
-                if node[1] is not None:
-                    yield node[1]
-                if node[2] is not None:
-                    yield from self.paths[node[2]].values()
+            elif not isinstance(v, int):
+                if v[1] is not None:
+                    yield v[1]
+                if v[2] is not None:
+                    yield from self.paths[v[2]].values()
 
     def host_info(self, host: str) -> HostInfo:
         """:meth:`_host_info`, memoised for hosts seen before."""
@@ -341,9 +304,8 @@ class RuleIndex:
                 f = 0
                 hits = (start, v, None, hits)
             else:
-                node = cast(Node, v)
-                f = node[0]
-                hits = (start, node[1], node[2], hits)
+                f = v[0]
+                hits = (start, v[1], v[2], hits)
             if f:
                 if f & PSL_EXCEPTION:
                     suffix_start = pos + 1
@@ -361,6 +323,11 @@ class RuleIndex:
             pos = dot
         return suffix_start, hits, special
 
+    def domain(self, host: str) -> str:
+        """The registrable domain of a canonical host: ``""`` for a public suffix, the host
+        itself for an IP address (what :class:`~.domains.SuffixList` answers with)."""
+        return _domain(host, self.walk(host)[0])
+
     def _host_info(self, host: str) -> HostInfo:
         """``(domain, rule_meta, path_hits, special)`` for a canonical host.
 
@@ -368,13 +335,7 @@ class RuleIndex:
         otherwise ``path_hits`` is given and the path decides (:func:`decide`).
         """
         start, hits, special = self.walk(host)
-        domain: str
-        if host[-1] in "0123456789]" and is_ip_host(host):
-            domain = host
-        elif start == 0:
-            domain = ""
-        else:
-            domain = host[host.rfind(".", 0, start - 1) + 1 :]
+        domain = _domain(host, start)
         brands = self._brands
         if brands:
             dot = domain.find(".")
@@ -393,6 +354,14 @@ class RuleIndex:
                 return domain, None, hits, special
             node = hit[3]
         return domain, decide(host, "", hits, "", self.paths), None, special
+
+
+def _domain(host: str, suffix_start: int) -> str:
+    if host and host[-1] in "0123456789]" and is_ip_host(host):
+        return host
+    if suffix_start == 0:
+        return ""
+    return host[host.rfind(".", 0, suffix_start - 1) + 1 :]
 
 
 def decide(

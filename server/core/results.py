@@ -12,7 +12,9 @@ tuple of :class:`Reason`. This module stays uncompiled (named tuples are Python 
 from __future__ import annotations
 
 import functools
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from operator import itemgetter
+from typing import Any, NamedTuple, cast
 
 from .matching import meta_to_rule
 from .messages import Advice, Reason, reason
@@ -52,9 +54,14 @@ class _Fields(NamedTuple):
     imitates: Imitates | None
     advice: Advice
     lists_version: int
+    #: True when the final host is a URL shortener and no rule decided: where the link
+    #: leads is hidden (the service may resolve it, see ``server/unmask.py``).
+    is_shortener: bool = False
 
 
-_get = tuple.__getitem__
+# The raw slots under the ``rule`` and ``reasons`` properties (no Python frame per read).
+_rule_slot = cast("Callable[[_Fields], Rule | bytes | None]", itemgetter(6))
+_reasons_slot = cast("Callable[[_Fields], tuple[Reason, ...] | None]", itemgetter(5))
 
 
 class CheckResult(_Fields):
@@ -63,26 +70,30 @@ class CheckResult(_Fields):
     __slots__ = ()
 
     @property
-    def rule(self) -> Rule | None:  # type: ignore[override]
+    def rule(self) -> Rule | None:
         """The deciding rule, ``None`` when no rule decided."""
-        value = _get(self, 6)
-        return listed(value)[2] if value.__class__ is bytes else value
+        value = _rule_slot(self)
+        return listed(value)[2] if isinstance(value, bytes) else value
 
     @property
-    def reasons(self) -> tuple[Reason, ...]:  # type: ignore[override]
+    def reasons(self) -> tuple[Reason, ...]:
         """Why: the listing, redirects followed, imitation signs (in that order)."""
-        value = _get(self, 5)
-        return listed(_get(self, 6))[1] if value is None else value
+        value = _reasons_slot(self)
+        if value is not None:
+            return value
+        packed = _rule_slot(self)
+        assert isinstance(packed, bytes)  # no reasons given: a listed rule, packed
+        return listed(packed)[1]
 
     @property
     def share_url(self) -> str:
         """The final URL without tracking parameters: the link to copy and share."""
         return share_url(self.canonical_url)
 
-    def _asdict(self) -> dict[str, Any]:  # type: ignore[override]
+    def _asdict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self._fields}
 
-    def _replace(self, **changes: Any) -> CheckResult:  # type: ignore[override]
+    def _replace(self, **changes: Any) -> CheckResult:
         values = self._asdict()
         values.update(changes)
         return CheckResult(**values)

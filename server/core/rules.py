@@ -251,7 +251,7 @@ def _refuse_generic_path(host: str, path: str, platforms: frozenset[str] | None)
         return
     if platforms is None:
         platforms = default_tables().platforms
-    domain = default_suffix_list()._registrable(host)
+    domain = default_suffix_list().registrable_domain(host)
     if host in platforms or domain in platforms:
         hint_vi = hint_en = ""
         if first == "profile.php":
@@ -273,7 +273,7 @@ def _refuse_platform_host(host: str, platforms: frozenset[str] | None) -> None:
         platforms = default_tables().platforms
     if _tail2(host) not in _last_two_labels(platforms):
         return  # cheap exit for the vast majority of hosts
-    domain = default_suffix_list()._registrable(host)
+    domain = default_suffix_list().registrable_domain(host)
     if host in platforms or domain in platforms:
         raise _bad(
             "platform_host_rule",
@@ -335,6 +335,6 @@ def make_rule(
 
 
 def _text(value: object) -> str:
-    if value.__class__ is str:
-        return value.strip()  # type: ignore[attr-defined,no-any-return]
+    if isinstance(value, str):
+        return value.strip()
     return "" if value is None else str(value).strip()

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import NamedTuple
+from typing import Final, NamedTuple
 from urllib.parse import unquote_to_bytes
 
 import idna
@@ -35,12 +35,14 @@ from .errors import InvalidURL
 
 __all__ = [
     "MAX_URL_LENGTH",
+    "PLAIN_URL",
     "TRACKING_PARAMS",
     "URL",
     "canonical_host",
     "canonical_path",
     "parse_ipv4",
     "parse_url",
+    "plain_enough",
     "share_url",
 ]
 
@@ -80,14 +82,32 @@ _TRACK_HINT = re.compile(
     r"|igshid|igsh|mc_cid|mc_eid|zarsrc|_ga|_gl|__tn__|__cft__|mibextid|ref_src|ref_url|si)"
 )
 
-# The common shape: lowercase ASCII host (not ending in a digit, no xn--), no port,
-# a path without escapes, backslashes or dot segments, a query without spaces.
-_FAST = re.compile(
+#: The plain shape: ``(https?)://host(/path)?(?query)?(#fragment)?`` with a lowercase ASCII
+#: host not ending in a digit (no IP address) and a path and query of printable ASCII
+#: without escapes or backslashes. Groups: scheme, host, path (None when absent), query
+#: (with its ``?``), fragment (with its ``#``). A match is canonical as written when also
+#: :func:`plain_enough` holds (kept out of the expression: the checks are cheaper as string
+#: scans than as look-aheads). :func:`parse_url` and the checker's uncompiled hot path read
+#: URLs this way; ``tests/unit/test_urls.py`` and ``test_native.py`` hold both to the slow path.
+PLAIN_URL: Final = re.compile(
     r"(https?)://((?:[a-z0-9_-]{1,63}\.)*[a-z_-][a-z0-9_-]{0,62})"
     r"(/[!\"$&->@-\[\]-~]*)?(\?[!\"$-~]*)?(#.*)?",
     re.DOTALL,
-)
-_FAST_MATCH = _FAST.fullmatch
+).fullmatch
+
+
+def plain_enough(raw: str, host: str, path: str | None) -> bool:
+    """Whether a :data:`PLAIN_URL` match is canonical as written: no ``--`` in the host (no
+    punycode), no dot segment or doubled slash in the path, host and URL within their limits.
+    (The checker's hot path inlines these same tests.)"""
+    return (
+        "--" not in host
+        and (path is None or ("/." not in path and "//" not in path))
+        and len(raw) <= MAX_URL_LENGTH
+        and len(host) <= 253
+    )
+
+
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _STRIP = re.compile(r"[\t\r\n]")
 _HOST_OK = re.compile(r"[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*")
@@ -105,6 +125,9 @@ class URL(NamedTuple):
     port: int | None
     path: str
     query: str  # without the leading "?"
+    #: What stood before ``@`` in the authority, as written (``nhandan.vn`` in
+    #: ``http://nhandan.vn@evil.example/``): not part of the host, but what people read.
+    userinfo: str = ""
 
 
 def _err(code: str, vi: str, en: str) -> InvalidURL:
@@ -115,26 +138,22 @@ def parse_url(raw: str) -> URL:
     """Canonicalise ``raw`` or raise :class:`InvalidURL` with a stable code."""
     if not isinstance(raw, str):
         raise _err("invalid_url", "Liên kết phải là một chuỗi ký tự.", "The link must be a string.")
-    m = _FAST_MATCH(raw)
+    m = PLAIN_URL(raw)
     if m is not None:
         scheme, host, path, query, frag = m.groups()
-        if (
-            "--" not in host
-            and (path is None or ("/." not in path and "//" not in path))
-            and len(raw) <= MAX_URL_LENGTH
-            and len(host) <= 253
-        ):
-            if path is None:
-                return URL(
-                    f"{scheme}://{host}/{query or ''}",
-                    scheme,
-                    host,
-                    None,
-                    "/",
-                    query[1:] if query else "",
-                )
-            canonical = raw if frag is None else raw[: m.start(5)]
-            return URL(canonical, scheme, host, None, path, query[1:] if query else "")
+        if not plain_enough(raw, host, path):
+            return _parse_slow(raw)
+        if path is None:
+            return URL(
+                f"{scheme}://{host}/{query or ''}",
+                scheme,
+                host,
+                None,
+                "/",
+                query[1:] if query else "",
+            )
+        canonical = raw if frag is None else raw[: m.start(5)]
+        return URL(canonical, scheme, host, None, path, query[1:] if query else "")
     return _parse_slow(raw)
 
 
@@ -156,11 +175,12 @@ def _parse_slow(raw: str) -> URL:
         if 0 <= i < end:
             end = i
     authority, tail = rest[:end], rest[end:]
-    host, port = _split_authority(authority, scheme)
+    userinfo, _, hostport = authority.rpartition("@")
+    host, port = _split_hostport(hostport, scheme)
     path, query = _split_tail(tail)
     port_part = f":{port}" if port is not None else ""
     canonical = f"{scheme}://{host}{port_part}{path}{'?' + query if query is not None else ''}"
-    return URL(canonical, scheme, host, port, path, query or "")
+    return URL(canonical, scheme, host, port, path, query or "", userinfo)
 
 
 #: A scheme as people mistype it: ``https://``, ``https:``, ``https//``, ``http:\\\\``.
@@ -199,8 +219,7 @@ def _split_scheme(text: str) -> tuple[str, str]:
     )
 
 
-def _split_authority(authority: str, scheme: str) -> tuple[str, int | None]:
-    hostport = authority.rpartition("@")[2]
+def _split_hostport(hostport: str, scheme: str) -> tuple[str, int | None]:
     port: int | None = None
     if hostport.startswith("["):
         close = hostport.find("]")

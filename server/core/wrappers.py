@@ -1,20 +1,30 @@
 """Redirect wrappers: find the real target hidden in a link-shim URL, offline.
 
 The table of wrappers is data (``sources/wrappers.csv``, see :class:`~server.core.tables.Wrapper`).
-This module only compiles it and extracts targets; the checker repeats the unwrapping and
-reports the chain.
+This module compiles it and finds the target a wrapper hides, parsed (a :class:`Hop`); the
+checker repeats the unwrapping while targets are wrappers themselves and reports the chain.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote
 
 from .domains import SuffixList
+from .errors import InvalidURL
 from .tables import Wrapper
-from .urls import URL
+from .urls import URL, parse_url
 
-__all__ = ["Unwrapper"]
+__all__ = ["Hop", "Unwrapper"]
+
+
+class Hop(NamedTuple):
+    """One redirect wrapper unwrapped: the wrapper's host and the link it hid, parsed."""
+
+    via: str
+    url: URL
+
 
 _AMP_KINDS = ("c/", "v/", "i/")
 
@@ -75,8 +85,27 @@ class Unwrapper:
             found.extend(self._brands[domain.partition(".")[0]])
         return found
 
+    def unwrap(self, url: URL, domain: str) -> Hop | None:
+        """The link hidden in ``url`` (a URL on ``domain``), parsed, or None when it wraps
+        nothing. Raises :class:`InvalidURL`, naming the wrapper, when what it hides is not a
+        web address."""
+        found = self.target(url, domain)
+        if found is None:
+            return None
+        target, via = found
+        try:
+            return Hop(via, parse_url(target))
+        except InvalidURL as exc:
+            raise InvalidURL(
+                exc.code,
+                f"Liên kết chuyển hướng qua {via} trỏ tới một địa chỉ không phải trang web: "
+                f"{exc.message}",
+                f"The link redirects through {via} to something that is not a web page: "
+                f"{exc.message_en}",
+            ) from exc
+
     def target(self, url: URL, domain: str) -> tuple[str, str] | None:
-        """``(target, wrapper_host)`` hidden in ``url``, or None when it wraps nothing."""
+        """``(target, wrapper_host)`` hidden in ``url``, as written, or None."""
         for w in self.candidates(url.host, domain):
             if w.path.endswith("*"):
                 prefix = w.path[:-1]

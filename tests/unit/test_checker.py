@@ -199,6 +199,11 @@ def test_any_string_gives_a_verdict_or_invalid_url(text):
         ("http://baochinhphu.vn@evil.example/", "baochinhphu.vn", "baochinhphu.vn"),
         ("baochinhphu.vn@evil.example/tin", "baochinhphu.vn", "baochinhphu.vn"),
         ("https://www.tin-nong.com.vn:443@evil.example/", "www.tin-nong.com.vn:443", None),
+        # read from the parsed link, as a browser reads it (these once slipped through: the
+        # user name was looked for again in the raw text, with another reading of it)
+        ("baochinhphu.vn:80@evil.example/", "baochinhphu.vn:80", "baochinhphu.vn"),
+        ("https://https://baochinhphu.vn@evil.example/", "baochinhphu.vn", "baochinhphu.vn"),
+        ("http://baochinh\tphu.vn@evil.example/", "baochinhphu.vn", "baochinhphu.vn"),
     ],
 )
 def test_domain_before_at_sign_is_a_disguise(checker, url, shown, imitates):
@@ -219,6 +224,35 @@ def test_domain_before_at_sign_is_a_disguise(checker, url, shown, imitates):
 )
 def test_at_sign_without_disguise_or_on_a_listed_host(checker, url, verdict):
     assert checker.check(url).verdict == verdict
+
+
+def test_an_at_sign_in_the_path_is_no_disguise(checker):
+    for url in ("https://youtube.com/@baochinhphu.vn", "http://evil.example/@baochinhphu.vn"):
+        r = checker.check(url)
+        assert r.verdict == "unknown" and r.reasons[0].code == "not_listed"
+
+
+def test_results_say_whether_the_link_is_a_shortener(checker):
+    short = checker.check("https://bit.ly/abc")
+    assert short.is_shortener and short.reasons[0].code == "shortened_link"
+    assert not checker.check("https://baochinhphu.vn/a").is_shortener
+    assert not checker.check("https://tin-moi.example/a").is_shortener
+    wrapped = checker.check("https://l.facebook.com/l.php?u=https%3A%2F%2Fbit.ly%2Fx")
+    assert wrapped.is_shortener and wrapped.host == "bit.ly"
+
+
+def test_a_followed_shortener_is_judged_by_its_target(checker):
+    first = checker.check("https://bit.ly/abc")
+    chain = ("https://bit.ly/abc", "https://tuoitre.com/x")
+    r = checker.resolved(first, "https://tuoitre.com/x", chain)
+    assert (r.verdict, r.url, r.host) == ("denied", "https://bit.ly/abc", "tuoitre.com")
+    assert r.chain == chain
+    assert [x.code for x in r.reasons] == ["shortened_link", "resolved_redirect", "deny_listed"]
+    failed = checker.resolved(first, None, chain[:1], ("hết thời gian", "timed out"))
+    assert failed.verdict == "unknown" and failed.reasons[-1].code == "resolve_failed"
+    assert "timed out" in failed.reasons[-1].message_en
+    assert checker.resolved(first, first.canonical_url, chain[:1]) == first
+    assert checker.resolved(first, "javascript:alert(1)", chain[:1]) == first
 
 
 @pytest.mark.parametrize(

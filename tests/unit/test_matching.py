@@ -218,3 +218,66 @@ def test_path_patterns_match_as_urls_are_written():
     )
     assert checker.check("https://www.facebook.com/profile.php?id=6150").verdict == "unknown"
     assert checker.check("https://www.facebook.com/profile.php").verdict == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("host", "suffix", "domain"),
+    [
+        ("a.b.com.vn", "com.vn", "b.com.vn"),
+        ("gov.vn", "gov.vn", ""),
+        ("x.blogspot.com", "blogspot.com", "x.blogspot.com"),
+        ("a.b.ck", "b.ck", "a.b.ck"),  # *.ck: every label under ck is a suffix
+        ("a.www.ck", "ck", "www.ck"),  # !www.ck: an exception to it
+        ("www.city.kawasaki.jp", "kawasaki.jp", "city.kawasaki.jp"),
+        ("a.unknowntld", "unknowntld", "a.unknowntld"),  # the default rule "*"
+        ("1.2.3.4", "4", "1.2.3.4"),
+    ],
+)
+def test_the_suffix_list_and_the_rule_index_walk_alike(host, suffix, domain):
+    """The Public Suffix List is walked in one place (RuleIndex.walk): the suffix list's own
+    answers and a check's domain are the same walk's."""
+    from server.core.domains import SuffixList, default_suffix_list
+
+    suffixes = default_suffix_list()
+    assert suffixes.public_suffix(host) == suffix
+    assert suffixes.registrable_domain(host) == domain
+    assert suffixes.is_public_suffix(host) == (domain == "")
+    tiny = SuffixList(["com.vn", "vn", "*.ck", "!www.ck"])
+    assert tiny.registrable_domain("a.www.ck") == "www.ck"
+    assert tiny.registrable_domain("a.b.ck") == "a.b.ck"
+    assert tiny.public_suffix("a.b.com.vn") == "com.vn"
+    if "." in host and not host[-1].isdigit():
+        assert Checker().check(f"https://{host}/").domain == domain
+
+
+def test_rules_and_store_rows_pack_alike():
+    from server.core.packed import pack_row, pack_rule, packed_pattern, unpack_rule
+    from server.core.rules import Rule
+
+    rule = Rule(
+        "tuoitre.com",
+        "deny",
+        "Giả mạo",
+        "impersonation",
+        "national",
+        "https://e/1",
+        "",
+        "2027-01-31",
+        7,
+        "",
+    )
+    row = (
+        7,
+        "deny",
+        "tuoitre.com",
+        "Giả mạo",
+        "impersonation",
+        "national",
+        "https://e/1",
+        None,
+        "2027-01-31",
+        None,
+    )
+    assert pack_rule(rule) == pack_row(row)
+    assert unpack_rule(pack_row(row)) == rule and packed_pattern(pack_rule(rule)) == "tuoitre.com"
+    assert unpack_rule(pack_rule(Rule("a.vn", "allow"))) == Rule("a.vn", "allow")

@@ -1,0 +1,127 @@
+"""The JSON form of a check result (``/api/v1/check``, the batch route, the public page).
+
+Parts shared by many results (a rule, reasons, advice) are built once and cached, so the
+dicts returned here must be treated as read-only.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from typing import Any
+
+import idna
+
+from .core import Advice, CheckResult, Reason, Rule
+from .core.messages import VERDICT_LABELS
+from .core.tables import Tables
+from .core.urls import share_url
+
+__all__ = ["NOT_TEXT", "result_to_dict"]
+
+
+def _unicode_host(host: str) -> str:
+    if "xn--" not in host:
+        return host
+    try:
+        return idna.decode(host)
+    except (idna.IDNAError, UnicodeError):
+        return host
+
+
+@functools.lru_cache(maxsize=8192)
+def _rule_dict(rule: Rule, en: bool, labels: tuple[str, str]) -> dict[str, Any]:
+    return {
+        "pattern": rule.pattern,
+        "list": rule.list,
+        "name": rule.name,
+        "category": rule.category,
+        "category_label": (labels[1] if en else labels[0]) or rule.category,
+        "scope": rule.scope,
+        "evidence": rule.evidence,
+        "basis": rule.basis or None,
+        "note": rule.note,
+        "review_by": rule.review_by or None,
+    }
+
+
+@functools.lru_cache(maxsize=8192)
+def _reasons_list(reasons: tuple[Reason, ...], en: bool) -> list[dict[str, str]]:
+    return [{"code": x.code, "message": x.message_en if en else x.message} for x in reasons]
+
+
+@functools.lru_cache(maxsize=16)
+def _advice_dict(advice: Advice, en: bool) -> dict[str, Any]:
+    return {
+        "summary": advice.summary_en if en else advice.summary,
+        "five_khong": list(advice.five_khong_en if en else advice.five_khong),
+    }
+
+
+_NO_LABELS = ("", "")
+#: Added when the matched rule's review date has passed: the verdict stays, the reader is
+#: told the listing is due to be checked again (issue 15).
+_OVERDUE = (
+    "Quy tắc này đã quá hạn xem lại (hạn {date}); quản trị viên cần kiểm tra lại "
+    "bằng chứng. Kết quả vẫn giữ nguyên.",
+    "This rule is past its review date ({date}); the administrators need to check its "
+    "evidence again. The verdict stands.",
+)
+
+
+#: A batch item that is not text, in Vietnamese and in English.
+NOT_TEXT = (
+    {"code": "invalid_url", "message": "Liên kết phải là chuỗi ký tự."},
+    {"code": "invalid_url", "message": "URL must be a string."},
+)
+
+
+def result_to_dict(r: CheckResult, lang: str, tables: Tables) -> dict[str, Any]:
+    """The JSON form of a check result in ``lang`` (``"vi"`` or ``"en"``).
+
+    Parts shared by many results (rule, reasons, advice) are built once and cached: the
+    returned dict must be treated as read-only.
+    """
+    en = lang == "en"
+    rule = r.rule
+    host = r.host
+    reasons = _reasons_list(r.reasons, en)
+    if rule is None:
+        rule_json = None
+    else:
+        rule_json = _rule_of(rule, en, tables)
+        if rule.review_by and rule.review_by < time.strftime("%Y-%m-%d"):
+            overdue = _OVERDUE[en].format(date=rule.review_by)
+            reasons = [*reasons, {"code": "review_overdue", "message": overdue}]
+    return {
+        "url": r.url,
+        "canonical_url": r.canonical_url,
+        "share_url": share_url(r.canonical_url),
+        "host": host,
+        "host_unicode": _unicode_host(host) if "xn--" in host else host,
+        "domain": r.domain,
+        "verdict": r.verdict,
+        "verdict_label": VERDICT_LABELS[r.verdict][en],
+        "reasons": reasons,
+        "rule": rule_json,
+        "chain": list(r.chain),
+        "imitates": {"domain": r.imitates.domain, "name": r.imitates.name} if r.imitates else None,
+        "advice": _advice_dict(r.advice, en),
+        "lists_version": r.lists_version,
+    }
+
+
+_rule_memo: dict[tuple[int, bool], tuple[Rule, Tables, dict[str, Any]]] = {}
+
+
+def _rule_of(rule: Rule, en: bool, tables: Tables) -> dict[str, Any]:
+    """:func:`_rule_dict` memoised by the rule's identity (and the tables' labels)."""
+    key = (id(rule), en)
+    hit = _rule_memo.get(key)
+    if hit is not None and hit[0] is rule and hit[1] is tables:
+        return hit[2]
+    value = _rule_dict(rule, en, tables.categories.get(rule.category, _NO_LABELS))
+    if len(_rule_memo) >= 8192:
+        _rule_memo.clear()
+    _rule_memo[key] = (rule, tables, value)
+    return value
