@@ -92,6 +92,7 @@ browser: dev-venv chromium firefox
 test: dev-venv chromium firefox compile
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(MAKE) --no-print-directory js extension-lint
 	$(BIN)/pytest -q -p no:cacheprovider
 	@# the shared cases and checker tests again on the other path (pure Python)
