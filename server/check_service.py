@@ -473,7 +473,7 @@ class CheckerService:
 def _page_pattern(canonical_url: str, host: str) -> str:
     """The rule an admin would write for a page on a shared platform (memoised: popular pages
     are checked again and again, and working it out costs more than the check)."""
-    from .curation import suggested_pattern
+    from .report_patterns import suggested_pattern
 
     return suggested_pattern(canonical_url, host)[:255]
 

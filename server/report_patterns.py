@@ -26,7 +26,7 @@ def suggested_pattern(canonical_url: str, host: str) -> str:
     the rule form then refuses with its own explanation."""
     parts = urlsplit(canonical_url)
     host = (host or parts.hostname or "").lower()
-    domain = default_suffix_list()._registrable(host) or host
+    domain = default_suffix_list().registrable_domain(host) or host
     platforms = default_tables().platforms
     if host not in platforms and domain not in platforms:
         return domain

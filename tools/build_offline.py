@@ -36,13 +36,13 @@ def render_suffixes() -> str:
 
     suffixes = default_suffix_list()
     groups: dict[str, set[str]] = {}
-    for rule in suffixes._rules:
+    for rule in suffixes.rules:
         if "." in rule:
             first, parent = rule.split(".", 1)
             groups.setdefault(parent, set()).add(first)
-    for parent in suffixes._wild_parents:
+    for parent in suffixes.wild_parents:
         groups.setdefault(parent, set()).add("*")
-    for rule in suffixes._exceptions:
+    for rule in suffixes.exceptions:
         first, parent = rule.split(".", 1)
         groups.setdefault(parent, set()).add("!" + first)
     body = "\n".join(f"{p}:{' '.join(sorted(labels))}" for p, labels in sorted(groups.items()))

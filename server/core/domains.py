@@ -104,19 +104,6 @@ class SuffixList:
         for suffix in self.exceptions:
             yield suffix, PSL_EXCEPTION
 
-    # The names these sets had before they were public (tools/build_offline.py reads them).
-    @property
-    def _rules(self) -> frozenset[str]:
-        return self.rules
-
-    @property
-    def _wild_parents(self) -> frozenset[str]:
-        return self.wild_parents
-
-    @property
-    def _exceptions(self) -> frozenset[str]:
-        return self.exceptions
-
     def _suffixes_index(self) -> RuleIndex:
         index = self._index
         if index is None:
