@@ -6,7 +6,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import ConfigDict, Field, RootModel, field_validator
 
-from .base import Answer, Body, FieldRefused, Refusal
+from .base import Answer, Body, FieldRefused, Refusal, RuleContent
 
 __all__ = [
     "MAX_KEY_NAME",
@@ -95,19 +95,9 @@ class KeyList(Answer):
     items: list[ApiKey]
 
 
-class PendingEntry(Answer):
+class PendingEntry(RuleContent):
     """An entry of the review queue."""
 
-    id: int
-    list: str
-    pattern: str
-    name: str = ""
-    category: str = ""
-    scope: str = ""
-    evidence: str = ""
-    basis: str = ""
-    note: str = ""
-    review_by: str = ""
     origin: str = ""
     status: Literal["pending", "approved", "rejected"]
     decision_reason: str = ""

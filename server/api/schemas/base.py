@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from ...core.errors import KhongVoiError
 from ...i18n import render
 
-__all__ = ["Answer", "Body", "FieldRefused", "Refusal", "refusal"]
+__all__ = ["Answer", "Body", "FieldRefused", "Refusal", "RuleContent", "refusal"]
 
 
 class Refusal:
@@ -72,6 +72,22 @@ class Answer(BaseModel):
     """A response body, declared for the document."""
 
     model_config = ConfigDict(extra="allow")
+
+
+class RuleContent(Answer):
+    """A rule's content as stored (``server.store.fields.RULE_COLUMNS``), shared by the
+    answers that carry one (a rule, a queued entry)."""
+
+    id: int
+    list: str
+    pattern: str
+    name: str = ""
+    category: str = ""
+    scope: str = ""
+    evidence: str = ""
+    basis: str = ""
+    note: str = ""
+    review_by: str = ""
 
 
 def _generic(field: str) -> Refusal:

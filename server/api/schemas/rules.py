@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from ...rule_files import MAX_LENGTHS, check_text
 from ...store.fields import KEY_FIELDS, TEXT_FIELDS
-from .base import Answer, Body, Refusal
+from .base import Answer, Body, Refusal, RuleContent
 from .check import ErrorBody, ListName
 
 __all__ = [
@@ -75,19 +75,9 @@ class RuleInput(Body):
         return {k: getattr(self, k) for k in (*RULE_FIELDS, "review_by")}
 
 
-class RuleRecord(Answer):
+class RuleRecord(RuleContent):
     """A stored rule."""
 
-    id: int
-    list: str
-    pattern: str
-    name: str = ""
-    category: str = ""
-    scope: str = ""
-    evidence: str = ""
-    basis: str = ""
-    note: str = ""
-    review_by: str = ""
     created_at: str
     updated_at: str
 
