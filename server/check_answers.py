@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from typing import Any
 
 import idna
 
 from .core import Advice, CheckResult, Reason, Rule
 from .core.messages import VERDICT_LABELS
+from .core.results import raw_slots
 from .core.tables import Tables
 from .core.urls import share_url
 
-__all__ = ["NOT_TEXT", "result_to_dict"]
+__all__ = ["NOT_TEXT", "result_json", "result_to_dict"]
 
 
 def _unicode_host(host: str) -> str:
@@ -76,23 +78,16 @@ NOT_TEXT = (
 )
 
 
-def result_to_dict(r: CheckResult, lang: str, tables: Tables) -> dict[str, Any]:
-    """The JSON form of a check result in ``lang`` (``"vi"`` or ``"en"``).
+def result_to_dict(
+    r: CheckResult, lang: str, tables: Tables, today: str | None = None
+) -> dict[str, Any]:
+    """The JSON form of a check result in ``lang`` (``"vi"`` or ``"en"``); ``today``
+    (``YYYY-MM-DD``, local time) decides whether the rule is overdue for review.
 
     Parts shared by many results (rule, reasons, advice) are built once and cached: the
     returned dict must be treated as read-only.
     """
-    en = lang == "en"
-    rule = r.rule
     host = r.host
-    reasons = _reasons_list(r.reasons, en)
-    if rule is None:
-        rule_json = None
-    else:
-        rule_json = _rule_of(rule, en, tables)
-        if rule.review_by and rule.review_by < time.strftime("%Y-%m-%d"):
-            overdue = _OVERDUE[en].format(date=rule.review_by)
-            reasons = [*reasons, {"code": "review_overdue", "message": overdue}]
     return {
         "url": r.url,
         "canonical_url": r.canonical_url,
@@ -100,6 +95,23 @@ def result_to_dict(r: CheckResult, lang: str, tables: Tables) -> dict[str, Any]:
         "host": host,
         "host_unicode": _unicode_host(host) if "xn--" in host else host,
         "domain": r.domain,
+        **_verdict_part(r, lang == "en", tables, today or time.strftime("%Y-%m-%d")),
+    }
+
+
+def _verdict_part(r: CheckResult, en: bool, tables: Tables, today: str) -> dict[str, Any]:
+    """The fields after ``domain``: what the verdict says, the same for every URL whose
+    check gave the same verdict, reasons, rule, chain, imitation and advice."""
+    rule = r.rule
+    reasons = _reasons_list(r.reasons, en)
+    if rule is None:
+        rule_json = None
+    else:
+        rule_json = _rule_of(rule, en, tables)
+        if rule.review_by and rule.review_by < today:
+            overdue = _OVERDUE[en].format(date=rule.review_by)
+            reasons = [*reasons, {"code": "review_overdue", "message": overdue}]
+    return {
         "verdict": r.verdict,
         "verdict_label": VERDICT_LABELS[r.verdict][en],
         "reasons": reasons,
@@ -109,6 +121,51 @@ def result_to_dict(r: CheckResult, lang: str, tables: Tables) -> dict[str, Any]:
         "advice": _advice_dict(r.advice, en),
         "lists_version": r.lists_version,
     }
+
+
+#: ``_verdict_part``'s serialised form, in two pieces around the value of ``chain`` (a
+#: URL's own), by what it depends on; an entry keeps its tables so that a key cannot be
+#: taken for another service's.
+_verdict_memo: dict[tuple[Any, ...], tuple[Tables, bytes, bytes]] = {}
+_CHAIN = b',"chain":'
+
+
+def result_json(
+    r: CheckResult, lang: str, tables: Tables, today: str, dumps: Callable[[Any], bytes]
+) -> bytes:
+    """``dumps(result_to_dict(r, lang, tables, today))``, byte for byte, in a ``bytes`` of
+    its exact size (a cache can keep it as it is).
+
+    What belongs to the URL (the fields up to ``domain``, and ``chain``) is serialised per
+    result; the rest of the verdict part (about four fifths of the bytes: reasons, rule,
+    advice) once per distinct value, kept in a bounded memo keyed by the result's raw
+    ``reasons`` and ``rule`` slots (a listed result holds its packed rule there, so every
+    URL of a rule shares one key; see ``core/results.py``). A batch of new URLs on known
+    hosts then serialises little more than its URLs.
+    """
+    en = lang == "en"
+    key = (r.verdict, raw_slots(r), r.imitates, r.advice, r.lists_version, en, today)
+    hit = _verdict_memo.get(key)
+    if hit is None or hit[0] is not tables:
+        part = dumps(_verdict_part(r, en, tables, today))
+        cut = part.index(_CHAIN) + len(_CHAIN)
+        after = part.index(b',"imitates":', cut)
+        if len(_verdict_memo) >= 8192:
+            _verdict_memo.clear()
+        hit = _verdict_memo[key] = (tables, b"," + part[1:cut], part[after:])
+    host = r.host
+    c = r.canonical_url
+    head = dumps(
+        {
+            "url": r.url,
+            "canonical_url": c,
+            "share_url": share_url(c),
+            "host": host,
+            "host_unicode": _unicode_host(host) if "xn--" in host else host,
+            "domain": r.domain,
+        }
+    )
+    return b"".join((memoryview(head)[:-1], hit[1], dumps(list(r.chain)), hit[2]))
 
 
 _rule_memo: dict[tuple[int, bool], tuple[Rule, Tables, dict[str, Any]]] = {}

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from sys import getsizeof
 from typing import Any
 
-from .check_answers import NOT_TEXT, result_to_dict
+from .check_answers import NOT_TEXT, result_json, result_to_dict
 from .core import Checker, CheckResult, InvalidURL, lookalike_detector
 from .core.packed import pack_row
 from .core.tables import Tables, default_tables
@@ -276,7 +276,7 @@ class CheckerService:
     def check_json(self, url: str, lang: str, dumps: Callable[[Any], bytes]) -> bytes:
         """The serialised response for one URL, from the cache when possible (and counted)."""
         self.checker()
-        body, verdict, key, _ = self._answer(url, lang, dumps, self._today())
+        body, verdict, key = self._answer(url, lang, dumps, self._today())
         self.count(verdict, key)
         return body
 
@@ -285,32 +285,39 @@ class CheckerService:
     ) -> list[bytes | dict[str, Any]]:
         """The answers for a batch, in order: each URL's serialised response (the same bytes
         and the same cache as :meth:`check_json`), or the item's error as a dict. The lists
-        are read once for the whole batch and the checks are counted once per verdict and
-        source."""
-        self.checker()
+        are read once for the whole batch, the cache is looked up and filled under one lock
+        each, and the checks are counted once per verdict and source."""
+        checker = self.checker()
         today = self._today()
+        cache = self._cache
+        keys = [(url, lang) if isinstance(url, str) else None for url in urls]
+        with self._cache_lock:
+            found = [None if k is None else cache.get(k, report=False) for k in keys]
         counts: collections.Counter[tuple[str, str]] = collections.Counter()
         out: list[bytes | dict[str, Any]] = []
+        fresh: dict[tuple[str, str], tuple[bytes, str, str]] = {}  # answered in this batch
         hits = misses = 0
-        for url in urls:
-            if not isinstance(url, str):
-                out.append({"url": url, "error": NOT_TEXT[lang == "en"]})
+        for key, hit in zip(keys, found, strict=True):
+            if key is None:
+                out.append({"url": urls[len(out)], "error": NOT_TEXT[lang == "en"]})
                 continue
-            try:
-                body, verdict, key, cached = self._answer(url, lang, dumps, today, report=False)
-            except InvalidURL as exc:
-                misses += 1
-                out.append(
-                    {"url": url, "error": {"code": exc.code, "message": exc.message_for(lang)}}
-                )
-                continue
-            counts[verdict, key] += 1
-            out.append(body)
-            if cached:
+            if hit is not None:
                 hits += 1
             else:
                 misses += 1
-        self._cache.report(hits, misses)
+                hit = fresh.get(key)
+                if hit is None:
+                    try:
+                        hit = fresh[key] = self._compute(checker, key[0], lang, dumps, today)
+                    except InvalidURL as exc:
+                        error = {"code": exc.code, "message": exc.message_for(lang)}
+                        out.append({"url": key[0], "error": error})
+                        continue
+            counts[hit[1], hit[2]] += 1
+            out.append(hit[0])
+        if fresh:
+            self._store(checker, today, fresh.items())
+        cache.report(hits, misses)
         self.count_many(counts)
         return out
 
@@ -331,24 +338,44 @@ class CheckerService:
         lang: str,
         dumps: Callable[[Any], bytes],
         today: str,
-        report: bool = True,
-    ) -> tuple[bytes, str, str, bool]:
-        """(serialised response, verdict, statistics key, whether it was cached) for one URL,
-        cached by (URL, language); raises :class:`InvalidURL`."""
+    ) -> tuple[bytes, str, str]:
+        """(serialised response, verdict, statistics key) for one URL, cached by (URL,
+        language); raises :class:`InvalidURL`."""
         key = (url, lang)
         with self._cache_lock:
-            hit: tuple[bytes, str, str] | None = self._cache.get(key, report=report)
+            hit: tuple[bytes, str, str] | None = self._cache.get(key)
         if hit is None:
-            result = self.check(url)
-            body = dumps(result_to_dict(result, lang, self.tables))
-            # orjson's bytes keep their whole output buffer (about 8 KiB for a 1 KiB
-            # response); an exact copy makes a cached entry cost its size, not 8x it.
-            hit = (bytes(memoryview(body)), result.verdict, self.stat_key(result))
-            with self._cache_lock:
-                if self._cache_day == today:  # not made before a new day's clear
-                    self._cache[key] = hit
-            return (*hit, False)
-        return (*hit, True)
+            checker = self.checker()
+            hit = self._compute(checker, url, lang, dumps, today)
+            self._store(checker, today, ((key, hit),))
+        return hit
+
+    def _compute(
+        self, checker: Checker, url: str, lang: str, dumps: Callable[[Any], bytes], today: str
+    ) -> tuple[bytes, str, str]:
+        """A new answer: (serialised response, verdict, statistics key)."""
+        result = self._check(checker, url)
+        # exact-size bytes: a cached entry costs its size (orjson's own output keeps its
+        # whole buffer, about 8 KiB for a 1 KiB response)
+        return (
+            result_json(result, lang, self.tables, today, dumps),
+            result.verdict,
+            (self.stat_key(result)),
+        )
+
+    def _store(
+        self,
+        checker: Checker,
+        today: str,
+        answers: Iterable[tuple[tuple[str, str], tuple[bytes, str, str]]],
+    ) -> None:
+        """Keep new answers, unless the day or the lists changed while they were made (the
+        cache was emptied then, and these answers are of the old day or lists)."""
+        with self._cache_lock:
+            if self._cache_day == today and self._checker is checker:
+                cache = self._cache
+                for key, hit in answers:
+                    cache[key] = hit
 
     # -- statistics ------------------------------------------------------------------------
     def stat_key(self, result: CheckResult) -> str:

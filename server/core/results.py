@@ -21,7 +21,7 @@ from .messages import Advice, Reason, reason
 from .rules import Rule
 from .urls import share_url
 
-__all__ = ["CheckResult", "Imitates", "listed"]
+__all__ = ["CheckResult", "Imitates", "listed", "raw_slots"]
 
 
 class Imitates(NamedTuple):
@@ -62,6 +62,13 @@ class _Fields(NamedTuple):
 # The raw slots under the ``rule`` and ``reasons`` properties (no Python frame per read).
 _rule_slot = cast("Callable[[_Fields], Rule | bytes | None]", itemgetter(6))
 _reasons_slot = cast("Callable[[_Fields], tuple[Reason, ...] | None]", itemgetter(5))
+#: ``(reasons, rule)`` as stored: a listed result keeps its packed rule and ``None`` for its
+#: reasons, so results decided by one rule share these values (a memo key for what a
+#: verdict says, see ``server/check_answers.py``).
+raw_slots = cast(
+    "Callable[[_Fields], tuple[tuple[Reason, ...] | None, Rule | bytes | None]]",
+    itemgetter(5, 6),
+)
 
 
 class CheckResult(_Fields):

@@ -1,0 +1,98 @@
+"""``result_json`` (the API's serialised answer, built from a memo of the verdict part) gives
+byte for byte what serialising ``result_to_dict`` gives, for every kind of result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from server.check_answers import _verdict_memo, result_json, result_to_dict
+from server.core import InvalidURL, make_rule
+from tests.live import make_test_app
+
+CASES = json.loads((Path(__file__).parents[1] / "cases" / "matching.json").read_text("utf-8"))
+URLS = [
+    "https://baochinhphu.vn/a",
+    "https://www.baochinhphu.vn/tin/b?utm_source=x&id=3",
+    "https://m.facebook.com/thongtinchinhphu/posts/1",
+    "https://facebook.com/thongtinchinhphu-that-ra-gia",
+    "https://baochinhphu-vn.com/tin",
+    "https://xn--bochnhph-xya2b.vn/",  # an IDN host
+    "https://tin-vui.example/x",
+    "https://l.facebook.com/l.php?u=https%3A%2F%2Fbaochinhphu.vn%2Fc",
+    "https://www.google.com/url?q=https://tuoitre.vn/d",
+    "https://bit.ly/abc",
+    "https://qua-han.vn/e",  # the rule below is past its review date
+    "https://192.168.1.1/",
+] + [c["url"] for c in CASES["cases"] if not c["error"]]
+
+
+@pytest.fixture(scope="module")
+def svc(tmp_path_factory):
+    app = make_test_app(tmp_path_factory.mktemp("rj"))
+    store = app.extensions["khongvoi.store"]
+    store.add_rule(
+        make_rule(
+            "allow",
+            "qua-han.vn",
+            name="Báo quá hạn",
+            category="press_local",
+            evidence="https://qua-han.vn/gioi-thieu",
+            review_by="2020-01-01",
+        )
+    )
+    service = app.extensions["khongvoi.checker"]
+    service.refresh(force=True)
+    return service
+
+
+def _both(svc, url: str, lang: str, today: str) -> tuple[bytes, bytes]:
+    result = svc.check(url)
+    fast = result_json(result, lang, svc.tables, today, orjson.dumps)
+    slow = orjson.dumps(result_to_dict(result, lang, svc.tables, today))
+    return fast, slow
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_same_bytes_as_the_dict_for_every_kind_of_result(svc, lang) -> None:
+    verdicts = set()
+    for today in ("2026-12-03", "2019-06-01"):
+        for url in URLS:
+            for _ in range(2):  # the second time from the memo
+                fast, slow = _both(svc, url, lang, today)
+                assert fast == slow, url
+                assert type(fast) is bytes
+            verdicts.add(orjson.loads(fast)["verdict"])
+    assert verdicts >= {"official", "denied", "suspicious", "unknown"}
+    # the overdue note depends on the day, and the memo knows it
+    late = orjson.loads(_both(svc, "https://qua-han.vn/e", lang, "2026-12-03")[0])
+    early = orjson.loads(_both(svc, "https://qua-han.vn/e", lang, "2019-06-01")[0])
+    assert [r["code"] for r in late["reasons"]][-1] == "review_overdue"
+    assert "review_overdue" not in [r["code"] for r in early["reasons"]]
+
+
+def test_memo_is_bounded(svc) -> None:
+    for i in range(9000):
+        svc.check(f"https://trang-{i}.vn/")  # distinct unknown hosts share one verdict part
+        result_json(svc.check(f"https://trang-{i}.vn/"), "vi", svc.tables, f"d{i}", orjson.dumps)
+    assert len(_verdict_memo) <= 8192
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    host=st.sampled_from(["baochinhphu.vn", "facebook.com", "vi-du.vn", "xn--vi-d-0sa.vn"]),
+    path=st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30),
+    lang=st.sampled_from(["vi", "en"]),
+)
+def test_same_bytes_for_arbitrary_paths(svc, host, path, lang) -> None:
+    url = f"https://{host}/{path}"
+    try:
+        fast, slow = _both(svc, url, lang, "2026-12-03")
+    except InvalidURL:
+        return
+    assert fast == slow
