@@ -165,7 +165,7 @@ def result_json(
             "domain": r.domain,
         }
     )
-    return b"".join((memoryview(head)[:-1], hit[1], dumps(list(r.chain)), hit[2]))
+    return b"".join((head[:-1], hit[1], dumps(r.chain), hit[2]))  # a tuple is an array
 
 
 _rule_memo: dict[tuple[int, bool], tuple[Rule, Tables, dict[str, Any]]] = {}

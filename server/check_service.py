@@ -299,7 +299,7 @@ class CheckerService:
         keys = [(url, lang) if isinstance(url, str) else None for url in urls]
         with self._cache_lock:
             found = [None if k is None else cache.get(k, report=False) for k in keys]
-        counts: collections.Counter[tuple[str, str]] = collections.Counter()
+        counts: dict[tuple[str, str], int] = {}
         out: list[bytes | dict[str, Any]] = []
         fresh: dict[tuple[str, str], tuple[bytes, str, str]] = {}  # answered in this batch
         hits = misses = 0
@@ -319,7 +319,8 @@ class CheckerService:
                         error = {"code": exc.code, "message": exc.message_for(lang)}
                         out.append({"url": key[0], "error": error})
                         continue
-            counts[hit[1], hit[2]] += 1
+            counted = hit[1], hit[2]
+            counts[counted] = counts.get(counted, 0) + 1
             out.append(hit[0])
         if fresh:
             self._store(checker, today, fresh.items())

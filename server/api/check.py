@@ -56,6 +56,8 @@ def check_batch() -> Response:
         )
     svc, language = service(), lang()
     answers = svc.check_json_many(urls, language, orjson.dumps)
-    # each answer is the single check's serialised response (shared with its cache)
-    results = [a if isinstance(a, dict) else orjson.Fragment(a) for a in answers]
-    return json_response({"results": results, "lists_version": svc.checker().version})
+    # each answer is the single check's serialised response (shared with its cache), joined
+    # as it is; an item's error is serialised here
+    items = b",".join(a if isinstance(a, bytes) else orjson.dumps(a) for a in answers)
+    version = orjson.dumps(svc.checker().version)
+    return json_response(None, raw=b'{"results":[%s],"lists_version":%s}' % (items, version))

@@ -14,18 +14,29 @@ def _verdict(client, url):
 
 
 def test_a_domain_under_review_is_not_called_an_imitation(app, client):
-    """hanoimoi.vn waits in the review queue (pending.csv) while hanoimoi.com.vn is listed:
-    same name on another ending, yet not a fake. Once an admin rejects it, it is one."""
-    assert _verdict(client, "https://hanoimoi.vn/tin/1") == ("unknown", "not_listed")
-    assert _verdict(client, "https://hanoimoi.net/tin/1") == ("suspicious", "lookalike_tld_swap")
+    """baothuxem.vn waits in the review queue while baothuxem.com.vn is listed: same name on
+    another ending, yet not a fake, before and after an admin rejects it (the same name on
+    another .vn suffix reads as the outlet's own, issue 13); on another TLD it is one."""
+    from server.core import Rule
+
     store = app.extensions["khongvoi.store"]
-    (entry,) = [e for e in store.list_pending() if e.pattern == "hanoimoi.vn"]
+    store.add_rule(
+        Rule(
+            "baothuxem.com.vn", "allow", "Báo Thử Xem", "press_local", "national", "https://x.vn/a"
+        )
+    )
+    store.add_pending(
+        [Rule("baothuxem.vn", "allow", "Báo Thử Xem", "press_local", "national", "")], "test"
+    )
+    app.extensions["khongvoi.checker"].refresh(force=True)
+    assert _verdict(client, "https://baothuxem.vn/tin/1") == ("unknown", "not_listed")
+    assert _verdict(client, "https://baothuxem.net/tin/1") == ("suspicious", "lookalike_tld_swap")
+    (entry,) = [e for e in store.list_pending() if e.pattern == "baothuxem.vn"]
     store.decide_pending(entry.id, False, "Không đủ bằng chứng")
     app.extensions["khongvoi.checker"].refresh(force=True)
-    # the same name on another .vn suffix reads as the outlet's own domain (issue 13): a
-    # rejection leaves it unlisted, not an imitation; hanoimoi.net still is one
-    assert _verdict(client, "https://hanoimoi.vn/tin/2") == ("unknown", "not_listed")
-    assert _verdict(client, "https://hanoimoi.net/tin/2") == ("suspicious", "lookalike_tld_swap")
+    # a rejection leaves it unlisted, not an imitation; baothuxem.net still is one
+    assert _verdict(client, "https://baothuxem.vn/tin/2") == ("unknown", "not_listed")
+    assert _verdict(client, "https://baothuxem.net/tin/2") == ("suspicious", "lookalike_tld_swap")
 
 
 def test_a_domain_named_in_an_official_sources_evidence_is_its_own(app, client):
