@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 #: README "Vận hành / Operations".
 ENTRY_OVERHEAD = 500
 _ENTRY = getsizeof(b"") + ENTRY_OVERHEAD  # what an entry costs besides its body's bytes
+#: Slots of the answer cache's doorkeeper (one byte each; see ``ResponseCache.seen_before``).
+_DOOR_SLOTS = 1 << 18
 
 
 class ResponseCache:
@@ -60,6 +62,8 @@ class ResponseCache:
         self.by_bytes = by_bytes
         self.on_lookup: Callable[[bool, int], None] | None = None
         self._data: collections.OrderedDict[Any, tuple[bytes, str, str]] = collections.OrderedDict()
+        self._door = bytearray(_DOOR_SLOTS)
+        self._door_fresh = 0
 
     def __len__(self) -> int:
         return len(self._data)
@@ -112,6 +116,25 @@ class ResponseCache:
     def clear(self) -> None:
         self._data.clear()
         self.currsize = 0
+
+    def seen_before(self, key: Any) -> bool:
+        """Whether ``key`` was offered here before (lately): a doorkeeper of one byte per
+        hash slot, forgotten when a quarter full (a collision only admits a key early).
+
+        A batch stores a new answer only on its URL's second sighting, so that a bulk job
+        of never-repeated links neither pays for storing them nor evicts the answers people
+        keep asking for; a batch repeated (links re-checked) is cached from its second
+        run. Single checks are stored at once."""
+        slot = hash(key) & (_DOOR_SLOTS - 1)
+        door = self._door
+        if door[slot]:
+            return True
+        door[slot] = 1
+        self._door_fresh += 1
+        if self._door_fresh >= _DOOR_SLOTS >> 2:
+            self._door = bytearray(_DOOR_SLOTS)
+            self._door_fresh = 0
+        return False
 
 
 class CheckerService:
@@ -292,7 +315,8 @@ class CheckerService:
         """The answers for a batch, in order: each URL's serialised response (the same bytes
         and the same cache as :meth:`check_json`), or the item's error as a dict. The lists
         are read once for the whole batch, the cache is looked up and filled under one lock
-        each, and the checks are counted once per verdict and source."""
+        each (a new answer is kept from its URL's second batch on), and the checks are
+        counted once per verdict and source."""
         checker = self.checker()
         today = self._today()
         cache = self._cache
@@ -323,7 +347,7 @@ class CheckerService:
             counts[counted] = counts.get(counted, 0) + 1
             out.append(hit[0])
         if fresh:
-            self._store(checker, today, fresh.items())
+            self._store(checker, today, fresh.items(), batch=True)
         cache.report(hits, misses)
         self.count_many(counts)
         return out
@@ -375,14 +399,18 @@ class CheckerService:
         checker: Checker,
         today: str,
         answers: Iterable[tuple[tuple[str, str], tuple[bytes, str, str]]],
+        batch: bool = False,
     ) -> None:
-        """Keep new answers, unless the day or the lists changed while they were made (the
-        cache was emptied then, and these answers are of the old day or lists)."""
+        """Keep new answers (a batch's only when seen before, see
+        :meth:`ResponseCache.seen_before`), unless the day or the lists changed while they
+        were made (the cache was emptied then, and these answers are of the old day or
+        lists)."""
         with self._cache_lock:
             if self._cache_day == today and self._checker is checker:
                 cache = self._cache
                 for key, hit in answers:
-                    cache[key] = hit
+                    if not batch or cache.seen_before(key):
+                        cache[key] = hit
 
     # -- statistics ------------------------------------------------------------------------
     def stat_key(self, result: CheckResult) -> str:

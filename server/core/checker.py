@@ -37,8 +37,10 @@ MAX_UNWRAP: Final = 10
 _new: Final = tuple.__new__  # builds a NamedTuple without a Python-level __new__ frame
 
 
-_NOT_LISTED: Final = (reason("not_listed"),)
-_IP_HOST: Final = (reason("ip_address_host"),)
+# Typed as variable-length tuples: mypyc keeps a fixed-length one unboxed and would box a
+# new copy into every result (the JSON memo keys on these shared objects).
+_NOT_LISTED: Final[tuple[Reason, ...]] = (reason("not_listed"),)
+_IP_HOST: Final[tuple[Reason, ...]] = (reason("ip_address_host"),)
 _A_OFF: Final = ADVICE["official"]
 _A_DEN: Final = ADVICE["denied"]
 _A_SUS: Final = ADVICE["suspicious"]

@@ -94,7 +94,12 @@ def test_batch_answers_are_the_single_check_answers_and_share_the_cache(tmp_path
         assert [orjson.dumps(r) for r in body["results"][:2]] == [
             orjson.dumps(orjson.loads(s)) for s in single
         ]
-        assert (urls[2], lang) in svc._cache  # the batch filled the cache
+        # a URL new to the cache is kept from its second batch on (never-repeated bulk
+        # links do not evict what people keep asking for)
+        assert (urls[2], lang) not in svc._cache
+        second = c.post(f"/api/v1/check/batch?lang={lang}", json={"urls": urls}).get_data()
+        assert second == batch.get_data()
+        assert (urls[2], lang) in svc._cache
         again = c.get("/api/v1/check", query_string={"url": urls[2], "lang": lang})
         assert orjson.loads(again.get_data()) == body["results"][2]
     assert body["results"][0]["verdict"] == "official"
@@ -114,3 +119,33 @@ def test_batch_after_a_list_change_answers_from_the_new_lists(tmp_path) -> None:
     body = c.post("/api/v1/check/batch", json={"urls": [url]}).get_json()
     assert body["results"][0]["verdict"] == "official"
     assert body["lists_version"] == store.lists_version() == body["results"][0]["lists_version"]
+
+
+def test_a_bulk_batch_of_new_links_keeps_the_answers_people_ask_for(tmp_path) -> None:
+    app = make_test_app(tmp_path, config={"CHECK_CACHE_SIZE": 50, "CHECK_CACHE_BYTES": None})
+    svc = app.extensions["khongvoi.checker"]
+    c = app.test_client()
+    popular = [f"https://baochinhphu.vn/tin-{i}" for i in range(10)]
+    for u in popular:
+        assert c.get("/api/v1/check", query_string={"url": u}).status_code == 200
+    bulk = [f"https://trang-{i}.vn/a" for i in range(200)]  # four times the cache
+    for i in range(0, 200, 100):
+        assert c.post("/api/v1/check/batch", json={"urls": bulk[i : i + 100]}).status_code == 200
+    assert all((u, "vi") in svc._cache for u in popular)
+    assert not any((u, "vi") in svc._cache for u in bulk)
+    # the same bulk run again is cached (up to the cache's bound), and answered the same
+    first = c.post("/api/v1/check/batch", json={"urls": bulk[:40]}).get_json()
+    again = c.post("/api/v1/check/batch", json={"urls": bulk[:40]}).get_json()
+    assert first == again
+    assert all((u, "vi") in svc._cache for u in bulk[:40])
+
+
+def test_doorkeeper_forgets_when_a_quarter_full() -> None:
+    from server.check_service import _DOOR_SLOTS
+
+    cache = ResponseCache(10_000)
+    assert not cache.seen_before("a")
+    assert cache.seen_before("a")
+    for i in range(_DOOR_SLOTS // 4):
+        cache.seen_before(("k", i))
+    assert not cache.seen_before("a")  # forgotten: offered once again
