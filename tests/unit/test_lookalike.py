@@ -128,6 +128,9 @@ NOT_IMITATIONS = {
     # sbv.gov.vn is pending, not allowed; the "magazine" names no listed source
     "sbvhn.com",
     "giaoducvaphapluat.com",
+    # EVN (evn.com.vn) is on no list; policeonline.club copies NCSC's site, not its name
+    "dienlucevn.com",
+    "policeonline.club",
 }
 
 
