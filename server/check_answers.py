@@ -124,9 +124,14 @@ def _verdict_part(r: CheckResult, en: bool, tables: Tables, today: str) -> dict[
 
 
 #: ``_verdict_part``'s serialised form, in two pieces around the value of ``chain`` (a
-#: URL's own), by what it depends on; an entry keeps its tables so that a key cannot be
-#: taken for another service's.
-_verdict_memo: dict[tuple[Any, ...], tuple[Tables, bytes, bytes]] = {}
+#: URL's own), keyed by the identity of the objects it is made from (a result's raw
+#: ``reasons`` and ``rule`` slots, imitation, advice, the tables) and the values it reads
+#: (verdict, lists version, language, day). An entry holds those objects, so none can be
+#: freed, and its ``id`` reused, while the entry lives.
+_verdict_memo: dict[tuple[Any, ...], tuple[tuple[object, ...], bytes, bytes]] = {}
+#: ``,"host":…,"host_unicode":…,"domain":…`` by host (with the domain it was made for).
+_host_memo: dict[str, tuple[str, bytes]] = {}
+_MEMO_SIZE = 8192
 _CHAIN = b',"chain":'
 
 
@@ -136,36 +141,60 @@ def result_json(
     """``dumps(result_to_dict(r, lang, tables, today))``, byte for byte, in a ``bytes`` of
     its exact size (a cache can keep it as it is).
 
-    What belongs to the URL (the fields up to ``domain``, and ``chain``) is serialised per
-    result; the rest of the verdict part (about four fifths of the bytes: reasons, rule,
-    advice) once per distinct value, kept in a bounded memo keyed by the result's raw
-    ``reasons`` and ``rule`` slots (a listed result holds its packed rule there, so every
-    URL of a rule shares one key; see ``core/results.py``). A batch of new URLs on known
-    hosts then serialises little more than its URLs.
+    The URL's own strings are serialised per result; the host's fields once per host; the
+    rest of the verdict part (about four fifths of the bytes: reasons, rule, advice) once
+    per rule or kind of answer: a listed result holds its packed rule in its ``rule`` slot
+    and the checker's shared reasons (see ``core/results.py``), so every URL of a rule, and
+    every unlisted URL, shares one entry. A batch of new URLs on known hosts then
+    serialises little more than its URLs. Both memos are bounded (cleared when full).
     """
     en = lang == "en"
-    key = (r.verdict, raw_slots(r), r.imitates, r.advice, r.lists_version, en, today)
+    reasons, rule = raw_slots(r)
+    imitates = r.imitates
+    advice = r.advice
+    key = (r.verdict, id(reasons), id(rule), id(imitates), id(advice), id(tables))
+    key += (r.lists_version, en, today)
     hit = _verdict_memo.get(key)
-    if hit is None or hit[0] is not tables:
+    if hit is None:
         part = dumps(_verdict_part(r, en, tables, today))
         cut = part.index(_CHAIN) + len(_CHAIN)
         after = part.index(b',"imitates":', cut)
-        if len(_verdict_memo) >= 8192:
+        if len(_verdict_memo) >= _MEMO_SIZE:
             _verdict_memo.clear()
-        hit = _verdict_memo[key] = (tables, b"," + part[1:cut], part[after:])
+        held = (reasons, rule, imitates, advice, tables)
+        hit = _verdict_memo[key] = (held, b"," + part[1:cut], part[after:])
     host = r.host
+    domain = r.domain
+    known = _host_memo.get(host)
+    if known is None or known[0] != domain:
+        shown = _unicode_host(host) if "xn--" in host else host
+        fields = {"host": host, "host_unicode": shown, "domain": domain}
+        if len(_host_memo) >= _MEMO_SIZE:
+            _host_memo.clear()
+        known = _host_memo[host] = (domain, b"," + dumps(fields)[1:-1])
+    url = r.url
     c = r.canonical_url
-    head = dumps(
-        {
-            "url": r.url,
-            "canonical_url": c,
-            "share_url": share_url(c),
-            "host": host,
-            "host_unicode": _unicode_host(host) if "xn--" in host else host,
-            "domain": r.domain,
-        }
+    u_json = dumps(url)
+    c_json = u_json if c == url else dumps(c)
+    s = share_url(c)
+    s_json = c_json if s == c else dumps(s)
+    chain = r.chain
+    # a chain of one is the URL as given (most links); a tuple is an array
+    chain_json = b"[%s]" % u_json if len(chain) == 1 and chain[0] == url else dumps(chain)
+    return b"".join(
+        (
+            b'{"url":',
+            u_json,
+            b',"canonical_url":',
+            c_json,
+            b',"share_url":',
+            s_json,
+            known[1],
+            hit[1],
+            chain_json,
+            hit[2],
+        )
     )
-    return b"".join((head[:-1], hit[1], dumps(r.chain), hit[2]))  # a tuple is an array
 
 
 _rule_memo: dict[tuple[int, bool], tuple[Rule, Tables, dict[str, Any]]] = {}

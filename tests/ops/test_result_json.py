@@ -29,6 +29,9 @@ URLS = [
     "https://bit.ly/abc",
     "https://qua-han.vn/e",  # the rule below is past its review date
     "https://192.168.1.1/",
+    "HTTPS://WWW.BaoChinhPhu.VN:443/a/../b/%7euser?utm_medium=y",  # canonical differs
+    'https://baochinhphu.vn/a"b\\c/\u0111\u00e2y',  # escapes in the URL
+    "https://user@baochinhphu.vn.lua-dao.com/",
 ] + [c["url"] for c in CASES["cases"] if not c["error"]]
 
 
