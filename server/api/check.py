@@ -57,7 +57,13 @@ def check_batch() -> Response:
     svc, language = service(), lang()
     answers = svc.check_json_many(urls, language, orjson.dumps)
     # each answer is the single check's serialised response (shared with its cache), joined
-    # as it is; an item's error is serialised here
-    items = b",".join(a if isinstance(a, bytes) else orjson.dumps(a) for a in answers)
-    version = orjson.dumps(svc.checker().version)
-    return json_response(None, raw=b'{"results":[%s],"lists_version":%s}' % (items, version))
+    # as it is in one copy (the body of a big batch is megabytes); an item's error is
+    # serialised here
+    parts = [a if isinstance(a, bytes) else orjson.dumps(a) for a in answers]
+    head, tail = b'{"results":[', b'],"lists_version":%d}' % svc.checker().version
+    if parts:
+        parts[0] = head + parts[0]
+        parts[-1] += tail
+    else:
+        parts = [head + tail]
+    return json_response(None, raw=b",".join(parts))

@@ -132,7 +132,9 @@ def test_a_bulk_batch_of_new_links_keeps_the_answers_people_ask_for(tmp_path) ->
     for i in range(0, 200, 100):
         assert c.post("/api/v1/check/batch", json={"urls": bulk[i : i + 100]}).status_code == 200
     assert all((u, "vi") in svc._cache for u in popular)
-    assert not any((u, "vi") in svc._cache for u in bulk)
+    # none kept, but for the odd one whose doorkeeper slot another took before it (about
+    # one run in thirteen has one collision among 200 keys in 2**18 slots)
+    assert sum((u, "vi") in svc._cache for u in bulk) <= 3
     # the same bulk run again is cached (up to the cache's bound), and answered the same
     first = c.post("/api/v1/check/batch", json={"urls": bulk[:40]}).get_json()
     again = c.post("/api/v1/check/batch", json={"urls": bulk[:40]}).get_json()
