@@ -83,6 +83,9 @@ class Checker:
         self.suffixes = suffixes if suffixes is not None else default_suffix_list()
         self.version = version
         self._unwrapper = Unwrapper(self.tables.wrappers, self.suffixes)
+        # host -> the paths its wrappers use (most links on a wrapper host such as
+        # facebook.com wrap nothing, and are told so here without calling the unwrapper)
+        self._wrap_paths: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
         given = [self._rule(r, "allow", force) for r in allow]
         given += [self._rule(r, "deny", force) for r in deny]
         self._index = RuleIndex(
@@ -207,7 +210,8 @@ class Checker:
             info = self._index.host_info(host)
         domain, meta, hits, special = info
         if special:
-            return self._check_url(url, URL(canonical, scheme, host, None, path, query))
+            # (a NamedTuple built without its Python-level __new__, as results are)
+            return self._check_url(url, _new(URL, (canonical, scheme, host, None, path, query, "")))
         if hits is not None:
             meta = decide(host, path, hits, query, self._index.paths)
         # The two outcomes that need no judgement are built here, as _judge builds them (a
@@ -276,6 +280,19 @@ class Checker:
         hops: list[Hop] = []
         domain = info[0]
         while len(hops) < MAX_UNWRAP:
+            paths = self._wrap_paths.get(u.host)
+            if paths is None:
+                if len(self._wrap_paths) >= 1 << 14:
+                    self._wrap_paths.clear()
+                paths = self._wrap_paths[u.host] = self._unwrapper.paths(u.host, domain)
+            path = u.path
+            exact = paths[0]
+            if (
+                path not in exact
+                and path.rstrip("/") not in exact
+                and not path.startswith(paths[1])
+            ):
+                break  # not a wrapper path: nothing hidden
             hop = self._unwrapper.unwrap(u, domain)
             if hop is None:
                 break

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
+from .lookalike_pages import page_name
 from .lookalike_words import REASONS
 from .messages import Reason
 from .results import Imitates
@@ -36,7 +37,8 @@ class LookalikeFinder(Protocol):
         ...
 
     def find_page(self, domain: str, path: str) -> Imitation | None:
-        """The official page a page on a shared platform imitates, or None."""
+        """The official page a page on a shared platform imitates, or None; the answer
+        depends on ``path`` only through :func:`~.lookalike_pages.page_name`."""
         ...
 
 
@@ -56,8 +58,8 @@ def lookalike_detector(
 
 class LookalikeMemo:
     """A detector's answers for one checker, memoised: hosts repeat, and an answer depends
-    on the host alone (on a platform with official pages, on the path's first two
-    segments). Cleared when full; safe under the GIL."""
+    on the host alone (on a platform with official pages, on the page the path names).
+    Cleared when full; safe under the GIL."""
 
     __slots__ = ("_cache", "_page_domains", "_size", "detector")
 
@@ -77,7 +79,9 @@ class LookalikeMemo:
         if found is not None or domain not in self._page_domains:
             return found
         head = "/".join(canonical.split("?", 1)[0].split("/", 6)[3:5])
-        key = f"{domain}/{head}"
+        # keyed by the page the path names, all that ``find_page`` reads of it: every
+        # post, photo and video of one page shares an entry
+        key = f"{domain}/{page_name(head)}"
         if key in cache:
             return cache[key]
         return self._remember(key, self.detector.find_page(domain, head))

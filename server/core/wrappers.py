@@ -27,12 +27,15 @@ class Hop(NamedTuple):
 
 
 _AMP_KINDS = ("c/", "v/", "i/")
+#: A host's wrappers (most specific path first), their exact paths (with and without a
+#: trailing ``/``) and their path prefixes (a path ending in ``*``).
+_HostWrappers = tuple[list["Wrapper"], frozenset[str], tuple[str, ...]]
 
 
 class Unwrapper:
     """Compiled wrapper table: which hosts wrap, and how to get their targets."""
 
-    __slots__ = ("_brands", "_exact", "_suffix", "_suffixes")
+    __slots__ = ("_brands", "_candidates", "_exact", "_suffix", "_suffixes")
 
     def __init__(self, wrappers: Iterable[Wrapper], suffixes: SuffixList) -> None:
         self._exact: dict[str, list[Wrapper]] = {}
@@ -49,6 +52,9 @@ class Unwrapper:
         for table in (self._exact, self._suffix, self._brands):
             for entries in table.values():
                 entries.sort(key=lambda w: len(w.path), reverse=True)
+        # per host, with the paths they wrap (wrapper hosts such as facebook.com carry most
+        # links, few of them through a wrapper path; cleared when full)
+        self._candidates: dict[tuple[str, str], _HostWrappers] = {}
 
     @property
     def exact_hosts(self) -> list[str]:
@@ -75,7 +81,34 @@ class Unwrapper:
         return host == domain or host.partition(".")[2] == domain
 
     def candidates(self, host: str, domain: str) -> list[Wrapper]:
-        """Wrappers that may apply to ``host`` (most specific path first)."""
+        """Wrappers that may apply to ``host`` (most specific path first); the list is
+        shared (memoised per host): read it, never change it."""
+        return self._for_host(host, domain)[0]
+
+    def paths(self, host: str, domain: str) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The paths ``host``'s wrappers hide links behind: exact paths (with and without a
+        trailing ``/``) and prefixes. A URL on another path wraps nothing."""
+        found = self._for_host(host, domain)
+        return found[1], found[2]
+
+    def _for_host(self, host: str, domain: str) -> _HostWrappers:
+        key = (host, domain)
+        found = self._candidates.get(key)
+        if found is None:
+            if len(self._candidates) >= 1 << 14:
+                self._candidates.clear()
+            wrappers = self._find_candidates(host, domain)
+            exact = frozenset(
+                p
+                for w in wrappers
+                if not w.path.endswith("*")
+                for p in (w.path, w.path.rstrip("/"))
+            )
+            prefixes = tuple(w.path[:-1] for w in wrappers if w.path.endswith("*"))
+            found = self._candidates[key] = (wrappers, exact, prefixes)
+        return found
+
+    def _find_candidates(self, host: str, domain: str) -> list[Wrapper]:
         found = list(self._exact.get(host, ()))
         dot = host.find(".")
         while dot >= 0:
@@ -106,7 +139,11 @@ class Unwrapper:
 
     def target(self, url: URL, domain: str) -> tuple[str, str] | None:
         """``(target, wrapper_host)`` hidden in ``url``, as written, or None."""
-        for w in self.candidates(url.host, domain):
+        wrappers, exact, prefixes = self._for_host(url.host, domain)
+        path = url.path
+        if path not in exact and path.rstrip("/") not in exact and not path.startswith(prefixes):
+            return None  # no wrapper path: most links on facebook.com
+        for w in wrappers:
             if w.path.endswith("*"):
                 prefix = w.path[:-1]
                 if not url.path.startswith(prefix):
