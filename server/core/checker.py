@@ -209,7 +209,7 @@ class Checker:
             query = "" if q < 0 else url[q + 1 : end]
             info = self._index.host_info(host)
         domain, meta, hits, special = info
-        if special:
+        if special and (special != WRAPPER or self._may_wrap(host, domain, path)):
             # (a NamedTuple built without its Python-level __new__, as results are)
             return self._check_url(url, _new(URL, (canonical, scheme, host, None, path, query, "")))
         if hits is not None:
@@ -273,6 +273,17 @@ class Checker:
             meta = decide(u.host, u.path, hits, u.query, self._index.paths)
         return self._judge(url, u.canonical, u.host, domain, meta, special, chain, hops, u.userinfo)
 
+    def _may_wrap(self, host: str, domain: str, path: str) -> bool:
+        """Whether ``path`` is one that ``host``'s wrappers hide links behind (most links
+        on a wrapper host such as facebook.com are not: they are checked as any other)."""
+        paths = self._wrap_paths.get(host)
+        if paths is None:
+            if len(self._wrap_paths) >= 1 << 14:
+                self._wrap_paths.clear()
+            paths = self._wrap_paths[host] = self._unwrapper.paths(host, domain)
+        exact = paths[0]
+        return path in exact or path.rstrip("/") in exact or path.startswith(paths[1])
+
     def _unwrap(self, u: URL, info: HostInfo) -> tuple[tuple[Hop, ...], HostInfo]:
         """Follow redirect wrappers offline from ``u`` (a wrapper's URL; ``info`` the index's
         answer for its host) while the targets are wrappers too, at most
@@ -280,18 +291,7 @@ class Checker:
         hops: list[Hop] = []
         domain = info[0]
         while len(hops) < MAX_UNWRAP:
-            paths = self._wrap_paths.get(u.host)
-            if paths is None:
-                if len(self._wrap_paths) >= 1 << 14:
-                    self._wrap_paths.clear()
-                paths = self._wrap_paths[u.host] = self._unwrapper.paths(u.host, domain)
-            path = u.path
-            exact = paths[0]
-            if (
-                path not in exact
-                and path.rstrip("/") not in exact
-                and not path.startswith(paths[1])
-            ):
+            if not self._may_wrap(u.host, domain, u.path):
                 break  # not a wrapper path: nothing hidden
             hop = self._unwrapper.unwrap(u, domain)
             if hop is None:
