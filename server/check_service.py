@@ -331,18 +331,18 @@ class CheckerService:
             if key is None:
                 out.append({"url": urls[len(out)], "error": NOT_TEXT[lang == "en"]})
                 continue
+            if hit is None:
+                hit = fresh.get(key)  # the same URL earlier in this batch: a hit too
             if hit is not None:
                 hits += 1
             else:
                 misses += 1
-                hit = fresh.get(key)
-                if hit is None:
-                    try:
-                        hit = fresh[key] = self._compute(checker, key[0], lang, dumps, today)
-                    except InvalidURL as exc:
-                        error = {"code": exc.code, "message": exc.message_for(lang)}
-                        out.append({"url": key[0], "error": error})
-                        continue
+                try:
+                    hit = fresh[key] = self._compute(checker, key[0], lang, dumps, today)
+                except InvalidURL as exc:
+                    error = {"code": exc.code, "message": exc.message_for(lang)}
+                    out.append({"url": key[0], "error": error})
+                    continue
             counted = hit[1], hit[2]
             counts[counted] = counts.get(counted, 0) + 1
             out.append(hit[0])
@@ -438,8 +438,10 @@ class CheckerService:
         day = time.strftime("%Y-%m-%d", time.gmtime())
         with self._stats_lock:
             stats = self._stats
+            get = stats.get  # a Counter's ``+=`` on a new key runs Python code; ``get`` does not
             for (verdict, domain), n in counts.items():
-                stats[(day, verdict, domain)] += n
+                key = (day, verdict, domain)
+                stats[key] = get(key, 0) + n
         if time.monotonic() >= self._next_flush:
             self.flush_stats()
 

@@ -12,7 +12,6 @@ denies ``/metrics`` anyway. ``METRICS_ENABLED = False`` removes the route (404).
 
 from __future__ import annotations
 
-import collections
 import hmac
 import ipaddress
 import os
@@ -190,9 +189,9 @@ def _instrument(app: Flask) -> None:
     count_many = svc.count_many
 
     def counted_many(counts: Mapping[tuple[str, str], int]) -> None:
-        per_verdict: collections.Counter[str] = collections.Counter()
+        per_verdict: dict[str, int] = {}
         for (verdict, _), n in counts.items():
-            per_verdict[verdict] += n
+            per_verdict[verdict] = per_verdict.get(verdict, 0) + n
         for verdict, n in per_verdict.items():
             _child(VERDICTS, verdict).inc(n)
         count_many(counts)
