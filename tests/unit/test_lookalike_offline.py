@@ -86,7 +86,7 @@ def test_snapshot_section(snapshot):
     assert section["format"] == 1
     assert set(section["domains"]) == set(detector.domains)
     assert section["brands"]["tuoitre"] == "vn"
-    assert "hanoimoi.vn" in section["candidates"]  # waiting in the review queue
+    assert "tuyengiao.vn" in section["candidates"]  # waiting in the review queue
     assert "dichvucong" in section["words"]["gov_substrings"]
     assert section["words"]["min_fuzzy"] == 5
 
