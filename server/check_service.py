@@ -420,7 +420,7 @@ class CheckerService:
         if domain not in self.tables.platforms and result.host not in self.tables.platforms:
             return domain
         try:
-            return _page_pattern(result.canonical_url, result.host)
+            return _page_pattern(page_url(result.canonical_url), result.host)
         except Exception:  # a page name no pattern can hold: count the platform
             return domain
 
@@ -531,6 +531,20 @@ class CheckerService:
         if snap is None or snap.version != checker.version:
             snap = self._snapshot = build_snapshot(checker, self.tables)
         return snap
+
+
+def page_url(canonical_url: str) -> str:
+    """``canonical_url`` cut to what :func:`~.report_patterns.suggested_pattern` reads of it:
+    the first two path segments, and the query only after ``/profile.php`` (so that every
+    post, photo and video of one page is one entry of the memo below)."""
+    base, sep, rest = canonical_url.partition("://")
+    host, _, path = rest.partition("/")
+    path, _, query = path.partition("?")
+    segments = [x for x in path.split("/") if x][:2]
+    out = f"{base}{sep}{host}/{'/'.join(segments)}"
+    if segments and segments[0].lower() == "profile.php" and query:
+        out += "?" + query
+    return out
 
 
 @functools.lru_cache(maxsize=8192)

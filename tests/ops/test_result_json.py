@@ -99,3 +99,26 @@ def test_same_bytes_for_arbitrary_paths(svc, host, path, lang) -> None:
     except InvalidURL:
         return
     assert fast == slow
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    host=st.sampled_from(["www.facebook.com", "m.facebook.com", "youtube.com", "tiktok.com"]),
+    segments=st.lists(
+        st.sampled_from(["Bao.ChinhPhu", "groups", "profile.php", "posts", "1", "@vtv24", "c"]),
+        max_size=4,
+    ),
+    query=st.sampled_from(["", "id=12", "id=12&ref=x", "v=abc"]),
+)
+def test_statistics_key_of_a_page_reads_only_what_the_pattern_needs(host, segments, query):
+    """The statistics key of a platform link is memoised on the link cut by ``page_url``:
+    the same pattern as the whole link gives."""
+    from server.check_service import page_url
+    from server.report_patterns import suggested_pattern
+
+    url = f"https://{host}/{'/'.join(segments)}" + (f"?{query}" if query else "")
+    try:
+        want = suggested_pattern(url, host)
+    except Exception:
+        return
+    assert suggested_pattern(page_url(url), host) == want
