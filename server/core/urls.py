@@ -284,6 +284,11 @@ def canonical_host(text: str) -> str:
             host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
         except (idna.IDNAError, UnicodeError):
             raise _invalid_host() from None
+        # as the URL standard orders it: an address only once mapped ("0\xad" is "0",
+        # full-width digits are digits) is an IPv4 address, not a name
+        ipv4 = parse_ipv4(host)
+        if ipv4 is not None:
+            return ipv4
     if len(host) > 253 or _HOST_OK.fullmatch(host) is None:
         raise _invalid_host()
     if any(len(label) > 63 for label in host.split(".")):
