@@ -29,7 +29,7 @@ db: venv
 ## make compile: the checking hot path compiled with mypyc (optional: without a C compiler, or
 ## when the build fails, the same code runs as plain Python; see README "Speed").
 NATIVE_STAMP := server/core/native.sha256
-$(NATIVE_STAMP): server/core/matching.py server/core/checker.py requirements-build.txt
+$(NATIVE_STAMP): server/core/matching.py server/core/checker.py server/core/answers.py requirements-build.txt
 	@if command -v cc >/dev/null 2>&1; then \
 	  $(BIN)/python -m pip install --quiet -r requirements-build.txt \
 	  && $(BIN)/python tools/build_core.py >/dev/null \
@@ -95,9 +95,10 @@ test: dev-venv chromium firefox compile
 	$(BIN)/mypy
 	$(MAKE) --no-print-directory js extension-lint
 	$(BIN)/pytest -q -p no:cacheprovider
-	@# the shared cases and checker tests again on the other path (pure Python)
+	@# the shared cases, checker and answer tests again on the other path (pure Python)
 	KHONGVOI_PURE_PYTHON=1 $(BIN)/pytest -q -p no:cacheprovider tests/unit/test_shared_cases.py \
-	  tests/unit/test_matching.py tests/unit/test_checker.py tests/unit/test_native.py
+	  tests/unit/test_matching.py tests/unit/test_checker.py tests/unit/test_native.py \
+	  tests/ops/test_result_json.py
 
 bench: dev-venv
 	$(BIN)/python bench/bench_checker.py

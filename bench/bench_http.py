@@ -42,7 +42,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_checker import allow_patterns, random_domain  # noqa: E402
+from bench.bench_checker import allow_patterns, core_path, random_domain  # noqa: E402
 
 LUA_ROTATE = """
 local paths = {}
@@ -253,7 +253,8 @@ def main() -> None:
         f"gunicorn -w {args.workers}, wrk -t1 -c8, {args.seconds}s x{args.rounds}, medians; "
         f"load average at the end {load:.1f} on {os.cpu_count()} cores"
     )
-    print(f"start-up to first answer: {startup:.2f} s")
+    # the server imports the same tree: a build older than its sources is not used (make compile)
+    print(f"core: {core_path()}; start-up to first answer: {startup:.2f} s")
     print(f"{'':30} {'req/s':>9} {'ratio':>6} | {'server CPU/request':>18} {'ratio':>6}")
     for key, label, den in (
         ("h", "GET /healthz", ""),

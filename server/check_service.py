@@ -28,8 +28,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from sys import getsizeof
 from typing import Any
 
-from .check_answers import NOT_TEXT, result_json, result_to_dict
-from .core import Checker, CheckResult, InvalidURL, lookalike_detector
+from .core import Checker, CheckResult, lookalike_detector
+from .core.answers import Answer, answer_many, result_json, result_to_dict
 from .core.packed import pack_row
 from .core.tables import Tables, default_tables
 from .lists_snapshot import ListsSnapshot, build_snapshot
@@ -43,8 +43,13 @@ log = logging.getLogger(__name__)
 #: README "Vận hành / Operations".
 ENTRY_OVERHEAD = 500
 _ENTRY = getsizeof(b"") + ENTRY_OVERHEAD  # what an entry costs besides its body's bytes
-#: Slots of the answer cache's doorkeeper (one byte each; see ``ResponseCache.seen_before``).
-_DOOR_SLOTS = 1 << 18
+#: Slots of each of the answer cache's two doorkeepers (one byte each; see
+#: ``ResponseCache.seen_before``).
+_DOOR_SLOTS = 1 << 19
+#: The doorkeeper remembers at least this many keys (a small cache's horizon).
+_DOOR_MIN = 1024
+#: A typical entry's cost in bytes, for a byte-bounded cache's horizon before it holds any.
+_TYPICAL_ENTRY = 1700
 
 
 class ResponseCache:
@@ -61,9 +66,11 @@ class ResponseCache:
         self.currsize = 0
         self.by_bytes = by_bytes
         self.on_lookup: Callable[[bool, int], None] | None = None
-        self._data: collections.OrderedDict[Any, tuple[bytes, str, str]] = collections.OrderedDict()
-        self._door = bytearray(_DOOR_SLOTS)
+        self._data: collections.OrderedDict[Any, Answer] = collections.OrderedDict()
+        self._door = bytearray(_DOOR_SLOTS)  # keys offered lately
+        self._door_old = bytearray(_DOOR_SLOTS)  # the generation before
         self._door_fresh = 0
+        self._door_limit = self._horizon()
 
     def __len__(self) -> int:
         return len(self._data)
@@ -71,7 +78,7 @@ class ResponseCache:
     def __contains__(self, key: Any) -> bool:
         return key in self._data
 
-    def values(self) -> Iterator[tuple[bytes, str, str]]:
+    def values(self) -> Iterator[Answer]:
         """The cached values, least recently used first."""
         return iter(list(self._data.values()))
 
@@ -93,24 +100,49 @@ class ResponseCache:
             if misses:
                 self.on_lookup(False, misses)
 
-    def __setitem__(self, key: Any, value: tuple[bytes, str, str]) -> None:
+    def __setitem__(self, key: Any, value: Answer) -> None:
+        self.put_many(((key, value),))
+
+    def get_many(self, keys: Iterable[Any]) -> list[Answer | None]:
+        """``[self.get(key, report=False) for key in keys]`` in one call (a batch's
+        lookups); None for a key that is None."""
+        data = self._data
+        get = data.get
+        move_to_end = data.move_to_end
+        out: list[Answer | None] = []
+        for key in keys:
+            value = None if key is None else get(key)
+            if value is not None:
+                move_to_end(key)
+            out.append(value)
+        return out
+
+    def put_many(self, items: Iterable[tuple[Any, Answer]], doorkeeper: bool = False) -> None:
+        """Store each (key, value), evicting the least recently used beyond ``maxsize``; with
+        ``doorkeeper``, only the keys :meth:`seen_before` (a batch's answers)."""
         # ``len(body) + _ENTRY`` is ``getsizeof(body) + ENTRY_OVERHEAD`` for ``bytes``, at
         # a fraction of its cost (an insert into a full cache evicts, so both sides pay it)
         by_bytes = self.by_bytes
-        size = len(value[0]) + _ENTRY if by_bytes else 1
         maxsize = self.maxsize
-        if size > maxsize:
-            return  # would not fit even alone
         data = self._data
-        old = data.pop(key, None)
-        currsize = self.currsize + size
-        if old is not None:
-            currsize -= len(old[0]) + _ENTRY if by_bytes else 1
-        data[key] = value  # a new key goes to the end: the most recently used
+        pop = data.pop
         popitem = data.popitem
-        while currsize > maxsize:
-            gone = popitem(last=False)[1][0]
-            currsize -= len(gone) + _ENTRY if by_bytes else 1
+        seen_before = self.seen_before
+        currsize = self.currsize
+        for key, value in items:
+            if doorkeeper and not seen_before(key):
+                continue
+            size = len(value[0]) + _ENTRY if by_bytes else 1
+            if size > maxsize:
+                continue  # would not fit even alone
+            old = pop(key, None)
+            currsize += size
+            if old is not None:
+                currsize -= len(old[0]) + _ENTRY if by_bytes else 1
+            data[key] = value  # a new key goes to the end: the most recently used
+            while currsize > maxsize:
+                gone = popitem(last=False)[1][0]
+                currsize -= len(gone) + _ENTRY if by_bytes else 1
         self.currsize = currsize
 
     def clear(self) -> None:
@@ -118,23 +150,42 @@ class ResponseCache:
         self.currsize = 0
 
     def seen_before(self, key: Any) -> bool:
-        """Whether ``key`` was offered here before (lately): a doorkeeper of one byte per
-        hash slot, forgotten when a quarter full (a collision only admits a key early).
+        """Whether ``key`` was offered here before, lately: within the last one to two
+        times as many new keys as the cache can hold (:meth:`_horizon`). Two generations
+        of one byte per hash slot; a collision only admits a key early.
 
         A batch stores a new answer only on its URL's second sighting, so that a bulk job
         of never-repeated links neither pays for storing them nor evicts the answers people
         keep asking for; a batch repeated (links re-checked) is cached from its second
-        run. Single checks are stored at once."""
+        run. A link that comes back only after more new links than the cache holds would
+        have been evicted before it was asked again (least recently used goes first):
+        storing it would cost an insert and an eviction and answer nothing, so the
+        doorkeeper has forgotten it by then. Single checks are stored at once."""
         slot = hash(key) & (_DOOR_SLOTS - 1)
         door = self._door
-        if door[slot]:
+        if door[slot] or self._door_old[slot]:
             return True
         door[slot] = 1
         self._door_fresh += 1
-        if self._door_fresh >= _DOOR_SLOTS >> 2:
+        if self._door_fresh >= self._door_limit:
+            self._door_old = door
             self._door = bytearray(_DOOR_SLOTS)
             self._door_fresh = 0
+            self._door_limit = self._horizon()
         return False
+
+    def _horizon(self) -> int:
+        """About how many entries the cache holds when full (a byte-bounded cache: its bound
+        over the mean entry's cost so far), at least ``_DOOR_MIN`` and at most a quarter of
+        the doorkeeper's slots."""
+        if not self.by_bytes:
+            held = self.maxsize
+        else:
+            count = len(self._data)
+            held = (
+                self.maxsize * count // self.currsize if count else self.maxsize // _TYPICAL_ENTRY
+            )
+        return max(_DOOR_MIN, min(held, _DOOR_SLOTS >> 2))
 
 
 class CheckerService:
@@ -293,14 +344,19 @@ class CheckerService:
         judged by the core (a feed entry's result names its feed: core.results.listed)."""
         result = checker.check(url)
         if self.resolver is not None and result.is_shortener:
-            from .unmask import describe_resolve_error
-
-            resolution = self.resolver.resolve(result.canonical_url)
-            failure = None
-            if resolution.error is not None:
-                failure = describe_resolve_error(resolution.error)
-            result = checker.resolved(result, resolution.final_url, resolution.chain, failure)
+            return self._resolved(checker, result)
         return result
+
+    def _resolved(self, checker: Checker, result: CheckResult) -> CheckResult:
+        """``result`` of a shortened link, judged again where the link leads."""
+        from .unmask import describe_resolve_error
+
+        assert self.resolver is not None
+        resolution = self.resolver.resolve(result.canonical_url)
+        failure = None
+        if resolution.error is not None:
+            failure = describe_resolve_error(resolution.error)
+        return checker.resolved(result, resolution.final_url, resolution.chain, failure)
 
     def check_json(self, url: str, lang: str, dumps: Callable[[Any], bytes]) -> bytes:
         """The serialised response for one URL, from the cache when possible (and counted)."""
@@ -316,39 +372,22 @@ class CheckerService:
         and the same cache as :meth:`check_json`), or the item's error as a dict. The lists
         are read once for the whole batch, the cache is looked up and filled under one lock
         each (a new answer is kept from its URL's second batch on), and the checks are
-        counted once per verdict and source."""
+        counted once per verdict and source. The loop is the core's
+        :func:`~.core.answers.answer_many` (compiled with the checker)."""
         checker = self.checker()
         today = self._today()
-        cache = self._cache
         keys = [(url, lang) if isinstance(url, str) else None for url in urls]
         with self._cache_lock:
-            found = [None if k is None else cache.get(k, report=False) for k in keys]
-        counts: dict[tuple[str, str], int] = {}
-        out: list[bytes | dict[str, Any]] = []
-        fresh: dict[tuple[str, str], tuple[bytes, str, str]] = {}  # answered in this batch
-        hits = misses = 0
-        for key, hit in zip(keys, found, strict=True):
-            if key is None:
-                out.append({"url": urls[len(out)], "error": NOT_TEXT[lang == "en"]})
-                continue
-            if hit is None:
-                hit = fresh.get(key)  # the same URL earlier in this batch: a hit too
-            if hit is not None:
-                hits += 1
-            else:
-                misses += 1
-                try:
-                    hit = fresh[key] = self._compute(checker, key[0], lang, dumps, today)
-                except InvalidURL as exc:
-                    error = {"code": exc.code, "message": exc.message_for(lang)}
-                    out.append({"url": key[0], "error": error})
-                    continue
-            counted = hit[1], hit[2]
-            counts[counted] = counts.get(counted, 0) + 1
-            out.append(hit[0])
+            found = self._cache.get_many(keys)
+        resolve = None
+        if self.resolver is not None:
+            resolve = functools.partial(self._resolved, checker)
+        out, fresh, counts, hits, misses = answer_many(
+            checker, urls, found, lang, self.tables, today, dumps, resolve, self._page_key
+        )
         if fresh:
             self._store(checker, today, fresh.items(), batch=True)
-        cache.report(hits, misses)
+        self._cache.report(hits, misses)
         self.count_many(counts)
         return out
 
@@ -369,12 +408,12 @@ class CheckerService:
         lang: str,
         dumps: Callable[[Any], bytes],
         today: str,
-    ) -> tuple[bytes, str, str]:
+    ) -> Answer:
         """(serialised response, verdict, statistics key) for one URL, cached by (URL,
         language); raises :class:`InvalidURL`."""
         key = (url, lang)
         with self._cache_lock:
-            hit: tuple[bytes, str, str] | None = self._cache.get(key)
+            hit: Answer | None = self._cache.get(key)
         if hit is None:
             checker = self.checker()
             hit = self._compute(checker, url, lang, dumps, today)
@@ -383,7 +422,7 @@ class CheckerService:
 
     def _compute(
         self, checker: Checker, url: str, lang: str, dumps: Callable[[Any], bytes], today: str
-    ) -> tuple[bytes, str, str]:
+    ) -> Answer:
         """A new answer: (serialised response, verdict, statistics key)."""
         result = self._check(checker, url)
         # exact-size bytes: a cached entry costs its size (orjson's own output keeps its
@@ -398,7 +437,7 @@ class CheckerService:
         self,
         checker: Checker,
         today: str,
-        answers: Iterable[tuple[tuple[str, str], tuple[bytes, str, str]]],
+        answers: Iterable[tuple[tuple[str, str], Answer]],
         batch: bool = False,
     ) -> None:
         """Keep new answers (a batch's only when seen before, see
@@ -407,10 +446,7 @@ class CheckerService:
         lists)."""
         with self._cache_lock:
             if self._cache_day == today and self._checker is checker:
-                cache = self._cache
-                for key, hit in answers:
-                    if not batch or cache.seen_before(key):
-                        cache[key] = hit
+                self._cache.put_many(answers, doorkeeper=batch)
 
     # -- statistics ------------------------------------------------------------------------
     def stat_key(self, result: CheckResult) -> str:
@@ -419,10 +455,15 @@ class CheckerService:
         domain = result.domain
         if domain not in self.tables.platforms and result.host not in self.tables.platforms:
             return domain
+        return self._page_key(result)
+
+    @staticmethod
+    def _page_key(result: CheckResult) -> str:
+        """The statistics key of a link on a shared platform (see :meth:`stat_key`)."""
         try:
             return _page_pattern(page_url(result.canonical_url), result.host)
         except Exception:  # a page name no pattern can hold: count the platform
-            return domain
+            return result.domain
 
     def count(self, verdict: str, domain: str, n: int = 1) -> None:
         """Count ``n`` checks in memory; written to the store at most every flush interval."""

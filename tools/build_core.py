@@ -1,4 +1,5 @@
-"""Compile the checking hot path (``server/core/matching.py`` and ``checker.py``) with mypyc.
+"""Compile the checking hot path (``server/core/matching.py``, ``checker.py``, ``answers.py``)
+with mypyc.
 
     .venv/bin/python tools/build_core.py          # what ``make compile`` runs
 

@@ -1,9 +1,9 @@
 """Chooses the compiled (mypyc) or the pure-Python hot path, before either is imported.
 
-``make compile`` (``tools/build_core.py``) builds ``matching`` and ``checker`` as extension
-modules next to their sources and writes ``native.sha256``, the digest of the sources they
-were built from. Python prefers an extension module to a ``.py`` of the same name, so here,
-first thing in :mod:`server.core`, the sources are loaded instead when
+``make compile`` (``tools/build_core.py``) builds ``matching``, ``checker`` and ``answers``
+as extension modules next to their sources and writes ``native.sha256``, the digest of the
+sources they were built from. Python prefers an extension module to a ``.py`` of the same
+name, so here, first thing in :mod:`server.core`, the sources are loaded instead when
 
 * ``KHONGVOI_PURE_PYTHON`` is set (to anything but ``0``): the tests run the shared cases
   this way too, so both paths are held to the same behaviour; or
@@ -24,8 +24,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-#: The compiled modules, in import order (checker imports matching).
-MODULES = ("matching", "checker")
+#: The compiled modules, in import order (checker imports matching, answers checker).
+MODULES = ("matching", "checker", "answers")
 STAMP = HERE / "native.sha256"
 
 

@@ -64,7 +64,7 @@ _rule_slot = cast("Callable[[_Fields], Rule | bytes | None]", itemgetter(6))
 _reasons_slot = cast("Callable[[_Fields], tuple[Reason, ...] | None]", itemgetter(5))
 #: ``(reasons, rule)`` as stored: a listed result keeps its packed rule and ``None`` for its
 #: reasons, so results decided by one rule share these values (a memo key for what a
-#: verdict says, see ``server/check_answers.py``).
+#: verdict says, see ``server/core/answers.py``).
 raw_slots = cast(
     "Callable[[_Fields], tuple[tuple[Reason, ...] | None, Rule | bytes | None]]",
     itemgetter(5, 6),

@@ -142,12 +142,28 @@ def test_a_bulk_batch_of_new_links_keeps_the_answers_people_ask_for(tmp_path) ->
     assert all((u, "vi") in svc._cache for u in bulk[:40])
 
 
-def test_doorkeeper_forgets_when_a_quarter_full() -> None:
-    from server.check_service import _DOOR_SLOTS
+def test_doorkeeper_forgets_after_more_new_keys_than_the_cache_holds() -> None:
+    """A key is "seen before" for one to two times as many new keys as the cache holds
+    (then storing it again would be pointless: it would have been evicted by then)."""
+    from server.check_service import _DOOR_MIN, _DOOR_SLOTS
 
-    cache = ResponseCache(10_000)
-    assert not cache.seen_before("a")
-    assert cache.seen_before("a")
-    for i in range(_DOOR_SLOTS // 4):
-        cache.seen_before(("k", i))
-    assert not cache.seen_before("a")  # forgotten: offered once again
+    def offered_again_after(cache: ResponseCache, n: int) -> bool:
+        # integer keys hash to themselves: no two share a slot, the test is exact
+        cache.seen_before(0)
+        for i in range(1, n + 1):
+            cache.seen_before(i)
+        return cache.seen_before(0)
+
+    for holds in (10, 5000):  # a small cache remembers _DOOR_MIN keys
+        horizon = max(holds, _DOOR_MIN)
+        for n in (0, horizon - 1):
+            assert offered_again_after(ResponseCache(holds, by_bytes=False), n)
+        assert not offered_again_after(ResponseCache(holds, by_bytes=False), 2 * horizon)
+    # a byte-bounded cache: its bound over the entries' mean cost (here 10,000 bytes each)
+    cache = ResponseCache(10_000 * 3000)
+    for i in range(100):
+        cache[("e", i)] = (b"x" * (10_000 - ENTRY_OVERHEAD - sys.getsizeof(b"")), "unknown", "")
+    assert cache._horizon() == 3000
+    huge = ResponseCache(1 << 40, by_bytes=False)
+    assert huge._horizon() == _DOOR_SLOTS >> 2  # bounded: collisions stay rare
+    assert not offered_again_after(huge, 2 * (_DOOR_SLOTS >> 2))

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.check_answers import _verdict_memo, result_json, result_to_dict
 from server.core import InvalidURL, make_rule
+from server.core.answers import _verdict_memo, result_json, result_to_dict
 from tests.live import make_test_app
 
 CASES = json.loads((Path(__file__).parents[1] / "cases" / "matching.json").read_text("utf-8"))
@@ -122,3 +122,83 @@ def test_statistics_key_of_a_page_reads_only_what_the_pattern_needs(host, segmen
     except Exception:
         return
     assert suggested_pattern(page_url(url), host) == want
+
+
+_ITEMS = st.one_of(
+    st.sampled_from(URLS),
+    st.sampled_from(["", "không phải liên kết", "ftp://baochinhphu.vn/", "https://a b/"]),
+    st.sampled_from([None, 12, ["https://baochinhphu.vn/"], {"url": "x"}]),
+    st.builds(lambda i: f"https://trang-{i}.vn/bai", st.integers(0, 5)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(items=st.lists(_ITEMS, max_size=25), lang=st.sampled_from(["vi", "en"]))
+def test_a_batch_answers_each_item_as_on_its_own(svc, items, lang) -> None:
+    """``answer_many`` (the batch loop, compiled with the checker when built) gives each item
+    what the item alone gives: the single check's bytes, or its error; it counts each
+    answer under its verdict and statistics key, hits and misses as the cache saw them."""
+    from server.core.answers import NOT_TEXT, answer_many
+
+    checker = svc.checker()
+    cached = {u: b"cached " + u.encode() for u in URLS[:3]}
+    found = [
+        (cached[u], "official", "x.vn") if isinstance(u, str) and u in cached else None
+        for u in items
+    ]
+    out, fresh, counts, hits, misses = answer_many(
+        checker, items, found, lang, svc.tables, "2026-12-03", orjson.dumps, None, svc._page_key
+    )
+    want_counts: dict[tuple[str, str], int] = {}
+    seen: set[str] = set()
+    want_hits = want_misses = 0
+    for item, got, hit in zip(items, out, found, strict=True):
+        if not isinstance(item, str):
+            assert got == {"url": item, "error": NOT_TEXT[lang == "en"]}
+            continue
+        if hit is not None or item in seen:
+            want_hits += 1
+        else:
+            want_misses += 1
+        try:
+            result = checker.check(item)
+        except InvalidURL as exc:
+            assert got == {
+                "url": item,
+                "error": {"code": exc.code, "message": exc.message_for(lang)},
+            }
+            continue
+        seen.add(item)
+        if hit is not None:
+            assert got == hit[0]  # from the cache, as given
+            counted = (hit[1], hit[2])
+        else:
+            assert got == orjson.dumps(result_to_dict(result, lang, svc.tables, "2026-12-03"))
+            assert fresh[(item, lang)] == (got, result.verdict, svc.stat_key(result))
+            counted = (result.verdict, svc.stat_key(result))
+        want_counts[counted] = want_counts.get(counted, 0) + 1
+    assert counts == want_counts
+    assert (hits, misses) == (want_hits, want_misses)
+    assert set(fresh) == {(u, lang) for u in seen if u not in cached}
+
+
+def test_a_batch_follows_shortened_links_through_the_resolver(svc) -> None:
+    from server.core.answers import answer_many
+
+    checker = svc.checker()
+    followed: list[str] = []
+
+    def resolve(first):
+        followed.append(first.url)
+        target = "https://baochinhphu.vn/da-den"
+        return checker.resolved(first, target, (first.url, target))
+
+    urls = ["https://bit.ly/abc", "https://baochinhphu.vn/a", "https://bit.ly/abc"]
+    out, _, counts, hits, misses = answer_many(
+        checker, urls, [None] * 3, "vi", svc.tables, "2026-12-03", orjson.dumps, resolve, str
+    )
+    assert followed == ["https://bit.ly/abc"]  # once: the repeat is answered from the batch
+    first = orjson.loads(out[0])
+    assert first["verdict"] == "official" and first["chain"][-1] == "https://baochinhphu.vn/da-den"
+    assert out[2] == out[0] and (hits, misses) == (1, 2)
+    assert counts == {("official", "baochinhphu.vn"): 3}

@@ -44,6 +44,11 @@ def test_the_path_in_use_is_the_one_chosen():
     expected = "mypyc" if _native.USE_COMPILED and BUILT else "pure Python"
     assert expected == matching.IMPLEMENTATION
     assert (not _native.pure_requested() and _native.build_is_current()) == _native.USE_COMPILED
+    # every compiled module on the same path: an extension module or its source
+    from server.core import answers, checker
+
+    for module in (matching, checker, answers):
+        assert module.__file__.endswith(".so") == (expected == "mypyc"), module.__name__
 
 
 def test_pure_python_on_request():
