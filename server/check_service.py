@@ -46,7 +46,7 @@ _ENTRY = getsizeof(b"") + ENTRY_OVERHEAD  # what an entry costs besides its body
 #: Slots of each of the answer cache's two doorkeepers (one byte each; see
 #: ``ResponseCache.seen_before``).
 _DOOR_SLOTS = 1 << 19
-#: The doorkeeper remembers at least this many keys (a small cache's horizon).
+#: A doorkeeper generation holds at least this many keys (a small cache's).
 _DOOR_MIN = 1024
 #: A typical entry's cost in bytes, for a byte-bounded cache's horizon before it holds any.
 _TYPICAL_ENTRY = 1700
@@ -70,7 +70,7 @@ class ResponseCache:
         self._door = bytearray(_DOOR_SLOTS)  # keys offered lately
         self._door_old = bytearray(_DOOR_SLOTS)  # the generation before
         self._door_fresh = 0
-        self._door_limit = self._horizon()
+        self._door_limit = self._generation()
 
     def __len__(self) -> int:
         return len(self._data)
@@ -150,9 +150,9 @@ class ResponseCache:
         self.currsize = 0
 
     def seen_before(self, key: Any) -> bool:
-        """Whether ``key`` was offered here before, lately: within the last one to two
-        times as many new keys as the cache can hold (:meth:`_horizon`). Two generations
-        of one byte per hash slot; a collision only admits a key early.
+        """Whether ``key`` was offered here before, lately: within the last half to whole of
+        as many new keys as the cache can hold (two generations of :meth:`_generation`
+        keys, one byte per hash slot; a collision only admits a key early).
 
         A batch stores a new answer only on its URL's second sighting, so that a bulk job
         of never-repeated links neither pays for storing them nor evicts the answers people
@@ -171,13 +171,14 @@ class ResponseCache:
             self._door_old = door
             self._door = bytearray(_DOOR_SLOTS)
             self._door_fresh = 0
-            self._door_limit = self._horizon()
+            self._door_limit = self._generation()
         return False
 
-    def _horizon(self) -> int:
-        """About how many entries the cache holds when full (a byte-bounded cache: its bound
-        over the mean entry's cost so far), at least ``_DOOR_MIN`` and at most a quarter of
-        the doorkeeper's slots."""
+    def _generation(self) -> int:
+        """Keys per doorkeeper generation: half of about how many entries the cache holds
+        when full (a byte-bounded cache: its bound over the mean entry's cost so far), at
+        least ``_DOOR_MIN`` and at most an eighth of the slots (two generations then fill
+        at most a quarter of them: few collisions)."""
         if not self.by_bytes:
             held = self.maxsize
         else:
@@ -185,7 +186,7 @@ class ResponseCache:
             held = (
                 self.maxsize * count // self.currsize if count else self.maxsize // _TYPICAL_ENTRY
             )
-        return max(_DOOR_MIN, min(held, _DOOR_SLOTS >> 2))
+        return max(_DOOR_MIN, min(held // 2, _DOOR_SLOTS >> 3))
 
 
 class CheckerService:

@@ -143,27 +143,31 @@ def test_a_bulk_batch_of_new_links_keeps_the_answers_people_ask_for(tmp_path) ->
 
 
 def test_doorkeeper_forgets_after_more_new_keys_than_the_cache_holds() -> None:
-    """A key is "seen before" for one to two times as many new keys as the cache holds
-    (then storing it again would be pointless: it would have been evicted by then)."""
+    """A key is "seen before" for half to all of as many new keys as the cache holds (later,
+    storing it again would be pointless: it would have been evicted before it came back)."""
     from server.check_service import _DOOR_MIN, _DOOR_SLOTS
 
-    def offered_again_after(cache: ResponseCache, n: int) -> bool:
+    def offered_again_after(cache: ResponseCache, n: int, start: int = 0) -> bool:
         # integer keys hash to themselves: no two share a slot, the test is exact
+        for i in range(start):
+            cache.seen_before(-1 - i)  # the doorkeeper part-way through a generation
         cache.seen_before(0)
         for i in range(1, n + 1):
             cache.seen_before(i)
         return cache.seen_before(0)
 
-    for holds in (10, 5000):  # a small cache remembers _DOOR_MIN keys
-        horizon = max(holds, _DOOR_MIN)
-        for n in (0, horizon - 1):
-            assert offered_again_after(ResponseCache(holds, by_bytes=False), n)
-        assert not offered_again_after(ResponseCache(holds, by_bytes=False), 2 * horizon)
+    for holds in (10, 5000):  # a small cache's generations hold _DOOR_MIN keys
+        generation = max(holds // 2, _DOOR_MIN)
+        for start in (0, generation // 2, generation - 1):
+            cache = ResponseCache(holds, by_bytes=False)
+            assert offered_again_after(cache, generation - 1, start)
+            cache = ResponseCache(holds, by_bytes=False)
+            assert not offered_again_after(cache, 2 * generation, start)
     # a byte-bounded cache: its bound over the entries' mean cost (here 10,000 bytes each)
     cache = ResponseCache(10_000 * 3000)
     for i in range(100):
         cache[("e", i)] = (b"x" * (10_000 - ENTRY_OVERHEAD - sys.getsizeof(b"")), "unknown", "")
-    assert cache._horizon() == 3000
+    assert cache._generation() == 1500
     huge = ResponseCache(1 << 40, by_bytes=False)
-    assert huge._horizon() == _DOOR_SLOTS >> 2  # bounded: collisions stay rare
-    assert not offered_again_after(huge, 2 * (_DOOR_SLOTS >> 2))
+    assert huge._generation() == _DOOR_SLOTS >> 3  # bounded: collisions stay rare
+    assert not offered_again_after(huge, 2 * (_DOOR_SLOTS >> 3))
