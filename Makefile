@@ -98,7 +98,7 @@ test: dev-venv chromium firefox compile
 	@# the shared cases, checker and answer tests again on the other path (pure Python)
 	KHONGVOI_PURE_PYTHON=1 $(BIN)/pytest -q -p no:cacheprovider tests/unit/test_shared_cases.py \
 	  tests/unit/test_matching.py tests/unit/test_checker.py tests/unit/test_native.py \
-	  tests/ops/test_result_json.py
+	  tests/ops/test_result_json.py tests/ops/test_response_cache.py
 
 bench: dev-venv
 	$(BIN)/python bench/bench_checker.py

@@ -24,12 +24,12 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from sys import getsizeof
 from typing import Any
 
 from .core import Checker, CheckResult, lookalike_detector
-from .core.answers import Answer, answer_many, result_json, result_to_dict
+from .core.answers import Answer, add_counts, answer_many, cached_many, result_json, result_to_dict
 from .core.packed import pack_row
 from .core.tables import Tables, default_tables
 from .lists_snapshot import ListsSnapshot, build_snapshot
@@ -103,19 +103,10 @@ class ResponseCache:
     def __setitem__(self, key: Any, value: Answer) -> None:
         self.put_many(((key, value),))
 
-    def get_many(self, keys: Iterable[Any]) -> list[Answer | None]:
+    def get_many(self, keys: Sequence[Any]) -> list[Answer | None]:
         """``[self.get(key, report=False) for key in keys]`` in one call (a batch's
-        lookups); None for a key that is None."""
-        data = self._data
-        get = data.get
-        move_to_end = data.move_to_end
-        out: list[Answer | None] = []
-        for key in keys:
-            value = None if key is None else get(key)
-            if value is not None:
-                move_to_end(key)
-            out.append(value)
-        return out
+        lookups; compiled with the core's batch loop); None for a key that is None."""
+        return cached_many(self._data, keys)
 
     def put_many(self, items: Iterable[tuple[Any, Answer]], doorkeeper: bool = False) -> None:
         """Store each (key, value), evicting the least recently used beyond ``maxsize``; with
@@ -129,9 +120,13 @@ class ResponseCache:
         popitem = data.popitem
         seen_before = self.seen_before
         currsize = self.currsize
+        mask = _DOOR_SLOTS - 1
         for key, value in items:
-            if doorkeeper and not seen_before(key):
-                continue
+            if doorkeeper:
+                # seen_before(key), its common answer (a new key) without the call
+                slot = hash(key) & mask
+                if not (self._door[slot] or self._door_old[slot] or seen_before(key)):
+                    continue
             size = len(value[0]) + _ENTRY if by_bytes else 1
             if size > maxsize:
                 continue  # would not fit even alone
@@ -474,18 +469,15 @@ class CheckerService:
         if time.monotonic() >= self._next_flush:
             self.flush_stats()
 
-    def count_many(self, counts: Mapping[tuple[str, str], int]) -> None:
+    def count_many(self, counts: dict[tuple[str, str], int]) -> dict[str, int]:
         """Count many checks at once, ``{(verdict, source): n}`` (a batch): as :meth:`count`
-        for each, under one lock."""
+        for each, under one lock; returns the totals per verdict."""
         day = time.strftime("%Y-%m-%d", time.gmtime())
         with self._stats_lock:
-            stats = self._stats
-            get = stats.get  # a Counter's ``+=`` on a new key runs Python code; ``get`` does not
-            for (verdict, domain), n in counts.items():
-                key = (day, verdict, domain)
-                stats[key] = get(key, 0) + n
+            verdicts = add_counts(self._stats, day, counts)
         if time.monotonic() >= self._next_flush:
             self.flush_stats()
+        return verdicts
 
     def flush_stats(self) -> None:
         """Write the counters kept in memory to the store."""

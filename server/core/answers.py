@@ -25,7 +25,15 @@ from .rules import Rule
 from .tables import Tables
 from .urls import share_url
 
-__all__ = ["NOT_TEXT", "Answer", "answer_many", "result_json", "result_to_dict"]
+__all__ = [
+    "NOT_TEXT",
+    "Answer",
+    "add_counts",
+    "answer_many",
+    "cached_many",
+    "result_json",
+    "result_to_dict",
+]
 
 #: A URL's answer as the service caches it: (serialised response, verdict, statistics key).
 Answer = tuple[bytes, str, str]
@@ -202,7 +210,7 @@ def result_json(
     c = r.canonical_url
     u_json = dumps(url)
     c_json = u_json if c == url else dumps(c)
-    s = share_url(c)
+    s = c if "?" not in c else share_url(c)  # only a query has tracking to strip
     s_json = c_json if s == c else dumps(s)
     chain = r.chain
     # a chain of one is the URL as given (most links); a tuple is an array
@@ -302,3 +310,32 @@ def answer_many(
         counts[counted] = counts.get(counted, 0) + 1
         out.append(hit[0])
     return out, fresh, counts, hits, misses
+
+
+# -- the rest of a batch's per-URL work, compiled with it (see server/check_service.py) --
+
+
+def cached_many(data: dict[Any, Answer], keys: Sequence[Any]) -> list[Answer | None]:
+    """``keys``' values in ``data`` (an ``OrderedDict``; a key found becomes the most
+    recently used) or None, a key that is None included: the batch's cache lookups."""
+    out: list[Answer | None] = []
+    for key in keys:
+        value = None if key is None else data.get(key)
+        if value is not None:
+            data.move_to_end(key)  # type: ignore[attr-defined]
+        out.append(value)
+    return out
+
+
+def add_counts(
+    stats: dict[tuple[str, str, str], int], day: str, counts: dict[tuple[str, str], int]
+) -> dict[str, int]:
+    """Add a batch's ``{(verdict, key): n}`` to ``stats`` under ``day``; the totals per
+    verdict."""
+    verdicts: dict[str, int] = {}
+    for pair, n in counts.items():
+        verdict = pair[0]
+        key = (day, verdict, pair[1])
+        stats[key] = stats.get(key, 0) + n
+        verdicts[verdict] = verdicts.get(verdict, 0) + n
+    return verdicts

@@ -16,7 +16,6 @@ import hmac
 import ipaddress
 import os
 import time
-from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
@@ -188,13 +187,11 @@ def _instrument(app: Flask) -> None:
     svc.count = counted
     count_many = svc.count_many
 
-    def counted_many(counts: Mapping[tuple[str, str], int]) -> None:
-        per_verdict: dict[str, int] = {}
-        for (verdict, _), n in counts.items():
-            per_verdict[verdict] = per_verdict.get(verdict, 0) + n
+    def counted_many(counts: dict[tuple[str, str], int]) -> dict[str, int]:
+        per_verdict = count_many(counts)
         for verdict, n in per_verdict.items():
             _child(VERDICTS, verdict).inc(n)
-        count_many(counts)
+        return per_verdict
 
     svc.count_many = counted_many
     svc._cache.on_lookup = lambda hit, n: _child(CACHE, "hit" if hit else "miss").inc(n)

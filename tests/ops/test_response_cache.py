@@ -20,7 +20,7 @@ def _size(value: tuple[bytes, str, str]) -> int:
 
 ops = st.lists(
     st.tuples(
-        st.sampled_from(["get", "set", "clear"]),
+        st.sampled_from(["get", "set", "clear", "get_many", "put_many"]),
         st.integers(0, 12),  # key
         st.integers(0, 3000),  # body length
     ),
@@ -55,6 +55,24 @@ def test_cache_is_an_lru_bounded_by_bytes_or_count(ops, limit, by_bytes) -> None
                 while sum(map(cost, model.values())) > cache.maxsize:
                     model.popitem(last=False)
             cache[key] = value
+        elif op == "get_many":  # a batch's lookups: in order, found ones moved to the end
+            keys = [key, None, (key * 7) % 13, key]
+            want = []
+            for k in keys:
+                value = None if k is None else model.get(k)
+                if value is not None:
+                    model.move_to_end(k)
+                want.append(value)
+            assert cache.get_many(keys) == want
+        elif op == "put_many":  # a batch's stores: as setting each in turn
+            items = [(key, (b"y" * length, "official", "a.vn")), ((key + 5) % 13, (b"z", "", ""))]
+            for k, value in items:
+                if cost(value) <= cache.maxsize:
+                    model.pop(k, None)
+                    model[k] = value
+                    while sum(map(cost, model.values())) > cache.maxsize:
+                        model.popitem(last=False)
+            cache.put_many(items)
         else:
             cache.clear()
             model.clear()
