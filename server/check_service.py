@@ -29,7 +29,15 @@ from sys import getsizeof
 from typing import Any
 
 from .core import Checker, CheckResult, lookalike_detector
-from .core.answers import Answer, add_counts, answer_many, cached_many, result_json, result_to_dict
+from .core.answers import (
+    Answer,
+    add_counts,
+    answer_many,
+    batch_keys,
+    cached_many,
+    result_json,
+    result_to_dict,
+)
 from .core.packed import pack_row
 from .core.tables import Tables, default_tables
 from .lists_snapshot import ListsSnapshot, build_snapshot
@@ -372,14 +380,14 @@ class CheckerService:
         :func:`~.core.answers.answer_many` (compiled with the checker)."""
         checker = self.checker()
         today = self._today()
-        keys = [(url, lang) if isinstance(url, str) else None for url in urls]
+        keys = batch_keys(urls, lang)
         with self._cache_lock:
             found = self._cache.get_many(keys)
         resolve = None
         if self.resolver is not None:
             resolve = functools.partial(self._resolved, checker)
         out, fresh, counts, hits, misses = answer_many(
-            checker, urls, found, lang, self.tables, today, dumps, resolve, self._page_key
+            checker, urls, keys, found, lang, self.tables, today, dumps, resolve, self._page_key
         )
         if fresh:
             self._store(checker, today, fresh.items(), batch=True)

@@ -30,6 +30,7 @@ __all__ = [
     "Answer",
     "add_counts",
     "answer_many",
+    "batch_keys",
     "cached_many",
     "result_json",
     "result_to_dict",
@@ -250,6 +251,7 @@ def _rule_of(rule: Rule, en: bool, tables: Tables) -> dict[str, Any]:
 def answer_many(
     checker: Checker,
     urls: Sequence[object],
+    keys: Sequence[tuple[str, str] | None],
     found: Sequence[Answer | None],
     lang: str,
     tables: Tables,
@@ -261,8 +263,9 @@ def answer_many(
     """A batch's answers, in order, each the single check's :func:`result_json` bytes, or
     the item's error as a dict (an item that is not text, or no web address).
 
-    ``found[i]`` is ``urls[i]``'s cached answer or None (looked up by the caller, who holds
-    the cache's lock); a URL given twice is answered once. ``resolve`` follows a shortened
+    ``keys[i]`` is ``urls[i]``'s cache key (:func:`batch_keys`), ``found[i]`` its cached
+    answer or None (looked up by the caller, who holds the cache's lock); a URL given twice
+    is answered once. ``resolve`` follows a shortened
     link (None: no resolver), ``page_key`` names the page of a link on a shared platform
     (the statistics key, see ``CheckerService.stat_key``). Returns (answers, the new
     answers by (URL, language), the counts by (verdict, statistics key), cache hits, cache
@@ -275,15 +278,15 @@ def answer_many(
     fresh: dict[tuple[str, str], Answer] = {}
     counts: dict[tuple[str, str], int] = {}
     hits = misses = 0
-    i = 0
-    for url in urls:
+    for i in range(len(urls)):
         hit = found[i]
-        i += 1
-        if not isinstance(url, str):
-            out.append({"url": url, "error": NOT_TEXT[en]})
+        cache_key = keys[i]
+        if cache_key is None:
+            out.append({"url": urls[i], "error": NOT_TEXT[en]})
             continue
+        url = cache_key[0]
         if hit is None:
-            hit = fresh.get((url, lang))  # the same URL earlier in this batch: a hit too
+            hit = fresh.get(cache_key)  # the same URL earlier in this batch: a hit too
         if hit is not None:
             hits += 1
         else:
@@ -301,7 +304,7 @@ def answer_many(
             key = domain
             if domain in platforms or result.host in platforms:
                 key = page_key(result)
-            hit = fresh[(url, lang)] = (
+            hit = fresh[cache_key] = (
                 result_json(result, lang, tables, today, dumps),
                 result.verdict,
                 key,
@@ -313,6 +316,11 @@ def answer_many(
 
 
 # -- the rest of a batch's per-URL work, compiled with it (see server/check_service.py) --
+
+
+def batch_keys(urls: Sequence[object], lang: str) -> list[tuple[str, str] | None]:
+    """The cache key of each item, ``(URL, language)``, or None for an item that is not text."""
+    return [(url, lang) if isinstance(url, str) else None for url in urls]
 
 
 def cached_many(data: dict[Any, Answer], keys: Sequence[Any]) -> list[Answer | None]:

@@ -138,7 +138,7 @@ def test_a_batch_answers_each_item_as_on_its_own(svc, items, lang) -> None:
     """``answer_many`` (the batch loop, compiled with the checker when built) gives each item
     what the item alone gives: the single check's bytes, or its error; it counts each
     answer under its verdict and statistics key, hits and misses as the cache saw them."""
-    from server.core.answers import NOT_TEXT, answer_many
+    from server.core.answers import NOT_TEXT, answer_many, batch_keys
 
     checker = svc.checker()
     cached = {u: b"cached " + u.encode() for u in URLS[:3]}
@@ -147,7 +147,16 @@ def test_a_batch_answers_each_item_as_on_its_own(svc, items, lang) -> None:
         for u in items
     ]
     out, fresh, counts, hits, misses = answer_many(
-        checker, items, found, lang, svc.tables, "2026-12-03", orjson.dumps, None, svc._page_key
+        checker,
+        items,
+        batch_keys(items, lang),
+        found,
+        lang,
+        svc.tables,
+        "2026-12-03",
+        orjson.dumps,
+        None,
+        svc._page_key,
     )
     want_counts: dict[tuple[str, str], int] = {}
     seen: set[str] = set()
@@ -183,7 +192,7 @@ def test_a_batch_answers_each_item_as_on_its_own(svc, items, lang) -> None:
 
 
 def test_a_batch_follows_shortened_links_through_the_resolver(svc) -> None:
-    from server.core.answers import answer_many
+    from server.core.answers import answer_many, batch_keys
 
     checker = svc.checker()
     followed: list[str] = []
@@ -195,7 +204,16 @@ def test_a_batch_follows_shortened_links_through_the_resolver(svc) -> None:
 
     urls = ["https://bit.ly/abc", "https://baochinhphu.vn/a", "https://bit.ly/abc"]
     out, _, counts, hits, misses = answer_many(
-        checker, urls, [None] * 3, "vi", svc.tables, "2026-12-03", orjson.dumps, resolve, str
+        checker,
+        urls,
+        batch_keys(urls, "vi"),
+        [None] * 3,
+        "vi",
+        svc.tables,
+        "2026-12-03",
+        orjson.dumps,
+        resolve,
+        str,
     )
     assert followed == ["https://bit.ly/abc"]  # once: the repeat is answered from the batch
     first = orjson.loads(out[0])
