@@ -189,8 +189,8 @@ class Store(Protocol):
         """Reports with ``status`` (every one when None), oldest first."""
 
     def set_report_status(self, report_id: int, status: str, actor: Actor | None = None) -> None:
-        """Set one report's status; audited ``<status>`` on ``report`` (after), even when the
-        status was that already. :class:`NotFound`."""
+        """Set one report's status: :meth:`set_reports_status` for one report, audited the
+        same way (the status it has already changes and logs nothing). :class:`NotFound`."""
 
     def set_reports_status(
         self,

@@ -187,14 +187,10 @@ class CurationMixin:
             raise Conflict(entry_id) from None
 
     def set_report_status(self, report_id: int, status: str, actor: Actor | None = None) -> None:
-        """Mark a report ``resolved`` or ``rejected`` (:class:`NotFound`)."""
-        with self.engine.begin() as conn:
-            done = conn.execute(
-                update(reports).where(reports.c.id == report_id).values(status=status)
-            )
-            if done.rowcount == 0:
-                raise NotFound(report_id)
-            write_audit(conn, actor, status, "report", report_id, after={"status": status})
+        """Mark a report ``open``, ``resolved`` or ``rejected`` (:class:`NotFound`); as
+        :meth:`set_reports_status` for one: the status it has already changes and logs
+        nothing (closing a report twice from the admin page is one entry)."""
+        self.set_reports_status([report_id], status, actor)
 
     def set_reports_status(
         self,

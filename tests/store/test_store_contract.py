@@ -358,6 +358,11 @@ def test_report_kind_and_status_constrained(store):
     with pytest.raises(IntegrityError):
         store.set_report_status(rid, "closed")
     assert [r.status for r in store.list_reports()] == ["resolved"]
+    store.set_report_status(rid, "resolved")  # the status it has: nothing to log
+    entries = store.list_audit(target_type="report")[1]
+    assert [(e.action, e.before, e.after) for e in entries] == [
+        ("resolved", {"status": "open"}, {"status": "resolved"})
+    ]
 
 
 def test_parallel_stats_flushes_add_up(store):
