@@ -146,7 +146,8 @@ class ResponseCache:
             while currsize > maxsize:
                 gone = popitem(last=False)[1][0]
                 currsize -= len(gone) + _ENTRY if by_bytes else 1
-        self.currsize = currsize
+            # kept current at once: the doorkeeper reads it when a generation turns over
+            self.currsize = currsize
 
     def clear(self) -> None:
         self._data.clear()
@@ -185,9 +186,9 @@ class ResponseCache:
         if not self.by_bytes:
             held = self.maxsize
         else:
-            count = len(self._data)
+            count, size = len(self._data), self.currsize
             held = (
-                self.maxsize * count // self.currsize if count else self.maxsize // _TYPICAL_ENTRY
+                self.maxsize * count // size if count and size else self.maxsize // _TYPICAL_ENTRY
             )
         return max(_DOOR_MIN, min(held // 2, _DOOR_SLOTS >> 3))
 

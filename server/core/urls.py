@@ -284,8 +284,8 @@ def canonical_host(text: str) -> str:
             host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
         except (idna.IDNAError, UnicodeError):
             raise _invalid_host() from None
-        # as the URL standard orders it: an address only once mapped ("0\xad" is "0",
-        # full-width digits are digits) is an IPv4 address, not a name
+        # as the URL standard orders it: a host that is an address only once mapped
+        # ("0\xad" is "0") is an IPv4 address, not a name
         ipv4 = parse_ipv4(host)
         if ipv4 is not None:
             return ipv4

@@ -189,3 +189,24 @@ def test_doorkeeper_forgets_after_more_new_keys_than_the_cache_holds() -> None:
     huge = ResponseCache(1 << 40, by_bytes=False)
     assert huge._generation() == _DOOR_SLOTS >> 3  # bounded: collisions stay rare
     assert not offered_again_after(huge, 2 * (_DOOR_SLOTS >> 3))
+
+
+def test_a_batch_after_the_cache_was_emptied_turns_the_doorkeeper_over_safely() -> None:
+    """The doorkeeper sizes its next generation from the cache's entries and bytes while a
+    batch is being stored: both must be current then (an emptied cache, a link seen before
+    it was emptied, a generation turning over in the same batch)."""
+    from server.check_service import _DOOR_MIN
+
+    cache = ResponseCache(5_000_000)
+    value = (b"x" * 1000, "unknown", "a.vn")
+
+    def batch(tag: str) -> list[tuple[tuple[str, str], tuple[bytes, str, str]]]:
+        return [(("A", "vi"), value)] + [((f"{tag}-{i}", "vi"), value) for i in range(_DOOR_MIN)]
+
+    cache.put_many(batch("one"), doorkeeper=True)
+    cache.clear()  # a new day, new lists
+    cache.put_many(batch("two"), doorkeeper=True)  # "A" seen before: stored
+    assert ("A", "vi") in cache
+    assert cache.currsize == sum(len(v[0]) for v in cache.values()) + len(cache) * (
+        ENTRY_OVERHEAD + sys.getsizeof(b"")
+    )
