@@ -9,6 +9,7 @@ A test asserts that every route of the app is in it, schemathesis drives the API
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from flask import Response
@@ -59,6 +60,26 @@ def _refs(value: Any) -> Any:
     return value
 
 
+_ROLE = re.compile(r":(?:meth|func|class|mod|attr|data|exc):`~?(?:[\w.]+\.)?([^`.]+)`")
+_LITERAL = re.compile(r"``([^`]+)``")
+
+
+def _markdown(value: Any) -> Any:
+    """``value`` with every ``description`` text (a model's docstring) in Markdown, which
+    OpenAPI descriptions are: reStructuredText literals become code spans, and a reference
+    to the code (``:meth:`a.b.c``) the code span of its last name."""
+    if isinstance(value, dict):
+        return {
+            k: _LITERAL.sub(r"`\1`", _ROLE.sub(r"`\1`", v))
+            if k == "description" and isinstance(v, str)
+            else _markdown(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_markdown(v) for v in value]
+    return value
+
+
 def _components() -> dict[str, Any]:
     """Every model's JSON Schema: request bodies as validated, responses as serialised."""
     models = {Error}
@@ -71,7 +92,7 @@ def _components() -> dict[str, Any]:
         for m in sorted(models, key=lambda m: m.__name__)
     ]
     _, top = models_json_schema(pairs, ref_template=_REF)
-    return dict(sorted(top.get("$defs", {}).items()))
+    return _markdown(dict(sorted(top.get("$defs", {}).items())))  # type: ignore[no-any-return]
 
 
 def _json(schema: Schema, description: str) -> dict[str, Any]:

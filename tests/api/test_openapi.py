@@ -220,3 +220,29 @@ def test_every_documented_error_status_uses_the_error_shape(doc):
                 if status.startswith("4") and status != "400":
                     schema = resp["content"]["application/json"]["schema"]
                     assert schema == {"$ref": "#/components/schemas/Error"}
+
+
+def test_descriptions_are_markdown_without_code_references(doc):
+    """Model docstrings become descriptions: what readers of the document see is Markdown
+    (code spans), not reStructuredText literals or references into the Python code."""
+    texts: list[str] = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if k == "description" and isinstance(v, str):
+                    texts.append(v)
+                else:
+                    walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(doc)
+    assert len(texts) > 20
+    for text in texts:
+        assert "``" not in text and ":meth:" not in text and ":class:" not in text, text
+    batch = doc["components"]["schemas"]["BatchRequest"]["description"]
+    assert batch.startswith("`POST /api/v1/check/batch`: at most `BATCH_MAX` (1000) links")
+    pending = " ".join(doc["components"]["schemas"]["PendingDecision"]["description"].split())
+    assert "(checked by `decide_pending`, which gives each field its own code)" in pending
