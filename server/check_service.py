@@ -37,6 +37,7 @@ from .core.answers import (
     cached_many,
     result_json,
     result_to_dict,
+    stat_key,
 )
 from .core.packed import pack_row
 from .core.tables import Tables, default_tables
@@ -457,10 +458,7 @@ class CheckerService:
     def stat_key(self, result: CheckResult) -> str:
         """What a check is counted under: the page on a shared platform
         (``facebook.com/tentrang``: the rule an admin would write), else the domain."""
-        domain = result.domain
-        if domain not in self.tables.platforms and result.host not in self.tables.platforms:
-            return domain
-        return self._page_key(result)
+        return stat_key(result, self.tables.platforms, self._page_key)
 
     @staticmethod
     def _page_key(result: CheckResult) -> str:

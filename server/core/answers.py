@@ -34,6 +34,7 @@ __all__ = [
     "cached_many",
     "result_json",
     "result_to_dict",
+    "stat_key",
 ]
 
 #: A URL's answer as the service caches it: (serialised response, verdict, statistics key).
@@ -300,14 +301,10 @@ def answer_many(
                 continue
             if resolve is not None and result.is_shortener:
                 result = resolve(result)
-            domain = result.domain
-            key = domain
-            if domain in platforms or result.host in platforms:
-                key = page_key(result)
             hit = fresh[cache_key] = (
                 result_json(result, lang, tables, today, dumps),
                 result.verdict,
-                key,
+                stat_key(result, platforms, page_key),
             )
         counted = (hit[1], hit[2])
         counts[counted] = counts.get(counted, 0) + 1
@@ -316,6 +313,17 @@ def answer_many(
 
 
 # -- the rest of a batch's per-URL work, compiled with it (see server/check_service.py) --
+
+
+def stat_key(
+    result: CheckResult, platforms: frozenset[str], page_key: Callable[[CheckResult], str]
+) -> str:
+    """What a check is counted under: the page on a shared platform (``page_key``, e.g.
+    ``facebook.com/tentrang``: the rule an admin would write), else the domain."""
+    domain = result.domain
+    if domain in platforms or result.host in platforms:
+        return page_key(result)
+    return domain
 
 
 def batch_keys(urls: Sequence[object], lang: str) -> list[tuple[str, str] | None]:
